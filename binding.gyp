@@ -1,0 +1,12 @@
+{
+  "targets": [
+    {
+      "target_name": "gstreamer_ts",
+      "sources": ["src/native/addon.cc"],
+      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wno-unused-parameter"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "cflags": ["<!@(pkg-config --cflags gstreamer-1.0 gstreamer-app-1.0 gstreamer-video-1.0)"],
+      "libraries": ["<!@(pkg-config --libs gstreamer-1.0 gstreamer-app-1.0 gstreamer-video-1.0)"]
+    }
+  ]
+}

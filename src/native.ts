@@ -1,0 +1,45 @@
+/**
+ * The compiled part of gstreamer-ts (src/native/addon.cc), typed. Internal: the public API wraps it.
+ * Every function that takes a node-gtk object checks what it got (TypeError otherwise).
+ */
+import * as path from 'node:path';
+import type { Gst, GstApp } from './gi';
+
+/** Video layout read from caps by gst_video_info_from_caps. */
+export interface NativeLayout {
+  format: string;
+  width: number;
+  height: number;
+  /** bytes of one whole frame as GStreamer lays it out (with row padding) */
+  size: number;
+  fpsN: number;
+  fpsD: number;
+  /** one plane with a fixed pixel stride: rows can be packed to width * pixel bytes */
+  packed: boolean;
+  strides: number[];
+  offsets: number[];
+}
+
+/** [bytes, pts, dts, duration, offset (-1 = none), layout when the caps changed] */
+export type NativeFrame = [ArrayBuffer, number, number, number, number, NativeLayout | null];
+
+interface Native {
+  copyBuffer(buffer: Gst.Buffer, caps?: Gst.Caps | null): ArrayBuffer;
+  videoLayout(caps: Gst.Caps): NativeLayout | null;
+  mapBuffer(buffer: Gst.Buffer, write: boolean, keepAlive: boolean): ArrayBuffer;
+  mapMemory(memory: Gst.Memory, write: boolean): ArrayBuffer;
+  release(bytes: ArrayBuffer): void;
+  isWritable(buffer: Gst.Buffer): boolean;
+  fillBuffer(buffer: Gst.Buffer, bytes: ArrayBufferView | ArrayBuffer, pts: number, dts: number, duration: number, offset: number): void;
+  pushBytes(src: GstApp.AppSrc, bytes: ArrayBufferView | ArrayBuffer, pts: number, dts: number, duration: number, offset: number): number;
+  pullFrames(sink: GstApp.AppSink, max: number, zeroCopy: boolean): NativeFrame[];
+  notify(object: object, signal: string, callback: (count: number) => void, ref: boolean): number;
+  notifyFlow(id: number, flow: number): void;
+  notifyDrain(id: number): number;
+  unnotify(id: number): void;
+  startGLib(): void;
+  quietGLibCriticals(on: boolean): void;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const native: Native = require(path.join(__dirname, '..', 'build', 'Release', 'gstreamer_ts.node')) as Native;

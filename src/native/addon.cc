@@ -1,0 +1,711 @@
+// gstreamer-ts native part: the few things node-gtk cannot do fast or at all.
+//
+//  * buffer bytes <-> ArrayBuffers (one memcpy, or a zero-copy view over mapped memory);
+//  * video layout from caps (so helpers can pack padded rows);
+//  * signal notifiers: a C handler on GStreamer's streaming thread that only counts and wakes
+//    the JS thread (never blocks GStreamer on JS, unlike node-gtk's cross-thread signals);
+//  * a driver that iterates GLib's default main context from libuv's loop, so bus watches and
+//    GLib sources run while Node's own loop stays in charge (no nested main loop).
+//
+// node-gtk keeps the C pointer of a wrapped boxed/GObject in V8 internal field 0 (NOTES fact 14).
+// That is node-gtk's private layout: every unwrap checks the field count and the GType of what it
+// finds, and the TypeScript side checks `instanceof` before calling in.
+
+#include <node.h>
+#include <uv.h>
+#include <v8.h>
+
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/gst.h>
+#include <gst/video/video.h>
+
+#include <atomic>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+using v8::Array;
+using v8::ArrayBuffer;
+using v8::BackingStore;
+using v8::Context;
+using v8::Function;
+using v8::FunctionCallbackInfo;
+using v8::HandleScope;
+using v8::Integer;
+using v8::Isolate;
+using v8::Local;
+using v8::Number;
+using v8::Object;
+using v8::String;
+using v8::Value;
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// small helpers
+
+Local<String> Str(Isolate* isolate, const char* s) {
+  return String::NewFromUtf8(isolate, s).ToLocalChecked();
+}
+
+void ThrowType(Isolate* isolate, const char* message) {
+  isolate->ThrowException(v8::Exception::TypeError(Str(isolate, message)));
+}
+
+void ThrowError(Isolate* isolate, const char* message) {
+  isolate->ThrowException(v8::Exception::Error(Str(isolate, message)));
+}
+
+void Set(Isolate* isolate, Local<Object> obj, const char* key, Local<Value> value) {
+  obj->Set(isolate->GetCurrentContext(), Str(isolate, key), value).Check();
+}
+
+// The C pointer inside a node-gtk wrapper, or nullptr when `value` is not one.
+void* Unwrap(Local<Value> value) {
+  if (!value->IsObject()) return nullptr;
+  Local<Object> obj = value.As<Object>();
+  if (obj->InternalFieldCount() < 1) return nullptr;
+  return obj->GetAlignedPointerFromInternalField(0);
+}
+
+GstMiniObject* UnwrapMini(Local<Value> value, GType type) {
+  auto* mini = static_cast<GstMiniObject*>(Unwrap(value));
+  if (mini == nullptr || mini->type != type) return nullptr;
+  return mini;
+}
+
+GstBuffer* UnwrapBuffer(Isolate* isolate, Local<Value> value) {
+  auto* buffer = reinterpret_cast<GstBuffer*>(UnwrapMini(value, GST_TYPE_BUFFER));
+  if (buffer == nullptr) ThrowType(isolate, "expected a Gst.Buffer");
+  return buffer;
+}
+
+GstCaps* UnwrapCaps(Isolate* isolate, Local<Value> value) {
+  auto* caps = reinterpret_cast<GstCaps*>(UnwrapMini(value, GST_TYPE_CAPS));
+  if (caps == nullptr) ThrowType(isolate, "expected a Gst.Caps");
+  return caps;
+}
+
+GObject* UnwrapObject(Isolate* isolate, Local<Value> value, GType type, const char* what) {
+  void* ptr = Unwrap(value);
+  if (ptr == nullptr || !G_TYPE_CHECK_INSTANCE_TYPE(ptr, type)) {
+    ThrowType(isolate, what);
+    return nullptr;
+  }
+  return G_OBJECT(ptr);
+}
+
+Local<ArrayBuffer> OwnedArrayBuffer(Isolate* isolate, void* data, size_t size) {
+  if (size == 0) {
+    g_free(data);
+    return ArrayBuffer::New(isolate, 0);
+  }
+  auto store = ArrayBuffer::NewBackingStore(
+      data, size, [](void* d, size_t, void*) { g_free(d); }, nullptr);
+  return ArrayBuffer::New(isolate, std::shared_ptr<BackingStore>(std::move(store)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// video layout
+
+struct Layout {
+  bool video = false;      // caps parsed as raw video
+  bool packed = false;     // one plane: rows can be packed to width * pixel stride
+  GstVideoInfo info;
+  size_t row_bytes = 0;    // bytes of pixels in one row (packed formats)
+};
+
+bool ReadLayout(GstCaps* caps, Layout* out) {
+  gst_video_info_init(&out->info);
+  if (caps == nullptr || !gst_video_info_from_caps(&out->info, caps)) return false;
+  out->video = true;
+  const GstVideoFormatInfo* finfo = out->info.finfo;
+  out->packed = GST_VIDEO_FORMAT_INFO_N_PLANES(finfo) == 1 && !GST_VIDEO_FORMAT_INFO_IS_COMPLEX(finfo) &&
+                GST_VIDEO_FORMAT_INFO_PSTRIDE(finfo, 0) > 0;
+  if (out->packed) out->row_bytes = size_t(GST_VIDEO_INFO_WIDTH(&out->info)) * GST_VIDEO_FORMAT_INFO_PSTRIDE(finfo, 0);
+  return true;
+}
+
+Local<Object> LayoutObject(Isolate* isolate, const Layout& layout) {
+  Local<Object> obj = Object::New(isolate);
+  const GstVideoInfo* info = &layout.info;
+  Set(isolate, obj, "format", Str(isolate, gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(info))));
+  Set(isolate, obj, "width", Integer::New(isolate, GST_VIDEO_INFO_WIDTH(info)));
+  Set(isolate, obj, "height", Integer::New(isolate, GST_VIDEO_INFO_HEIGHT(info)));
+  Set(isolate, obj, "size", Number::New(isolate, double(GST_VIDEO_INFO_SIZE(info))));
+  Set(isolate, obj, "fpsN", Integer::New(isolate, GST_VIDEO_INFO_FPS_N(info)));
+  Set(isolate, obj, "fpsD", Integer::New(isolate, GST_VIDEO_INFO_FPS_D(info)));
+  Set(isolate, obj, "packed", v8::Boolean::New(isolate, layout.packed));
+  guint planes = GST_VIDEO_INFO_N_PLANES(info);
+  Local<Array> strides = Array::New(isolate, planes);
+  Local<Array> offsets = Array::New(isolate, planes);
+  for (guint i = 0; i < planes; i++) {
+    strides->Set(isolate->GetCurrentContext(), i, Integer::New(isolate, GST_VIDEO_INFO_PLANE_STRIDE(info, i))).Check();
+    offsets->Set(isolate->GetCurrentContext(), i, Number::New(isolate, double(GST_VIDEO_INFO_PLANE_OFFSET(info, i)))).Check();
+  }
+  Set(isolate, obj, "strides", strides);
+  Set(isolate, obj, "offsets", offsets);
+  return obj;
+}
+
+// Copies a buffer's bytes into a new JS-owned ArrayBuffer. With a packed video layout whose
+// rows are padded, the rows are packed (width * pixel stride bytes each), so that element
+// [row, column, channel] is where a [height, width, channels] reader expects it.
+Local<Value> CopyBytes(Isolate* isolate, GstBuffer* buffer, const Layout* layout) {
+  GstMapInfo map;
+  if (!gst_buffer_map(buffer, &map, GST_MAP_READ)) {
+    ThrowError(isolate, "gst_buffer_map(READ) failed");
+    return Local<Value>();
+  }
+  void* data = nullptr;
+  size_t size = map.size;
+  if (layout && layout->packed) {
+    const GstVideoInfo* info = &layout->info;
+    size_t stride = GST_VIDEO_INFO_PLANE_STRIDE(info, 0);
+    size_t offset = GST_VIDEO_INFO_PLANE_OFFSET(info, 0);
+    size_t rows = GST_VIDEO_INFO_HEIGHT(info);
+    size_t row_bytes = layout->row_bytes;
+    if (stride != row_bytes || offset != 0) {
+      size_t need = offset + (rows ? (rows - 1) * stride + row_bytes : 0);
+      if (need > map.size) {
+        gst_buffer_unmap(buffer, &map);
+        std::string msg = "buffer holds " + std::to_string(map.size) + " bytes, caps need " + std::to_string(need);
+        ThrowError(isolate, msg.c_str());
+        return Local<Value>();
+      }
+      size = rows * row_bytes;
+      data = g_malloc(size ? size : 1);
+      for (size_t r = 0; r < rows; r++)
+        memcpy(static_cast<guint8*>(data) + r * row_bytes, map.data + offset + r * stride, row_bytes);
+    }
+  }
+  if (data == nullptr) {
+    data = g_malloc(size ? size : 1);
+    memcpy(data, map.data, size);
+  }
+  gst_buffer_unmap(buffer, &map);
+  return OwnedArrayBuffer(isolate, data, size);
+}
+
+// copyBuffer(buffer: Gst.Buffer, caps?: Gst.Caps | null): ArrayBuffer
+void CopyBuffer(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  GstBuffer* buffer = UnwrapBuffer(isolate, args[0]);
+  if (!buffer) return;
+  Layout layout;
+  if (args.Length() > 1 && !args[1]->IsNullOrUndefined()) {
+    GstCaps* caps = UnwrapCaps(isolate, args[1]);
+    if (!caps) return;
+    ReadLayout(caps, &layout);
+  }
+  Local<Value> result = CopyBytes(isolate, buffer, layout.video ? &layout : nullptr);
+  if (!result.IsEmpty()) args.GetReturnValue().Set(result);
+}
+
+// videoLayout(caps: Gst.Caps): VideoLayout | null
+void VideoLayout(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  GstCaps* caps = UnwrapCaps(isolate, args[0]);
+  if (!caps) return;
+  Layout layout;
+  if (!ReadLayout(caps, &layout)) {
+    args.GetReturnValue().SetNull();
+    return;
+  }
+  args.GetReturnValue().Set(LayoutObject(isolate, layout));
+}
+
+// ---------------------------------------------------------------------------------------------
+// mapped views: ArrayBuffers over mapped GstBuffer / GstMemory, unmapped by their deleter
+
+struct Mapping {
+  GstBuffer* buffer = nullptr;  // set for buffer mappings
+  GstMemory* memory = nullptr;  // set for memory mappings
+  GstMapInfo map;
+  bool owns_ref = false;        // the mapping holds a reference of its own
+};
+
+void UnmapDeleter(void*, size_t, void* data) {
+  auto* m = static_cast<Mapping*>(data);
+  if (m->buffer) {
+    gst_buffer_unmap(m->buffer, &m->map);
+    if (m->owns_ref) gst_buffer_unref(m->buffer);
+  } else {
+    gst_memory_unmap(m->memory, &m->map);
+    if (m->owns_ref) gst_memory_unref(m->memory);
+  }
+  delete m;
+}
+
+Local<ArrayBuffer> MappingArrayBuffer(Isolate* isolate, Mapping* m) {
+  // A zero-length mapping may have a null data pointer: V8 still needs a valid deleter call.
+  static guint8 empty;
+  void* data = m->map.size ? static_cast<void*>(m->map.data) : static_cast<void*>(&empty);
+  auto store = ArrayBuffer::NewBackingStore(data, m->map.size, UnmapDeleter, m);
+  return ArrayBuffer::New(isolate, std::shared_ptr<BackingStore>(std::move(store)));
+}
+
+// mapBuffer(buffer, write: boolean, keepAlive: boolean): ArrayBuffer
+// keepAlive takes a reference (a view that may outlive the caller's wrapper); it is only
+// allowed for read mappings, since the extra reference would make the buffer non-writable.
+void MapBuffer(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  GstBuffer* buffer = UnwrapBuffer(isolate, args[0]);
+  if (!buffer) return;
+  bool write = args[1]->IsTrue();
+  bool keep = args[2]->IsTrue() && !write;
+  if (write && !gst_mini_object_is_writable(GST_MINI_OBJECT_CAST(buffer))) {
+    ThrowError(isolate, "cannot map a non-writable Gst.Buffer for WRITE (it has other references or is read-only)");
+    return;
+  }
+  auto* m = new Mapping();
+  m->buffer = buffer;
+  if (!gst_buffer_map(buffer, &m->map, write ? GstMapFlags(GST_MAP_READ | GST_MAP_WRITE) : GST_MAP_READ)) {
+    delete m;
+    ThrowError(isolate, write ? "gst_buffer_map(WRITE) failed" : "gst_buffer_map(READ) failed");
+    return;
+  }
+  if (keep) {
+    gst_buffer_ref(buffer);
+    m->owns_ref = true;
+  }
+  args.GetReturnValue().Set(MappingArrayBuffer(isolate, m));
+}
+
+// mapMemory(memory, write: boolean): ArrayBuffer
+void MapMemory(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  auto* memory = reinterpret_cast<GstMemory*>(UnwrapMini(args[0], GST_TYPE_MEMORY));
+  if (!memory) {
+    ThrowType(isolate, "expected a Gst.Memory");
+    return;
+  }
+  bool write = args[1]->IsTrue();
+  if (write && !gst_memory_is_writable(memory)) {
+    ThrowError(isolate, "cannot map a non-writable Gst.Memory for WRITE (it is shared or read-only)");
+    return;
+  }
+  auto* m = new Mapping();
+  m->memory = memory;
+  if (!gst_memory_map(memory, &m->map, write ? GstMapFlags(GST_MAP_READ | GST_MAP_WRITE) : GST_MAP_READ)) {
+    delete m;
+    ThrowError(isolate, write ? "gst_memory_map(WRITE) failed" : "gst_memory_map(READ) failed");
+    return;
+  }
+  args.GetReturnValue().Set(MappingArrayBuffer(isolate, m));
+}
+
+// release(arrayBuffer): detaches it and runs its deleter now (unmap, unref).
+void Release(const FunctionCallbackInfo<Value>& args) {
+  if (!args[0]->IsArrayBuffer()) return;
+  Local<ArrayBuffer> ab = args[0].As<ArrayBuffer>();
+  if (!ab->IsDetachable() || ab->WasDetached()) return;
+  std::shared_ptr<BackingStore> store = ab->GetBackingStore();
+  ab->Detach(Local<Value>()).Check();
+  store.reset();  // the last holder: the deleter runs here
+}
+
+// isWritable(buffer): boolean
+void IsWritable(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  GstBuffer* buffer = UnwrapBuffer(isolate, args[0]);
+  if (!buffer) return;
+  args.GetReturnValue().Set(bool(gst_mini_object_is_writable(GST_MINI_OBJECT_CAST(buffer))));
+}
+
+// ---------------------------------------------------------------------------------------------
+// bytes into GStreamer
+
+bool BytesOf(Local<Value> value, const guint8** data, size_t* size) {
+  if (value->IsArrayBufferView()) {
+    Local<v8::ArrayBufferView> view = value.As<v8::ArrayBufferView>();
+    *data = static_cast<const guint8*>(view->Buffer()->Data()) + view->ByteOffset();
+    *size = view->ByteLength();
+    return true;
+  }
+  if (value->IsArrayBuffer()) {
+    Local<ArrayBuffer> ab = value.As<ArrayBuffer>();
+    *data = static_cast<const guint8*>(ab->Data());
+    *size = ab->ByteLength();
+    return true;
+  }
+  return false;
+}
+
+double TimeArg(Local<Value> v) { return v->IsNumber() ? v.As<Number>()->Value() : -1; }
+
+GstClockTime ToClockTime(double v) { return v < 0 ? GST_CLOCK_TIME_NONE : GstClockTime(v); }
+
+// newBuffer(bytes, pts, dts, duration, offset): a GstBuffer with a copy of the bytes, returned
+// by filling a node-gtk-made buffer (so node-gtk owns the wrapper): fill(buffer, bytes).
+void FillBuffer(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  GstBuffer* buffer = UnwrapBuffer(isolate, args[0]);
+  if (!buffer) return;
+  const guint8* data;
+  size_t size;
+  if (!BytesOf(args[1], &data, &size)) {
+    ThrowType(isolate, "expected a TypedArray, DataView or ArrayBuffer");
+    return;
+  }
+  if (gst_buffer_get_size(buffer) != size) {
+    ThrowError(isolate, "buffer size differs from the byte count");
+    return;
+  }
+  gst_buffer_fill(buffer, 0, data, size);
+  GST_BUFFER_PTS(buffer) = ToClockTime(TimeArg(args[2]));
+  GST_BUFFER_DTS(buffer) = ToClockTime(TimeArg(args[3]));
+  GST_BUFFER_DURATION(buffer) = ToClockTime(TimeArg(args[4]));
+  double offset = TimeArg(args[5]);
+  GST_BUFFER_OFFSET(buffer) = offset < 0 ? GST_BUFFER_OFFSET_NONE : guint64(offset);
+}
+
+// pushBytes(appsrc, bytes, pts, dts, duration, offset): Gst.FlowReturn as a number
+void PushBytes(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  GObject* src = UnwrapObject(isolate, args[0], GST_TYPE_APP_SRC, "expected a GstApp.AppSrc");
+  if (!src) return;
+  const guint8* data;
+  size_t size;
+  if (!BytesOf(args[1], &data, &size)) {
+    ThrowType(isolate, "expected a TypedArray, DataView or ArrayBuffer");
+    return;
+  }
+  GstBuffer* buffer = gst_buffer_new_memdup(data, size);
+  GST_BUFFER_PTS(buffer) = ToClockTime(TimeArg(args[2]));
+  GST_BUFFER_DTS(buffer) = ToClockTime(TimeArg(args[3]));
+  GST_BUFFER_DURATION(buffer) = ToClockTime(TimeArg(args[4]));
+  double offset = TimeArg(args[5]);
+  GST_BUFFER_OFFSET(buffer) = offset < 0 ? GST_BUFFER_OFFSET_NONE : guint64(offset);
+  GstFlowReturn flow = gst_app_src_push_buffer(GST_APP_SRC(src), buffer);
+  args.GetReturnValue().Set(Integer::New(isolate, flow));
+}
+
+// ---------------------------------------------------------------------------------------------
+// pulling samples on the JS thread, with no node-gtk call per frame
+
+double ClockOrMinus(GstClockTime t) { return GST_CLOCK_TIME_IS_VALID(t) ? double(t) : -1; }
+
+// pullFrames(appsink, max: number, zeroCopy: boolean): Frame[]; each frame is
+// [ArrayBuffer, pts, dts, duration, offset, layout | null (when caps changed) ].
+void PullFrames(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  Local<Context> context = isolate->GetCurrentContext();
+  GObject* sink = UnwrapObject(isolate, args[0], GST_TYPE_APP_SINK, "expected a GstApp.AppSink");
+  if (!sink) return;
+  int max = args[1]->IsNumber() ? int(args[1].As<Number>()->Value()) : 1;
+  bool zero_copy = args[2]->IsTrue();
+  static GQuark caps_quark = g_quark_from_static_string("gstreamer-ts-last-caps");
+
+  Local<Array> out = Array::New(isolate);
+  for (int i = 0; i < max; i++) {
+    GstSample* sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 0);
+    if (!sample) break;
+    GstBuffer* buffer = gst_sample_get_buffer(sample);
+    GstCaps* caps = gst_sample_get_caps(sample);
+    Layout layout;
+    ReadLayout(caps, &layout);
+    Local<Value> layout_value = v8::Null(isolate);
+    if (caps != g_object_get_qdata(sink, caps_quark)) {
+      g_object_set_qdata_full(sink, caps_quark, caps ? gst_caps_ref(caps) : nullptr,
+                              (GDestroyNotify)gst_caps_unref);
+      if (layout.video) layout_value = LayoutObject(isolate, layout);
+    }
+    Local<Value> data;
+    if (buffer == nullptr) {
+      data = ArrayBuffer::New(isolate, 0);
+    } else if (zero_copy && !(layout.packed && GST_VIDEO_INFO_PLANE_STRIDE(&layout.info, 0) != int(layout.row_bytes))) {
+      auto* m = new Mapping();
+      m->buffer = gst_buffer_ref(buffer);
+      m->owns_ref = true;
+      if (!gst_buffer_map(buffer, &m->map, GST_MAP_READ)) {
+        gst_buffer_unref(buffer);
+        delete m;
+        gst_sample_unref(sample);
+        ThrowError(isolate, "gst_buffer_map(READ) failed");
+        return;
+      }
+      data = MappingArrayBuffer(isolate, m);
+    } else {
+      data = CopyBytes(isolate, buffer, layout.video ? &layout : nullptr);
+      if (data.IsEmpty()) {
+        gst_sample_unref(sample);
+        return;
+      }
+    }
+    Local<Array> frame = Array::New(isolate, 6);
+    frame->Set(context, 0, data).Check();
+    frame->Set(context, 1, Number::New(isolate, buffer ? ClockOrMinus(GST_BUFFER_PTS(buffer)) : -1)).Check();
+    frame->Set(context, 2, Number::New(isolate, buffer ? ClockOrMinus(GST_BUFFER_DTS(buffer)) : -1)).Check();
+    frame->Set(context, 3, Number::New(isolate, buffer ? ClockOrMinus(GST_BUFFER_DURATION(buffer)) : -1)).Check();
+    double offset = buffer && GST_BUFFER_OFFSET_IS_VALID(buffer) ? double(GST_BUFFER_OFFSET(buffer)) : -1;
+    frame->Set(context, 4, Number::New(isolate, offset)).Check();
+    frame->Set(context, 5, layout_value).Check();
+    out->Set(context, out->Length(), frame).Check();
+    gst_sample_unref(sample);
+  }
+  args.GetReturnValue().Set(out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// signal notifiers: count emissions on any thread, wake the JS thread, never wait for it
+
+struct Notifier {
+  uv_async_t async;
+  GObject* object = nullptr;
+  gulong handler = 0;
+  std::mutex lock;
+  bool closed = false;
+  std::atomic<int> pending{0};
+  std::atomic<int> flow{GST_FLOW_OK};
+  v8::Global<Function> callback;
+  v8::Global<Object> resource;
+  int id = 0;
+};
+
+std::unordered_map<int, Notifier*> notifiers;
+int next_notifier_id = 1;
+
+void NotifierMarshal(GClosure* closure, GValue* return_value, guint, const GValue*, gpointer, gpointer) {
+  auto* n = static_cast<Notifier*>(closure->data);
+  if (return_value && G_VALUE_TYPE(return_value) == GST_TYPE_FLOW_RETURN)
+    g_value_set_enum(return_value, n->flow.load());
+  std::lock_guard<std::mutex> guard(n->lock);
+  if (n->closed) return;
+  n->pending.fetch_add(1);
+  uv_async_send(&n->async);
+}
+
+void NotifierWake(uv_async_t* handle) {
+  auto* n = static_cast<Notifier*>(handle->data);
+  int count = n->pending.exchange(0);
+  if (count == 0 || n->callback.IsEmpty()) return;
+  Isolate* isolate = Isolate::GetCurrent();
+  HandleScope scope(isolate);
+  Local<Object> resource = n->resource.Get(isolate);
+  Local<Context> context = resource->GetCreationContextChecked();
+  Context::Scope context_scope(context);
+  Local<Value> argv[] = {Integer::New(isolate, count)};
+  node::MakeCallback(isolate, resource, n->callback.Get(isolate), 1, argv, {0, 0});
+}
+
+// notify(object, signal, callback(count), ref: boolean): id
+void Notify(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  GObject* object = UnwrapObject(isolate, args[0], G_TYPE_OBJECT, "expected a GObject.Object");
+  if (!object) return;
+  if (!args[1]->IsString() || !args[2]->IsFunction()) {
+    ThrowType(isolate, "notify(object, signal, callback)");
+    return;
+  }
+  v8::String::Utf8Value signal(isolate, args[1]);
+  guint signal_id;
+  GQuark detail;
+  if (!g_signal_parse_name(*signal, G_OBJECT_TYPE(object), &signal_id, &detail, TRUE)) {
+    std::string msg = std::string("no signal \"") + *signal + "\" on " + G_OBJECT_TYPE_NAME(object);
+    ThrowError(isolate, msg.c_str());
+    return;
+  }
+  auto* n = new Notifier();
+  n->id = next_notifier_id++;
+  n->object = G_OBJECT(g_object_ref(object));
+  n->callback.Reset(isolate, args[2].As<Function>());
+  n->resource.Reset(isolate, Object::New(isolate));
+  uv_async_init(node::GetCurrentEventLoop(isolate), &n->async, NotifierWake);
+  n->async.data = n;
+  if (!args[3]->IsTrue()) uv_unref(reinterpret_cast<uv_handle_t*>(&n->async));
+  GClosure* closure = g_closure_new_simple(sizeof(GClosure), n);
+  g_closure_set_marshal(closure, NotifierMarshal);
+  n->handler = g_signal_connect_closure_by_id(object, signal_id, detail, closure, FALSE);
+  notifiers[n->id] = n;
+  args.GetReturnValue().Set(Integer::New(isolate, n->id));
+}
+
+Notifier* FindNotifier(Local<Value> id) {
+  if (!id->IsNumber()) return nullptr;
+  auto it = notifiers.find(int(id.As<Number>()->Value()));
+  return it == notifiers.end() ? nullptr : it->second;
+}
+
+// notifyFlow(id, flow): the value the signal returns from now on (e.g. GST_FLOW_ERROR)
+void NotifyFlow(const FunctionCallbackInfo<Value>& args) {
+  Notifier* n = FindNotifier(args[0]);
+  if (n && args[1]->IsNumber()) n->flow.store(int(args[1].As<Number>()->Value()));
+}
+
+// notifyDrain(id): calls the callback now with whatever is pending (used before teardown)
+void NotifyDrain(const FunctionCallbackInfo<Value>& args) {
+  Notifier* n = FindNotifier(args[0]);
+  if (!n) return;
+  Isolate* isolate = args.GetIsolate();
+  int count = n->pending.exchange(0);
+  args.GetReturnValue().Set(Integer::New(isolate, count));
+}
+
+// unnotify(id): disconnects and closes; safe against an emission running on another thread
+void Unnotify(const FunctionCallbackInfo<Value>& args) {
+  Notifier* n = FindNotifier(args[0]);
+  if (!n) return;
+  notifiers.erase(n->id);
+  {
+    std::lock_guard<std::mutex> guard(n->lock);
+    n->closed = true;
+  }
+  if (g_signal_handler_is_connected(n->object, n->handler)) g_signal_handler_disconnect(n->object, n->handler);
+  g_object_unref(n->object);
+  n->callback.Reset();
+  n->resource.Reset();
+  uv_close(reinterpret_cast<uv_handle_t*>(&n->async), [](uv_handle_t* h) { delete static_cast<Notifier*>(h->data); });
+}
+
+// ---------------------------------------------------------------------------------------------
+// GLib's default main context, driven from libuv (prepare -> poll -> check -> dispatch)
+
+struct Driver {
+  GMainContext* context = nullptr;
+  uv_prepare_t prepare;
+  uv_check_t check;
+  uv_timer_t timer;
+  std::vector<GPollFD> fds;
+  std::unordered_map<int, uv_poll_t*> polls;
+  gint max_priority = 0;
+  bool prepared = false;
+  v8::Global<Object> resource;
+};
+
+Driver* driver = nullptr;
+
+void NoopTimer(uv_timer_t*) {}
+void NoopPoll(uv_poll_t*, int, int) {}
+
+void DriverPrepare(uv_prepare_t*) {
+  Driver* d = driver;
+  d->prepared = false;
+  if (g_main_depth() > 0) return;  // a GLib loop is running and drives libuv itself
+  if (!g_main_context_acquire(d->context)) return;
+  g_main_context_prepare(d->context, &d->max_priority);
+  gint timeout = -1;
+  gint n = static_cast<gint>(d->fds.size());
+  for (;;) {
+    gint need = g_main_context_query(d->context, d->max_priority, &timeout, d->fds.data(), n);
+    if (need <= n) {
+      d->fds.resize(need);
+      break;
+    }
+    d->fds.resize(need);
+    n = need;
+  }
+  // Watch exactly the fds GLib asked for.
+  std::unordered_map<int, int> wanted;
+  for (const GPollFD& p : d->fds) {
+    int events = 0;
+    if (p.events & (G_IO_IN | G_IO_PRI | G_IO_HUP | G_IO_ERR)) events |= UV_READABLE;
+    if (p.events & G_IO_OUT) events |= UV_WRITABLE;
+    wanted[p.fd] |= events;
+  }
+  for (auto it = d->polls.begin(); it != d->polls.end();) {
+    if (wanted.count(it->first) == 0) {
+      uv_poll_stop(it->second);
+      uv_close(reinterpret_cast<uv_handle_t*>(it->second), [](uv_handle_t* h) { delete reinterpret_cast<uv_poll_t*>(h); });
+      it = d->polls.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  uv_loop_t* loop = d->prepare.loop;
+  for (auto& [fd, events] : wanted) {
+    uv_poll_t*& poll = d->polls[fd];
+    if (poll == nullptr) {
+      poll = new uv_poll_t;
+      uv_poll_init(loop, poll, fd);
+      uv_unref(reinterpret_cast<uv_handle_t*>(poll));
+    }
+    uv_poll_start(poll, events ? events : UV_READABLE, NoopPoll);
+  }
+  if (timeout >= 0)
+    uv_timer_start(&d->timer, NoopTimer, timeout, 0);
+  else
+    uv_timer_stop(&d->timer);
+  d->prepared = true;
+}
+
+void DriverCheck(uv_check_t*) {
+  Driver* d = driver;
+  if (!d->prepared) return;
+  d->prepared = false;
+  for (GPollFD& p : d->fds) p.revents = 0;
+  if (!d->fds.empty()) g_poll(d->fds.data(), d->fds.size(), 0);
+  bool ready = g_main_context_check(d->context, d->max_priority, d->fds.data(), d->fds.size());
+  if (ready) {
+    Isolate* isolate = Isolate::GetCurrent();
+    HandleScope scope(isolate);
+    Local<Object> resource = d->resource.Get(isolate);
+    Local<Context> context = resource->GetCreationContextChecked();
+    Context::Scope context_scope(context);
+    // Runs nextTicks and microtasks queued by the JS handlers when it closes.
+    node::CallbackScope callback_scope(isolate, resource, {0, 0});
+    g_main_context_dispatch(d->context);
+  }
+  g_main_context_release(d->context);
+}
+
+// startGLib(): idempotent
+void StartGLib(const FunctionCallbackInfo<Value>& args) {
+  if (driver) return;
+  Isolate* isolate = args.GetIsolate();
+  driver = new Driver();
+  driver->context = g_main_context_default();
+  driver->resource.Reset(isolate, Object::New(isolate));
+  uv_loop_t* loop = node::GetCurrentEventLoop(isolate);
+  uv_prepare_init(loop, &driver->prepare);
+  uv_check_init(loop, &driver->check);
+  uv_timer_init(loop, &driver->timer);
+  uv_prepare_start(&driver->prepare, DriverPrepare);
+  uv_check_start(&driver->check, DriverCheck);
+  uv_unref(reinterpret_cast<uv_handle_t*>(&driver->prepare));
+  uv_unref(reinterpret_cast<uv_handle_t*>(&driver->check));
+  uv_unref(reinterpret_cast<uv_handle_t*>(&driver->timer));
+}
+
+// ---------------------------------------------------------------------------------------------
+// silence: GLib-CRITICAL lines printed while node-gtk loads some typelibs (NOTES fact 10)
+
+guint quiet_handler = 0;
+
+void SwallowLog(const gchar*, GLogLevelFlags, const gchar*, gpointer) {}
+
+// quietGLibCriticals(on: boolean)
+void QuietGLibCriticals(const FunctionCallbackInfo<Value>& args) {
+  if (args[0]->IsTrue() && quiet_handler == 0) {
+    quiet_handler = g_log_set_handler("GLib", GLogLevelFlags(G_LOG_LEVEL_CRITICAL | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION),
+                                      SwallowLog, nullptr);
+  } else if (!args[0]->IsTrue() && quiet_handler != 0) {
+    g_log_remove_handler("GLib", quiet_handler);
+    quiet_handler = 0;
+  }
+}
+
+void Init(Local<Object> exports, Local<Value>, void*) {
+  NODE_SET_METHOD(exports, "copyBuffer", CopyBuffer);
+  NODE_SET_METHOD(exports, "videoLayout", VideoLayout);
+  NODE_SET_METHOD(exports, "mapBuffer", MapBuffer);
+  NODE_SET_METHOD(exports, "mapMemory", MapMemory);
+  NODE_SET_METHOD(exports, "release", Release);
+  NODE_SET_METHOD(exports, "isWritable", IsWritable);
+  NODE_SET_METHOD(exports, "fillBuffer", FillBuffer);
+  NODE_SET_METHOD(exports, "pushBytes", PushBytes);
+  NODE_SET_METHOD(exports, "pullFrames", PullFrames);
+  NODE_SET_METHOD(exports, "notify", Notify);
+  NODE_SET_METHOD(exports, "notifyFlow", NotifyFlow);
+  NODE_SET_METHOD(exports, "notifyDrain", NotifyDrain);
+  NODE_SET_METHOD(exports, "unnotify", Unnotify);
+  NODE_SET_METHOD(exports, "startGLib", StartGLib);
+  NODE_SET_METHOD(exports, "quietGLibCriticals", QuietGLibCriticals);
+}
+
+}  // namespace
+
+NODE_MODULE(gstreamer_ts, Init)
