@@ -1,0 +1,33 @@
+/**
+ * gstreamer-ts: GStreamer scripting on Node.js through node-gtk, in TypeScript.
+ * The public face: re-exports only.
+ */
+export { GLib, GObject, Gst, GstApp, GstBase, GstVideo, gi } from './gi';
+export { GstContext } from './context';
+export { GstPipeline, type ElementClass, type GstPipelineOptions, type GstWarning } from './pipeline';
+export { GstElementNotFoundError, GstError, GstParseError, GstPipelineError } from './errors';
+export {
+  fractionToStr,
+  getBufferSizeFromGstCaps,
+  getNumChannels,
+  getTypedArrayType,
+  gstStateToStr,
+  gstVideoFormatFromString,
+  gstVideoFormatPlugin,
+  timeArgs,
+  toGstString,
+  type SampleArrayType,
+  type VideoFormatLike,
+} from './utils';
+export {
+  gstBufferToTypedArray,
+  gstBufferView,
+  gstBufferWithCapsToTypedArray,
+  gstBufferWithPadToTypedArray,
+  mapGstBuffer,
+  mapGstMemory,
+  typedArrayToGstBuffer,
+  type BufferView,
+  type SampleArray,
+  type ShapedArray,
+} from './buffer';

@@ -1,0 +1,115 @@
+/**
+ * gstreamer-python's `utils`, in camelCase: video formats, caps and state helpers.
+ */
+import { Gst, GstVideo } from './gi';
+import { native } from './native';
+
+/** A video format, by GStreamer's name (`'RGB'`) or by `GstVideo.VideoFormat` value. */
+export type VideoFormatLike = string | GstVideo.VideoFormat;
+
+/** Typed-array constructors frames come back as: 8-bit samples or 16-bit samples. */
+export type SampleArrayType = Uint8ArrayConstructor | Uint16ArrayConstructor;
+
+interface FormatFacts {
+  channels: number;
+  arrayType: SampleArrayType;
+}
+
+const factsByFormat = new Map<GstVideo.VideoFormat, FormatFacts>();
+
+function formatFacts(format: VideoFormatLike): FormatFacts {
+  const value = typeof format === 'string' ? gstVideoFormatFromString(format) : format;
+  let facts = factsByFormat.get(value);
+  if (!facts) {
+    const info = GstVideo.videoFormatGetInfo(value);
+    if (!info || value === GstVideo.VideoFormat.UNKNOWN) throw new TypeError(`unknown video format: ${String(format)}`);
+    const bytesPerSample = Math.ceil(info.bits / 8);
+    const rgbOrGray = (info.flags & (GstVideo.VideoFormatFlags.RGB | GstVideo.VideoFormatFlags.GRAY)) !== 0;
+    const packed = info.nPlanes === 1 && (info.flags & GstVideo.VideoFormatFlags.COMPLEX) === 0;
+    facts = {
+      // RGB at 3 bytes a pixel has 3 channels, BGRx/RGBA at 4 have 4, GRAY16 at 2 bytes has 1.
+      channels: rgbOrGray && packed ? info.pixelStride[0] / bytesPerSample : -1,
+      arrayType: info.bits > 8 ? Uint16Array : Uint8Array,
+    };
+    factsByFormat.set(value, facts);
+  }
+  return facts;
+}
+
+/** `GstVideo.VideoFormat` for a name such as `'RGB'`; `GstVideo.VideoFormat.UNKNOWN` when GStreamer has no such format. */
+export function gstVideoFormatFromString(format: string): GstVideo.VideoFormat {
+  return GstVideo.videoFormatFromString(format);
+}
+
+/**
+ * Channels of one pixel: 3 for RGB/BGR, 4 for RGBA/BGRx-style, 1 for GRAY8/GRAY16,
+ * -1 for formats that are not one plane of RGB or gray samples (I420, NV12, YUY2...).
+ */
+export function getNumChannels(format: VideoFormatLike): number {
+  return formatFacts(format).channels;
+}
+
+/** `Uint16Array` for formats with 16-bit samples (GRAY16_LE/BE, ...), `Uint8Array` otherwise. */
+export function getTypedArrayType(format: VideoFormatLike): SampleArrayType {
+  return formatFacts(format).arrayType;
+}
+
+/** `[width, height, channels]` of video caps (gstreamer-python's tuple). Throws on caps that are not raw video. */
+export function getBufferSizeFromGstCaps(caps: Gst.Caps): [width: number, height: number, channels: number] {
+  const layout = native.videoLayout(caps);
+  if (!layout) throw new TypeError(`not raw video caps: ${caps.toString()}`);
+  return [layout.width, layout.height, getNumChannels(layout.format)];
+}
+
+/**
+ * A gst-launch description from a list of element descriptions:
+ * `['videotestsrc', 'queue', 'appsink']` gives `'videotestsrc ! queue ! appsink'`.
+ * Items ending with '.' (a tee's name, `t.`) start a branch and get no '!' before them;
+ * nested lists are flattened.
+ */
+export function toGstString(plugins: ReadonlyArray<string | ReadonlyArray<string>>): string {
+  const flat = plugins.flat();
+  if (flat.length === 0) return '';
+  return flat.slice(1).reduce((out, plugin) => `${out}${plugin.endsWith('.') ? '' : ' !'} ${plugin}`, flat[0]);
+}
+
+/** A fraction as GStreamer writes it: `30/1`. Accepts `[num, den]`, `{ num, denom }` or a whole number. */
+export function fractionToStr(fraction: readonly [number, number] | { num: number; denom: number } | number): string {
+  if (typeof fraction === 'number') return `${fraction}/1`;
+  if (Array.isArray(fraction)) return `${fraction[0]}/${fraction[1]}`;
+  const f = fraction as { num: number; denom: number };
+  return `${f.num}/${f.denom}`;
+}
+
+/** `'PLAYING'`, `'PAUSED'`... for a `Gst.State`. */
+export function gstStateToStr(state: Gst.State): string {
+  return Gst.Element.stateGetName(state);
+}
+
+/**
+ * Caps for raw video from its parts, as gstreamer-python's `gst_video_format_plugin`:
+ * `video/x-raw,format=RGB,width=640,height=480,framerate=30/1`; parts left out are not constrained.
+ */
+export function gstVideoFormatPlugin(options: {
+  width?: number;
+  height?: number;
+  fps?: readonly [number, number] | number;
+  format?: string;
+  mediaType?: string;
+}): string {
+  let caps = options.mediaType ?? 'video/x-raw';
+  if (options.format) caps += `,format=${options.format}`;
+  if (options.width && options.width > 0) caps += `,width=${options.width}`;
+  if (options.height && options.height > 0) caps += `,height=${options.height}`;
+  if (options.fps !== undefined) caps += `,framerate=${fractionToStr(options.fps)}`;
+  return caps;
+}
+
+/** A time in nanoseconds as GStreamer prints it, `0:00:01.033333333` (Python's `Gst.TIME_ARGS`). */
+export function timeArgs(ns: bigint | number): string {
+  const t = BigInt(ns);
+  if (t < 0n || t === Gst.CLOCK_TIME_NONE) return '99:99:99.999999999';
+  const seconds = t / Gst.SECOND;
+  const pad = (n: bigint, width: number): string => n.toString().padStart(width, '0');
+  return `${seconds / 3600n}:${pad((seconds / 60n) % 60n, 2)}:${pad(seconds % 60n, 2)}.${pad(t % Gst.SECOND, 9)}`;
+}
