@@ -110,10 +110,11 @@ function qualify(typeText, ns, declared) {
 /** The opposite for the file of namespace `ns`: `Gst.Pad` -> `Pad` in Gst's file; notes other namespaces used. */
 function localize(typeText, ns, namespaces, used) {
   return rewriteTypeRefs(typeText, (ref) => {
-    if (!ts.isQualifiedName(ref.typeName) || !ts.isIdentifier(ref.typeName.left)) return undefined;
-    const left = ref.typeName.left.text;
-    if (left === ns) return ref.typeName.right.text;
-    if (namespaces.has(left)) used.add(left);
+    if (!ts.isQualifiedName(ref.typeName)) return undefined;
+    let left = ref.typeName;
+    while (ts.isQualifiedName(left)) left = left.left; // `Gst.Object.Signals` -> `Gst`
+    if (left.text === ns) return ref.typeName.getText().slice(ns.length + 1);
+    if (namespaces.has(left.text)) used.add(left.text);
     return undefined;
   });
 }
@@ -145,6 +146,11 @@ function received64(typeText) {
 function docOf(member, sf) {
   const doc = sf.text.slice(member.getFullStart(), member.getStart(sf)).trim();
   return doc.startsWith('/**') ? doc : '';
+}
+
+/** A JSDoc block taken from a member indented by two spaces, for a member indented by `indent`. */
+function reindent(doc, indent) {
+  return doc.replace(/\n\s*\*/g, `\n${indent} *`);
 }
 
 /** Adds a paragraph to a JSDoc block (or makes one), before its @tags, indented by two spaces. */
@@ -354,35 +360,65 @@ class Overlay {
     throw new Error(`no generated handler type for signal ${sig.container}::${sig.name}`);
   }
 
-  renderSignalApi(cls, byBlock, used) {
+  /** The nearest ancestor of `cls` that gets a signal block of its own (see rewriteSignalApis). */
+  signalBase(cls) {
+    for (let a = this.facts.classes.get(cls.parent); a; a = this.facts.classes.get(a.parent))
+      if (this.hasSignalBlock(a)) return a;
+    return null;
+  }
+
+  hasSignalBlock(cls) {
+    return isGObjectClass(cls, this.facts) && (!cls.parent || cls.signals.length > 0 || cls.interfaces.length > 0);
+  }
+
+  /**
+   * `Cls.Signals` (signal name -> handler type, as node-gtk calls the handler) and
+   * `Cls.ActionSignals` (name -> what `emit` takes and returns), each extending the base class's.
+   */
+  renderSignalMaps(cls, byBlock, used) {
     const ns = cls.ns;
     const loc = (t) => localize(t, ns, this.namespaces, used);
-    const sigs = allSignals(cls, this.facts).map((s) => ({ ...s, ...this.signalType(s, byBlock) }));
-    const nameTypes = (s) => [JSON.stringify(s.name), ...(s.detailed ? [`\`${s.name}::\${string}\``] : [])];
-    const known = sigs.flatMap(nameTypes);
-    const actions = sigs.filter((s) => s.action);
+    const base = this.signalBase(cls);
+    const inherited = new Set(base ? allSignals(base, this.facts).map((s) => s.name) : []);
+    const sigs = allSignals(cls, this.facts)
+      .filter((s) => !inherited.has(s.name))
+      .map((s) => ({ ...s, ...this.signalType(s, byBlock) }));
+    const baseRef = (map) => (base ? ` extends ${loc(`${base.key}.${map}`)}` : '');
+    const keys = (s) => [JSON.stringify(s.name), ...(s.detailed ? [`[detailed: \`${s.name}::\${string}\`]`] : [])];
+    const members = (list, fn) =>
+      list.flatMap((s) => keys(s).map((k, i) => `${i === 0 && s.doc ? `    ${reindent(s.doc, '    ')}\n` : ''}    ${k}: ${fn(s)}`));
+    const handler = (s) => `(${s.params.map((p) => `${p.name}: ${loc(received64(p.type))}`).join(', ')}) => ${loc(s.ret)}`;
+    const emitter = (s) => `(${s.params.map((p) => `${p.name}: ${loc(p.type)}`).join(', ')}) => ${loc(s.ret)}`;
+    const body = (lines) => (lines.length ? ` {\n${lines.join('\n')}\n  }` : ' {}');
+    return [
+      `/** Signal types of ${cls.key} (and its subclasses, which extend them). */`,
+      `export namespace ${cls.name} {`,
+      `  /**`,
+      `   * Each signal's handler as node-gtk calls it: with the signal's arguments (not the emitting`,
+      `   * object), 64-bit integers as bigint; it must return what the signal expects.`,
+      `   */`,
+      `  export interface Signals${baseRef('Signals')}${body(members(sigs, handler))}`,
+      `  /** Action signals, for \`emit\`: the arguments to pass and what \`emit\` returns. */`,
+      `  export interface ActionSignals${baseRef('ActionSignals')}${body(members(sigs.filter((s) => s.action), emitter))}`,
+      `}`,
+    ];
+  }
+
+  renderSignalApi(cls) {
+    const sig = `${cls.name}.Signals`;
+    const act = `${cls.name}.ActionSignals`;
     const lines = [];
     for (const verb of ['connect', 'on', 'once']) {
       const result = verb === 'connect' ? 'number' : 'this';
-      for (const s of sigs) {
-        const handler = `(${s.params.map((p) => `${p.name}: ${loc(received64(p.type))}`).join(', ')}) => ${loc(s.ret)}`;
-        const doc = verb !== 'once' && s.doc ? `  ${s.doc}\n` : '';
-        for (const [i, signalType] of nameTypes(s).entries())
-          lines.push(`${i === 0 ? doc : ''}  ${verb}(signal: ${signalType}, callback: ${handler}, after?: boolean): ${result}`);
-      }
       lines.push(
-        `  ${verb}<S extends string>(signal: S extends ${known.join(' | ')} ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): ${result}`,
+        `  ${verb}<K extends keyof ${sig}>(signal: K, callback: ${sig}[K], after?: boolean): ${result}`,
+        `  ${verb}<S extends string>(signal: S extends keyof ${sig} ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): ${result}`,
       );
     }
-    lines.push(`  off(signal: string, callback: (...args: never[]) => unknown): this`);
-    for (const s of actions) {
-      const params = s.params.map((p) => `, ${p.name}: ${loc(p.type)}`).join('');
-      for (const signalType of nameTypes(s)) lines.push(`  emit(signal: ${signalType}${params}): ${loc(s.ret)}`);
-    }
     lines.push(
-      actions.length
-        ? `  emit<S extends string>(signal: S extends ${actions.flatMap(nameTypes).join(' | ')} ? never : S, ...args: unknown[]): unknown`
-        : `  emit(signal: string, ...args: unknown[]): unknown`,
+      `  off(signal: string, callback: (...args: never[]) => unknown): this`,
+      `  emit<K extends keyof ${act}>(signal: K, ...args: Parameters<${act}[K]>): ReturnType<${act}[K]>`,
+      `  emit<S extends string>(signal: S extends keyof ${act} ? never : S, ...args: unknown[]): unknown`,
     );
     if (!cls.parent) lines.push(`  disconnect(handlerId: number): number`);
     return lines;
@@ -398,12 +434,10 @@ class Overlay {
       for (const [name, decls] of this.classDecls(sf)) {
         const cls = this.facts.classes.get(`${ns}.${name}`);
         if (!cls || !decls.cls) continue;
-        const gobject = isGObjectClass(cls, this.facts);
         // where the generator put this class's signal API: the companion interface when the class
         // implements interfaces, else the class body (root classes, classes with own signals)
         const home = decls.iface ?? decls.cls;
-        const needsBlock = gobject && (!cls.parent || cls.signals.length > 0 || cls.interfaces.length > 0);
-        const block = needsBlock ? this.renderSignalApi(cls, byBlock, used) : null;
+        const block = this.hasSignalBlock(cls) ? this.renderSignalApi(cls) : null;
         let placed = false;
         for (const decl of [decls.cls, decls.iface]) {
           if (!decl) continue;
@@ -417,10 +451,10 @@ class Overlay {
             }
           }
         }
-        if (block && !placed) {
-          const closing = home.members.end;
-          edits.push({ start: closing, end: closing, text: '\n' + block.join('\n') });
-        }
+        if (!block) continue;
+        if (!placed) edits.push({ start: home.members.end, end: home.members.end, text: '\n' + block.join('\n') });
+        const after = Math.max(decls.cls.end, decls.iface?.end ?? 0);
+        edits.push({ start: after, end: after, text: '\n\n' + this.renderSignalMaps(cls, byBlock, used).join('\n') });
       }
       this.files.set(ns, applyEdits(this.files.get(ns), edits));
       this.addImports(ns, used);

@@ -1668,75 +1668,88 @@ export class Object {
    * @param value the value
    */
   virtual_setProperty?(propertyId: number, value: Value, pspec: ParamSpec): void
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  connect(signal: "notify", callback: (pspec: ParamSpec) => void, after?: boolean): number
-  connect(signal: `notify::${string}`, callback: (pspec: ParamSpec) => void, after?: boolean): number
-  connect<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  on(signal: "notify", callback: (pspec: ParamSpec) => void, after?: boolean): this
-  on(signal: `notify::${string}`, callback: (pspec: ParamSpec) => void, after?: boolean): this
-  on<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
-  once(signal: "notify", callback: (pspec: ParamSpec) => void, after?: boolean): this
-  once(signal: `notify::${string}`, callback: (pspec: ParamSpec) => void, after?: boolean): this
-  once<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  connect<K extends keyof Object.Signals>(signal: K, callback: Object.Signals[K], after?: boolean): number
+  connect<S extends string>(signal: S extends keyof Object.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
+  on<K extends keyof Object.Signals>(signal: K, callback: Object.Signals[K], after?: boolean): this
+  on<S extends string>(signal: S extends keyof Object.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  once<K extends keyof Object.Signals>(signal: K, callback: Object.Signals[K], after?: boolean): this
+  once<S extends string>(signal: S extends keyof Object.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
   off(signal: string, callback: (...args: never[]) => unknown): this
-  emit(signal: "notify", pspec: ParamSpec): void
-  emit(signal: `notify::${string}`, pspec: ParamSpec): void
-  emit<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, ...args: unknown[]): unknown
+  emit<K extends keyof Object.ActionSignals>(signal: K, ...args: Parameters<Object.ActionSignals[K]>): ReturnType<Object.ActionSignals[K]>
+  emit<S extends string>(signal: S extends keyof Object.ActionSignals ? never : S, ...args: unknown[]): unknown
   disconnect(handlerId: number): number
   readonly __gtype__: bigint
+}
+
+/** Signal types of GObject.Object (and its subclasses, which extend them). */
+export namespace Object {
+  /**
+   * Each signal's handler as node-gtk calls it: with the signal's arguments (not the emitting
+   * object), 64-bit integers as bigint; it must return what the signal expects.
+   */
+  export interface Signals {
+    /**
+     * The notify signal is emitted on an object when one of its properties has
+     * its value set through g_object_set_property(), g_object_set(), et al.
+     *
+     * Note that getting this signal doesn’t itself guarantee that the value of
+     * the property has actually changed. When it is emitted is determined by the
+     * derived GObject class. If the implementor did not create the property with
+     * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
+     * in ::notify being emitted, even if the new value is the same as the old.
+     * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
+     * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
+     * and common practice is to do that only when the value has actually changed.
+     *
+     * This signal is typically used to obtain change notification for a
+     * single property, by specifying the property name as a detail in the
+     * g_signal_connect() call, like this:
+     *
+     * |[<!-- language="C" -->
+     * g_signal_connect (text_view->buffer, "notify::paste-target-list",
+     *                   G_CALLBACK (gtk_text_view_target_list_notify),
+     *                   text_view)
+     * ]|
+     *
+     * It is important to note that you must use
+     * [canonical parameter names][canonical-parameter-names] as
+     * detail strings for the notify signal.
+     */
+    "notify": (pspec: ParamSpec) => void
+    [detailed: `notify::${string}`]: (pspec: ParamSpec) => void
+  }
+  /** Action signals, for `emit`: the arguments to pass and what `emit` returns. */
+  export interface ActionSignals {
+    /**
+     * The notify signal is emitted on an object when one of its properties has
+     * its value set through g_object_set_property(), g_object_set(), et al.
+     *
+     * Note that getting this signal doesn’t itself guarantee that the value of
+     * the property has actually changed. When it is emitted is determined by the
+     * derived GObject class. If the implementor did not create the property with
+     * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
+     * in ::notify being emitted, even if the new value is the same as the old.
+     * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
+     * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
+     * and common practice is to do that only when the value has actually changed.
+     *
+     * This signal is typically used to obtain change notification for a
+     * single property, by specifying the property name as a detail in the
+     * g_signal_connect() call, like this:
+     *
+     * |[<!-- language="C" -->
+     * g_signal_connect (text_view->buffer, "notify::paste-target-list",
+     *                   G_CALLBACK (gtk_text_view_target_list_notify),
+     *                   text_view)
+     * ]|
+     *
+     * It is important to note that you must use
+     * [canonical parameter names][canonical-parameter-names] as
+     * detail strings for the notify signal.
+     */
+    "notify": (pspec: ParamSpec) => void
+    [detailed: `notify::${string}`]: (pspec: ParamSpec) => void
+  }
 }
 
 /**
@@ -2467,105 +2480,42 @@ export class SignalGroup extends Object {
    * has been blocked to become active again.
    */
   unblock(): void
-  /**
-   * This signal is emitted when `GSignalGroup`:target is set to a new value
-   * other than `null`. It is similar to `GObject`::notify on `target` except it
-   * will not emit when `GSignalGroup`:target is `null` and also allows for
-   * receiving the `GObject` without a data-race.
-   */
-  connect(signal: "bind", callback: (instance: Object) => void, after?: boolean): number
-  /**
-   * This signal is emitted when the target instance of `self` is set to a
-   * new `GObject`.
-   *
-   * This signal will only be emitted if the previous target of `self` is
-   * non-`null`.
-   */
-  connect(signal: "unbind", callback: () => void, after?: boolean): number
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  connect(signal: "notify", callback: (pspec: ParamSpec) => void, after?: boolean): number
-  connect(signal: `notify::${string}`, callback: (pspec: ParamSpec) => void, after?: boolean): number
-  connect<S extends string>(signal: S extends "bind" | "unbind" | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
-  /**
-   * This signal is emitted when `GSignalGroup`:target is set to a new value
-   * other than `null`. It is similar to `GObject`::notify on `target` except it
-   * will not emit when `GSignalGroup`:target is `null` and also allows for
-   * receiving the `GObject` without a data-race.
-   */
-  on(signal: "bind", callback: (instance: Object) => void, after?: boolean): this
-  /**
-   * This signal is emitted when the target instance of `self` is set to a
-   * new `GObject`.
-   *
-   * This signal will only be emitted if the previous target of `self` is
-   * non-`null`.
-   */
-  on(signal: "unbind", callback: () => void, after?: boolean): this
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  on(signal: "notify", callback: (pspec: ParamSpec) => void, after?: boolean): this
-  on(signal: `notify::${string}`, callback: (pspec: ParamSpec) => void, after?: boolean): this
-  on<S extends string>(signal: S extends "bind" | "unbind" | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
-  once(signal: "bind", callback: (instance: Object) => void, after?: boolean): this
-  once(signal: "unbind", callback: () => void, after?: boolean): this
-  once(signal: "notify", callback: (pspec: ParamSpec) => void, after?: boolean): this
-  once(signal: `notify::${string}`, callback: (pspec: ParamSpec) => void, after?: boolean): this
-  once<S extends string>(signal: S extends "bind" | "unbind" | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  connect<K extends keyof SignalGroup.Signals>(signal: K, callback: SignalGroup.Signals[K], after?: boolean): number
+  connect<S extends string>(signal: S extends keyof SignalGroup.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
+  on<K extends keyof SignalGroup.Signals>(signal: K, callback: SignalGroup.Signals[K], after?: boolean): this
+  on<S extends string>(signal: S extends keyof SignalGroup.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  once<K extends keyof SignalGroup.Signals>(signal: K, callback: SignalGroup.Signals[K], after?: boolean): this
+  once<S extends string>(signal: S extends keyof SignalGroup.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
   off(signal: string, callback: (...args: never[]) => unknown): this
-  emit(signal: "notify", pspec: ParamSpec): void
-  emit(signal: `notify::${string}`, pspec: ParamSpec): void
-  emit<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, ...args: unknown[]): unknown
+  emit<K extends keyof SignalGroup.ActionSignals>(signal: K, ...args: Parameters<SignalGroup.ActionSignals[K]>): ReturnType<SignalGroup.ActionSignals[K]>
+  emit<S extends string>(signal: S extends keyof SignalGroup.ActionSignals ? never : S, ...args: unknown[]): unknown
+}
+
+/** Signal types of GObject.SignalGroup (and its subclasses, which extend them). */
+export namespace SignalGroup {
+  /**
+   * Each signal's handler as node-gtk calls it: with the signal's arguments (not the emitting
+   * object), 64-bit integers as bigint; it must return what the signal expects.
+   */
+  export interface Signals extends Object.Signals {
+    /**
+     * This signal is emitted when `GSignalGroup`:target is set to a new value
+     * other than `null`. It is similar to `GObject`::notify on `target` except it
+     * will not emit when `GSignalGroup`:target is `null` and also allows for
+     * receiving the `GObject` without a data-race.
+     */
+    "bind": (instance: Object) => void
+    /**
+     * This signal is emitted when the target instance of `self` is set to a
+     * new `GObject`.
+     *
+     * This signal will only be emitted if the previous target of `self` is
+     * non-`null`.
+     */
+    "unbind": () => void
+  }
+  /** Action signals, for `emit`: the arguments to pass and what `emit` returns. */
+  export interface ActionSignals extends Object.ActionSignals {}
 }
 
 /**
@@ -3240,73 +3190,26 @@ export class TypeModule extends Object {
   virtual_unload?(): void
 }
 export interface TypeModule extends TypePlugin {
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  connect(signal: "notify", callback: (pspec: ParamSpec) => void, after?: boolean): number
-  connect(signal: `notify::${string}`, callback: (pspec: ParamSpec) => void, after?: boolean): number
-  connect<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  on(signal: "notify", callback: (pspec: ParamSpec) => void, after?: boolean): this
-  on(signal: `notify::${string}`, callback: (pspec: ParamSpec) => void, after?: boolean): this
-  on<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
-  once(signal: "notify", callback: (pspec: ParamSpec) => void, after?: boolean): this
-  once(signal: `notify::${string}`, callback: (pspec: ParamSpec) => void, after?: boolean): this
-  once<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  connect<K extends keyof TypeModule.Signals>(signal: K, callback: TypeModule.Signals[K], after?: boolean): number
+  connect<S extends string>(signal: S extends keyof TypeModule.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
+  on<K extends keyof TypeModule.Signals>(signal: K, callback: TypeModule.Signals[K], after?: boolean): this
+  on<S extends string>(signal: S extends keyof TypeModule.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  once<K extends keyof TypeModule.Signals>(signal: K, callback: TypeModule.Signals[K], after?: boolean): this
+  once<S extends string>(signal: S extends keyof TypeModule.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
   off(signal: string, callback: (...args: never[]) => unknown): this
-  emit(signal: "notify", pspec: ParamSpec): void
-  emit(signal: `notify::${string}`, pspec: ParamSpec): void
-  emit<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, ...args: unknown[]): unknown
+  emit<K extends keyof TypeModule.ActionSignals>(signal: K, ...args: Parameters<TypeModule.ActionSignals[K]>): ReturnType<TypeModule.ActionSignals[K]>
+  emit<S extends string>(signal: S extends keyof TypeModule.ActionSignals ? never : S, ...args: unknown[]): unknown
+}
+
+/** Signal types of GObject.TypeModule (and its subclasses, which extend them). */
+export namespace TypeModule {
+  /**
+   * Each signal's handler as node-gtk calls it: with the signal's arguments (not the emitting
+   * object), 64-bit integers as bigint; it must return what the signal expects.
+   */
+  export interface Signals extends Object.Signals {}
+  /** Action signals, for `emit`: the arguments to pass and what `emit` returns. */
+  export interface ActionSignals extends Object.ActionSignals {}
 }
 
 /**

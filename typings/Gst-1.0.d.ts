@@ -560,217 +560,71 @@ export class Bin extends Element {
   virtual_removeElement?(element: Element): boolean
 }
 export interface Bin extends ChildProxy {
-  /**
-   * Will be emitted after the element was added to `sub_bin`.
-   */
-  connect(signal: "deep-element-added", callback: (subBin: Bin, element: Element) => void, after?: boolean): number
-  /**
-   * Will be emitted after the element was removed from `sub_bin`.
-   */
-  connect(signal: "deep-element-removed", callback: (subBin: Bin, element: Element) => void, after?: boolean): number
-  /**
-   * Will be emitted when the bin needs to perform latency calculations. This
-   * signal is only emitted for toplevel bins or when `GstBin`:async-handling is
-   * enabled.
-   *
-   * Only one signal handler is invoked. If no signals are connected, the
-   * default handler is invoked, which will query and distribute the lowest
-   * possible latency to all sinks.
-   *
-   * Connect to this signal if the default latency calculations are not
-   * sufficient, like when you need different latencies for different sinks in
-   * the same pipeline.
-   */
-  connect(signal: "do-latency", callback: () => boolean, after?: boolean): number
-  /**
-   * Will be emitted after the element was added to the bin.
-   */
-  connect(signal: "element-added", callback: (element: Element) => void, after?: boolean): number
-  /**
-   * Will be emitted after the element was removed from the bin.
-   */
-  connect(signal: "element-removed", callback: (element: Element) => void, after?: boolean): number
-  /**
-   * Will be emitted after the `object` was added to the `child_proxy`.
-   */
-  connect(signal: "child-added", callback: (object: GObject.Object, name: string) => void, after?: boolean): number
-  /**
-   * Will be emitted after the `object` was removed from the `child_proxy`.
-   */
-  connect(signal: "child-removed", callback: (object: GObject.Object, name: string) => void, after?: boolean): number
-  /**
-   * This signals that the element will not generate more dynamic pads.
-   * Note that this signal will usually be emitted from the context of
-   * the streaming thread.
-   */
-  connect(signal: "no-more-pads", callback: () => void, after?: boolean): number
-  /**
-   * a new `GstPad` has been added to the element. Note that this signal will
-   * usually be emitted from the context of the streaming thread. Also keep in
-   * mind that if you add new elements to the pipeline in the signal handler
-   * you will need to set them to the desired target state with
-   * gst_element_set_state() or gst_element_sync_state_with_parent().
-   */
-  connect(signal: "pad-added", callback: (newPad: Pad) => void, after?: boolean): number
-  /**
-   * a `GstPad` has been removed from the element
-   */
-  connect(signal: "pad-removed", callback: (oldPad: Pad) => void, after?: boolean): number
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  connect(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  connect(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect<S extends string>(signal: S extends "deep-element-added" | "deep-element-removed" | "do-latency" | "element-added" | "element-removed" | "child-added" | "child-removed" | "no-more-pads" | "pad-added" | "pad-removed" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
-  /**
-   * Will be emitted after the element was added to `sub_bin`.
-   */
-  on(signal: "deep-element-added", callback: (subBin: Bin, element: Element) => void, after?: boolean): this
-  /**
-   * Will be emitted after the element was removed from `sub_bin`.
-   */
-  on(signal: "deep-element-removed", callback: (subBin: Bin, element: Element) => void, after?: boolean): this
-  /**
-   * Will be emitted when the bin needs to perform latency calculations. This
-   * signal is only emitted for toplevel bins or when `GstBin`:async-handling is
-   * enabled.
-   *
-   * Only one signal handler is invoked. If no signals are connected, the
-   * default handler is invoked, which will query and distribute the lowest
-   * possible latency to all sinks.
-   *
-   * Connect to this signal if the default latency calculations are not
-   * sufficient, like when you need different latencies for different sinks in
-   * the same pipeline.
-   */
-  on(signal: "do-latency", callback: () => boolean, after?: boolean): this
-  /**
-   * Will be emitted after the element was added to the bin.
-   */
-  on(signal: "element-added", callback: (element: Element) => void, after?: boolean): this
-  /**
-   * Will be emitted after the element was removed from the bin.
-   */
-  on(signal: "element-removed", callback: (element: Element) => void, after?: boolean): this
-  /**
-   * Will be emitted after the `object` was added to the `child_proxy`.
-   */
-  on(signal: "child-added", callback: (object: GObject.Object, name: string) => void, after?: boolean): this
-  /**
-   * Will be emitted after the `object` was removed from the `child_proxy`.
-   */
-  on(signal: "child-removed", callback: (object: GObject.Object, name: string) => void, after?: boolean): this
-  /**
-   * This signals that the element will not generate more dynamic pads.
-   * Note that this signal will usually be emitted from the context of
-   * the streaming thread.
-   */
-  on(signal: "no-more-pads", callback: () => void, after?: boolean): this
-  /**
-   * a new `GstPad` has been added to the element. Note that this signal will
-   * usually be emitted from the context of the streaming thread. Also keep in
-   * mind that if you add new elements to the pipeline in the signal handler
-   * you will need to set them to the desired target state with
-   * gst_element_set_state() or gst_element_sync_state_with_parent().
-   */
-  on(signal: "pad-added", callback: (newPad: Pad) => void, after?: boolean): this
-  /**
-   * a `GstPad` has been removed from the element
-   */
-  on(signal: "pad-removed", callback: (oldPad: Pad) => void, after?: boolean): this
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  on(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  on(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on<S extends string>(signal: S extends "deep-element-added" | "deep-element-removed" | "do-latency" | "element-added" | "element-removed" | "child-added" | "child-removed" | "no-more-pads" | "pad-added" | "pad-removed" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
-  once(signal: "deep-element-added", callback: (subBin: Bin, element: Element) => void, after?: boolean): this
-  once(signal: "deep-element-removed", callback: (subBin: Bin, element: Element) => void, after?: boolean): this
-  once(signal: "do-latency", callback: () => boolean, after?: boolean): this
-  once(signal: "element-added", callback: (element: Element) => void, after?: boolean): this
-  once(signal: "element-removed", callback: (element: Element) => void, after?: boolean): this
-  once(signal: "child-added", callback: (object: GObject.Object, name: string) => void, after?: boolean): this
-  once(signal: "child-removed", callback: (object: GObject.Object, name: string) => void, after?: boolean): this
-  once(signal: "no-more-pads", callback: () => void, after?: boolean): this
-  once(signal: "pad-added", callback: (newPad: Pad) => void, after?: boolean): this
-  once(signal: "pad-removed", callback: (oldPad: Pad) => void, after?: boolean): this
-  once(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once<S extends string>(signal: S extends "deep-element-added" | "deep-element-removed" | "do-latency" | "element-added" | "element-removed" | "child-added" | "child-removed" | "no-more-pads" | "pad-added" | "pad-removed" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  connect<K extends keyof Bin.Signals>(signal: K, callback: Bin.Signals[K], after?: boolean): number
+  connect<S extends string>(signal: S extends keyof Bin.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
+  on<K extends keyof Bin.Signals>(signal: K, callback: Bin.Signals[K], after?: boolean): this
+  on<S extends string>(signal: S extends keyof Bin.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  once<K extends keyof Bin.Signals>(signal: K, callback: Bin.Signals[K], after?: boolean): this
+  once<S extends string>(signal: S extends keyof Bin.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
   off(signal: string, callback: (...args: never[]) => unknown): this
-  emit(signal: "notify", pspec: GObject.ParamSpec): void
-  emit(signal: `notify::${string}`, pspec: GObject.ParamSpec): void
-  emit<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, ...args: unknown[]): unknown
+  emit<K extends keyof Bin.ActionSignals>(signal: K, ...args: Parameters<Bin.ActionSignals[K]>): ReturnType<Bin.ActionSignals[K]>
+  emit<S extends string>(signal: S extends keyof Bin.ActionSignals ? never : S, ...args: unknown[]): unknown
   getProperty(name: string): GObject.Value
   getProperty(propertyName: string, value: GObject.Value): void
   setProperty(name: string, value: GObject.Value): void
   setProperty(propertyName: string, value: GObject.Value): void
   ref(): Object
   ref(): GObject.Object
+}
+
+/** Signal types of Gst.Bin (and its subclasses, which extend them). */
+export namespace Bin {
+  /**
+   * Each signal's handler as node-gtk calls it: with the signal's arguments (not the emitting
+   * object), 64-bit integers as bigint; it must return what the signal expects.
+   */
+  export interface Signals extends Element.Signals {
+    /**
+     * Will be emitted after the element was added to `sub_bin`.
+     */
+    "deep-element-added": (subBin: Bin, element: Element) => void
+    /**
+     * Will be emitted after the element was removed from `sub_bin`.
+     */
+    "deep-element-removed": (subBin: Bin, element: Element) => void
+    /**
+     * Will be emitted when the bin needs to perform latency calculations. This
+     * signal is only emitted for toplevel bins or when `GstBin`:async-handling is
+     * enabled.
+     *
+     * Only one signal handler is invoked. If no signals are connected, the
+     * default handler is invoked, which will query and distribute the lowest
+     * possible latency to all sinks.
+     *
+     * Connect to this signal if the default latency calculations are not
+     * sufficient, like when you need different latencies for different sinks in
+     * the same pipeline.
+     */
+    "do-latency": () => boolean
+    /**
+     * Will be emitted after the element was added to the bin.
+     */
+    "element-added": (element: Element) => void
+    /**
+     * Will be emitted after the element was removed from the bin.
+     */
+    "element-removed": (element: Element) => void
+    /**
+     * Will be emitted after the `object` was added to the `child_proxy`.
+     */
+    "child-added": (object: GObject.Object, name: string) => void
+    /**
+     * Will be emitted after the `object` was removed from the `child_proxy`.
+     */
+    "child-removed": (object: GObject.Object, name: string) => void
+  }
+  /** Action signals, for `emit`: the arguments to pass and what `emit` returns. */
+  export interface ActionSignals extends Element.ActionSignals {}
 }
 
 /**
@@ -2502,125 +2356,43 @@ export class Bus extends Object {
    * @param message the message that has been posted synchronously
    */
   virtual_syncMessage?(message: Message): void
-  /**
-   * A message has been posted on the bus. This signal is emitted from a
-   * `GSource` added to the mainloop. this signal will only be emitted when
-   * there is a `GMainLoop` running.
-   */
-  connect(signal: "message", callback: (message: Message) => void, after?: boolean): number
-  connect(signal: `message::${string}`, callback: (message: Message) => void, after?: boolean): number
-  /**
-   * A message has been posted on the bus. This signal is emitted from the
-   * thread that posted the message so one has to be careful with locking.
-   *
-   * This signal will not be emitted by default, you have to call
-   * gst_bus_enable_sync_message_emission() before.
-   */
-  connect(signal: "sync-message", callback: (message: Message) => void, after?: boolean): number
-  connect(signal: `sync-message::${string}`, callback: (message: Message) => void, after?: boolean): number
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  connect(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  connect(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect<S extends string>(signal: S extends "message" | `message::${string}` | "sync-message" | `sync-message::${string}` | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
-  /**
-   * A message has been posted on the bus. This signal is emitted from a
-   * `GSource` added to the mainloop. this signal will only be emitted when
-   * there is a `GMainLoop` running.
-   */
-  on(signal: "message", callback: (message: Message) => void, after?: boolean): this
-  on(signal: `message::${string}`, callback: (message: Message) => void, after?: boolean): this
-  /**
-   * A message has been posted on the bus. This signal is emitted from the
-   * thread that posted the message so one has to be careful with locking.
-   *
-   * This signal will not be emitted by default, you have to call
-   * gst_bus_enable_sync_message_emission() before.
-   */
-  on(signal: "sync-message", callback: (message: Message) => void, after?: boolean): this
-  on(signal: `sync-message::${string}`, callback: (message: Message) => void, after?: boolean): this
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  on(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  on(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on<S extends string>(signal: S extends "message" | `message::${string}` | "sync-message" | `sync-message::${string}` | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
-  once(signal: "message", callback: (message: Message) => void, after?: boolean): this
-  once(signal: `message::${string}`, callback: (message: Message) => void, after?: boolean): this
-  once(signal: "sync-message", callback: (message: Message) => void, after?: boolean): this
-  once(signal: `sync-message::${string}`, callback: (message: Message) => void, after?: boolean): this
-  once(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once<S extends string>(signal: S extends "message" | `message::${string}` | "sync-message" | `sync-message::${string}` | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  connect<K extends keyof Bus.Signals>(signal: K, callback: Bus.Signals[K], after?: boolean): number
+  connect<S extends string>(signal: S extends keyof Bus.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
+  on<K extends keyof Bus.Signals>(signal: K, callback: Bus.Signals[K], after?: boolean): this
+  on<S extends string>(signal: S extends keyof Bus.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  once<K extends keyof Bus.Signals>(signal: K, callback: Bus.Signals[K], after?: boolean): this
+  once<S extends string>(signal: S extends keyof Bus.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
   off(signal: string, callback: (...args: never[]) => unknown): this
-  emit(signal: "notify", pspec: GObject.ParamSpec): void
-  emit(signal: `notify::${string}`, pspec: GObject.ParamSpec): void
-  emit<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, ...args: unknown[]): unknown
+  emit<K extends keyof Bus.ActionSignals>(signal: K, ...args: Parameters<Bus.ActionSignals[K]>): ReturnType<Bus.ActionSignals[K]>
+  emit<S extends string>(signal: S extends keyof Bus.ActionSignals ? never : S, ...args: unknown[]): unknown
+}
+
+/** Signal types of Gst.Bus (and its subclasses, which extend them). */
+export namespace Bus {
+  /**
+   * Each signal's handler as node-gtk calls it: with the signal's arguments (not the emitting
+   * object), 64-bit integers as bigint; it must return what the signal expects.
+   */
+  export interface Signals extends Object.Signals {
+    /**
+     * A message has been posted on the bus. This signal is emitted from a
+     * `GSource` added to the mainloop. this signal will only be emitted when
+     * there is a `GMainLoop` running.
+     */
+    "message": (message: Message) => void
+    [detailed: `message::${string}`]: (message: Message) => void
+    /**
+     * A message has been posted on the bus. This signal is emitted from the
+     * thread that posted the message so one has to be careful with locking.
+     *
+     * This signal will not be emitted by default, you have to call
+     * gst_bus_enable_sync_message_emission() before.
+     */
+    "sync-message": (message: Message) => void
+    [detailed: `sync-message::${string}`]: (message: Message) => void
+  }
+  /** Action signals, for `emit`: the arguments to pass and what `emit` returns. */
+  export interface ActionSignals extends Object.ActionSignals {}
 }
 
 /**
@@ -3942,108 +3714,36 @@ export class Clock extends Object {
    * @returns the result of the non blocking wait.
    */
   virtual_waitAsync?(entry: ClockEntry): ClockReturn
-  /**
-   * Signaled on clocks with `GST_CLOCK_FLAG_NEEDS_STARTUP_SYNC` set once
-   * the clock is synchronized, or when it completely lost synchronization.
-   * This signal will not be emitted on clocks without the flag.
-   *
-   * This signal will be emitted from an arbitrary thread, most likely not
-   * the application's main thread.
-   */
-  connect(signal: "synced", callback: (synced: boolean) => void, after?: boolean): number
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  connect(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  connect(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect<S extends string>(signal: S extends "synced" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
-  /**
-   * Signaled on clocks with `GST_CLOCK_FLAG_NEEDS_STARTUP_SYNC` set once
-   * the clock is synchronized, or when it completely lost synchronization.
-   * This signal will not be emitted on clocks without the flag.
-   *
-   * This signal will be emitted from an arbitrary thread, most likely not
-   * the application's main thread.
-   */
-  on(signal: "synced", callback: (synced: boolean) => void, after?: boolean): this
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  on(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  on(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on<S extends string>(signal: S extends "synced" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
-  once(signal: "synced", callback: (synced: boolean) => void, after?: boolean): this
-  once(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once<S extends string>(signal: S extends "synced" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  connect<K extends keyof Clock.Signals>(signal: K, callback: Clock.Signals[K], after?: boolean): number
+  connect<S extends string>(signal: S extends keyof Clock.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
+  on<K extends keyof Clock.Signals>(signal: K, callback: Clock.Signals[K], after?: boolean): this
+  on<S extends string>(signal: S extends keyof Clock.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  once<K extends keyof Clock.Signals>(signal: K, callback: Clock.Signals[K], after?: boolean): this
+  once<S extends string>(signal: S extends keyof Clock.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
   off(signal: string, callback: (...args: never[]) => unknown): this
-  emit(signal: "notify", pspec: GObject.ParamSpec): void
-  emit(signal: `notify::${string}`, pspec: GObject.ParamSpec): void
-  emit<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, ...args: unknown[]): unknown
+  emit<K extends keyof Clock.ActionSignals>(signal: K, ...args: Parameters<Clock.ActionSignals[K]>): ReturnType<Clock.ActionSignals[K]>
+  emit<S extends string>(signal: S extends keyof Clock.ActionSignals ? never : S, ...args: unknown[]): unknown
+}
+
+/** Signal types of Gst.Clock (and its subclasses, which extend them). */
+export namespace Clock {
+  /**
+   * Each signal's handler as node-gtk calls it: with the signal's arguments (not the emitting
+   * object), 64-bit integers as bigint; it must return what the signal expects.
+   */
+  export interface Signals extends Object.Signals {
+    /**
+     * Signaled on clocks with `GST_CLOCK_FLAG_NEEDS_STARTUP_SYNC` set once
+     * the clock is synchronized, or when it completely lost synchronization.
+     * This signal will not be emitted on clocks without the flag.
+     *
+     * This signal will be emitted from an arbitrary thread, most likely not
+     * the application's main thread.
+     */
+    "synced": (synced: boolean) => void
+  }
+  /** Action signals, for `emit`: the arguments to pass and what `emit` returns. */
+  export interface ActionSignals extends Object.ActionSignals {}
 }
 
 /**
@@ -5200,92 +4900,28 @@ export class Device extends Object {
    * @returns `true` if the element could be reconfigured to use this device, `false` otherwise.
    */
   virtual_reconfigureElement?(element: Element): boolean
-  connect(signal: "removed", callback: () => void, after?: boolean): number
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  connect(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  connect(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect<S extends string>(signal: S extends "removed" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
-  on(signal: "removed", callback: () => void, after?: boolean): this
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  on(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  on(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on<S extends string>(signal: S extends "removed" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
-  once(signal: "removed", callback: () => void, after?: boolean): this
-  once(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once<S extends string>(signal: S extends "removed" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  connect<K extends keyof Device.Signals>(signal: K, callback: Device.Signals[K], after?: boolean): number
+  connect<S extends string>(signal: S extends keyof Device.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
+  on<K extends keyof Device.Signals>(signal: K, callback: Device.Signals[K], after?: boolean): this
+  on<S extends string>(signal: S extends keyof Device.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  once<K extends keyof Device.Signals>(signal: K, callback: Device.Signals[K], after?: boolean): this
+  once<S extends string>(signal: S extends keyof Device.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
   off(signal: string, callback: (...args: never[]) => unknown): this
-  emit(signal: "notify", pspec: GObject.ParamSpec): void
-  emit(signal: `notify::${string}`, pspec: GObject.ParamSpec): void
-  emit<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, ...args: unknown[]): unknown
+  emit<K extends keyof Device.ActionSignals>(signal: K, ...args: Parameters<Device.ActionSignals[K]>): ReturnType<Device.ActionSignals[K]>
+  emit<S extends string>(signal: S extends keyof Device.ActionSignals ? never : S, ...args: unknown[]): unknown
+}
+
+/** Signal types of Gst.Device (and its subclasses, which extend them). */
+export namespace Device {
+  /**
+   * Each signal's handler as node-gtk calls it: with the signal's arguments (not the emitting
+   * object), 64-bit integers as bigint; it must return what the signal expects.
+   */
+  export interface Signals extends Object.Signals {
+    "removed": () => void
+  }
+  /** Action signals, for `emit`: the arguments to pass and what `emit` returns. */
+  export interface ActionSignals extends Object.ActionSignals {}
 }
 
 /**
@@ -5607,95 +5243,29 @@ export class DeviceProvider extends Object {
    * called the same number of times that gst_device_provider_start() was called.
    */
   virtual_stop?(): void
-  connect(signal: "provider-hidden", callback: (object: string) => void, after?: boolean): number
-  connect(signal: "provider-unhidden", callback: (object: string) => void, after?: boolean): number
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  connect(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  connect(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect<S extends string>(signal: S extends "provider-hidden" | "provider-unhidden" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
-  on(signal: "provider-hidden", callback: (object: string) => void, after?: boolean): this
-  on(signal: "provider-unhidden", callback: (object: string) => void, after?: boolean): this
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  on(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  on(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on<S extends string>(signal: S extends "provider-hidden" | "provider-unhidden" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
-  once(signal: "provider-hidden", callback: (object: string) => void, after?: boolean): this
-  once(signal: "provider-unhidden", callback: (object: string) => void, after?: boolean): this
-  once(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once<S extends string>(signal: S extends "provider-hidden" | "provider-unhidden" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  connect<K extends keyof DeviceProvider.Signals>(signal: K, callback: DeviceProvider.Signals[K], after?: boolean): number
+  connect<S extends string>(signal: S extends keyof DeviceProvider.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
+  on<K extends keyof DeviceProvider.Signals>(signal: K, callback: DeviceProvider.Signals[K], after?: boolean): this
+  on<S extends string>(signal: S extends keyof DeviceProvider.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  once<K extends keyof DeviceProvider.Signals>(signal: K, callback: DeviceProvider.Signals[K], after?: boolean): this
+  once<S extends string>(signal: S extends keyof DeviceProvider.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
   off(signal: string, callback: (...args: never[]) => unknown): this
-  emit(signal: "notify", pspec: GObject.ParamSpec): void
-  emit(signal: `notify::${string}`, pspec: GObject.ParamSpec): void
-  emit<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, ...args: unknown[]): unknown
+  emit<K extends keyof DeviceProvider.ActionSignals>(signal: K, ...args: Parameters<DeviceProvider.ActionSignals[K]>): ReturnType<DeviceProvider.ActionSignals[K]>
+  emit<S extends string>(signal: S extends keyof DeviceProvider.ActionSignals ? never : S, ...args: unknown[]): unknown
+}
+
+/** Signal types of Gst.DeviceProvider (and its subclasses, which extend them). */
+export namespace DeviceProvider {
+  /**
+   * Each signal's handler as node-gtk calls it: with the signal's arguments (not the emitting
+   * object), 64-bit integers as bigint; it must return what the signal expects.
+   */
+  export interface Signals extends Object.Signals {
+    "provider-hidden": (object: string) => void
+    "provider-unhidden": (object: string) => void
+  }
+  /** Action signals, for `emit`: the arguments to pass and what `emit` returns. */
+  export interface ActionSignals extends Object.ActionSignals {}
 }
 
 /**
@@ -7021,128 +6591,45 @@ export class Element extends Object {
    */
   virtual_setState?(state: State): StateChangeReturn
   virtual_stateChanged?(oldstate: State, newstate: State, pending: State): void
-  /**
-   * This signals that the element will not generate more dynamic pads.
-   * Note that this signal will usually be emitted from the context of
-   * the streaming thread.
-   */
-  connect(signal: "no-more-pads", callback: () => void, after?: boolean): number
-  /**
-   * a new `GstPad` has been added to the element. Note that this signal will
-   * usually be emitted from the context of the streaming thread. Also keep in
-   * mind that if you add new elements to the pipeline in the signal handler
-   * you will need to set them to the desired target state with
-   * gst_element_set_state() or gst_element_sync_state_with_parent().
-   */
-  connect(signal: "pad-added", callback: (newPad: Pad) => void, after?: boolean): number
-  /**
-   * a `GstPad` has been removed from the element
-   */
-  connect(signal: "pad-removed", callback: (oldPad: Pad) => void, after?: boolean): number
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  connect(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  connect(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect<S extends string>(signal: S extends "no-more-pads" | "pad-added" | "pad-removed" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
-  /**
-   * This signals that the element will not generate more dynamic pads.
-   * Note that this signal will usually be emitted from the context of
-   * the streaming thread.
-   */
-  on(signal: "no-more-pads", callback: () => void, after?: boolean): this
-  /**
-   * a new `GstPad` has been added to the element. Note that this signal will
-   * usually be emitted from the context of the streaming thread. Also keep in
-   * mind that if you add new elements to the pipeline in the signal handler
-   * you will need to set them to the desired target state with
-   * gst_element_set_state() or gst_element_sync_state_with_parent().
-   */
-  on(signal: "pad-added", callback: (newPad: Pad) => void, after?: boolean): this
-  /**
-   * a `GstPad` has been removed from the element
-   */
-  on(signal: "pad-removed", callback: (oldPad: Pad) => void, after?: boolean): this
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  on(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  on(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on<S extends string>(signal: S extends "no-more-pads" | "pad-added" | "pad-removed" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
-  once(signal: "no-more-pads", callback: () => void, after?: boolean): this
-  once(signal: "pad-added", callback: (newPad: Pad) => void, after?: boolean): this
-  once(signal: "pad-removed", callback: (oldPad: Pad) => void, after?: boolean): this
-  once(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once<S extends string>(signal: S extends "no-more-pads" | "pad-added" | "pad-removed" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  connect<K extends keyof Element.Signals>(signal: K, callback: Element.Signals[K], after?: boolean): number
+  connect<S extends string>(signal: S extends keyof Element.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
+  on<K extends keyof Element.Signals>(signal: K, callback: Element.Signals[K], after?: boolean): this
+  on<S extends string>(signal: S extends keyof Element.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  once<K extends keyof Element.Signals>(signal: K, callback: Element.Signals[K], after?: boolean): this
+  once<S extends string>(signal: S extends keyof Element.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
   off(signal: string, callback: (...args: never[]) => unknown): this
-  emit(signal: "notify", pspec: GObject.ParamSpec): void
-  emit(signal: `notify::${string}`, pspec: GObject.ParamSpec): void
-  emit<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, ...args: unknown[]): unknown
+  emit<K extends keyof Element.ActionSignals>(signal: K, ...args: Parameters<Element.ActionSignals[K]>): ReturnType<Element.ActionSignals[K]>
+  emit<S extends string>(signal: S extends keyof Element.ActionSignals ? never : S, ...args: unknown[]): unknown
+}
+
+/** Signal types of Gst.Element (and its subclasses, which extend them). */
+export namespace Element {
+  /**
+   * Each signal's handler as node-gtk calls it: with the signal's arguments (not the emitting
+   * object), 64-bit integers as bigint; it must return what the signal expects.
+   */
+  export interface Signals extends Object.Signals {
+    /**
+     * This signals that the element will not generate more dynamic pads.
+     * Note that this signal will usually be emitted from the context of
+     * the streaming thread.
+     */
+    "no-more-pads": () => void
+    /**
+     * a new `GstPad` has been added to the element. Note that this signal will
+     * usually be emitted from the context of the streaming thread. Also keep in
+     * mind that if you add new elements to the pipeline in the signal handler
+     * you will need to set them to the desired target state with
+     * gst_element_set_state() or gst_element_sync_state_with_parent().
+     */
+    "pad-added": (newPad: Pad) => void
+    /**
+     * a `GstPad` has been removed from the element
+     */
+    "pad-removed": (oldPad: Pad) => void
+  }
+  /** Action signals, for `emit`: the arguments to pass and what `emit` returns. */
+  export interface ActionSignals extends Object.ActionSignals {}
 }
 
 /**
@@ -11623,89 +11110,34 @@ export class Object extends GObject.InitiallyUnowned {
    */
   unref(): void
   virtual_deepNotify?(orig: Object, pspec: GObject.ParamSpec): void
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  connect(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  connect(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect<S extends string>(signal: S extends "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  on(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  on(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on<S extends string>(signal: S extends "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
-  once(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once<S extends string>(signal: S extends "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  connect<K extends keyof Object.Signals>(signal: K, callback: Object.Signals[K], after?: boolean): number
+  connect<S extends string>(signal: S extends keyof Object.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
+  on<K extends keyof Object.Signals>(signal: K, callback: Object.Signals[K], after?: boolean): this
+  on<S extends string>(signal: S extends keyof Object.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  once<K extends keyof Object.Signals>(signal: K, callback: Object.Signals[K], after?: boolean): this
+  once<S extends string>(signal: S extends keyof Object.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
   off(signal: string, callback: (...args: never[]) => unknown): this
-  emit(signal: "notify", pspec: GObject.ParamSpec): void
-  emit(signal: `notify::${string}`, pspec: GObject.ParamSpec): void
-  emit<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, ...args: unknown[]): unknown
+  emit<K extends keyof Object.ActionSignals>(signal: K, ...args: Parameters<Object.ActionSignals[K]>): ReturnType<Object.ActionSignals[K]>
+  emit<S extends string>(signal: S extends keyof Object.ActionSignals ? never : S, ...args: unknown[]): unknown
+}
+
+/** Signal types of Gst.Object (and its subclasses, which extend them). */
+export namespace Object {
+  /**
+   * Each signal's handler as node-gtk calls it: with the signal's arguments (not the emitting
+   * object), 64-bit integers as bigint; it must return what the signal expects.
+   */
+  export interface Signals extends GObject.Object.Signals {
+    /**
+     * The deep notify signal is used to be notified of property changes. It is
+     * typically attached to the toplevel bin to receive notifications from all
+     * the elements contained in that bin.
+     */
+    "deep-notify": (propObject: Object, prop: GObject.ParamSpec) => void
+    [detailed: `deep-notify::${string}`]: (propObject: Object, prop: GObject.ParamSpec) => void
+  }
+  /** Action signals, for `emit`: the arguments to pass and what `emit` returns. */
+  export interface ActionSignals extends GObject.Object.ActionSignals {}
 }
 
 /**
@@ -12801,107 +12233,35 @@ export class Pad extends Object {
   useFixedCaps(): void
   virtual_linked?(peer: Pad): void
   virtual_unlinked?(peer: Pad): void
-  /**
-   * Signals that a pad has been linked to the peer pad.
-   */
-  connect(signal: "linked", callback: (peer: Pad) => void, after?: boolean): number
-  /**
-   * Signals that a pad has been unlinked from the peer pad.
-   */
-  connect(signal: "unlinked", callback: (peer: Pad) => void, after?: boolean): number
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  connect(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  connect(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect<S extends string>(signal: S extends "linked" | "unlinked" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
-  /**
-   * Signals that a pad has been linked to the peer pad.
-   */
-  on(signal: "linked", callback: (peer: Pad) => void, after?: boolean): this
-  /**
-   * Signals that a pad has been unlinked from the peer pad.
-   */
-  on(signal: "unlinked", callback: (peer: Pad) => void, after?: boolean): this
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  on(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  on(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on<S extends string>(signal: S extends "linked" | "unlinked" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
-  once(signal: "linked", callback: (peer: Pad) => void, after?: boolean): this
-  once(signal: "unlinked", callback: (peer: Pad) => void, after?: boolean): this
-  once(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once<S extends string>(signal: S extends "linked" | "unlinked" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  connect<K extends keyof Pad.Signals>(signal: K, callback: Pad.Signals[K], after?: boolean): number
+  connect<S extends string>(signal: S extends keyof Pad.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
+  on<K extends keyof Pad.Signals>(signal: K, callback: Pad.Signals[K], after?: boolean): this
+  on<S extends string>(signal: S extends keyof Pad.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  once<K extends keyof Pad.Signals>(signal: K, callback: Pad.Signals[K], after?: boolean): this
+  once<S extends string>(signal: S extends keyof Pad.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
   off(signal: string, callback: (...args: never[]) => unknown): this
-  emit(signal: "notify", pspec: GObject.ParamSpec): void
-  emit(signal: `notify::${string}`, pspec: GObject.ParamSpec): void
-  emit<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, ...args: unknown[]): unknown
+  emit<K extends keyof Pad.ActionSignals>(signal: K, ...args: Parameters<Pad.ActionSignals[K]>): ReturnType<Pad.ActionSignals[K]>
+  emit<S extends string>(signal: S extends keyof Pad.ActionSignals ? never : S, ...args: unknown[]): unknown
+}
+
+/** Signal types of Gst.Pad (and its subclasses, which extend them). */
+export namespace Pad {
+  /**
+   * Each signal's handler as node-gtk calls it: with the signal's arguments (not the emitting
+   * object), 64-bit integers as bigint; it must return what the signal expects.
+   */
+  export interface Signals extends Object.Signals {
+    /**
+     * Signals that a pad has been linked to the peer pad.
+     */
+    "linked": (peer: Pad) => void
+    /**
+     * Signals that a pad has been unlinked from the peer pad.
+     */
+    "unlinked": (peer: Pad) => void
+  }
+  /** Action signals, for `emit`: the arguments to pass and what `emit` returns. */
+  export interface ActionSignals extends Object.ActionSignals {}
 }
 
 /**
@@ -13595,98 +12955,31 @@ export class PadTemplate extends Object {
    * @param pad the `GstPad` that created it
    */
   virtual_padCreated?(pad: Pad): void
-  /**
-   * This signal is fired when an element creates a pad from this template.
-   */
-  connect(signal: "pad-created", callback: (pad: Pad) => void, after?: boolean): number
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  connect(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  connect(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect<S extends string>(signal: S extends "pad-created" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
-  /**
-   * This signal is fired when an element creates a pad from this template.
-   */
-  on(signal: "pad-created", callback: (pad: Pad) => void, after?: boolean): this
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  on(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  on(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on<S extends string>(signal: S extends "pad-created" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
-  once(signal: "pad-created", callback: (pad: Pad) => void, after?: boolean): this
-  once(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once<S extends string>(signal: S extends "pad-created" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  connect<K extends keyof PadTemplate.Signals>(signal: K, callback: PadTemplate.Signals[K], after?: boolean): number
+  connect<S extends string>(signal: S extends keyof PadTemplate.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
+  on<K extends keyof PadTemplate.Signals>(signal: K, callback: PadTemplate.Signals[K], after?: boolean): this
+  on<S extends string>(signal: S extends keyof PadTemplate.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  once<K extends keyof PadTemplate.Signals>(signal: K, callback: PadTemplate.Signals[K], after?: boolean): this
+  once<S extends string>(signal: S extends keyof PadTemplate.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
   off(signal: string, callback: (...args: never[]) => unknown): this
-  emit(signal: "notify", pspec: GObject.ParamSpec): void
-  emit(signal: `notify::${string}`, pspec: GObject.ParamSpec): void
-  emit<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, ...args: unknown[]): unknown
+  emit<K extends keyof PadTemplate.ActionSignals>(signal: K, ...args: Parameters<PadTemplate.ActionSignals[K]>): ReturnType<PadTemplate.ActionSignals[K]>
+  emit<S extends string>(signal: S extends keyof PadTemplate.ActionSignals ? never : S, ...args: unknown[]): unknown
+}
+
+/** Signal types of Gst.PadTemplate (and its subclasses, which extend them). */
+export namespace PadTemplate {
+  /**
+   * Each signal's handler as node-gtk calls it: with the signal's arguments (not the emitting
+   * object), 64-bit integers as bigint; it must return what the signal expects.
+   */
+  export interface Signals extends Object.Signals {
+    /**
+     * This signal is fired when an element creates a pad from this template.
+     */
+    "pad-created": (pad: Pad) => void
+  }
+  /** Action signals, for `emit`: the arguments to pass and what `emit` returns. */
+  export interface ActionSignals extends Object.ActionSignals {}
 }
 
 /**
@@ -14090,217 +13383,32 @@ export class Pipeline extends Bin {
   useClock(clock: Clock | null): void
 }
 export interface Pipeline extends ChildProxy {
-  /**
-   * Will be emitted after the `object` was added to the `child_proxy`.
-   */
-  connect(signal: "child-added", callback: (object: GObject.Object, name: string) => void, after?: boolean): number
-  /**
-   * Will be emitted after the `object` was removed from the `child_proxy`.
-   */
-  connect(signal: "child-removed", callback: (object: GObject.Object, name: string) => void, after?: boolean): number
-  /**
-   * Will be emitted after the element was added to `sub_bin`.
-   */
-  connect(signal: "deep-element-added", callback: (subBin: Bin, element: Element) => void, after?: boolean): number
-  /**
-   * Will be emitted after the element was removed from `sub_bin`.
-   */
-  connect(signal: "deep-element-removed", callback: (subBin: Bin, element: Element) => void, after?: boolean): number
-  /**
-   * Will be emitted when the bin needs to perform latency calculations. This
-   * signal is only emitted for toplevel bins or when `GstBin`:async-handling is
-   * enabled.
-   *
-   * Only one signal handler is invoked. If no signals are connected, the
-   * default handler is invoked, which will query and distribute the lowest
-   * possible latency to all sinks.
-   *
-   * Connect to this signal if the default latency calculations are not
-   * sufficient, like when you need different latencies for different sinks in
-   * the same pipeline.
-   */
-  connect(signal: "do-latency", callback: () => boolean, after?: boolean): number
-  /**
-   * Will be emitted after the element was added to the bin.
-   */
-  connect(signal: "element-added", callback: (element: Element) => void, after?: boolean): number
-  /**
-   * Will be emitted after the element was removed from the bin.
-   */
-  connect(signal: "element-removed", callback: (element: Element) => void, after?: boolean): number
-  /**
-   * This signals that the element will not generate more dynamic pads.
-   * Note that this signal will usually be emitted from the context of
-   * the streaming thread.
-   */
-  connect(signal: "no-more-pads", callback: () => void, after?: boolean): number
-  /**
-   * a new `GstPad` has been added to the element. Note that this signal will
-   * usually be emitted from the context of the streaming thread. Also keep in
-   * mind that if you add new elements to the pipeline in the signal handler
-   * you will need to set them to the desired target state with
-   * gst_element_set_state() or gst_element_sync_state_with_parent().
-   */
-  connect(signal: "pad-added", callback: (newPad: Pad) => void, after?: boolean): number
-  /**
-   * a `GstPad` has been removed from the element
-   */
-  connect(signal: "pad-removed", callback: (oldPad: Pad) => void, after?: boolean): number
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  connect(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  connect(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect<S extends string>(signal: S extends "child-added" | "child-removed" | "deep-element-added" | "deep-element-removed" | "do-latency" | "element-added" | "element-removed" | "no-more-pads" | "pad-added" | "pad-removed" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
-  /**
-   * Will be emitted after the `object` was added to the `child_proxy`.
-   */
-  on(signal: "child-added", callback: (object: GObject.Object, name: string) => void, after?: boolean): this
-  /**
-   * Will be emitted after the `object` was removed from the `child_proxy`.
-   */
-  on(signal: "child-removed", callback: (object: GObject.Object, name: string) => void, after?: boolean): this
-  /**
-   * Will be emitted after the element was added to `sub_bin`.
-   */
-  on(signal: "deep-element-added", callback: (subBin: Bin, element: Element) => void, after?: boolean): this
-  /**
-   * Will be emitted after the element was removed from `sub_bin`.
-   */
-  on(signal: "deep-element-removed", callback: (subBin: Bin, element: Element) => void, after?: boolean): this
-  /**
-   * Will be emitted when the bin needs to perform latency calculations. This
-   * signal is only emitted for toplevel bins or when `GstBin`:async-handling is
-   * enabled.
-   *
-   * Only one signal handler is invoked. If no signals are connected, the
-   * default handler is invoked, which will query and distribute the lowest
-   * possible latency to all sinks.
-   *
-   * Connect to this signal if the default latency calculations are not
-   * sufficient, like when you need different latencies for different sinks in
-   * the same pipeline.
-   */
-  on(signal: "do-latency", callback: () => boolean, after?: boolean): this
-  /**
-   * Will be emitted after the element was added to the bin.
-   */
-  on(signal: "element-added", callback: (element: Element) => void, after?: boolean): this
-  /**
-   * Will be emitted after the element was removed from the bin.
-   */
-  on(signal: "element-removed", callback: (element: Element) => void, after?: boolean): this
-  /**
-   * This signals that the element will not generate more dynamic pads.
-   * Note that this signal will usually be emitted from the context of
-   * the streaming thread.
-   */
-  on(signal: "no-more-pads", callback: () => void, after?: boolean): this
-  /**
-   * a new `GstPad` has been added to the element. Note that this signal will
-   * usually be emitted from the context of the streaming thread. Also keep in
-   * mind that if you add new elements to the pipeline in the signal handler
-   * you will need to set them to the desired target state with
-   * gst_element_set_state() or gst_element_sync_state_with_parent().
-   */
-  on(signal: "pad-added", callback: (newPad: Pad) => void, after?: boolean): this
-  /**
-   * a `GstPad` has been removed from the element
-   */
-  on(signal: "pad-removed", callback: (oldPad: Pad) => void, after?: boolean): this
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  on(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  on(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on<S extends string>(signal: S extends "child-added" | "child-removed" | "deep-element-added" | "deep-element-removed" | "do-latency" | "element-added" | "element-removed" | "no-more-pads" | "pad-added" | "pad-removed" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
-  once(signal: "child-added", callback: (object: GObject.Object, name: string) => void, after?: boolean): this
-  once(signal: "child-removed", callback: (object: GObject.Object, name: string) => void, after?: boolean): this
-  once(signal: "deep-element-added", callback: (subBin: Bin, element: Element) => void, after?: boolean): this
-  once(signal: "deep-element-removed", callback: (subBin: Bin, element: Element) => void, after?: boolean): this
-  once(signal: "do-latency", callback: () => boolean, after?: boolean): this
-  once(signal: "element-added", callback: (element: Element) => void, after?: boolean): this
-  once(signal: "element-removed", callback: (element: Element) => void, after?: boolean): this
-  once(signal: "no-more-pads", callback: () => void, after?: boolean): this
-  once(signal: "pad-added", callback: (newPad: Pad) => void, after?: boolean): this
-  once(signal: "pad-removed", callback: (oldPad: Pad) => void, after?: boolean): this
-  once(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once<S extends string>(signal: S extends "child-added" | "child-removed" | "deep-element-added" | "deep-element-removed" | "do-latency" | "element-added" | "element-removed" | "no-more-pads" | "pad-added" | "pad-removed" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  connect<K extends keyof Pipeline.Signals>(signal: K, callback: Pipeline.Signals[K], after?: boolean): number
+  connect<S extends string>(signal: S extends keyof Pipeline.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
+  on<K extends keyof Pipeline.Signals>(signal: K, callback: Pipeline.Signals[K], after?: boolean): this
+  on<S extends string>(signal: S extends keyof Pipeline.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  once<K extends keyof Pipeline.Signals>(signal: K, callback: Pipeline.Signals[K], after?: boolean): this
+  once<S extends string>(signal: S extends keyof Pipeline.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
   off(signal: string, callback: (...args: never[]) => unknown): this
-  emit(signal: "notify", pspec: GObject.ParamSpec): void
-  emit(signal: `notify::${string}`, pspec: GObject.ParamSpec): void
-  emit<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, ...args: unknown[]): unknown
+  emit<K extends keyof Pipeline.ActionSignals>(signal: K, ...args: Parameters<Pipeline.ActionSignals[K]>): ReturnType<Pipeline.ActionSignals[K]>
+  emit<S extends string>(signal: S extends keyof Pipeline.ActionSignals ? never : S, ...args: unknown[]): unknown
   getProperty(name: string): GObject.Value
   getProperty(propertyName: string, value: GObject.Value): void
   setProperty(name: string, value: GObject.Value): void
   setProperty(propertyName: string, value: GObject.Value): void
   ref(): Object
   ref(): GObject.Object
+}
+
+/** Signal types of Gst.Pipeline (and its subclasses, which extend them). */
+export namespace Pipeline {
+  /**
+   * Each signal's handler as node-gtk calls it: with the signal's arguments (not the emitting
+   * object), 64-bit integers as bigint; it must return what the signal expects.
+   */
+  export interface Signals extends Bin.Signals {}
+  /** Action signals, for `emit`: the arguments to pass and what `emit` returns. */
+  export interface ActionSignals extends Bin.ActionSignals {}
 }
 
 /**
@@ -16633,111 +15741,37 @@ export class Registry extends Object {
    * @returns `true` if registry changed
    */
   scanPath(path: string): boolean
-  /**
-   * Signals that a feature has been added to the registry (possibly
-   * replacing a previously-added one by the same name)
-   */
-  connect(signal: "feature-added", callback: (feature: PluginFeature) => void, after?: boolean): number
-  /**
-   * Signals that a plugin has been added to the registry (possibly
-   * replacing a previously-added one by the same name)
-   */
-  connect(signal: "plugin-added", callback: (plugin: Plugin) => void, after?: boolean): number
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  connect(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  connect(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect<S extends string>(signal: S extends "feature-added" | "plugin-added" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
-  /**
-   * Signals that a feature has been added to the registry (possibly
-   * replacing a previously-added one by the same name)
-   */
-  on(signal: "feature-added", callback: (feature: PluginFeature) => void, after?: boolean): this
-  /**
-   * Signals that a plugin has been added to the registry (possibly
-   * replacing a previously-added one by the same name)
-   */
-  on(signal: "plugin-added", callback: (plugin: Plugin) => void, after?: boolean): this
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  on(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  on(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on<S extends string>(signal: S extends "feature-added" | "plugin-added" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
-  once(signal: "feature-added", callback: (feature: PluginFeature) => void, after?: boolean): this
-  once(signal: "plugin-added", callback: (plugin: Plugin) => void, after?: boolean): this
-  once(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once<S extends string>(signal: S extends "feature-added" | "plugin-added" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  connect<K extends keyof Registry.Signals>(signal: K, callback: Registry.Signals[K], after?: boolean): number
+  connect<S extends string>(signal: S extends keyof Registry.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
+  on<K extends keyof Registry.Signals>(signal: K, callback: Registry.Signals[K], after?: boolean): this
+  on<S extends string>(signal: S extends keyof Registry.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  once<K extends keyof Registry.Signals>(signal: K, callback: Registry.Signals[K], after?: boolean): this
+  once<S extends string>(signal: S extends keyof Registry.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
   off(signal: string, callback: (...args: never[]) => unknown): this
-  emit(signal: "notify", pspec: GObject.ParamSpec): void
-  emit(signal: `notify::${string}`, pspec: GObject.ParamSpec): void
-  emit<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, ...args: unknown[]): unknown
+  emit<K extends keyof Registry.ActionSignals>(signal: K, ...args: Parameters<Registry.ActionSignals[K]>): ReturnType<Registry.ActionSignals[K]>
+  emit<S extends string>(signal: S extends keyof Registry.ActionSignals ? never : S, ...args: unknown[]): unknown
+}
+
+/** Signal types of Gst.Registry (and its subclasses, which extend them). */
+export namespace Registry {
+  /**
+   * Each signal's handler as node-gtk calls it: with the signal's arguments (not the emitting
+   * object), 64-bit integers as bigint; it must return what the signal expects.
+   */
+  export interface Signals extends Object.Signals {
+    /**
+     * Signals that a feature has been added to the registry (possibly
+     * replacing a previously-added one by the same name)
+     */
+    "feature-added": (feature: PluginFeature) => void
+    /**
+     * Signals that a plugin has been added to the registry (possibly
+     * replacing a previously-added one by the same name)
+     */
+    "plugin-added": (plugin: Plugin) => void
+  }
+  /** Action signals, for `emit`: the arguments to pass and what `emit` returns. */
+  export interface ActionSignals extends Object.ActionSignals {}
 }
 
 export class RegistryPrivate {
@@ -18022,95 +17056,29 @@ export class StreamCollection extends Object {
    */
   getUpstreamId(): string | null
   virtual_streamNotify?(stream: Stream, pspec: GObject.ParamSpec): void
-  connect(signal: "stream-notify", callback: (object: Stream, p0: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `stream-notify::${string}`, callback: (object: Stream, p0: GObject.ParamSpec) => void, after?: boolean): number
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  connect(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  connect(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect<S extends string>(signal: S extends "stream-notify" | `stream-notify::${string}` | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
-  on(signal: "stream-notify", callback: (object: Stream, p0: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `stream-notify::${string}`, callback: (object: Stream, p0: GObject.ParamSpec) => void, after?: boolean): this
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  on(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  on(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on<S extends string>(signal: S extends "stream-notify" | `stream-notify::${string}` | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
-  once(signal: "stream-notify", callback: (object: Stream, p0: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `stream-notify::${string}`, callback: (object: Stream, p0: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: "deep-notify", callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `deep-notify::${string}`, callback: (propObject: Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once<S extends string>(signal: S extends "stream-notify" | `stream-notify::${string}` | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  connect<K extends keyof StreamCollection.Signals>(signal: K, callback: StreamCollection.Signals[K], after?: boolean): number
+  connect<S extends string>(signal: S extends keyof StreamCollection.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
+  on<K extends keyof StreamCollection.Signals>(signal: K, callback: StreamCollection.Signals[K], after?: boolean): this
+  on<S extends string>(signal: S extends keyof StreamCollection.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  once<K extends keyof StreamCollection.Signals>(signal: K, callback: StreamCollection.Signals[K], after?: boolean): this
+  once<S extends string>(signal: S extends keyof StreamCollection.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
   off(signal: string, callback: (...args: never[]) => unknown): this
-  emit(signal: "notify", pspec: GObject.ParamSpec): void
-  emit(signal: `notify::${string}`, pspec: GObject.ParamSpec): void
-  emit<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, ...args: unknown[]): unknown
+  emit<K extends keyof StreamCollection.ActionSignals>(signal: K, ...args: Parameters<StreamCollection.ActionSignals[K]>): ReturnType<StreamCollection.ActionSignals[K]>
+  emit<S extends string>(signal: S extends keyof StreamCollection.ActionSignals ? never : S, ...args: unknown[]): unknown
+}
+
+/** Signal types of Gst.StreamCollection (and its subclasses, which extend them). */
+export namespace StreamCollection {
+  /**
+   * Each signal's handler as node-gtk calls it: with the signal's arguments (not the emitting
+   * object), 64-bit integers as bigint; it must return what the signal expects.
+   */
+  export interface Signals extends Object.Signals {
+    "stream-notify": (object: Stream, p0: GObject.ParamSpec) => void
+    [detailed: `stream-notify::${string}`]: (object: Stream, p0: GObject.ParamSpec) => void
+  }
+  /** Action signals, for `emit`: the arguments to pass and what `emit` returns. */
+  export interface ActionSignals extends Object.ActionSignals {}
 }
 
 export class StreamCollectionPrivate {

@@ -336,456 +336,289 @@ export class AppSink extends GstBase.BaseSink {
   virtual_tryPullSample?(timeout: number | bigint): Gst.Sample | null
 }
 export interface AppSink extends Gst.URIHandler {
-  /**
-   * Signal that the end-of-stream has been reached. This signal is emitted from
-   * the streaming thread.
-   */
-  connect(signal: "eos", callback: () => void, after?: boolean): number
-  /**
-   * Signal that a new preroll sample is available.
-   *
-   * This signal is emitted from the streaming thread and only when the
-   * "emit-signals" property is `true`.
-   *
-   * The new preroll sample can be retrieved with the "pull-preroll" action
-   * signal or gst_app_sink_pull_preroll() either from this signal callback
-   * or from any other thread.
-   *
-   * Note that this signal is only emitted when the "emit-signals" property is
-   * set to `true`, which it is not by default for performance reasons.
-   */
-  connect(signal: "new-preroll", callback: () => Gst.FlowReturn, after?: boolean): number
-  /**
-   * Signal that a new sample is available.
-   *
-   * This signal is emitted from the streaming thread and only when the
-   * "emit-signals" property is `true`.
-   *
-   * The new sample can be retrieved with the "pull-sample" action
-   * signal or gst_app_sink_pull_sample() either from this signal callback
-   * or from any other thread.
-   *
-   * Note that this signal is only emitted when the "emit-signals" property is
-   * set to `true`, which it is not by default for performance reasons.
-   */
-  connect(signal: "new-sample", callback: () => Gst.FlowReturn, after?: boolean): number
-  /**
-   * Signal that a new downstream serialized event is available.
-   *
-   * This signal is emitted from the streaming thread and only when the
-   * "emit-signals" property is `true`.
-   *
-   * The new event can be retrieved with the "try-pull-object" action
-   * signal or gst_app_sink_pull_object() either from this signal callback
-   * or from any other thread.
-   *
-   * EOS will not be notified using this signal, use `GstAppSink`::eos instead.
-   * EOS cannot be pulled either, use gst_app_sink_is_eos() to check for it.
-   *
-   * Note that this signal is only emitted when the "emit-signals" property is
-   * set to `true`, which it is not by default for performance reasons.
-   *
-   * The callback should return `true` if the event has been handled, which will
-   * skip basesink handling of the event, `false` otherwise.
-   */
-  connect(signal: "new-serialized-event", callback: () => boolean, after?: boolean): number
-  /**
-   * Get the last preroll sample in `appsink`. This was the sample that caused the
-   * appsink to preroll in the PAUSED state.
-   *
-   * This function is typically used when dealing with a pipeline in the PAUSED
-   * state. Calling this function after doing a seek will give the sample right
-   * after the seek position.
-   *
-   * Calling this function will clear the internal reference to the preroll
-   * buffer.
-   *
-   * Note that the preroll sample will also be returned as the first sample
-   * when calling gst_app_sink_pull_sample() or the "pull-sample" action signal.
-   *
-   * If an EOS event was received before any buffers, this function returns
-   * `null`. Use gst_app_sink_is_eos () to check for the EOS condition.
-   *
-   * This function blocks until a preroll sample or EOS is received or the appsink
-   * element is set to the READY/NULL state.
-   */
-  connect(signal: "pull-preroll", callback: () => Gst.Sample | null, after?: boolean): number
-  /**
-   * This function blocks until a sample or EOS becomes available or the appsink
-   * element is set to the READY/NULL state.
-   *
-   * This function will only return samples when the appsink is in the PLAYING
-   * state. All rendered samples will be put in a queue so that the application
-   * can pull samples at its own rate.
-   *
-   * Note that when the application does not pull samples fast enough, the
-   * queued samples could consume a lot of memory, especially when dealing with
-   * raw video frames. It's possible to control the behaviour of the queue with
-   * the "drop" and "max-buffers" properties.
-   *
-   * If an EOS event was received before any buffers, this function returns
-   * `null`. Use gst_app_sink_is_eos () to check for the EOS condition.
-   */
-  connect(signal: "pull-sample", callback: () => Gst.Sample | null, after?: boolean): number
-  /**
-   * This function blocks until a sample or an event becomes available or the appsink
-   * element is set to the READY/NULL state or the timeout expires.
-   *
-   * This function will only return samples when the appsink is in the PLAYING
-   * state. All rendered samples and events will be put in a queue so that the application
-   * can pull them at its own rate.
-   * Events can be pulled when the appsink is in the READY, PAUSED or PLAYING state.
-   *
-   * Note that when the application does not pull samples fast enough, the
-   * queued samples could consume a lot of memory, especially when dealing with
-   * raw video frames. It's possible to control the behaviour of the queue with
-   * the "drop" and "max-buffers" properties.
-   *
-   * This function will only pull serialized events, excluding
-   * the EOS event for which this functions returns
-   * `null`. Use gst_app_sink_is_eos() to check for the EOS condition.
-   *
-   * This signal is a variant of `GstAppSink`::try-pull-sample: that can be used
-   * to handle incoming events as well as samples.
-   *
-   * Note that future releases may extend this API to return other object types
-   * so make sure that your code is checking for the actual type it is handling.
-   */
-  connect(signal: "try-pull-object", callback: (timeout: bigint) => Gst.MiniObject | null, after?: boolean): number
-  /**
-   * Get the last preroll sample in `appsink`. This was the sample that caused the
-   * appsink to preroll in the PAUSED state.
-   *
-   * This function is typically used when dealing with a pipeline in the PAUSED
-   * state. Calling this function after doing a seek will give the sample right
-   * after the seek position.
-   *
-   * Calling this function will clear the internal reference to the preroll
-   * buffer.
-   *
-   * Note that the preroll sample will also be returned as the first sample
-   * when calling gst_app_sink_pull_sample() or the "pull-sample" action signal.
-   *
-   * If an EOS event was received before any buffers or the timeout expires,
-   * this function returns `null`. Use gst_app_sink_is_eos () to check for the EOS
-   * condition.
-   *
-   * This function blocks until a preroll sample or EOS is received, the appsink
-   * element is set to the READY/NULL state, or the timeout expires.
-   */
-  connect(signal: "try-pull-preroll", callback: (timeout: bigint) => Gst.Sample | null, after?: boolean): number
-  /**
-   * This function blocks until a sample or EOS becomes available or the appsink
-   * element is set to the READY/NULL state or the timeout expires.
-   *
-   * This function will only return samples when the appsink is in the PLAYING
-   * state. All rendered samples will be put in a queue so that the application
-   * can pull samples at its own rate.
-   *
-   * Note that when the application does not pull samples fast enough, the
-   * queued samples could consume a lot of memory, especially when dealing with
-   * raw video frames. It's possible to control the behaviour of the queue with
-   * the "drop" and "max-buffers" properties.
-   *
-   * If an EOS event was received before any buffers or the timeout expires,
-   * this function returns `null`. Use gst_app_sink_is_eos () to check
-   * for the EOS condition.
-   */
-  connect(signal: "try-pull-sample", callback: (timeout: bigint) => Gst.Sample | null, after?: boolean): number
-  /**
-   * This signals that the element will not generate more dynamic pads.
-   * Note that this signal will usually be emitted from the context of
-   * the streaming thread.
-   */
-  connect(signal: "no-more-pads", callback: () => void, after?: boolean): number
-  /**
-   * a new `GstPad` has been added to the element. Note that this signal will
-   * usually be emitted from the context of the streaming thread. Also keep in
-   * mind that if you add new elements to the pipeline in the signal handler
-   * you will need to set them to the desired target state with
-   * gst_element_set_state() or gst_element_sync_state_with_parent().
-   */
-  connect(signal: "pad-added", callback: (newPad: Gst.Pad) => void, after?: boolean): number
-  /**
-   * a `GstPad` has been removed from the element
-   */
-  connect(signal: "pad-removed", callback: (oldPad: Gst.Pad) => void, after?: boolean): number
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  connect(signal: "deep-notify", callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `deep-notify::${string}`, callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  connect(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect<S extends string>(signal: S extends "eos" | "new-preroll" | "new-sample" | "new-serialized-event" | "pull-preroll" | "pull-sample" | "try-pull-object" | "try-pull-preroll" | "try-pull-sample" | "no-more-pads" | "pad-added" | "pad-removed" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
-  /**
-   * Signal that the end-of-stream has been reached. This signal is emitted from
-   * the streaming thread.
-   */
-  on(signal: "eos", callback: () => void, after?: boolean): this
-  /**
-   * Signal that a new preroll sample is available.
-   *
-   * This signal is emitted from the streaming thread and only when the
-   * "emit-signals" property is `true`.
-   *
-   * The new preroll sample can be retrieved with the "pull-preroll" action
-   * signal or gst_app_sink_pull_preroll() either from this signal callback
-   * or from any other thread.
-   *
-   * Note that this signal is only emitted when the "emit-signals" property is
-   * set to `true`, which it is not by default for performance reasons.
-   */
-  on(signal: "new-preroll", callback: () => Gst.FlowReturn, after?: boolean): this
-  /**
-   * Signal that a new sample is available.
-   *
-   * This signal is emitted from the streaming thread and only when the
-   * "emit-signals" property is `true`.
-   *
-   * The new sample can be retrieved with the "pull-sample" action
-   * signal or gst_app_sink_pull_sample() either from this signal callback
-   * or from any other thread.
-   *
-   * Note that this signal is only emitted when the "emit-signals" property is
-   * set to `true`, which it is not by default for performance reasons.
-   */
-  on(signal: "new-sample", callback: () => Gst.FlowReturn, after?: boolean): this
-  /**
-   * Signal that a new downstream serialized event is available.
-   *
-   * This signal is emitted from the streaming thread and only when the
-   * "emit-signals" property is `true`.
-   *
-   * The new event can be retrieved with the "try-pull-object" action
-   * signal or gst_app_sink_pull_object() either from this signal callback
-   * or from any other thread.
-   *
-   * EOS will not be notified using this signal, use `GstAppSink`::eos instead.
-   * EOS cannot be pulled either, use gst_app_sink_is_eos() to check for it.
-   *
-   * Note that this signal is only emitted when the "emit-signals" property is
-   * set to `true`, which it is not by default for performance reasons.
-   *
-   * The callback should return `true` if the event has been handled, which will
-   * skip basesink handling of the event, `false` otherwise.
-   */
-  on(signal: "new-serialized-event", callback: () => boolean, after?: boolean): this
-  /**
-   * Get the last preroll sample in `appsink`. This was the sample that caused the
-   * appsink to preroll in the PAUSED state.
-   *
-   * This function is typically used when dealing with a pipeline in the PAUSED
-   * state. Calling this function after doing a seek will give the sample right
-   * after the seek position.
-   *
-   * Calling this function will clear the internal reference to the preroll
-   * buffer.
-   *
-   * Note that the preroll sample will also be returned as the first sample
-   * when calling gst_app_sink_pull_sample() or the "pull-sample" action signal.
-   *
-   * If an EOS event was received before any buffers, this function returns
-   * `null`. Use gst_app_sink_is_eos () to check for the EOS condition.
-   *
-   * This function blocks until a preroll sample or EOS is received or the appsink
-   * element is set to the READY/NULL state.
-   */
-  on(signal: "pull-preroll", callback: () => Gst.Sample | null, after?: boolean): this
-  /**
-   * This function blocks until a sample or EOS becomes available or the appsink
-   * element is set to the READY/NULL state.
-   *
-   * This function will only return samples when the appsink is in the PLAYING
-   * state. All rendered samples will be put in a queue so that the application
-   * can pull samples at its own rate.
-   *
-   * Note that when the application does not pull samples fast enough, the
-   * queued samples could consume a lot of memory, especially when dealing with
-   * raw video frames. It's possible to control the behaviour of the queue with
-   * the "drop" and "max-buffers" properties.
-   *
-   * If an EOS event was received before any buffers, this function returns
-   * `null`. Use gst_app_sink_is_eos () to check for the EOS condition.
-   */
-  on(signal: "pull-sample", callback: () => Gst.Sample | null, after?: boolean): this
-  /**
-   * This function blocks until a sample or an event becomes available or the appsink
-   * element is set to the READY/NULL state or the timeout expires.
-   *
-   * This function will only return samples when the appsink is in the PLAYING
-   * state. All rendered samples and events will be put in a queue so that the application
-   * can pull them at its own rate.
-   * Events can be pulled when the appsink is in the READY, PAUSED or PLAYING state.
-   *
-   * Note that when the application does not pull samples fast enough, the
-   * queued samples could consume a lot of memory, especially when dealing with
-   * raw video frames. It's possible to control the behaviour of the queue with
-   * the "drop" and "max-buffers" properties.
-   *
-   * This function will only pull serialized events, excluding
-   * the EOS event for which this functions returns
-   * `null`. Use gst_app_sink_is_eos() to check for the EOS condition.
-   *
-   * This signal is a variant of `GstAppSink`::try-pull-sample: that can be used
-   * to handle incoming events as well as samples.
-   *
-   * Note that future releases may extend this API to return other object types
-   * so make sure that your code is checking for the actual type it is handling.
-   */
-  on(signal: "try-pull-object", callback: (timeout: bigint) => Gst.MiniObject | null, after?: boolean): this
-  /**
-   * Get the last preroll sample in `appsink`. This was the sample that caused the
-   * appsink to preroll in the PAUSED state.
-   *
-   * This function is typically used when dealing with a pipeline in the PAUSED
-   * state. Calling this function after doing a seek will give the sample right
-   * after the seek position.
-   *
-   * Calling this function will clear the internal reference to the preroll
-   * buffer.
-   *
-   * Note that the preroll sample will also be returned as the first sample
-   * when calling gst_app_sink_pull_sample() or the "pull-sample" action signal.
-   *
-   * If an EOS event was received before any buffers or the timeout expires,
-   * this function returns `null`. Use gst_app_sink_is_eos () to check for the EOS
-   * condition.
-   *
-   * This function blocks until a preroll sample or EOS is received, the appsink
-   * element is set to the READY/NULL state, or the timeout expires.
-   */
-  on(signal: "try-pull-preroll", callback: (timeout: bigint) => Gst.Sample | null, after?: boolean): this
-  /**
-   * This function blocks until a sample or EOS becomes available or the appsink
-   * element is set to the READY/NULL state or the timeout expires.
-   *
-   * This function will only return samples when the appsink is in the PLAYING
-   * state. All rendered samples will be put in a queue so that the application
-   * can pull samples at its own rate.
-   *
-   * Note that when the application does not pull samples fast enough, the
-   * queued samples could consume a lot of memory, especially when dealing with
-   * raw video frames. It's possible to control the behaviour of the queue with
-   * the "drop" and "max-buffers" properties.
-   *
-   * If an EOS event was received before any buffers or the timeout expires,
-   * this function returns `null`. Use gst_app_sink_is_eos () to check
-   * for the EOS condition.
-   */
-  on(signal: "try-pull-sample", callback: (timeout: bigint) => Gst.Sample | null, after?: boolean): this
-  /**
-   * This signals that the element will not generate more dynamic pads.
-   * Note that this signal will usually be emitted from the context of
-   * the streaming thread.
-   */
-  on(signal: "no-more-pads", callback: () => void, after?: boolean): this
-  /**
-   * a new `GstPad` has been added to the element. Note that this signal will
-   * usually be emitted from the context of the streaming thread. Also keep in
-   * mind that if you add new elements to the pipeline in the signal handler
-   * you will need to set them to the desired target state with
-   * gst_element_set_state() or gst_element_sync_state_with_parent().
-   */
-  on(signal: "pad-added", callback: (newPad: Gst.Pad) => void, after?: boolean): this
-  /**
-   * a `GstPad` has been removed from the element
-   */
-  on(signal: "pad-removed", callback: (oldPad: Gst.Pad) => void, after?: boolean): this
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  on(signal: "deep-notify", callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `deep-notify::${string}`, callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  on(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on<S extends string>(signal: S extends "eos" | "new-preroll" | "new-sample" | "new-serialized-event" | "pull-preroll" | "pull-sample" | "try-pull-object" | "try-pull-preroll" | "try-pull-sample" | "no-more-pads" | "pad-added" | "pad-removed" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
-  once(signal: "eos", callback: () => void, after?: boolean): this
-  once(signal: "new-preroll", callback: () => Gst.FlowReturn, after?: boolean): this
-  once(signal: "new-sample", callback: () => Gst.FlowReturn, after?: boolean): this
-  once(signal: "new-serialized-event", callback: () => boolean, after?: boolean): this
-  once(signal: "pull-preroll", callback: () => Gst.Sample | null, after?: boolean): this
-  once(signal: "pull-sample", callback: () => Gst.Sample | null, after?: boolean): this
-  once(signal: "try-pull-object", callback: (timeout: bigint) => Gst.MiniObject | null, after?: boolean): this
-  once(signal: "try-pull-preroll", callback: (timeout: bigint) => Gst.Sample | null, after?: boolean): this
-  once(signal: "try-pull-sample", callback: (timeout: bigint) => Gst.Sample | null, after?: boolean): this
-  once(signal: "no-more-pads", callback: () => void, after?: boolean): this
-  once(signal: "pad-added", callback: (newPad: Gst.Pad) => void, after?: boolean): this
-  once(signal: "pad-removed", callback: (oldPad: Gst.Pad) => void, after?: boolean): this
-  once(signal: "deep-notify", callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `deep-notify::${string}`, callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once<S extends string>(signal: S extends "eos" | "new-preroll" | "new-sample" | "new-serialized-event" | "pull-preroll" | "pull-sample" | "try-pull-object" | "try-pull-preroll" | "try-pull-sample" | "no-more-pads" | "pad-added" | "pad-removed" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  connect<K extends keyof AppSink.Signals>(signal: K, callback: AppSink.Signals[K], after?: boolean): number
+  connect<S extends string>(signal: S extends keyof AppSink.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
+  on<K extends keyof AppSink.Signals>(signal: K, callback: AppSink.Signals[K], after?: boolean): this
+  on<S extends string>(signal: S extends keyof AppSink.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  once<K extends keyof AppSink.Signals>(signal: K, callback: AppSink.Signals[K], after?: boolean): this
+  once<S extends string>(signal: S extends keyof AppSink.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
   off(signal: string, callback: (...args: never[]) => unknown): this
-  emit(signal: "pull-preroll"): Gst.Sample | null
-  emit(signal: "pull-sample"): Gst.Sample | null
-  emit(signal: "try-pull-object", timeout: number | bigint): Gst.MiniObject | null
-  emit(signal: "try-pull-preroll", timeout: number | bigint): Gst.Sample | null
-  emit(signal: "try-pull-sample", timeout: number | bigint): Gst.Sample | null
-  emit(signal: "notify", pspec: GObject.ParamSpec): void
-  emit(signal: `notify::${string}`, pspec: GObject.ParamSpec): void
-  emit<S extends string>(signal: S extends "pull-preroll" | "pull-sample" | "try-pull-object" | "try-pull-preroll" | "try-pull-sample" | "notify" | `notify::${string}` ? never : S, ...args: unknown[]): unknown
+  emit<K extends keyof AppSink.ActionSignals>(signal: K, ...args: Parameters<AppSink.ActionSignals[K]>): ReturnType<AppSink.ActionSignals[K]>
+  emit<S extends string>(signal: S extends keyof AppSink.ActionSignals ? never : S, ...args: unknown[]): unknown
   ref(): Gst.Object
   ref(): GObject.Object
+}
+
+/** Signal types of GstApp.AppSink (and its subclasses, which extend them). */
+export namespace AppSink {
+  /**
+   * Each signal's handler as node-gtk calls it: with the signal's arguments (not the emitting
+   * object), 64-bit integers as bigint; it must return what the signal expects.
+   */
+  export interface Signals extends Gst.Element.Signals {
+    /**
+     * Signal that the end-of-stream has been reached. This signal is emitted from
+     * the streaming thread.
+     */
+    "eos": () => void
+    /**
+     * Signal that a new preroll sample is available.
+     *
+     * This signal is emitted from the streaming thread and only when the
+     * "emit-signals" property is `true`.
+     *
+     * The new preroll sample can be retrieved with the "pull-preroll" action
+     * signal or gst_app_sink_pull_preroll() either from this signal callback
+     * or from any other thread.
+     *
+     * Note that this signal is only emitted when the "emit-signals" property is
+     * set to `true`, which it is not by default for performance reasons.
+     */
+    "new-preroll": () => Gst.FlowReturn
+    /**
+     * Signal that a new sample is available.
+     *
+     * This signal is emitted from the streaming thread and only when the
+     * "emit-signals" property is `true`.
+     *
+     * The new sample can be retrieved with the "pull-sample" action
+     * signal or gst_app_sink_pull_sample() either from this signal callback
+     * or from any other thread.
+     *
+     * Note that this signal is only emitted when the "emit-signals" property is
+     * set to `true`, which it is not by default for performance reasons.
+     */
+    "new-sample": () => Gst.FlowReturn
+    /**
+     * Signal that a new downstream serialized event is available.
+     *
+     * This signal is emitted from the streaming thread and only when the
+     * "emit-signals" property is `true`.
+     *
+     * The new event can be retrieved with the "try-pull-object" action
+     * signal or gst_app_sink_pull_object() either from this signal callback
+     * or from any other thread.
+     *
+     * EOS will not be notified using this signal, use `GstAppSink`::eos instead.
+     * EOS cannot be pulled either, use gst_app_sink_is_eos() to check for it.
+     *
+     * Note that this signal is only emitted when the "emit-signals" property is
+     * set to `true`, which it is not by default for performance reasons.
+     *
+     * The callback should return `true` if the event has been handled, which will
+     * skip basesink handling of the event, `false` otherwise.
+     */
+    "new-serialized-event": () => boolean
+    /**
+     * Get the last preroll sample in `appsink`. This was the sample that caused the
+     * appsink to preroll in the PAUSED state.
+     *
+     * This function is typically used when dealing with a pipeline in the PAUSED
+     * state. Calling this function after doing a seek will give the sample right
+     * after the seek position.
+     *
+     * Calling this function will clear the internal reference to the preroll
+     * buffer.
+     *
+     * Note that the preroll sample will also be returned as the first sample
+     * when calling gst_app_sink_pull_sample() or the "pull-sample" action signal.
+     *
+     * If an EOS event was received before any buffers, this function returns
+     * `null`. Use gst_app_sink_is_eos () to check for the EOS condition.
+     *
+     * This function blocks until a preroll sample or EOS is received or the appsink
+     * element is set to the READY/NULL state.
+     */
+    "pull-preroll": () => Gst.Sample | null
+    /**
+     * This function blocks until a sample or EOS becomes available or the appsink
+     * element is set to the READY/NULL state.
+     *
+     * This function will only return samples when the appsink is in the PLAYING
+     * state. All rendered samples will be put in a queue so that the application
+     * can pull samples at its own rate.
+     *
+     * Note that when the application does not pull samples fast enough, the
+     * queued samples could consume a lot of memory, especially when dealing with
+     * raw video frames. It's possible to control the behaviour of the queue with
+     * the "drop" and "max-buffers" properties.
+     *
+     * If an EOS event was received before any buffers, this function returns
+     * `null`. Use gst_app_sink_is_eos () to check for the EOS condition.
+     */
+    "pull-sample": () => Gst.Sample | null
+    /**
+     * This function blocks until a sample or an event becomes available or the appsink
+     * element is set to the READY/NULL state or the timeout expires.
+     *
+     * This function will only return samples when the appsink is in the PLAYING
+     * state. All rendered samples and events will be put in a queue so that the application
+     * can pull them at its own rate.
+     * Events can be pulled when the appsink is in the READY, PAUSED or PLAYING state.
+     *
+     * Note that when the application does not pull samples fast enough, the
+     * queued samples could consume a lot of memory, especially when dealing with
+     * raw video frames. It's possible to control the behaviour of the queue with
+     * the "drop" and "max-buffers" properties.
+     *
+     * This function will only pull serialized events, excluding
+     * the EOS event for which this functions returns
+     * `null`. Use gst_app_sink_is_eos() to check for the EOS condition.
+     *
+     * This signal is a variant of `GstAppSink`::try-pull-sample: that can be used
+     * to handle incoming events as well as samples.
+     *
+     * Note that future releases may extend this API to return other object types
+     * so make sure that your code is checking for the actual type it is handling.
+     */
+    "try-pull-object": (timeout: bigint) => Gst.MiniObject | null
+    /**
+     * Get the last preroll sample in `appsink`. This was the sample that caused the
+     * appsink to preroll in the PAUSED state.
+     *
+     * This function is typically used when dealing with a pipeline in the PAUSED
+     * state. Calling this function after doing a seek will give the sample right
+     * after the seek position.
+     *
+     * Calling this function will clear the internal reference to the preroll
+     * buffer.
+     *
+     * Note that the preroll sample will also be returned as the first sample
+     * when calling gst_app_sink_pull_sample() or the "pull-sample" action signal.
+     *
+     * If an EOS event was received before any buffers or the timeout expires,
+     * this function returns `null`. Use gst_app_sink_is_eos () to check for the EOS
+     * condition.
+     *
+     * This function blocks until a preroll sample or EOS is received, the appsink
+     * element is set to the READY/NULL state, or the timeout expires.
+     */
+    "try-pull-preroll": (timeout: bigint) => Gst.Sample | null
+    /**
+     * This function blocks until a sample or EOS becomes available or the appsink
+     * element is set to the READY/NULL state or the timeout expires.
+     *
+     * This function will only return samples when the appsink is in the PLAYING
+     * state. All rendered samples will be put in a queue so that the application
+     * can pull samples at its own rate.
+     *
+     * Note that when the application does not pull samples fast enough, the
+     * queued samples could consume a lot of memory, especially when dealing with
+     * raw video frames. It's possible to control the behaviour of the queue with
+     * the "drop" and "max-buffers" properties.
+     *
+     * If an EOS event was received before any buffers or the timeout expires,
+     * this function returns `null`. Use gst_app_sink_is_eos () to check
+     * for the EOS condition.
+     */
+    "try-pull-sample": (timeout: bigint) => Gst.Sample | null
+  }
+  /** Action signals, for `emit`: the arguments to pass and what `emit` returns. */
+  export interface ActionSignals extends Gst.Element.ActionSignals {
+    /**
+     * Get the last preroll sample in `appsink`. This was the sample that caused the
+     * appsink to preroll in the PAUSED state.
+     *
+     * This function is typically used when dealing with a pipeline in the PAUSED
+     * state. Calling this function after doing a seek will give the sample right
+     * after the seek position.
+     *
+     * Calling this function will clear the internal reference to the preroll
+     * buffer.
+     *
+     * Note that the preroll sample will also be returned as the first sample
+     * when calling gst_app_sink_pull_sample() or the "pull-sample" action signal.
+     *
+     * If an EOS event was received before any buffers, this function returns
+     * `null`. Use gst_app_sink_is_eos () to check for the EOS condition.
+     *
+     * This function blocks until a preroll sample or EOS is received or the appsink
+     * element is set to the READY/NULL state.
+     */
+    "pull-preroll": () => Gst.Sample | null
+    /**
+     * This function blocks until a sample or EOS becomes available or the appsink
+     * element is set to the READY/NULL state.
+     *
+     * This function will only return samples when the appsink is in the PLAYING
+     * state. All rendered samples will be put in a queue so that the application
+     * can pull samples at its own rate.
+     *
+     * Note that when the application does not pull samples fast enough, the
+     * queued samples could consume a lot of memory, especially when dealing with
+     * raw video frames. It's possible to control the behaviour of the queue with
+     * the "drop" and "max-buffers" properties.
+     *
+     * If an EOS event was received before any buffers, this function returns
+     * `null`. Use gst_app_sink_is_eos () to check for the EOS condition.
+     */
+    "pull-sample": () => Gst.Sample | null
+    /**
+     * This function blocks until a sample or an event becomes available or the appsink
+     * element is set to the READY/NULL state or the timeout expires.
+     *
+     * This function will only return samples when the appsink is in the PLAYING
+     * state. All rendered samples and events will be put in a queue so that the application
+     * can pull them at its own rate.
+     * Events can be pulled when the appsink is in the READY, PAUSED or PLAYING state.
+     *
+     * Note that when the application does not pull samples fast enough, the
+     * queued samples could consume a lot of memory, especially when dealing with
+     * raw video frames. It's possible to control the behaviour of the queue with
+     * the "drop" and "max-buffers" properties.
+     *
+     * This function will only pull serialized events, excluding
+     * the EOS event for which this functions returns
+     * `null`. Use gst_app_sink_is_eos() to check for the EOS condition.
+     *
+     * This signal is a variant of `GstAppSink`::try-pull-sample: that can be used
+     * to handle incoming events as well as samples.
+     *
+     * Note that future releases may extend this API to return other object types
+     * so make sure that your code is checking for the actual type it is handling.
+     */
+    "try-pull-object": (timeout: number | bigint) => Gst.MiniObject | null
+    /**
+     * Get the last preroll sample in `appsink`. This was the sample that caused the
+     * appsink to preroll in the PAUSED state.
+     *
+     * This function is typically used when dealing with a pipeline in the PAUSED
+     * state. Calling this function after doing a seek will give the sample right
+     * after the seek position.
+     *
+     * Calling this function will clear the internal reference to the preroll
+     * buffer.
+     *
+     * Note that the preroll sample will also be returned as the first sample
+     * when calling gst_app_sink_pull_sample() or the "pull-sample" action signal.
+     *
+     * If an EOS event was received before any buffers or the timeout expires,
+     * this function returns `null`. Use gst_app_sink_is_eos () to check for the EOS
+     * condition.
+     *
+     * This function blocks until a preroll sample or EOS is received, the appsink
+     * element is set to the READY/NULL state, or the timeout expires.
+     */
+    "try-pull-preroll": (timeout: number | bigint) => Gst.Sample | null
+    /**
+     * This function blocks until a sample or EOS becomes available or the appsink
+     * element is set to the READY/NULL state or the timeout expires.
+     *
+     * This function will only return samples when the appsink is in the PLAYING
+     * state. All rendered samples will be put in a queue so that the application
+     * can pull samples at its own rate.
+     *
+     * Note that when the application does not pull samples fast enough, the
+     * queued samples could consume a lot of memory, especially when dealing with
+     * raw video frames. It's possible to control the behaviour of the queue with
+     * the "drop" and "max-buffers" properties.
+     *
+     * If an EOS event was received before any buffers or the timeout expires,
+     * this function returns `null`. Use gst_app_sink_is_eos () to check
+     * for the EOS condition.
+     */
+    "try-pull-sample": (timeout: number | bigint) => Gst.Sample | null
+  }
 }
 
 export class AppSinkPrivate {
@@ -1224,275 +1057,141 @@ export class AppSrc extends GstBase.BaseSrc {
   virtual_seekData?(offset: number | bigint): boolean
 }
 export interface AppSrc extends Gst.URIHandler {
-  /**
-   * Notify `appsrc` that no more buffer are available.
-   */
-  connect(signal: "end-of-stream", callback: () => Gst.FlowReturn, after?: boolean): number
-  /**
-   * Signal that the source has enough data. It is recommended that the
-   * application stops calling push-buffer until the need-data signal is
-   * emitted again to avoid excessive buffer queueing.
-   */
-  connect(signal: "enough-data", callback: () => void, after?: boolean): number
-  /**
-   * Signal that the source needs more data. In the callback or from another
-   * thread you should call push-buffer or end-of-stream.
-   *
-   * `length` is just a hint and when it is set to -1, any number of bytes can be
-   * pushed into `appsrc`.
-   *
-   * You can call push-buffer multiple times until the enough-data signal is
-   * fired.
-   */
-  connect(signal: "need-data", callback: (length: number) => void, after?: boolean): number
-  /**
-   * Adds a buffer to the queue of buffers that the appsrc element will
-   * push to its source pad.
-   *
-   * This function does not take ownership of the buffer, but it takes a
-   * reference so the buffer can be unreffed at any time after calling this
-   * function.
-   *
-   * When the block property is TRUE, this function can block until free space
-   * becomes available in the queue.
-   */
-  connect(signal: "push-buffer", callback: (buffer: Gst.Buffer) => Gst.FlowReturn, after?: boolean): number
-  /**
-   * Adds a buffer list to the queue of buffers and buffer lists that the
-   * appsrc element will push to its source pad.
-   *
-   * This function does not take ownership of the buffer list, but it takes a
-   * reference so the buffer list can be unreffed at any time after calling
-   * this function.
-   *
-   * When the block property is TRUE, this function can block until free space
-   * becomes available in the queue.
-   */
-  connect(signal: "push-buffer-list", callback: (bufferList: Gst.BufferList) => Gst.FlowReturn, after?: boolean): number
-  /**
-   * Extract a buffer from the provided sample and adds the extracted buffer
-   * to the queue of buffers that the appsrc element will
-   * push to its source pad. This function set the appsrc caps based on the caps
-   * in the sample and reset the caps if they change.
-   * Only the caps and the buffer of the provided sample are used and not
-   * for example the segment in the sample.
-   *
-   * This function does not take ownership of the sample, but it takes a
-   * reference so the sample can be unreffed at any time after calling this
-   * function.
-   *
-   * When the block property is TRUE, this function can block until free space
-   * becomes available in the queue.
-   */
-  connect(signal: "push-sample", callback: (sample: Gst.Sample) => Gst.FlowReturn, after?: boolean): number
-  /**
-   * Seek to the given offset. The next push-buffer should produce buffers from
-   * the new `offset`.
-   * This callback is only called for seekable stream types.
-   */
-  connect(signal: "seek-data", callback: (offset: bigint) => boolean, after?: boolean): number
-  /**
-   * This signals that the element will not generate more dynamic pads.
-   * Note that this signal will usually be emitted from the context of
-   * the streaming thread.
-   */
-  connect(signal: "no-more-pads", callback: () => void, after?: boolean): number
-  /**
-   * a new `GstPad` has been added to the element. Note that this signal will
-   * usually be emitted from the context of the streaming thread. Also keep in
-   * mind that if you add new elements to the pipeline in the signal handler
-   * you will need to set them to the desired target state with
-   * gst_element_set_state() or gst_element_sync_state_with_parent().
-   */
-  connect(signal: "pad-added", callback: (newPad: Gst.Pad) => void, after?: boolean): number
-  /**
-   * a `GstPad` has been removed from the element
-   */
-  connect(signal: "pad-removed", callback: (oldPad: Gst.Pad) => void, after?: boolean): number
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  connect(signal: "deep-notify", callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `deep-notify::${string}`, callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  connect(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect<S extends string>(signal: S extends "end-of-stream" | "enough-data" | "need-data" | "push-buffer" | "push-buffer-list" | "push-sample" | "seek-data" | "no-more-pads" | "pad-added" | "pad-removed" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
-  /**
-   * Notify `appsrc` that no more buffer are available.
-   */
-  on(signal: "end-of-stream", callback: () => Gst.FlowReturn, after?: boolean): this
-  /**
-   * Signal that the source has enough data. It is recommended that the
-   * application stops calling push-buffer until the need-data signal is
-   * emitted again to avoid excessive buffer queueing.
-   */
-  on(signal: "enough-data", callback: () => void, after?: boolean): this
-  /**
-   * Signal that the source needs more data. In the callback or from another
-   * thread you should call push-buffer or end-of-stream.
-   *
-   * `length` is just a hint and when it is set to -1, any number of bytes can be
-   * pushed into `appsrc`.
-   *
-   * You can call push-buffer multiple times until the enough-data signal is
-   * fired.
-   */
-  on(signal: "need-data", callback: (length: number) => void, after?: boolean): this
-  /**
-   * Adds a buffer to the queue of buffers that the appsrc element will
-   * push to its source pad.
-   *
-   * This function does not take ownership of the buffer, but it takes a
-   * reference so the buffer can be unreffed at any time after calling this
-   * function.
-   *
-   * When the block property is TRUE, this function can block until free space
-   * becomes available in the queue.
-   */
-  on(signal: "push-buffer", callback: (buffer: Gst.Buffer) => Gst.FlowReturn, after?: boolean): this
-  /**
-   * Adds a buffer list to the queue of buffers and buffer lists that the
-   * appsrc element will push to its source pad.
-   *
-   * This function does not take ownership of the buffer list, but it takes a
-   * reference so the buffer list can be unreffed at any time after calling
-   * this function.
-   *
-   * When the block property is TRUE, this function can block until free space
-   * becomes available in the queue.
-   */
-  on(signal: "push-buffer-list", callback: (bufferList: Gst.BufferList) => Gst.FlowReturn, after?: boolean): this
-  /**
-   * Extract a buffer from the provided sample and adds the extracted buffer
-   * to the queue of buffers that the appsrc element will
-   * push to its source pad. This function set the appsrc caps based on the caps
-   * in the sample and reset the caps if they change.
-   * Only the caps and the buffer of the provided sample are used and not
-   * for example the segment in the sample.
-   *
-   * This function does not take ownership of the sample, but it takes a
-   * reference so the sample can be unreffed at any time after calling this
-   * function.
-   *
-   * When the block property is TRUE, this function can block until free space
-   * becomes available in the queue.
-   */
-  on(signal: "push-sample", callback: (sample: Gst.Sample) => Gst.FlowReturn, after?: boolean): this
-  /**
-   * Seek to the given offset. The next push-buffer should produce buffers from
-   * the new `offset`.
-   * This callback is only called for seekable stream types.
-   */
-  on(signal: "seek-data", callback: (offset: bigint) => boolean, after?: boolean): this
-  /**
-   * This signals that the element will not generate more dynamic pads.
-   * Note that this signal will usually be emitted from the context of
-   * the streaming thread.
-   */
-  on(signal: "no-more-pads", callback: () => void, after?: boolean): this
-  /**
-   * a new `GstPad` has been added to the element. Note that this signal will
-   * usually be emitted from the context of the streaming thread. Also keep in
-   * mind that if you add new elements to the pipeline in the signal handler
-   * you will need to set them to the desired target state with
-   * gst_element_set_state() or gst_element_sync_state_with_parent().
-   */
-  on(signal: "pad-added", callback: (newPad: Gst.Pad) => void, after?: boolean): this
-  /**
-   * a `GstPad` has been removed from the element
-   */
-  on(signal: "pad-removed", callback: (oldPad: Gst.Pad) => void, after?: boolean): this
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  on(signal: "deep-notify", callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `deep-notify::${string}`, callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  on(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on<S extends string>(signal: S extends "end-of-stream" | "enough-data" | "need-data" | "push-buffer" | "push-buffer-list" | "push-sample" | "seek-data" | "no-more-pads" | "pad-added" | "pad-removed" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
-  once(signal: "end-of-stream", callback: () => Gst.FlowReturn, after?: boolean): this
-  once(signal: "enough-data", callback: () => void, after?: boolean): this
-  once(signal: "need-data", callback: (length: number) => void, after?: boolean): this
-  once(signal: "push-buffer", callback: (buffer: Gst.Buffer) => Gst.FlowReturn, after?: boolean): this
-  once(signal: "push-buffer-list", callback: (bufferList: Gst.BufferList) => Gst.FlowReturn, after?: boolean): this
-  once(signal: "push-sample", callback: (sample: Gst.Sample) => Gst.FlowReturn, after?: boolean): this
-  once(signal: "seek-data", callback: (offset: bigint) => boolean, after?: boolean): this
-  once(signal: "no-more-pads", callback: () => void, after?: boolean): this
-  once(signal: "pad-added", callback: (newPad: Gst.Pad) => void, after?: boolean): this
-  once(signal: "pad-removed", callback: (oldPad: Gst.Pad) => void, after?: boolean): this
-  once(signal: "deep-notify", callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `deep-notify::${string}`, callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once<S extends string>(signal: S extends "end-of-stream" | "enough-data" | "need-data" | "push-buffer" | "push-buffer-list" | "push-sample" | "seek-data" | "no-more-pads" | "pad-added" | "pad-removed" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  connect<K extends keyof AppSrc.Signals>(signal: K, callback: AppSrc.Signals[K], after?: boolean): number
+  connect<S extends string>(signal: S extends keyof AppSrc.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
+  on<K extends keyof AppSrc.Signals>(signal: K, callback: AppSrc.Signals[K], after?: boolean): this
+  on<S extends string>(signal: S extends keyof AppSrc.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  once<K extends keyof AppSrc.Signals>(signal: K, callback: AppSrc.Signals[K], after?: boolean): this
+  once<S extends string>(signal: S extends keyof AppSrc.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
   off(signal: string, callback: (...args: never[]) => unknown): this
-  emit(signal: "end-of-stream"): Gst.FlowReturn
-  emit(signal: "push-buffer", buffer: Gst.Buffer): Gst.FlowReturn
-  emit(signal: "push-buffer-list", bufferList: Gst.BufferList): Gst.FlowReturn
-  emit(signal: "push-sample", sample: Gst.Sample): Gst.FlowReturn
-  emit(signal: "notify", pspec: GObject.ParamSpec): void
-  emit(signal: `notify::${string}`, pspec: GObject.ParamSpec): void
-  emit<S extends string>(signal: S extends "end-of-stream" | "push-buffer" | "push-buffer-list" | "push-sample" | "notify" | `notify::${string}` ? never : S, ...args: unknown[]): unknown
+  emit<K extends keyof AppSrc.ActionSignals>(signal: K, ...args: Parameters<AppSrc.ActionSignals[K]>): ReturnType<AppSrc.ActionSignals[K]>
+  emit<S extends string>(signal: S extends keyof AppSrc.ActionSignals ? never : S, ...args: unknown[]): unknown
   ref(): Gst.Object
   ref(): GObject.Object
+}
+
+/** Signal types of GstApp.AppSrc (and its subclasses, which extend them). */
+export namespace AppSrc {
+  /**
+   * Each signal's handler as node-gtk calls it: with the signal's arguments (not the emitting
+   * object), 64-bit integers as bigint; it must return what the signal expects.
+   */
+  export interface Signals extends Gst.Element.Signals {
+    /**
+     * Notify `appsrc` that no more buffer are available.
+     */
+    "end-of-stream": () => Gst.FlowReturn
+    /**
+     * Signal that the source has enough data. It is recommended that the
+     * application stops calling push-buffer until the need-data signal is
+     * emitted again to avoid excessive buffer queueing.
+     */
+    "enough-data": () => void
+    /**
+     * Signal that the source needs more data. In the callback or from another
+     * thread you should call push-buffer or end-of-stream.
+     *
+     * `length` is just a hint and when it is set to -1, any number of bytes can be
+     * pushed into `appsrc`.
+     *
+     * You can call push-buffer multiple times until the enough-data signal is
+     * fired.
+     */
+    "need-data": (length: number) => void
+    /**
+     * Adds a buffer to the queue of buffers that the appsrc element will
+     * push to its source pad.
+     *
+     * This function does not take ownership of the buffer, but it takes a
+     * reference so the buffer can be unreffed at any time after calling this
+     * function.
+     *
+     * When the block property is TRUE, this function can block until free space
+     * becomes available in the queue.
+     */
+    "push-buffer": (buffer: Gst.Buffer) => Gst.FlowReturn
+    /**
+     * Adds a buffer list to the queue of buffers and buffer lists that the
+     * appsrc element will push to its source pad.
+     *
+     * This function does not take ownership of the buffer list, but it takes a
+     * reference so the buffer list can be unreffed at any time after calling
+     * this function.
+     *
+     * When the block property is TRUE, this function can block until free space
+     * becomes available in the queue.
+     */
+    "push-buffer-list": (bufferList: Gst.BufferList) => Gst.FlowReturn
+    /**
+     * Extract a buffer from the provided sample and adds the extracted buffer
+     * to the queue of buffers that the appsrc element will
+     * push to its source pad. This function set the appsrc caps based on the caps
+     * in the sample and reset the caps if they change.
+     * Only the caps and the buffer of the provided sample are used and not
+     * for example the segment in the sample.
+     *
+     * This function does not take ownership of the sample, but it takes a
+     * reference so the sample can be unreffed at any time after calling this
+     * function.
+     *
+     * When the block property is TRUE, this function can block until free space
+     * becomes available in the queue.
+     */
+    "push-sample": (sample: Gst.Sample) => Gst.FlowReturn
+    /**
+     * Seek to the given offset. The next push-buffer should produce buffers from
+     * the new `offset`.
+     * This callback is only called for seekable stream types.
+     */
+    "seek-data": (offset: bigint) => boolean
+  }
+  /** Action signals, for `emit`: the arguments to pass and what `emit` returns. */
+  export interface ActionSignals extends Gst.Element.ActionSignals {
+    /**
+     * Notify `appsrc` that no more buffer are available.
+     */
+    "end-of-stream": () => Gst.FlowReturn
+    /**
+     * Adds a buffer to the queue of buffers that the appsrc element will
+     * push to its source pad.
+     *
+     * This function does not take ownership of the buffer, but it takes a
+     * reference so the buffer can be unreffed at any time after calling this
+     * function.
+     *
+     * When the block property is TRUE, this function can block until free space
+     * becomes available in the queue.
+     */
+    "push-buffer": (buffer: Gst.Buffer) => Gst.FlowReturn
+    /**
+     * Adds a buffer list to the queue of buffers and buffer lists that the
+     * appsrc element will push to its source pad.
+     *
+     * This function does not take ownership of the buffer list, but it takes a
+     * reference so the buffer list can be unreffed at any time after calling
+     * this function.
+     *
+     * When the block property is TRUE, this function can block until free space
+     * becomes available in the queue.
+     */
+    "push-buffer-list": (bufferList: Gst.BufferList) => Gst.FlowReturn
+    /**
+     * Extract a buffer from the provided sample and adds the extracted buffer
+     * to the queue of buffers that the appsrc element will
+     * push to its source pad. This function set the appsrc caps based on the caps
+     * in the sample and reset the caps if they change.
+     * Only the caps and the buffer of the provided sample are used and not
+     * for example the segment in the sample.
+     *
+     * This function does not take ownership of the sample, but it takes a
+     * reference so the sample can be unreffed at any time after calling this
+     * function.
+     *
+     * When the block property is TRUE, this function can block until free space
+     * becomes available in the queue.
+     */
+    "push-sample": (sample: Gst.Sample) => Gst.FlowReturn
+  }
 }
 
 export class AppSrcPrivate {

@@ -746,141 +746,33 @@ export class Aggregator extends Gst.Element {
   virtual_start?(): boolean
   virtual_stop?(): boolean
   virtual_updateSrcCaps?(caps: Gst.Caps): [Gst.FlowReturn, Gst.Caps]
-  /**
-   * Signals that the `GstAggregator` subclass has selected the next set
-   * of input samples it will aggregate. Handlers may call
-   * gst_aggregator_peek_next_sample() at that point.
-   */
-  connect(signal: "samples-selected", callback: (segment: Gst.Segment, pts: bigint, dts: bigint, duration: bigint, info: Gst.Structure | null) => void, after?: boolean): number
-  /**
-   * This signals that the element will not generate more dynamic pads.
-   * Note that this signal will usually be emitted from the context of
-   * the streaming thread.
-   */
-  connect(signal: "no-more-pads", callback: () => void, after?: boolean): number
-  /**
-   * a new `GstPad` has been added to the element. Note that this signal will
-   * usually be emitted from the context of the streaming thread. Also keep in
-   * mind that if you add new elements to the pipeline in the signal handler
-   * you will need to set them to the desired target state with
-   * gst_element_set_state() or gst_element_sync_state_with_parent().
-   */
-  connect(signal: "pad-added", callback: (newPad: Gst.Pad) => void, after?: boolean): number
-  /**
-   * a `GstPad` has been removed from the element
-   */
-  connect(signal: "pad-removed", callback: (oldPad: Gst.Pad) => void, after?: boolean): number
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  connect(signal: "deep-notify", callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `deep-notify::${string}`, callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  connect(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect<S extends string>(signal: S extends "samples-selected" | "no-more-pads" | "pad-added" | "pad-removed" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
-  /**
-   * Signals that the `GstAggregator` subclass has selected the next set
-   * of input samples it will aggregate. Handlers may call
-   * gst_aggregator_peek_next_sample() at that point.
-   */
-  on(signal: "samples-selected", callback: (segment: Gst.Segment, pts: bigint, dts: bigint, duration: bigint, info: Gst.Structure | null) => void, after?: boolean): this
-  /**
-   * This signals that the element will not generate more dynamic pads.
-   * Note that this signal will usually be emitted from the context of
-   * the streaming thread.
-   */
-  on(signal: "no-more-pads", callback: () => void, after?: boolean): this
-  /**
-   * a new `GstPad` has been added to the element. Note that this signal will
-   * usually be emitted from the context of the streaming thread. Also keep in
-   * mind that if you add new elements to the pipeline in the signal handler
-   * you will need to set them to the desired target state with
-   * gst_element_set_state() or gst_element_sync_state_with_parent().
-   */
-  on(signal: "pad-added", callback: (newPad: Gst.Pad) => void, after?: boolean): this
-  /**
-   * a `GstPad` has been removed from the element
-   */
-  on(signal: "pad-removed", callback: (oldPad: Gst.Pad) => void, after?: boolean): this
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  on(signal: "deep-notify", callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `deep-notify::${string}`, callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  on(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on<S extends string>(signal: S extends "samples-selected" | "no-more-pads" | "pad-added" | "pad-removed" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
-  once(signal: "samples-selected", callback: (segment: Gst.Segment, pts: bigint, dts: bigint, duration: bigint, info: Gst.Structure | null) => void, after?: boolean): this
-  once(signal: "no-more-pads", callback: () => void, after?: boolean): this
-  once(signal: "pad-added", callback: (newPad: Gst.Pad) => void, after?: boolean): this
-  once(signal: "pad-removed", callback: (oldPad: Gst.Pad) => void, after?: boolean): this
-  once(signal: "deep-notify", callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `deep-notify::${string}`, callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once<S extends string>(signal: S extends "samples-selected" | "no-more-pads" | "pad-added" | "pad-removed" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  connect<K extends keyof Aggregator.Signals>(signal: K, callback: Aggregator.Signals[K], after?: boolean): number
+  connect<S extends string>(signal: S extends keyof Aggregator.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
+  on<K extends keyof Aggregator.Signals>(signal: K, callback: Aggregator.Signals[K], after?: boolean): this
+  on<S extends string>(signal: S extends keyof Aggregator.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  once<K extends keyof Aggregator.Signals>(signal: K, callback: Aggregator.Signals[K], after?: boolean): this
+  once<S extends string>(signal: S extends keyof Aggregator.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
   off(signal: string, callback: (...args: never[]) => unknown): this
-  emit(signal: "notify", pspec: GObject.ParamSpec): void
-  emit(signal: `notify::${string}`, pspec: GObject.ParamSpec): void
-  emit<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, ...args: unknown[]): unknown
+  emit<K extends keyof Aggregator.ActionSignals>(signal: K, ...args: Parameters<Aggregator.ActionSignals[K]>): ReturnType<Aggregator.ActionSignals[K]>
+  emit<S extends string>(signal: S extends keyof Aggregator.ActionSignals ? never : S, ...args: unknown[]): unknown
+}
+
+/** Signal types of GstBase.Aggregator (and its subclasses, which extend them). */
+export namespace Aggregator {
+  /**
+   * Each signal's handler as node-gtk calls it: with the signal's arguments (not the emitting
+   * object), 64-bit integers as bigint; it must return what the signal expects.
+   */
+  export interface Signals extends Gst.Element.Signals {
+    /**
+     * Signals that the `GstAggregator` subclass has selected the next set
+     * of input samples it will aggregate. Handlers may call
+     * gst_aggregator_peek_next_sample() at that point.
+     */
+    "samples-selected": (segment: Gst.Segment, pts: bigint, dts: bigint, duration: bigint, info: Gst.Structure | null) => void
+  }
+  /** Action signals, for `emit`: the arguments to pass and what `emit` returns. */
+  export interface ActionSignals extends Gst.Element.ActionSignals {}
 }
 
 /**
@@ -930,110 +822,28 @@ export class AggregatorPad extends Gst.Pad {
   popBuffer(): Gst.Buffer | null
   virtual_flush?(aggregator: Aggregator): Gst.FlowReturn
   virtual_skipBuffer?(aggregator: Aggregator, buffer: Gst.Buffer): boolean
-  connect(signal: "buffer-consumed", callback: (object: Gst.Buffer) => void, after?: boolean): number
-  /**
-   * Signals that a pad has been linked to the peer pad.
-   */
-  connect(signal: "linked", callback: (peer: Gst.Pad) => void, after?: boolean): number
-  /**
-   * Signals that a pad has been unlinked from the peer pad.
-   */
-  connect(signal: "unlinked", callback: (peer: Gst.Pad) => void, after?: boolean): number
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  connect(signal: "deep-notify", callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `deep-notify::${string}`, callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  connect(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect<S extends string>(signal: S extends "buffer-consumed" | "linked" | "unlinked" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
-  on(signal: "buffer-consumed", callback: (object: Gst.Buffer) => void, after?: boolean): this
-  /**
-   * Signals that a pad has been linked to the peer pad.
-   */
-  on(signal: "linked", callback: (peer: Gst.Pad) => void, after?: boolean): this
-  /**
-   * Signals that a pad has been unlinked from the peer pad.
-   */
-  on(signal: "unlinked", callback: (peer: Gst.Pad) => void, after?: boolean): this
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  on(signal: "deep-notify", callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `deep-notify::${string}`, callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  on(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on<S extends string>(signal: S extends "buffer-consumed" | "linked" | "unlinked" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
-  once(signal: "buffer-consumed", callback: (object: Gst.Buffer) => void, after?: boolean): this
-  once(signal: "linked", callback: (peer: Gst.Pad) => void, after?: boolean): this
-  once(signal: "unlinked", callback: (peer: Gst.Pad) => void, after?: boolean): this
-  once(signal: "deep-notify", callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `deep-notify::${string}`, callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once<S extends string>(signal: S extends "buffer-consumed" | "linked" | "unlinked" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  connect<K extends keyof AggregatorPad.Signals>(signal: K, callback: AggregatorPad.Signals[K], after?: boolean): number
+  connect<S extends string>(signal: S extends keyof AggregatorPad.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
+  on<K extends keyof AggregatorPad.Signals>(signal: K, callback: AggregatorPad.Signals[K], after?: boolean): this
+  on<S extends string>(signal: S extends keyof AggregatorPad.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  once<K extends keyof AggregatorPad.Signals>(signal: K, callback: AggregatorPad.Signals[K], after?: boolean): this
+  once<S extends string>(signal: S extends keyof AggregatorPad.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
   off(signal: string, callback: (...args: never[]) => unknown): this
-  emit(signal: "notify", pspec: GObject.ParamSpec): void
-  emit(signal: `notify::${string}`, pspec: GObject.ParamSpec): void
-  emit<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, ...args: unknown[]): unknown
+  emit<K extends keyof AggregatorPad.ActionSignals>(signal: K, ...args: Parameters<AggregatorPad.ActionSignals[K]>): ReturnType<AggregatorPad.ActionSignals[K]>
+  emit<S extends string>(signal: S extends keyof AggregatorPad.ActionSignals ? never : S, ...args: unknown[]): unknown
+}
+
+/** Signal types of GstBase.AggregatorPad (and its subclasses, which extend them). */
+export namespace AggregatorPad {
+  /**
+   * Each signal's handler as node-gtk calls it: with the signal's arguments (not the emitting
+   * object), 64-bit integers as bigint; it must return what the signal expects.
+   */
+  export interface Signals extends Gst.Pad.Signals {
+    "buffer-consumed": (object: Gst.Buffer) => void
+  }
+  /** Action signals, for `emit`: the arguments to pass and what `emit` returns. */
+  export interface ActionSignals extends Gst.Pad.ActionSignals {}
 }
 
 export class AggregatorPadPrivate {

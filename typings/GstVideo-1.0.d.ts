@@ -121,82 +121,31 @@ export interface ColorBalance {
 export class ColorBalanceChannel extends GObject.Object {
   constructor(properties?: {})
   virtual_valueChanged?(value: number): void
-  /**
-   * Fired when the value of the indicated channel has changed.
-   */
-  connect(signal: "value-changed", callback: (value: number) => void, after?: boolean): number
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  connect(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect<S extends string>(signal: S extends "value-changed" | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
-  /**
-   * Fired when the value of the indicated channel has changed.
-   */
-  on(signal: "value-changed", callback: (value: number) => void, after?: boolean): this
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  on(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on<S extends string>(signal: S extends "value-changed" | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
-  once(signal: "value-changed", callback: (value: number) => void, after?: boolean): this
-  once(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once<S extends string>(signal: S extends "value-changed" | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  connect<K extends keyof ColorBalanceChannel.Signals>(signal: K, callback: ColorBalanceChannel.Signals[K], after?: boolean): number
+  connect<S extends string>(signal: S extends keyof ColorBalanceChannel.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
+  on<K extends keyof ColorBalanceChannel.Signals>(signal: K, callback: ColorBalanceChannel.Signals[K], after?: boolean): this
+  on<S extends string>(signal: S extends keyof ColorBalanceChannel.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  once<K extends keyof ColorBalanceChannel.Signals>(signal: K, callback: ColorBalanceChannel.Signals[K], after?: boolean): this
+  once<S extends string>(signal: S extends keyof ColorBalanceChannel.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
   off(signal: string, callback: (...args: never[]) => unknown): this
-  emit(signal: "notify", pspec: GObject.ParamSpec): void
-  emit(signal: `notify::${string}`, pspec: GObject.ParamSpec): void
-  emit<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, ...args: unknown[]): unknown
+  emit<K extends keyof ColorBalanceChannel.ActionSignals>(signal: K, ...args: Parameters<ColorBalanceChannel.ActionSignals[K]>): ReturnType<ColorBalanceChannel.ActionSignals[K]>
+  emit<S extends string>(signal: S extends keyof ColorBalanceChannel.ActionSignals ? never : S, ...args: unknown[]): unknown
+}
+
+/** Signal types of GstVideo.ColorBalanceChannel (and its subclasses, which extend them). */
+export namespace ColorBalanceChannel {
+  /**
+   * Each signal's handler as node-gtk calls it: with the signal's arguments (not the emitting
+   * object), 64-bit integers as bigint; it must return what the signal expects.
+   */
+  export interface Signals extends GObject.Object.Signals {
+    /**
+     * Fired when the value of the indicated channel has changed.
+     */
+    "value-changed": (value: number) => void
+  }
+  /** Action signals, for `emit`: the arguments to pass and what `emit` returns. */
+  export interface ActionSignals extends GObject.Object.ActionSignals {}
 }
 
 /**
@@ -3636,130 +3585,28 @@ export class VideoEncoder extends Gst.Element {
   virtual_transformMeta?(frame: VideoCodecFrame, meta: Gst.Meta): boolean
 }
 export interface VideoEncoder extends Gst.Preset {
-  /**
-   * This signals that the element will not generate more dynamic pads.
-   * Note that this signal will usually be emitted from the context of
-   * the streaming thread.
-   */
-  connect(signal: "no-more-pads", callback: () => void, after?: boolean): number
-  /**
-   * a new `GstPad` has been added to the element. Note that this signal will
-   * usually be emitted from the context of the streaming thread. Also keep in
-   * mind that if you add new elements to the pipeline in the signal handler
-   * you will need to set them to the desired target state with
-   * gst_element_set_state() or gst_element_sync_state_with_parent().
-   */
-  connect(signal: "pad-added", callback: (newPad: Gst.Pad) => void, after?: boolean): number
-  /**
-   * a `GstPad` has been removed from the element
-   */
-  connect(signal: "pad-removed", callback: (oldPad: Gst.Pad) => void, after?: boolean): number
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  connect(signal: "deep-notify", callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `deep-notify::${string}`, callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): number
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  connect(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): number
-  connect<S extends string>(signal: S extends "no-more-pads" | "pad-added" | "pad-removed" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
-  /**
-   * This signals that the element will not generate more dynamic pads.
-   * Note that this signal will usually be emitted from the context of
-   * the streaming thread.
-   */
-  on(signal: "no-more-pads", callback: () => void, after?: boolean): this
-  /**
-   * a new `GstPad` has been added to the element. Note that this signal will
-   * usually be emitted from the context of the streaming thread. Also keep in
-   * mind that if you add new elements to the pipeline in the signal handler
-   * you will need to set them to the desired target state with
-   * gst_element_set_state() or gst_element_sync_state_with_parent().
-   */
-  on(signal: "pad-added", callback: (newPad: Gst.Pad) => void, after?: boolean): this
-  /**
-   * a `GstPad` has been removed from the element
-   */
-  on(signal: "pad-removed", callback: (oldPad: Gst.Pad) => void, after?: boolean): this
-  /**
-   * The deep notify signal is used to be notified of property changes. It is
-   * typically attached to the toplevel bin to receive notifications from all
-   * the elements contained in that bin.
-   */
-  on(signal: "deep-notify", callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `deep-notify::${string}`, callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  /**
-   * The notify signal is emitted on an object when one of its properties has
-   * its value set through g_object_set_property(), g_object_set(), et al.
-   *
-   * Note that getting this signal doesn’t itself guarantee that the value of
-   * the property has actually changed. When it is emitted is determined by the
-   * derived GObject class. If the implementor did not create the property with
-   * `G_PARAM_EXPLICIT_NOTIFY`, then any call to g_object_set_property() results
-   * in ::notify being emitted, even if the new value is the same as the old.
-   * If they did pass `G_PARAM_EXPLICIT_NOTIFY`, then this signal is emitted only
-   * when they explicitly call g_object_notify() or g_object_notify_by_pspec(),
-   * and common practice is to do that only when the value has actually changed.
-   *
-   * This signal is typically used to obtain change notification for a
-   * single property, by specifying the property name as a detail in the
-   * g_signal_connect() call, like this:
-   *
-   * |[<!-- language="C" -->
-   * g_signal_connect (text_view->buffer, "notify::paste-target-list",
-   *                   G_CALLBACK (gtk_text_view_target_list_notify),
-   *                   text_view)
-   * ]|
-   *
-   * It is important to note that you must use
-   * [canonical parameter names][canonical-parameter-names] as
-   * detail strings for the notify signal.
-   */
-  on(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  on<S extends string>(signal: S extends "no-more-pads" | "pad-added" | "pad-removed" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
-  once(signal: "no-more-pads", callback: () => void, after?: boolean): this
-  once(signal: "pad-added", callback: (newPad: Gst.Pad) => void, after?: boolean): this
-  once(signal: "pad-removed", callback: (oldPad: Gst.Pad) => void, after?: boolean): this
-  once(signal: "deep-notify", callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `deep-notify::${string}`, callback: (propObject: Gst.Object, prop: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: "notify", callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once(signal: `notify::${string}`, callback: (pspec: GObject.ParamSpec) => void, after?: boolean): this
-  once<S extends string>(signal: S extends "no-more-pads" | "pad-added" | "pad-removed" | "deep-notify" | `deep-notify::${string}` | "notify" | `notify::${string}` ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  connect<K extends keyof VideoEncoder.Signals>(signal: K, callback: VideoEncoder.Signals[K], after?: boolean): number
+  connect<S extends string>(signal: S extends keyof VideoEncoder.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): number
+  on<K extends keyof VideoEncoder.Signals>(signal: K, callback: VideoEncoder.Signals[K], after?: boolean): this
+  on<S extends string>(signal: S extends keyof VideoEncoder.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
+  once<K extends keyof VideoEncoder.Signals>(signal: K, callback: VideoEncoder.Signals[K], after?: boolean): this
+  once<S extends string>(signal: S extends keyof VideoEncoder.Signals ? never : S, callback: (...args: unknown[]) => unknown, after?: boolean): this
   off(signal: string, callback: (...args: never[]) => unknown): this
-  emit(signal: "notify", pspec: GObject.ParamSpec): void
-  emit(signal: `notify::${string}`, pspec: GObject.ParamSpec): void
-  emit<S extends string>(signal: S extends "notify" | `notify::${string}` ? never : S, ...args: unknown[]): unknown
+  emit<K extends keyof VideoEncoder.ActionSignals>(signal: K, ...args: Parameters<VideoEncoder.ActionSignals[K]>): ReturnType<VideoEncoder.ActionSignals[K]>
+  emit<S extends string>(signal: S extends keyof VideoEncoder.ActionSignals ? never : S, ...args: unknown[]): unknown
   ref(): Gst.Object
   ref(): GObject.Object
+}
+
+/** Signal types of GstVideo.VideoEncoder (and its subclasses, which extend them). */
+export namespace VideoEncoder {
+  /**
+   * Each signal's handler as node-gtk calls it: with the signal's arguments (not the emitting
+   * object), 64-bit integers as bigint; it must return what the signal expects.
+   */
+  export interface Signals extends Gst.Element.Signals {}
+  /** Action signals, for `emit`: the arguments to pass and what `emit` returns. */
+  export interface ActionSignals extends Gst.Element.ActionSignals {}
 }
 
 export class VideoEncoderPrivate {
