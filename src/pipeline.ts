@@ -200,6 +200,9 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
   /** Called at end of stream, before the pipeline is set to NULL. */
   protected onEos(): void {}
 
+  /** Called once the pipeline is torn down (end of stream, error or shutdown), before {@link done} settles. */
+  protected onStopped(): void {}
+
   /** Called when the pipeline fails; prints the error when nobody awaits {@link done}. */
   protected onError(error: GstPipelineError): void {
     if (!this.observed) console.error(`${this.constructor.name}: ${error.message}${error.debug ? `\n  ${error.debug}` : ''}`);
@@ -264,6 +267,7 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
       setOwner(this.pipeline, null);
       markStopped(this);
     }
+    this.onStopped();
     this.settle(error ?? this.failure);
   }
 
