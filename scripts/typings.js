@@ -13,16 +13,17 @@
  *  1. Enum members listed twice by the typelib (GstVideo's META_MASK, ONEFIELD): kept once, with
  *     the value the run-time enum object ends up with (the last one assigned).
  *  2. The signal API (`connect`, `on`, `once`, `off`, `emit`, `disconnect`) of every GObject class:
- *     - `connect`/`on`/`once` get one overload per signal the class has (its own, its ancestors',
- *       its interfaces'), typed as node-gtk calls the handler: the signal's arguments without the
- *       emitting instance, 64-bit integers as `bigint` (never `number`), and the return type the
- *       signal expects (node-gtk converts it, and a wrong type kills the process).
- *       Detailed signals (`notify::caps`, `message::eos`) get a template-literal overload too.
- *     - a last overload accepts any other signal name (elements made by name have signals the
+ *     - `Cls.Signals` (a type-only namespace beside the class) maps each signal the class has (its
+ *       own, its ancestors', its interfaces') to its handler as node-gtk calls it: the signal's
+ *       arguments without the emitting instance, 64-bit integers as `bigint` (never `number`),
+ *       returning what the signal expects (node-gtk converts it; a wrong type kills the process).
+ *       Detailed signals (`notify::caps`, `message::eos`) have a template-literal key too.
+ *       `connect`/`on`/`once` take a name of that map and its handler type.
+ *     - a second overload accepts any other signal name (elements made by name have signals the
  *       typelibs do not know), with `unknown` arguments and result, and refuses a known name, so
  *       that a badly typed handler for a known signal is an error instead of falling through.
- *     - `emit` is typed for action signals (`emit('pull-sample')`, `emit('push-buffer', buf)`), whose
- *       return value node-gtk hands back; other names return `unknown`.
+ *     - `emit` is typed by `Cls.ActionSignals` (`emit('pull-sample')`, `emit('push-buffer', buf)`),
+ *       whose return value node-gtk hands back; other names return `unknown`.
  *     - `connect` and `disconnect` return the handler id (a number) at run time.
  *     - fundamental types that are not GObjects (GParamSpec, GstFraction, ...) have no signals:
  *       node-gtk gives them no working signal API, so none is declared.
