@@ -16,6 +16,8 @@ export interface NativeLayout {
   fpsD: number;
   /** one plane with a fixed pixel stride: rows can be packed to width * pixel bytes */
   packed: boolean;
+  /** bytes of one row's pixels without padding (packed formats; 0 otherwise) */
+  rowBytes: number;
   strides: number[];
   offsets: number[];
 }

@@ -27,6 +27,11 @@ export interface VideoFrame<T extends SampleArray = SampleArray> extends ShapedA
   readonly duration: number | null;
   /** frame number as the source counts it, or null */
   readonly offset: number | null;
+  /**
+   * Gives the frame's memory back now instead of at garbage collection (`data` becomes empty).
+   * Optional, but it makes a steady stream of large frames much cheaper. Idempotent.
+   */
+  release(): void;
 }
 
 export interface GstVideoSourceOptions extends GstPipelineOptions {
@@ -36,6 +41,12 @@ export interface GstVideoSourceOptions extends GstPipelineOptions {
   maxBuffersSize?: number;
   /** Called for each frame a leaky queue drops, with the count of drops so far. */
   onDrop?: (frame: VideoFrame, dropped: number) => void;
+  /**
+   * Frames as views of GStreamer's own memory, no copy: the fastest path. A frame is then on
+   * loan: it stays valid until the next `pop()` (or loop turn of `for await`) or its `release()`;
+   * keep a copy (`frame.data.slice()`) of what must live longer. Default false.
+   */
+  zeroCopy?: boolean;
 }
 
 /** Samples the appsink itself may hold beyond our queue when the user left it unbounded. */
@@ -65,6 +76,9 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
   private readonly leaky: boolean;
   private readonly maxBuffersSize: number;
   private readonly onDrop?: (frame: VideoFrame, dropped: number) => void;
+  private readonly zeroCopy: boolean;
+  /** the zero-copy frame handed out last, released at the next pop */
+  private onLoan: VideoFrame | null = null;
   private readonly queue: VideoFrame[] = [];
   private readonly waiters: Waiter[] = [];
   private layout: NativeLayout | null = null;
@@ -78,6 +92,7 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
     this.leaky = options.leaky ?? false;
     this.maxBuffersSize = Math.max(1, options.maxBuffersSize ?? 100);
     this.onDrop = options.onDrop;
+    this.zeroCopy = options.zeroCopy ?? false;
     this.appsink = this.getOneByCls(GstApp.AppSink);
   }
 
@@ -121,7 +136,12 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
    * pipeline's error once the queue is empty after a failure.
    */
   pop(timeoutMs?: number): Promise<VideoFrame | null> {
+    if (this.onLoan) {
+      this.onLoan.release();
+      this.onLoan = null;
+    }
     const frame = this.queue.shift();
+    if (frame && this.zeroCopy) this.onLoan = frame;
     if (frame) {
       this.schedule();
       return Promise.resolve(frame);
@@ -131,6 +151,7 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
       let timer: NodeJS.Timeout | undefined;
       const waiter: Waiter = (next) => {
         if (timer) clearTimeout(timer);
+        if (next && this.zeroCopy) this.onLoan = next;
         if (next === null && this.error) reject(this.error);
         else resolve(next);
       };
@@ -167,7 +188,7 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
     if (this.isDone) return;
     let budget = bounded ? Math.min(limit, this.maxBuffersSize - this.queue.length) : limit;
     while (budget > 0) {
-      const batch = native.pullFrames(this.appsink, Math.min(budget, FRAMES_PER_TURN), false);
+      const batch = native.pullFrames(this.appsink, Math.min(budget, FRAMES_PER_TURN), this.zeroCopy);
       if (batch.length === 0) return;
       budget -= batch.length;
       for (const raw of batch) this.enqueue(this.frameOf(raw));
@@ -189,6 +210,7 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
       dts: time(dts),
       duration: time(duration),
       offset: time(offset),
+      release: () => native.release(bytes),
     };
   }
 
@@ -204,6 +226,7 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
       const oldest = this.queue.shift()!;
       this.dropped++;
       this.onDrop?.(oldest, this.dropped);
+      oldest.release();
     }
   }
 }

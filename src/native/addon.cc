@@ -98,14 +98,105 @@ GObject* UnwrapObject(Isolate* isolate, Local<Value> value, GType type, const ch
   return G_OBJECT(ptr);
 }
 
-Local<ArrayBuffer> OwnedArrayBuffer(Isolate* isolate, void* data, size_t size) {
-  if (size == 0) {
-    g_free(data);
-    return ArrayBuffer::New(isolate, 0);
+// Frame-sized memory is recycled: a fresh allocation of megabytes costs a page fault per 4 KiB
+// (about as much as the copy itself), and JS frees frames late, at garbage collection. The
+// deleter may run on any thread (V8 frees backing stores in the background), hence the lock.
+class FramePool {
+ public:
+  void* Take(size_t size) {
+    {
+      std::lock_guard<std::mutex> guard(lock_);
+      auto it = free_.find(size);
+      if (it != free_.end() && !it->second.empty()) {
+        void* data = it->second.back();
+        it->second.pop_back();
+        pooled_ -= size;
+        return data;
+      }
+    }
+    return g_malloc(size);
   }
-  auto store = ArrayBuffer::NewBackingStore(
-      data, size, [](void* d, size_t, void*) { g_free(d); }, nullptr);
+
+  void Give(void* data, size_t size) {
+    {
+      std::lock_guard<std::mutex> guard(lock_);
+      if (size >= kMinPooled && pooled_ + size <= kMaxPooled) {
+        free_[size].push_back(data);
+        pooled_ += size;
+        return;
+      }
+    }
+    g_free(data);
+  }
+
+ private:
+  static constexpr size_t kMinPooled = 64 * 1024;
+  static constexpr size_t kMaxPooled = 256 * 1024 * 1024;
+  std::mutex lock_;
+  std::unordered_map<size_t, std::vector<void*>> free_;
+  size_t pooled_ = 0;
+};
+
+FramePool* pool = new FramePool();  // never destroyed: deleters may run during process exit
+
+// What an ArrayBuffer made here holds: pool memory (a copy) or a mapping of a GstBuffer /
+// GstMemory (a view). Its resources go back either when JS releases it (release(), at once) or
+// when V8 collects it, whichever comes first; `released` makes sure that happens once.
+struct Holder {
+  void* data = nullptr;         // pool memory, for copies
+  size_t size = 0;
+  GstBuffer* buffer = nullptr;  // for buffer views
+  GstMemory* memory = nullptr;  // for memory views
+  GstMapInfo map;
+  bool owns_ref = false;        // the view holds a reference of its own
+  std::atomic<bool> released{false};
+  const BackingStore* store = nullptr;
+};
+
+// V8 does not give a backing store's deleter data back, and a detached store is freed only at
+// the next collection: release() finds the holder here to free its resources at once.
+std::mutex holders_lock;
+std::unordered_map<const BackingStore*, Holder*> holders;
+
+void FreeHolderResources(Holder* h) {
+  if (h->released.exchange(true)) return;
+  if (h->buffer) {
+    gst_buffer_unmap(h->buffer, &h->map);
+    if (h->owns_ref) gst_buffer_unref(h->buffer);
+  } else if (h->memory) {
+    gst_memory_unmap(h->memory, &h->map);
+    if (h->owns_ref) gst_memory_unref(h->memory);
+  } else {
+    pool->Give(h->data, h->size);
+  }
+}
+
+void HolderDeleter(void*, size_t, void* data) {
+  auto* h = static_cast<Holder*>(data);
+  {
+    std::lock_guard<std::mutex> guard(holders_lock);
+    holders.erase(h->store);
+  }
+  FreeHolderResources(h);
+  delete h;
+}
+
+Local<ArrayBuffer> HolderArrayBuffer(Isolate* isolate, Holder* h, void* data, size_t size) {
+  static guint8 empty;  // V8 wants a valid pointer even for zero bytes
+  auto store = ArrayBuffer::NewBackingStore(size ? data : &empty, size, HolderDeleter, h);
+  h->store = store.get();
+  {
+    std::lock_guard<std::mutex> guard(holders_lock);
+    holders[h->store] = h;
+  }
   return ArrayBuffer::New(isolate, std::shared_ptr<BackingStore>(std::move(store)));
+}
+
+Local<ArrayBuffer> OwnedArrayBuffer(Isolate* isolate, void* data, size_t size) {
+  auto* h = new Holder();
+  h->data = data;
+  h->size = size;
+  return HolderArrayBuffer(isolate, h, data, size);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -139,6 +230,7 @@ Local<Object> LayoutObject(Isolate* isolate, const Layout& layout) {
   Set(isolate, obj, "fpsN", Integer::New(isolate, GST_VIDEO_INFO_FPS_N(info)));
   Set(isolate, obj, "fpsD", Integer::New(isolate, GST_VIDEO_INFO_FPS_D(info)));
   Set(isolate, obj, "packed", v8::Boolean::New(isolate, layout.packed));
+  Set(isolate, obj, "rowBytes", Number::New(isolate, double(layout.row_bytes)));
   guint planes = GST_VIDEO_INFO_N_PLANES(info);
   Local<Array> strides = Array::New(isolate, planes);
   Local<Array> offsets = Array::New(isolate, planes);
@@ -177,13 +269,13 @@ Local<Value> CopyBytes(Isolate* isolate, GstBuffer* buffer, const Layout* layout
         return Local<Value>();
       }
       size = rows * row_bytes;
-      data = g_malloc(size ? size : 1);
+      data = pool->Take(size ? size : 1);
       for (size_t r = 0; r < rows; r++)
         memcpy(static_cast<guint8*>(data) + r * row_bytes, map.data + offset + r * stride, row_bytes);
     }
   }
   if (data == nullptr) {
-    data = g_malloc(size ? size : 1);
+    data = pool->Take(size ? size : 1);
     memcpy(data, map.data, size);
   }
   gst_buffer_unmap(buffer, &map);
@@ -221,31 +313,8 @@ void VideoLayout(const FunctionCallbackInfo<Value>& args) {
 // ---------------------------------------------------------------------------------------------
 // mapped views: ArrayBuffers over mapped GstBuffer / GstMemory, unmapped by their deleter
 
-struct Mapping {
-  GstBuffer* buffer = nullptr;  // set for buffer mappings
-  GstMemory* memory = nullptr;  // set for memory mappings
-  GstMapInfo map;
-  bool owns_ref = false;        // the mapping holds a reference of its own
-};
-
-void UnmapDeleter(void*, size_t, void* data) {
-  auto* m = static_cast<Mapping*>(data);
-  if (m->buffer) {
-    gst_buffer_unmap(m->buffer, &m->map);
-    if (m->owns_ref) gst_buffer_unref(m->buffer);
-  } else {
-    gst_memory_unmap(m->memory, &m->map);
-    if (m->owns_ref) gst_memory_unref(m->memory);
-  }
-  delete m;
-}
-
-Local<ArrayBuffer> MappingArrayBuffer(Isolate* isolate, Mapping* m) {
-  // A zero-length mapping may have a null data pointer: V8 still needs a valid deleter call.
-  static guint8 empty;
-  void* data = m->map.size ? static_cast<void*>(m->map.data) : static_cast<void*>(&empty);
-  auto store = ArrayBuffer::NewBackingStore(data, m->map.size, UnmapDeleter, m);
-  return ArrayBuffer::New(isolate, std::shared_ptr<BackingStore>(std::move(store)));
+Local<ArrayBuffer> ViewArrayBuffer(Isolate* isolate, Holder* h) {
+  return HolderArrayBuffer(isolate, h, h->map.data, h->map.size);
 }
 
 // mapBuffer(buffer, write: boolean, keepAlive: boolean): ArrayBuffer
@@ -261,7 +330,7 @@ void MapBuffer(const FunctionCallbackInfo<Value>& args) {
     ThrowError(isolate, "cannot map a non-writable Gst.Buffer for WRITE (it has other references or is read-only)");
     return;
   }
-  auto* m = new Mapping();
+  auto* m = new Holder();
   m->buffer = buffer;
   if (!gst_buffer_map(buffer, &m->map, write ? GstMapFlags(GST_MAP_READ | GST_MAP_WRITE) : GST_MAP_READ)) {
     delete m;
@@ -272,7 +341,7 @@ void MapBuffer(const FunctionCallbackInfo<Value>& args) {
     gst_buffer_ref(buffer);
     m->owns_ref = true;
   }
-  args.GetReturnValue().Set(MappingArrayBuffer(isolate, m));
+  args.GetReturnValue().Set(ViewArrayBuffer(isolate, m));
 }
 
 // mapMemory(memory, write: boolean): ArrayBuffer
@@ -288,24 +357,31 @@ void MapMemory(const FunctionCallbackInfo<Value>& args) {
     ThrowError(isolate, "cannot map a non-writable Gst.Memory for WRITE (it is shared or read-only)");
     return;
   }
-  auto* m = new Mapping();
+  auto* m = new Holder();
   m->memory = memory;
   if (!gst_memory_map(memory, &m->map, write ? GstMapFlags(GST_MAP_READ | GST_MAP_WRITE) : GST_MAP_READ)) {
     delete m;
     ThrowError(isolate, write ? "gst_memory_map(WRITE) failed" : "gst_memory_map(READ) failed");
     return;
   }
-  args.GetReturnValue().Set(MappingArrayBuffer(isolate, m));
+  args.GetReturnValue().Set(ViewArrayBuffer(isolate, m));
 }
 
-// release(arrayBuffer): detaches it and runs its deleter now (unmap, unref).
+// release(arrayBuffer): detaches it and gives back what it holds now (unmap, unref, recycle).
 void Release(const FunctionCallbackInfo<Value>& args) {
   if (!args[0]->IsArrayBuffer()) return;
   Local<ArrayBuffer> ab = args[0].As<ArrayBuffer>();
   if (!ab->IsDetachable() || ab->WasDetached()) return;
-  std::shared_ptr<BackingStore> store = ab->GetBackingStore();
+  std::shared_ptr<BackingStore> store = ab->GetBackingStore();  // keeps the holder alive here
+  Holder* h = nullptr;
+  {
+    std::lock_guard<std::mutex> guard(holders_lock);
+    auto it = holders.find(store.get());
+    if (it != holders.end()) h = it->second;
+  }
+  if (h == nullptr) return;  // not one of ours
   ab->Detach(Local<Value>()).Check();
-  store.reset();  // the last holder: the deleter runs here
+  FreeHolderResources(h);
 }
 
 // isWritable(buffer): boolean
@@ -418,7 +494,7 @@ void PullFrames(const FunctionCallbackInfo<Value>& args) {
     if (buffer == nullptr) {
       data = ArrayBuffer::New(isolate, 0);
     } else if (zero_copy && !(layout.packed && GST_VIDEO_INFO_PLANE_STRIDE(&layout.info, 0) != int(layout.row_bytes))) {
-      auto* m = new Mapping();
+      auto* m = new Holder();
       m->buffer = gst_buffer_ref(buffer);
       m->owns_ref = true;
       if (!gst_buffer_map(buffer, &m->map, GST_MAP_READ)) {
@@ -428,7 +504,7 @@ void PullFrames(const FunctionCallbackInfo<Value>& args) {
         ThrowError(isolate, "gst_buffer_map(READ) failed");
         return;
       }
-      data = MappingArrayBuffer(isolate, m);
+      data = ViewArrayBuffer(isolate, m);
     } else {
       data = CopyBytes(isolate, buffer, layout.video ? &layout : nullptr);
       if (data.IsEmpty()) {
