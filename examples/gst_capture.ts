@@ -1,0 +1,35 @@
+/**
+ * Frames out of a pipeline as typed arrays with GstVideoSource: gstreamer-python's examples/gst_capture.py.
+ *
+ *   npx ts-node examples/gst_capture.ts
+ */
+import { GstContext, GstVideoSource, timeArgs, type VideoFrame } from '../src';
+
+const WIDTH = 640;
+const HEIGHT = 480;
+const NUM_BUFFERS = 50;
+const VIDEO_FORMAT = 'RGB';
+
+const capsFilter = `capsfilter caps=video/x-raw,format=${VIDEO_FORMAT},width=${WIDTH},height=${HEIGHT}`;
+const command = `videotestsrc num-buffers=${NUM_BUFFERS} ! ${capsFilter} ! appsink emit-signals=True sync=false`;
+
+async function main(): Promise<void> {
+  let lastBuffer: VideoFrame | null = null;
+  {
+    using context = new GstContext();
+    await using pipeline = new GstVideoSource(command).startup();
+    void context;
+
+    // while pipeline.is_active or pipeline.queue_size > 0: buffer = pipeline.pop()
+    for await (const buffer of pipeline) {
+      console.log(`${timeArgs(buffer.pts ?? -1)}: shape [${buffer.shape.join(', ')}]`);
+      lastBuffer = buffer;
+    }
+  }
+  console.log(`Read ${lastBuffer?.offset} buffers`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
