@@ -38,7 +38,7 @@ function extractBuffer(sample: Gst.Sample): ShapedArray {
 /** Callback on 'new-sample' signal */
 function onBuffer(sink: GstApp.AppSink): Gst.FlowReturn {
   // Emit 'pull-sample' signal
-  const sample = sink.emit('pull-sample') as Gst.Sample | null; // Gst.Sample
+  const sample = sink.emit('pull-sample'); // Gst.Sample | null
 
   if (sample instanceof Gst.Sample) {
     const array = extractBuffer(sample);

@@ -9,6 +9,8 @@
  * - A throw inside any element's signal handler (node-gtk exits the process: NOTES fact 3)
  *   fails the pipeline that owns the element instead.
  */
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { Gst, GstApp } from './gi';
 import { GstPipelineError } from './errors';
 import { native } from './native';
@@ -50,6 +52,20 @@ const SAMPLES_PER_TURN = 64;
 const DEFAULT_MAX_BUFFERS = 32;
 
 type SampleHandler = () => unknown;
+
+/**
+ * A young-generation collection, on request. The node-gtk wrappers a handler makes of a sample
+ * (the Gst.Sample, its Gst.Buffer, its Gst.Caps) each hold a reference to GStreamer's buffer
+ * until V8 collects them; Python drops such references when the handler returns. Left to V8's
+ * own pace, the references pile up, the source's buffer pool keeps allocating fresh frames and
+ * every frame costs page faults (3x slower at 640x480, 4x at 1080p, measured). A minor
+ * collection after each batch of samples gives the buffers back while they are still in cache.
+ */
+const collectYoung: () => void = (() => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as (options: { type: 'minor' }) => void;
+  return () => gc({ type: 'minor' });
+})();
 
 /** The new-sample handlers of one appsink, and the sample being handed to them. */
 class SampleDispatch {
@@ -94,13 +110,19 @@ class SampleDispatch {
   /** Hands every sample ready in the sink to the handlers (a bounded batch per turn). */
   drain(limit = SAMPLES_PER_TURN): void {
     if (this.failed || !this.sink.emitSignals) return;
-    for (let n = 0; n < limit; n++) {
-      const sample = this.sink.tryPullSample(0);
-      if (!sample) return;
-      this.deliver(sample);
-      if (this.failed) return;
+    let delivered = 0;
+    try {
+      while (delivered < limit) {
+        const sample = this.sink.tryPullSample(0);
+        if (!sample) return;
+        delivered++;
+        this.deliver(sample);
+        if (this.failed) return;
+      }
+      this.schedule();
+    } finally {
+      if (delivered > 0) collectYoung();
     }
-    this.schedule();
   }
 
   /** Drains everything, however long it takes: before a pipeline is torn down at end of stream. */
