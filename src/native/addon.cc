@@ -71,7 +71,14 @@ void* Unwrap(Local<Value> value) {
   return obj->GetAlignedPointerFromInternalField(0);
 }
 
+// node-gtk wraps boxed types (GstBuffer, GstCaps, GstMemory...) with two internal fields and
+// GObjects with one: checking the count first keeps a GObject from being read as a boxed.
+int InternalFields(Local<Value> value) {
+  return value->IsObject() ? value.As<Object>()->InternalFieldCount() : 0;
+}
+
 GstMiniObject* UnwrapMini(Local<Value> value, GType type) {
+  if (InternalFields(value) != 2) return nullptr;
   auto* mini = static_cast<GstMiniObject*>(Unwrap(value));
   if (mini == nullptr || mini->type != type) return nullptr;
   return mini;
@@ -90,7 +97,7 @@ GstCaps* UnwrapCaps(Isolate* isolate, Local<Value> value) {
 }
 
 GObject* UnwrapObject(Isolate* isolate, Local<Value> value, GType type, const char* what) {
-  void* ptr = Unwrap(value);
+  void* ptr = InternalFields(value) == 1 ? Unwrap(value) : nullptr;
   if (ptr == nullptr || !G_TYPE_CHECK_INSTANCE_TYPE(ptr, type)) {
     ThrowType(isolate, what);
     return nullptr;
