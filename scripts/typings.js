@@ -37,9 +37,19 @@
  *     property's type (settable), and the ancestor's member is the method or that value.
  *  5. Callback parameters (functions the user writes and GStreamer calls) receive 64-bit integers
  *     as `bigint`, not `number | bigint`.
- *  6. Every remaining `any` becomes `unknown` (gpointer values, class structs, hash tables of
+ *  6. What node-gtk gives where the generator guesses otherwise:
+ *     - constructors (GI's flag) return `null` where the typelib allows it, and a tuple when they
+ *       have out-arguments (Gst.Structure.fromString gives `[structure, rest]`);
+ *     - enum members named with a leading digit keep that name (`GLib.SpawnError['2BIG']`, not
+ *       `_2BIG`, which is undefined); a purely numeric one cannot be declared and is left out;
+ *     - a method the typelib names '' is named '' (GstVideo.VideoChromaResample);
+ *     - constants of enum or flags types are `null` (Gst.MAP_READWRITE);
+ *     - struct fields node-gtk refuses to read (embedded structs, callbacks: Gst.Buffer's
+ *       miniObject, Gst.Iterator's next) are `never`;
+ *     - GObject properties and struct fields holding an object, boxed or struct may be `null`.
+ *  7. Every remaining `any` becomes `unknown` (gpointer values, class structs, hash tables of
  *     pointers: node-gtk gives `undefined` or an opaque wrapper there; inputs still accept anything).
- *  7. The node-gtk.d.ts module shim: `require()` of an unknown namespace returns `unknown`,
+ *  8. The node-gtk.d.ts module shim: `require()` of an unknown namespace returns `unknown`,
  *     `System` is typed, `registerClass` returns the class it gets; its comment path is stable.
  *
  * Usage: node scripts/typings.js [--outdir DIR]     (default: typings/ in this repository)
@@ -48,6 +58,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const ts = require('typescript');
+// node-gtk's own dependency, which makes the generator's member names
+const camelCase = require(require.resolve('lodash.camelcase', { paths: [path.dirname(require.resolve('node-gtk/package.json'))] }));
 
 const ROOT = path.resolve(__dirname, '..');
 const NAMESPACES = ['GLib-2.0', 'GObject-2.0', 'Gst-1.0', 'GstBase-1.0', 'GstApp-1.0', 'GstVideo-1.0'];
@@ -144,6 +156,10 @@ function received64(typeText) {
   return t.types.filter((m) => m.kind !== ts.SyntaxKind.NumberKeyword).map((m) => m.getText(sf)).join(' | ');
 }
 
+function isStatic(member) {
+  return (ts.getCombinedModifierFlags(member) & ts.ModifierFlags.Static) !== 0;
+}
+
 function docOf(member, sf) {
   const doc = sf.text.slice(member.getFullStart(), member.getStart(sf)).trim();
   return doc.startsWith('/**') ? doc : '';
@@ -189,13 +205,30 @@ function readGIFacts(nsVersions) {
     };
   };
 
+  const Tag = GI.TypeTag;
   const classes = new Map();
   const interfaces = new Map();
+  const unreadableFields = new Map(); // 'Ns.Struct' -> [raw field name]
+  const constructors = new Map(); // 'Ns.Type' -> [{ name, nullable, outs }] for constructors to correct
+  const addConstructors = (info, methods) => {
+    const fixes = [];
+    for (const m of methods) {
+      if (!(GI.function_info_get_flags(m) & GI.FunctionInfoFlags.IS_CONSTRUCTOR)) continue;
+      const args = each(m, GI.callable_info_get_n_args, GI.callable_info_get_arg);
+      const outs = args.filter((a) => GI.arg_info_get_direction(a) !== GI.Direction.IN).map((a) => simpleType(GI.arg_info_get_type(a), `${key(info)}.${name(m)}`));
+      const nullable = GI.callable_info_may_return_null(m);
+      if (nullable || outs.length) fixes.push({ name: name(m), nullable, outs });
+    }
+    if (fixes.length) constructors.set(key(info), fixes);
+  };
   for (const [ns] of nsVersions) {
     const n = GI.Repository_get_n_infos.call(repo, ns);
     for (let i = 0; i < n; i++) {
       const info = GI.Repository_get_info.call(repo, ns, i);
       const type = GI.BaseInfo_get_type.call(info);
+      if (type === T.OBJECT) addConstructors(info, each(info, GI.object_info_get_n_methods, GI.object_info_get_method));
+      else if (type === T.STRUCT || type === T.BOXED) addConstructors(info, each(info, GI.struct_info_get_n_methods, GI.struct_info_get_method));
+      else if (type === T.UNION) addConstructors(info, each(info, GI.union_info_get_n_methods, GI.union_info_get_method));
       if (type === T.OBJECT) {
         const parent = GI.object_info_get_parent(info);
         classes.set(key(info), {
@@ -211,10 +244,46 @@ function readGIFacts(nsVersions) {
           key: key(info),
           signals: each(info, GI.interface_info_get_n_signals, GI.interface_info_get_signal).map(signal),
         });
+      } else if ((type === T.STRUCT || type === T.BOXED || type === T.UNION) && !(type === T.STRUCT && GI.struct_info_is_gtype_struct(info))) {
+        const union = type === T.UNION;
+        const fields = union
+          ? each(info, GI.union_info_get_n_fields, GI.union_info_get_field)
+          : each(info, GI.struct_info_get_n_fields, GI.struct_info_get_field);
+        const unreadable = fields.filter((f) => !fieldReadable(GI.field_info_get_type(f), union)).map((f) => name(f));
+        if (unreadable.length) unreadableFields.set(key(info), unreadable);
       }
     }
   }
-  return { classes, interfaces };
+  return { classes, interfaces, unreadableFields, constructors };
+
+  /** The TypeScript type node-gtk gives for a plain out-value (the only kind constructors have). */
+  function simpleType(typeInfo, where) {
+    const tag = GI.type_info_get_tag(typeInfo);
+    if (tag === Tag.UTF8 || tag === Tag.FILENAME) return 'string';
+    if (tag === Tag.BOOLEAN) return 'boolean';
+    if (tag === Tag.INT64 || tag === Tag.UINT64) return 'bigint';
+    if ([Tag.INT8, Tag.UINT8, Tag.INT16, Tag.UINT16, Tag.INT32, Tag.UINT32, Tag.FLOAT, Tag.DOUBLE].includes(tag)) return 'number';
+    throw new Error(`${where}: an out-argument of type tag ${tag} in a constructor; teach scripts/typings.js its type`);
+  }
+
+  /**
+   * Whether node-gtk's struct field getter (src/gi.cc StructFieldGetter) can read a field: in a
+   * union only plain values (numbers, booleans, enums); in a struct what g_field_info_get_field
+   * reads: pointers, plain values, enums, fixed-size arrays, not embedded structs, unions, callbacks
+   * or objects, nor strings and lists not marked as pointers.
+   */
+  function fieldReadable(typeInfo, inUnion) {
+    const tag = GI.type_info_get_tag(typeInfo);
+    const ifaceType = () => GI.BaseInfo_get_type.call(GI.type_info_get_interface(typeInfo));
+    if (inUnion) {
+      if (tag === Tag.INTERFACE) return [T.ENUM, T.FLAGS].includes(ifaceType());
+      return !GI.type_info_is_pointer(typeInfo) && ![Tag.VOID, Tag.UTF8, Tag.FILENAME, Tag.ARRAY, Tag.GLIST, Tag.GSLIST, Tag.GHASH, Tag.ERROR].includes(tag);
+    }
+    if (GI.type_info_is_pointer(typeInfo)) return true;
+    if ([Tag.UTF8, Tag.FILENAME, Tag.GLIST, Tag.GSLIST, Tag.GHASH, Tag.ERROR].includes(tag)) return false;
+    if (tag === Tag.INTERFACE) return [T.ENUM, T.FLAGS].includes(ifaceType());
+    return true;
+  }
 }
 
 /** Every signal of a class, nearest definition first (own, own interfaces, parent, ...), by name. */
@@ -630,7 +699,151 @@ class Overlay {
     });
   }
 
-  // 6. any -> unknown ---------------------------------------------------------------------------
+  // 6. what node-gtk gives for constructors, names, constants and fields --------------------
+  /** Enum members named with a leading digit are that name at run time (`'2BIG'`), not `_2BIG`. */
+  fixEnumMemberNames() {
+    this.pass((sf) => {
+      const edits = [];
+      for (const st of sf.statements) {
+        if (!ts.isEnumDeclaration(st)) continue;
+        const dropped = [];
+        for (const m of st.members) {
+          const n = m.name.getText(sf);
+          if (!/^_[0-9]/.test(n)) continue;
+          const real = n.slice(1);
+          if (/^[0-9]+$/.test(real)) {
+            // TypeScript allows no numeric enum member name: leave it out rather than declare a name that is undefined
+            dropped.push(`\`${st.name.text}['${real}']\` = ${m.initializer.getText(sf)}`);
+            let end = m.end;
+            if (sf.text[end] === ',') end++;
+            edits.push({ start: m.getFullStart(), end, text: '' });
+          } else {
+            edits.push({ start: m.name.getStart(sf), end: m.name.end, text: JSON.stringify(real) });
+          }
+        }
+        if (dropped.length) {
+          const note =
+            `node-gtk also has ${dropped.join(', ')}: a numeric name, which a TypeScript enum cannot declare\n` +
+            `(and \`${st.name.text}['${dropped[0].match(/'(.*)'/)[1]}']\` types as the reverse mapping); use the value.`;
+          const doc = docOf(st, sf);
+          edits.push({ start: st.getFullStart(), end: st.getStart(sf), text: `\n\n${withNote(doc, note).replace(/\n {3}/g, '\n ')}\n` });
+        }
+      }
+      return edits;
+    });
+  }
+
+  /** A method the typelib names '' is '' at run time (the generator writes it as "_"). */
+  fixEmptyNames() {
+    this.pass((sf) => {
+      const edits = [];
+      visit(sf, (n) => {
+        if ((ts.isMethodDeclaration(n) || ts.isMethodSignature(n)) && n.name && ts.isStringLiteral(n.name) && n.name.text === '_')
+          edits.push({ start: n.name.getStart(sf), end: n.name.end, text: '""' });
+      });
+      return edits;
+    });
+  }
+
+  /** node-gtk gives `null` for constants of enum and flags types (src/gi.cc GetConstantValue: size 0). */
+  fixEnumConstants() {
+    const declared = this.declared();
+    this.pass((sf, ns) => {
+      const edits = [];
+      const enums = new Set(sf.statements.filter(ts.isEnumDeclaration).map((e) => e.name.text));
+      for (const st of sf.statements) {
+        if (!ts.isVariableStatement(st)) continue;
+        for (const v of st.declarationList.declarations) {
+          if (!v.type || !ts.isTypeReferenceNode(v.type)) continue;
+          const q = qualify(v.type.getText(sf), ns, declared);
+          const [tns, tname] = q.split('.');
+          const isEnum = tns === ns ? enums.has(tname) : this.sf(tns).statements.some((x) => ts.isEnumDeclaration(x) && x.name.text === tname);
+          if (!isEnum) continue;
+          const note =
+            `node-gtk 4.1.1 gives \`null\` for this constant (of type ${q}): build the value from ` +
+            `\`${q}\` members instead.`;
+          edits.push({ start: st.getFullStart(), end: st.end, text: `\n\n${withNote(docOf(st, sf), note).replace(/\n {3}/g, '\n ')}\nexport const ${v.name.getText(sf)}: null` });
+        }
+      }
+      return edits;
+    });
+  }
+
+  /** Fields node-gtk cannot read (embedded structs, callbacks, ...): reading them throws. */
+  fixUnreadableFields() {
+    const byName = new Map();
+    for (const [k, fields] of this.facts.unreadableFields) byName.set(k, new Set(fields.map((f) => camelCase(f))));
+    this.pass((sf, ns) => {
+      const edits = [];
+      for (const st of sf.statements) {
+        if (!ts.isClassDeclaration(st) || !st.name) continue;
+        const fields = byName.get(`${ns}.${st.name.text}`);
+        if (!fields) continue;
+        for (const m of st.members) {
+          if (!ts.isPropertyDeclaration(m) || !fields.has(memberName(m, sf))) continue;
+          const was = m.type.getText(sf);
+          const doc = withNote(docOf(m, sf), `node-gtk cannot read this field (${was}): reading it throws\n"Converting non-primitive fields is not allowed".`);
+          edits.push({ start: m.getFullStart(), end: m.end, text: `\n  ${doc}\n  readonly ${memberName(m, sf)}: never` });
+        }
+      }
+      return edits;
+    });
+  }
+
+  /** GObject properties and struct fields holding an object, boxed or struct are null when unset. */
+  fixNullableMembers() {
+    const objectTypes = new Map(); // ns -> names of classes and interfaces
+    for (const ns of this.namespaces) {
+      const sf = this.sf(ns);
+      objectTypes.set(ns, new Set(sf.statements.filter((x) => (ts.isClassDeclaration(x) || ts.isInterfaceDeclaration(x)) && x.name).map((x) => x.name.text)));
+    }
+    this.pass((sf, ns) => {
+      const edits = [];
+      const isObject = (t) => {
+        if (!ts.isTypeReferenceNode(t) || t.typeArguments) return false;
+        const [tns, tname] = ts.isIdentifier(t.typeName) ? [ns, t.typeName.text] : [t.typeName.left.getText(sf), t.typeName.right.text];
+        return objectTypes.get(tns)?.has(tname) ?? false;
+      };
+      for (const st of sf.statements) {
+        if (!(ts.isClassDeclaration(st) || ts.isInterfaceDeclaration(st))) continue;
+        for (const m of st.members) {
+          if (!(ts.isPropertyDeclaration(m) || ts.isPropertySignature(m)) || !m.type || isStatic(m)) continue;
+          if (memberName(m, sf) === '__gtype__') continue;
+          if (isObject(m.type)) edits.push({ start: m.type.end, end: m.type.end, text: ' | null' });
+        }
+      }
+      return edits;
+    });
+  }
+
+  /**
+   * The generator types a constructor as returning its class, always. node-gtk returns what it
+   * returns for any function: `null` where the typelib allows it (Gst.ElementFactory.make), and a
+   * tuple with the out-arguments (Gst.Structure.fromString gives [structure, rest of the string]).
+   */
+  fixConstructors() {
+    this.pass((sf, ns) => {
+      const edits = [];
+      for (const st of sf.statements) {
+        if (!ts.isClassDeclaration(st) || !st.name) continue;
+        const fixes = this.facts.constructors.get(`${ns}.${st.name.text}`);
+        if (!fixes) continue;
+        for (const fix of fixes) {
+          const mname = camelCase(fix.name);
+          const own = st.members.filter(
+            (m) => ts.isMethodDeclaration(m) && isStatic(m) && memberName(m, sf) === mname && m.type.getText(sf) === st.name.text,
+          );
+          if (own.length !== 1) throw new Error(`${ns}.${st.name.text}.${mname}: constructor declaration not found`);
+          const result = fix.nullable ? `${st.name.text} | null` : st.name.text;
+          const text = fix.outs.length ? `[${[result, ...fix.outs].join(', ')}]` : result;
+          edits.push({ start: own[0].type.getStart(sf), end: own[0].type.end, text });
+        }
+      }
+      return edits;
+    });
+  }
+
+  // 7. any -> unknown ---------------------------------------------------------------------------
   replaceAny() {
     this.pass((sf) => {
       const edits = [];
@@ -660,7 +873,7 @@ class Overlay {
   }
 }
 
-// 7. the module shim ---------------------------------------------------------------------------
+// 8. the module shim ---------------------------------------------------------------------------
 function rewriteShim(text) {
   const replace = (from, to) => {
     if (!text.includes(from)) throw new Error(`node-gtk.d.ts: expected to find ${JSON.stringify(from)}`);
@@ -736,6 +949,12 @@ function generate(outdir) {
     overlay.rewriteVFuncs();
     overlay.rewritePropertyShadows();
     overlay.rewriteCallbackParams();
+    overlay.fixConstructors();
+    overlay.fixEnumMemberNames();
+    overlay.fixEmptyNames();
+    overlay.fixEnumConstants();
+    overlay.fixUnreadableFields();
+    overlay.fixNullableMembers();
     overlay.replaceAny();
     overlay.header();
 

@@ -1241,7 +1241,7 @@ export class Checksum {
    * @param checksumType the desired type of checksum
    * @returns the newly created `GChecksum`, or `null`. Use g_checksum_free() to free the memory allocated by it.
    */
-  static new(checksumType: ChecksumType): Checksum
+  static new(checksumType: ChecksumType): Checksum | null
   /**
    * Copies a `GChecksum`. If `checksum` has been closed, by calling
    * g_checksum_get_string() or g_checksum_get_digest(), the copied
@@ -2245,7 +2245,7 @@ export class DateTime {
    * @param seconds the number of seconds past the minute
    * @returns a new `GDateTime`, or `null`
    */
-  static new(tz: TimeZone, year: number, month: number, day: number, hour: number, minute: number, seconds: number): DateTime
+  static new(tz: TimeZone, year: number, month: number, day: number, hour: number, minute: number, seconds: number): DateTime | null
   /**
    * Creates a `GDateTime` corresponding to the given
    * [ISO 8601 formatted string](https://en.wikipedia.org/wiki/ISO_8601)
@@ -2295,7 +2295,7 @@ export class DateTime {
    * @param defaultTz a `GTimeZone` to use if the text doesn't contain a timezone, or `null`.
    * @returns a new `GDateTime`, or `null`
    */
-  static newFromIso8601(text: string, defaultTz: TimeZone | null): DateTime
+  static newFromIso8601(text: string, defaultTz: TimeZone | null): DateTime | null
   /**
    * Creates a `GDateTime` corresponding to the given `GTimeVal` `tv` in the
    * local time zone.
@@ -2314,7 +2314,7 @@ export class DateTime {
    * @returns a new `GDateTime`, or `null`
    * @deprecated `GTimeVal` is not year-2038-safe. Use g_date_time_new_from_unix_local() instead.
    */
-  static newFromTimevalLocal(tv: TimeVal): DateTime
+  static newFromTimevalLocal(tv: TimeVal): DateTime | null
   /**
    * Creates a `GDateTime` corresponding to the given `GTimeVal` `tv` in UTC.
    *
@@ -2331,7 +2331,7 @@ export class DateTime {
    * @returns a new `GDateTime`, or `null`
    * @deprecated `GTimeVal` is not year-2038-safe. Use g_date_time_new_from_unix_utc() instead.
    */
-  static newFromTimevalUtc(tv: TimeVal): DateTime
+  static newFromTimevalUtc(tv: TimeVal): DateTime | null
   /**
    * Creates a `GDateTime` corresponding to the given Unix time `t` in the
    * local time zone.
@@ -2348,7 +2348,7 @@ export class DateTime {
    * @param t the Unix time
    * @returns a new `GDateTime`, or `null`
    */
-  static newFromUnixLocal(t: number | bigint): DateTime
+  static newFromUnixLocal(t: number | bigint): DateTime | null
   /**
    * Creates a `GDateTime` corresponding to the given Unix time `t` in UTC.
    *
@@ -2364,7 +2364,7 @@ export class DateTime {
    * @param t the Unix time
    * @returns a new `GDateTime`, or `null`
    */
-  static newFromUnixUtc(t: number | bigint): DateTime
+  static newFromUnixUtc(t: number | bigint): DateTime | null
   /**
    * Creates a new `GDateTime` corresponding to the given date and time in
    * the local time zone.
@@ -2380,7 +2380,7 @@ export class DateTime {
    * @param seconds the number of seconds past the minute
    * @returns a `GDateTime`, or `null`
    */
-  static newLocal(year: number, month: number, day: number, hour: number, minute: number, seconds: number): DateTime
+  static newLocal(year: number, month: number, day: number, hour: number, minute: number, seconds: number): DateTime | null
   /**
    * Creates a `GDateTime` corresponding to this exact instant in the given
    * time zone `tz`.  The time is as accurate as the system allows, to a
@@ -2395,7 +2395,7 @@ export class DateTime {
    * @param tz a `GTimeZone`
    * @returns a new `GDateTime`, or `null`
    */
-  static newNow(tz: TimeZone): DateTime
+  static newNow(tz: TimeZone): DateTime | null
   /**
    * Creates a `GDateTime` corresponding to this exact instant in the local
    * time zone.
@@ -2405,7 +2405,7 @@ export class DateTime {
    *
    * @returns a new `GDateTime`, or `null`
    */
-  static newNowLocal(): DateTime
+  static newNowLocal(): DateTime | null
   /**
    * Creates a `GDateTime` corresponding to this exact instant in UTC.
    *
@@ -2414,7 +2414,7 @@ export class DateTime {
    *
    * @returns a new `GDateTime`, or `null`
    */
-  static newNowUtc(): DateTime
+  static newNowUtc(): DateTime | null
   /**
    * Creates a new `GDateTime` corresponding to the given date and time in
    * UTC.
@@ -2430,7 +2430,7 @@ export class DateTime {
    * @param seconds the number of seconds past the minute
    * @returns a `GDateTime`, or `null`
    */
-  static newUtc(year: number, month: number, day: number, hour: number, minute: number, seconds: number): DateTime
+  static newUtc(year: number, month: number, day: number, hour: number, minute: number, seconds: number): DateTime | null
   /**
    * Creates a copy of `datetime` and adds the specified timespan to the copy.
    *
@@ -4068,11 +4068,11 @@ export class Hook {
   /**
    * pointer to the next hook in the list
    */
-  next: Hook
+  next: Hook | null
   /**
    * pointer to the previous hook in the list
    */
-  prev: Hook
+  prev: Hook | null
   /**
    * the reference count of this hook
    */
@@ -4094,8 +4094,11 @@ export class Hook {
   /**
    * the default `finalize_hook` function of a `GHookList` calls
    *     this member of the hook that is being finalized
+   *
+   * node-gtk cannot read this field ((data: any | null) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  destroy: (data: unknown) => void
+  readonly destroy: never
   /**
    * Compares the ids of two `GHook` elements, returning a negative value
    * if the second id is greater than the first.
@@ -4219,7 +4222,7 @@ export class HookList {
   /**
    * the first `GHook` element in the list
    */
-  hooks: Hook
+  hooks: Hook | null
   /**
    * unused
    */
@@ -4227,8 +4230,11 @@ export class HookList {
   /**
    * the function to call to finalize a `GHook` element.
    *     The default behaviour is to call the hooks `destroy` function
+   *
+   * node-gtk cannot read this field ((hookList: HookList, hook: Hook) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  finalizeHook: (hookList: HookList, hook: Hook) => void
+  readonly finalizeHook: never
   /**
    * unused
    */
@@ -4282,16 +4288,16 @@ export const IEEE754_FLOAT_BIAS: number
 export class IOChannel {
   constructor(fields?: { [key: string]: unknown })
   readonly refCount: number
-  readonly funcs: IOFuncs
+  readonly funcs: IOFuncs | null
   readonly encoding: string
   readonly readCd: unknown
   readonly writeCd: unknown
   readonly lineTerm: string
   readonly lineTermLen: number
   readonly bufSize: bigint
-  readonly readBuf: String
-  readonly encodedReadBuf: String
-  readonly writeBuf: String
+  readonly readBuf: String | null
+  readonly encodedReadBuf: String | null
+  readonly writeBuf: String | null
   readonly partialWriteBuf: number[]
   readonly useBuffer: number
   readonly doEncode: number
@@ -4831,14 +4837,46 @@ export type IOFunc = (source: IOChannel, condition: IOCondition, userData: unkno
  */
 export class IOFuncs {
   constructor(fields?: { [key: string]: unknown })
-  readonly ioRead: (channel: IOChannel, buf: string, count: number | bigint, bytesRead: number | bigint) => IOStatus
-  readonly ioWrite: (channel: IOChannel, buf: string, count: number | bigint, bytesWritten: number | bigint) => IOStatus
-  readonly ioSeek: (channel: IOChannel, offset: number | bigint, type: SeekType) => IOStatus
-  readonly ioClose: (channel: IOChannel) => IOStatus
-  readonly ioCreateWatch: (channel: IOChannel, condition: IOCondition) => Source
-  readonly ioFree: (channel: IOChannel) => void
-  readonly ioSetFlags: (channel: IOChannel, flags: IOFlags) => IOStatus
-  readonly ioGetFlags: (channel: IOChannel) => IOFlags
+  /**
+   * node-gtk cannot read this field ((channel: IOChannel, buf: string, count: number | bigint, bytesRead: number | bigint) => IOStatus): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly ioRead: never
+  /**
+   * node-gtk cannot read this field ((channel: IOChannel, buf: string, count: number | bigint, bytesWritten: number | bigint) => IOStatus): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly ioWrite: never
+  /**
+   * node-gtk cannot read this field ((channel: IOChannel, offset: number | bigint, type: SeekType) => IOStatus): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly ioSeek: never
+  /**
+   * node-gtk cannot read this field ((channel: IOChannel) => IOStatus): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly ioClose: never
+  /**
+   * node-gtk cannot read this field ((channel: IOChannel, condition: IOCondition) => Source): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly ioCreateWatch: never
+  /**
+   * node-gtk cannot read this field ((channel: IOChannel) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly ioFree: never
+  /**
+   * node-gtk cannot read this field ((channel: IOChannel, flags: IOFlags) => IOStatus): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly ioSetFlags: never
+  /**
+   * node-gtk cannot read this field ((channel: IOChannel) => IOFlags): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly ioGetFlags: never
 }
 
 /**
@@ -6823,11 +6861,31 @@ export enum MarkupParseFlags {
  */
 export class MarkupParser {
   constructor(fields?: { [key: string]: unknown })
-  readonly startElement: (context: MarkupParseContext, elementName: string, attributeNames: string, attributeValues: string, userData: unknown) => void
-  readonly endElement: (context: MarkupParseContext, elementName: string, userData: unknown) => void
-  readonly text: (context: MarkupParseContext, text: string, textLen: number | bigint, userData: unknown) => void
-  readonly passthrough: (context: MarkupParseContext, passthroughText: string, textLen: number | bigint, userData: unknown) => void
-  readonly error: (context: MarkupParseContext, error: Error, userData: unknown) => void
+  /**
+   * node-gtk cannot read this field ((context: MarkupParseContext, elementName: string, attributeNames: string, attributeValues: string, userData: any | null) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly startElement: never
+  /**
+   * node-gtk cannot read this field ((context: MarkupParseContext, elementName: string, userData: any | null) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly endElement: never
+  /**
+   * node-gtk cannot read this field ((context: MarkupParseContext, text: string, textLen: number | bigint, userData: any | null) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly text: never
+  /**
+   * node-gtk cannot read this field ((context: MarkupParseContext, passthroughText: string, textLen: number | bigint, userData: any | null) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly passthrough: never
+  /**
+   * node-gtk cannot read this field ((context: MarkupParseContext, error: Error, userData: any | null) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly error: never
 }
 
 /**
@@ -7061,12 +7119,36 @@ export class MatchInfo {
  */
 export class MemVTable {
   constructor(fields?: { [key: string]: unknown })
-  readonly malloc: (nBytes: number | bigint) => void
-  readonly realloc: (mem: unknown, nBytes: number | bigint) => void
-  readonly free: (mem: unknown) => void
-  readonly calloc: (nBlocks: number | bigint, nBlockBytes: number | bigint) => void
-  readonly tryMalloc: (nBytes: number | bigint) => void
-  readonly tryRealloc: (mem: unknown, nBytes: number | bigint) => void
+  /**
+   * node-gtk cannot read this field ((nBytes: number | bigint) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly malloc: never
+  /**
+   * node-gtk cannot read this field ((mem: any, nBytes: number | bigint) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly realloc: never
+  /**
+   * node-gtk cannot read this field ((mem: any) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly free: never
+  /**
+   * node-gtk cannot read this field ((nBlocks: number | bigint, nBlockBytes: number | bigint) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly calloc: never
+  /**
+   * node-gtk cannot read this field ((nBytes: number | bigint) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly tryMalloc: never
+  /**
+   * node-gtk cannot read this field ((mem: any, nBytes: number | bigint) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly tryRealloc: never
 }
 
 /**
@@ -7117,8 +7199,16 @@ export class MemVTable {
  */
 export class Mutex {
   constructor(fields?: { [key: string]: unknown })
-  readonly p: unknown
-  readonly i: number[]
+  /**
+   * node-gtk cannot read this field (any): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly p: never
+  /**
+   * node-gtk cannot read this field (number[]): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly i: never
   /**
    * Frees the resources allocated to a mutex with g_mutex_init().
    *
@@ -7203,22 +7293,22 @@ export class Node {
    * points to the node's next sibling (a sibling is another
    *        `GNode` with the same parent).
    */
-  next: Node
+  next: Node | null
   /**
    * points to the node's previous sibling.
    */
-  prev: Node
+  prev: Node | null
   /**
    * points to the parent of the `GNode`, or is `null` if the
    *          `GNode` is the root of the tree.
    */
-  parent: Node
+  parent: Node | null
   /**
    * points to the first child of the `GNode`.  The other
    *            children are accessed by using the `next` pointer of each
    *            child.
    */
-  children: Node
+  children: Node | null
   /**
    * Gets the position of the first child of a `GNode`
    * which contains the given data.
@@ -8185,7 +8275,11 @@ export type PrintFunc = (string: string) => void
 export class Private {
   constructor(fields?: { [key: string]: unknown })
   readonly p: unknown
-  readonly notify: (data: unknown) => void
+  /**
+   * node-gtk cannot read this field ((data: any | null) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly notify: never
   readonly future: unknown[]
   /**
    * Returns the current value of the thread local variable `key`.
@@ -8779,7 +8873,7 @@ export class Regex {
    * @param matchOptions match options for the regular expression, or 0
    * @returns a `GRegex` structure or `null` if an error occurred. Call g_regex_unref() when you are done with it
    */
-  static new(pattern: string, compileOptions: RegexCompileFlags, matchOptions: RegexMatchFlags): Regex
+  static new(pattern: string, compileOptions: RegexCompileFlags, matchOptions: RegexMatchFlags): Regex | null
   /**
    * Returns the number of capturing subpatterns in the pattern.
    *
@@ -9883,19 +9977,22 @@ export class Scanner {
   /**
    * quarked data
    */
-  qdata: Data
+  qdata: Data | null
   /**
    * link into the scanner configuration
    */
-  config: ScannerConfig
+  config: ScannerConfig | null
   /**
    * token parsed by the last g_scanner_get_next_token()
    */
   token: TokenType
   /**
    * value of the last token from g_scanner_get_next_token()
+   *
+   * node-gtk cannot read this field (TokenValue): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  value: TokenValue
+  readonly value: never
   /**
    * line number of the last token from g_scanner_get_next_token()
    */
@@ -9910,8 +10007,11 @@ export class Scanner {
   nextToken: TokenType
   /**
    * value of the last token from g_scanner_peek_next_token()
+   *
+   * node-gtk cannot read this field (TokenValue): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  nextValue: TokenValue
+  readonly nextValue: never
   /**
    * line number of the last token from g_scanner_peek_next_token()
    */
@@ -9928,8 +10028,11 @@ export class Scanner {
   readonly scopeId: number
   /**
    * handler function for _warn and _error
+   *
+   * node-gtk cannot read this field ((scanner: Scanner, message: string, error: boolean) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  msgHandler: (scanner: Scanner, message: string, error: boolean) => void
+  readonly msgHandler: never
   /**
    * Returns the current line in the input stream (counting
    * from 1). This is the line of the last token parsed via
@@ -10499,18 +10602,18 @@ export enum SliceConfig {
 export class Source {
   constructor(fields?: { [key: string]: unknown })
   readonly callbackData: unknown
-  readonly callbackFuncs: SourceCallbackFuncs
-  readonly sourceFuncs: SourceFuncs
+  readonly callbackFuncs: SourceCallbackFuncs | null
+  readonly sourceFuncs: SourceFuncs | null
   readonly refCount: number
-  readonly context: MainContext
+  readonly context: MainContext | null
   readonly priority: number
   readonly flags: number
   readonly sourceId: number
   readonly pollFds: unknown[]
-  readonly prev: Source
-  readonly next: Source
+  readonly prev: Source | null
+  readonly next: Source | null
   readonly name: string
-  readonly priv: SourcePrivate
+  readonly priv: SourcePrivate | null
   /**
    * Creates a new `GSource` structure. The size is specified to
    * allow creating structures derived from `GSource` that contain
@@ -11056,8 +11159,16 @@ export class Source {
  */
 export class SourceCallbackFuncs {
   constructor(fields?: { [key: string]: unknown })
-  readonly ref: (cbData: unknown) => void
-  readonly unref: (cbData: unknown) => void
+  /**
+   * node-gtk cannot read this field ((cbData: any) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly ref: never
+  /**
+   * node-gtk cannot read this field ((cbData: any) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly unref: never
   readonly get: unknown
 }
 
@@ -11107,12 +11218,32 @@ export type SourceFunc = (userData: unknown) => boolean
  */
 export class SourceFuncs {
   constructor(fields?: { [key: string]: unknown })
-  readonly prepare: (source: Source, timeout: number) => boolean
-  readonly check: (source: Source) => boolean
+  /**
+   * node-gtk cannot read this field ((source: Source, timeout: number) => boolean): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly prepare: never
+  /**
+   * node-gtk cannot read this field ((source: Source) => boolean): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly check: never
   readonly dispatch: unknown
-  readonly finalize: (source: Source) => void
-  readonly closureCallback: (userData: unknown) => boolean
-  readonly closureMarshal: () => void
+  /**
+   * node-gtk cannot read this field ((source: Source) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly finalize: never
+  /**
+   * node-gtk cannot read this field ((userData: any | null) => boolean): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly closureCallback: never
+  /**
+   * node-gtk cannot read this field (() => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly closureMarshal: never
 }
 
 /**
@@ -11192,7 +11323,7 @@ export enum SpawnError {
   /**
    * deprecated alias for `G_SPAWN_ERROR_TOO_BIG` (deprecated since GLib 2.32)
    */
-  _2BIG = 5,
+  "2BIG" = 5,
   /**
    * execv() returned `ENOEXEC`
    */
@@ -11905,7 +12036,7 @@ export type TestFunc = () => void
 
 export class TestLogBuffer {
   constructor(fields?: { [key: string]: unknown })
-  readonly data: String
+  readonly data: String | null
   readonly msgs: unknown[]
   /**
    * Internal function for gtester to free test log messages, no ABI guarantees provided.
@@ -12215,8 +12346,11 @@ export class ThreadPool {
   constructor(fields?: { [key: string]: unknown })
   /**
    * the function to execute in the threads of this pool
+   *
+   * node-gtk cannot read this field ((data: any | null, userData: any | null) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  func: (data: unknown, userData: unknown) => void
+  readonly func: never
   /**
    * the user data for the threads of this pool
    */
@@ -12584,7 +12718,7 @@ export class TimeZone {
    * @param identifier a timezone identifier
    * @returns the requested timezone, or `null` on failure
    */
-  static newIdentifier(identifier: string | null): TimeZone
+  static newIdentifier(identifier: string | null): TimeZone | null
   /**
    * Creates a `GTimeZone` corresponding to local time.  The local time
    * zone may change between invocations to this function; for example,
@@ -12891,12 +13025,18 @@ export class TokenValue {
   constructor(fields?: { [key: string]: unknown })
   /**
    * token symbol value
+   *
+   * node-gtk cannot read this field (any): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  vSymbol: unknown
+  readonly vSymbol: never
   /**
    * token identifier value
+   *
+   * node-gtk cannot read this field (string): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  vIdentifier: string
+  readonly vIdentifier: never
   /**
    * token binary integer value
    */
@@ -12923,12 +13063,18 @@ export class TokenValue {
   vHex: bigint
   /**
    * string value
+   *
+   * node-gtk cannot read this field (string): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  vString: string
+  readonly vString: never
   /**
    * comment value
+   *
+   * node-gtk cannot read this field (string): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  vComment: string
+  readonly vComment: never
   /**
    * character value
    */
@@ -12958,7 +13104,7 @@ export class TrashStack {
    *     gets stored in the first `sizeof (gpointer)`
    *     bytes of the element
    */
-  next: TrashStack
+  next: TrashStack | null
   /**
    * Returns the height of a `GTrashStack`.
    *

@@ -119,7 +119,7 @@ export class Binding extends Object {
   /**
    * The `GObject` that should be used as the source of the binding
    */
-  source: Object
+  source: Object | null
   /**
    * The name of the property of `GBinding`:source that should be used
    * as the source of the binding.
@@ -131,7 +131,7 @@ export class Binding extends Object {
   /**
    * The `GObject` that should be used as the target of the binding
    */
-  target: Object
+  target: Object | null
   /**
    * The name of the property of `GBinding`:target that should be used
    * as the target of the binding.
@@ -274,7 +274,7 @@ export class BindingGroup extends Object {
   /**
    * The source object used for binding properties.
    */
-  source: Object
+  source: Object | null
   /**
    * Creates a new `GBindingGroup`.
    *
@@ -361,8 +361,11 @@ export class CClosure {
   constructor(fields?: { [key: string]: unknown })
   /**
    * the `GClosure`
+   *
+   * node-gtk cannot read this field (Closure): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  closure: Closure
+  readonly closure: never
   /**
    * the callback function
    */
@@ -843,9 +846,13 @@ export class Closure {
    *  g_closure_invalidate()
    */
   isInvalid: number
-  readonly marshal: (closure: Closure, returnValue: Value, nParamValues: number, paramValues: Value, invocationHint: unknown, marshalData: unknown) => void
+  /**
+   * node-gtk cannot read this field ((closure: Closure, returnValue: Value, nParamValues: number, paramValues: Value, invocationHint: any, marshalData: any) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly marshal: never
   readonly data: unknown
-  readonly notifiers: ClosureNotifyData
+  readonly notifiers: ClosureNotifyData | null
   /**
    * A variant of g_closure_new_simple() which stores `object` in the
    * `data` field of the closure and calls g_object_watch_closure() on
@@ -1009,7 +1016,11 @@ export type ClosureNotify = (data: unknown, closure: Closure) => void
 export class ClosureNotifyData {
   constructor(fields?: { [key: string]: unknown })
   data: unknown
-  notify: (data: unknown, closure: Closure) => void
+  /**
+   * node-gtk cannot read this field ((data: any | null, closure: Closure) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly notify: never
 }
 
 /**
@@ -1042,8 +1053,11 @@ export class EnumClass {
   constructor(fields?: { [key: string]: unknown })
   /**
    * the parent class
+   *
+   * node-gtk cannot read this field (TypeClass): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  gTypeClass: TypeClass
+  readonly gTypeClass: never
   /**
    * the smallest possible value.
    */
@@ -1060,7 +1074,7 @@ export class EnumClass {
    * an array of `GEnumValue` structs describing the
    *  individual values.
    */
-  values: EnumValue
+  values: EnumValue | null
 }
 
 /**
@@ -1091,8 +1105,11 @@ export class FlagsClass {
   constructor(fields?: { [key: string]: unknown })
   /**
    * the parent class
+   *
+   * node-gtk cannot read this field (TypeClass): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  gTypeClass: TypeClass
+  readonly gTypeClass: never
   /**
    * a mask covering all possible values.
    */
@@ -1105,7 +1122,7 @@ export class FlagsClass {
    * an array of `GFlagsValue` structs describing the
    *  individual values.
    */
-  values: FlagsValue
+  values: FlagsValue | null
 }
 
 /**
@@ -1171,12 +1188,18 @@ export class InterfaceInfo {
   constructor(fields?: { [key: string]: unknown })
   /**
    * location of the interface initialization function
+   *
+   * node-gtk cannot read this field ((gIface: TypeInterface, ifaceData: any | null) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  interfaceInit: (gIface: TypeInterface, ifaceData: unknown) => void
+  readonly interfaceInit: never
   /**
    * location of the interface finalization function
+   *
+   * node-gtk cannot read this field ((gIface: TypeInterface, ifaceData: any | null) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  interfaceFinalize: (gIface: TypeInterface, ifaceData: unknown) => void
+  readonly interfaceFinalize: never
   /**
    * user-supplied data passed to the interface init/finalize functions
    */
@@ -1761,11 +1784,11 @@ export class ObjectConstructParam {
   /**
    * the `GParamSpec` of the construct parameter
    */
-  pspec: ParamSpec
+  pspec: ParamSpec | null
   /**
    * the value to set the parameter to
    */
-  value: Value
+  value: Value | null
 }
 
 /**
@@ -2199,15 +2222,35 @@ export class ParamSpecTypeInfo {
    * Prior to GLib 2.10, it specified the number of pre-allocated (cached) instances to reserve memory for (0 indicates no caching). Since GLib 2.10, it is ignored, since instances are allocated with the [slice allocator][glib-Memory-Slices] now.
    */
   nPreallocs: number
-  readonly instanceInit: (pspec: ParamSpec) => void
+  /**
+   * node-gtk cannot read this field ((pspec: ParamSpec) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly instanceInit: never
   /**
    * The `GType` of values conforming to this `GParamSpec`
    */
   valueType: bigint
-  readonly finalize: (pspec: ParamSpec) => void
-  readonly valueSetDefault: (pspec: ParamSpec, value: Value) => void
-  readonly valueValidate: (pspec: ParamSpec, value: Value) => boolean
-  readonly valuesCmp: (pspec: ParamSpec, value1: Value, value2: Value) => number
+  /**
+   * node-gtk cannot read this field ((pspec: ParamSpec) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly finalize: never
+  /**
+   * node-gtk cannot read this field ((pspec: ParamSpec, value: Value) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly valueSetDefault: never
+  /**
+   * node-gtk cannot read this field ((pspec: ParamSpec, value: Value) => boolean): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly valueValidate: never
+  /**
+   * node-gtk cannot read this field ((pspec: ParamSpec, value1: Value, value2: Value) => number): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly valuesCmp: never
 }
 
 /**
@@ -2279,8 +2322,11 @@ export class Parameter {
   name: string
   /**
    * the parameter value
+   *
+   * node-gtk cannot read this field (Value): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  value: Value
+  readonly value: never
 }
 
 /**
@@ -2399,7 +2445,7 @@ export class SignalGroup extends Object {
   /**
    * The target instance used when connecting signals.
    */
-  target: Object
+  target: Object | null
   /**
    * The `GType` of the target property.
    */
@@ -2926,12 +2972,18 @@ export class TypeInfo {
   classSize: number
   /**
    * Location of the base initialization function (optional)
+   *
+   * node-gtk cannot read this field ((gClass: TypeClass) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  baseInit: (gClass: TypeClass) => void
+  readonly baseInit: never
   /**
    * Location of the base finalization function (optional)
+   *
+   * node-gtk cannot read this field ((gClass: TypeClass) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  baseFinalize: (gClass: TypeClass) => void
+  readonly baseFinalize: never
   /**
    * Location of the class initialization function for
    *  classed and instantiatable types. Location of the default vtable
@@ -2939,14 +2991,20 @@ export class TypeInfo {
    *  is used both to fill in virtual functions in the class or default vtable,
    *  and to do type-specific setup such as registering signals and object
    *  properties.
+   *
+   * node-gtk cannot read this field ((gClass: TypeClass, classData: any | null) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  classInit: (gClass: TypeClass, classData: unknown) => void
+  readonly classInit: never
   /**
    * Location of the class finalization function for
    *  classed and instantiatable types. Location of the default vtable
    *  finalization function for interface types. (optional)
+   *
+   * node-gtk cannot read this field ((gClass: TypeClass, classData: any | null) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  classFinalize: (gClass: TypeClass, classData: unknown) => void
+  readonly classFinalize: never
   /**
    * User-supplied data passed to the class init/finalize functions
    */
@@ -2961,13 +3019,16 @@ export class TypeInfo {
   nPreallocs: number
   /**
    * Location of the instance initialization function (optional, for instantiatable types only)
+   *
+   * node-gtk cannot read this field ((instance: TypeInstance, gClass: TypeClass) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  instanceInit: (instance: TypeInstance, gClass: TypeClass) => void
+  readonly instanceInit: never
   /**
    * A `GTypeValueTable` function table for generic handling of GValues
    *  of this type (usually only useful for fundamental types)
    */
-  valueTable: TypeValueTable
+  valueTable: TypeValueTable | null
 }
 
 /**
@@ -2975,7 +3036,7 @@ export class TypeInfo {
  */
 export class TypeInstance {
   constructor(fields?: { [key: string]: unknown })
-  readonly gClass: TypeClass
+  readonly gClass: TypeClass | null
   getPrivate(privateType: bigint): void
 }
 
@@ -3303,27 +3364,43 @@ export interface TypePlugin {
  */
 export class TypePluginClass {
   constructor(fields?: { [key: string]: unknown })
-  readonly baseIface: TypeInterface
+  /**
+   * node-gtk cannot read this field (TypeInterface): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly baseIface: never
   /**
    * Increases the use count of the plugin.
+   *
+   * node-gtk cannot read this field ((plugin: TypePlugin) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  usePlugin: (plugin: TypePlugin) => void
+  readonly usePlugin: never
   /**
    * Decreases the use count of the plugin.
+   *
+   * node-gtk cannot read this field ((plugin: TypePlugin) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  unusePlugin: (plugin: TypePlugin) => void
+  readonly unusePlugin: never
   /**
    * Fills in the `GTypeInfo` and
    *  `GTypeValueTable` structs for the type. The structs are initialized
    *  with `memset(s, 0, sizeof (s))` before calling this function.
+   *
+   * node-gtk cannot read this field ((plugin: TypePlugin, gType: bigint, info: TypeInfo, valueTable: TypeValueTable) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  completeTypeInfo: (plugin: TypePlugin, gType: bigint, info: TypeInfo, valueTable: TypeValueTable) => void
+  readonly completeTypeInfo: never
   /**
    * Fills in missing parts of the `GInterfaceInfo`
    *  for the interface. The structs is initialized with
    *  `memset(s, 0, sizeof (s))` before calling this function.
+   *
+   * node-gtk cannot read this field ((plugin: TypePlugin, instanceType: bigint, interfaceType: bigint, info: InterfaceInfo) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  completeInterfaceInfo: (plugin: TypePlugin, instanceType: bigint, interfaceType: bigint, info: InterfaceInfo) => void
+  readonly completeInterfaceInfo: never
 }
 
 /**
@@ -3378,10 +3455,26 @@ export class TypeQuery {
  */
 export class TypeValueTable {
   constructor(fields?: { [key: string]: unknown })
-  readonly valueInit: (value: Value) => void
-  readonly valueFree: (value: Value) => void
-  readonly valueCopy: (srcValue: Value, destValue: Value) => void
-  readonly valuePeekPointer: (value: Value) => void
+  /**
+   * node-gtk cannot read this field ((value: Value) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly valueInit: never
+  /**
+   * node-gtk cannot read this field ((value: Value) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly valueFree: never
+  /**
+   * node-gtk cannot read this field ((srcValue: Value, destValue: Value) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly valueCopy: never
+  /**
+   * node-gtk cannot read this field ((value: Value) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly valuePeekPointer: never
   /**
    * A string format describing how to collect the contents of
    *  this value bit-by-bit. Each character in the format represents
@@ -3397,14 +3490,22 @@ export class TypeValueTable {
    *  needs to be used, and for collection of floats 'd'.
    */
   collectFormat: string
-  readonly collectValue: (value: Value, nCollectValues: number, collectValues: TypeCValue, collectFlags: number) => string
+  /**
+   * node-gtk cannot read this field ((value: Value, nCollectValues: number, collectValues: TypeCValue, collectFlags: number) => string): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly collectValue: never
   /**
    * Format description of the arguments to collect for `lcopy_value`,
    *  analogous to `collect_format`. Usually, `lcopy_format` string consists
    *  only of 'p's to provide lcopy_value() with pointers to storage locations.
    */
   lcopyFormat: string
-  readonly lcopyValue: (value: Value, nCollectValues: number, collectValues: TypeCValue, collectFlags: number) => string
+  /**
+   * node-gtk cannot read this field ((value: Value, nCollectValues: number, collectValues: TypeCValue, collectFlags: number) => string): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly lcopyValue: never
 }
 
 /**
@@ -3907,7 +4008,7 @@ export class ValueArray {
   /**
    * array of values
    */
-  values: Value
+  values: Value | null
   readonly nPrealloced: number
   /**
    * Allocate and initialize a new `GValueArray`, optionally preserve space
@@ -4048,7 +4149,11 @@ export class _Value__data__union {
   vUint64: bigint
   vFloat: number
   vDouble: number
-  vPointer: unknown
+  /**
+   * node-gtk cannot read this field (any): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly vPointer: never
 }
 
 /**

@@ -220,14 +220,18 @@ export class AtomicQueue {
 /**
  * Combination of all possible fields that can be copied with
  * gst_buffer_copy_into().
+ *
+ * node-gtk 4.1.1 gives `null` for this constant (of type Gst.BufferCopyFlags): build the value from `Gst.BufferCopyFlags` members instead.
  */
-export const BUFFER_COPY_ALL: BufferCopyFlags
+export const BUFFER_COPY_ALL: null
 
 /**
  * Combination of all possible metadata fields that can be copied with
  * gst_buffer_copy_into().
+ *
+ * node-gtk 4.1.1 gives `null` for this constant (of type Gst.BufferCopyFlags): build the value from `Gst.BufferCopyFlags` members instead.
  */
-export const BUFFER_COPY_METADATA: BufferCopyFlags
+export const BUFFER_COPY_METADATA: null
 
 /**
  * Constant for no-offset return results.
@@ -756,12 +760,15 @@ export class Buffer {
   constructor(fields?: { [key: string]: unknown })
   /**
    * the parent structure
+   *
+   * node-gtk cannot read this field (MiniObject): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  miniObject: MiniObject
+  readonly miniObject: never
   /**
    * pointer to the pool owner of the buffer
    */
-  pool: BufferPool
+  pool: BufferPool | null
   /**
    * presentation timestamp of the buffer, can be `GST_CLOCK_TIME_NONE` when the
    *     pts is not known or relevant. The pts contains the timestamp when the
@@ -812,7 +819,7 @@ export class Buffer {
    * @param params optional parameters
    * @returns a new `GstBuffer`
    */
-  static newAllocate(allocator: Allocator | null, size: number | bigint, params: AllocationParams | null): Buffer
+  static newAllocate(allocator: Allocator | null, size: number | bigint, params: AllocationParams | null): Buffer | null
   /**
    * Creates a new buffer of size `size` and fills it with a copy of `data`.
    *
@@ -2504,8 +2511,11 @@ export class Caps {
   constructor(fields?: { [key: string]: unknown })
   /**
    * the parent type
+   *
+   * node-gtk cannot read this field (MiniObject): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  miniObject: MiniObject
+  readonly miniObject: never
   /**
    * Creates a new `GstCaps` that indicates that it is compatible with
    * any media format.
@@ -3763,14 +3773,22 @@ export class ClockEntry {
    * reference counter (read-only)
    */
   refcount: number
-  readonly clock: Clock
+  readonly clock: Clock | null
   readonly type: ClockEntryType
   readonly time: bigint
   readonly interval: bigint
   readonly status: ClockReturn
-  readonly func: (clock: Clock, time: number | bigint, id: unknown, userData: unknown) => boolean
+  /**
+   * node-gtk cannot read this field ((clock: Clock, time: number | bigint, id: any, userData: any | null) => boolean): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly func: never
   readonly userData: unknown
-  readonly destroyData: (data: unknown) => void
+  /**
+   * node-gtk cannot read this field ((data: any | null) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly destroyData: never
   readonly unscheduled: boolean
   readonly wokenUp: boolean
   readonly gstReserved: unknown[]
@@ -3977,7 +3995,7 @@ export class Context {
 export class ControlBinding extends Object {
   constructor(properties?: { name?: string, object?: Object, parent?: Object })
   name: string
-  object: Object
+  object: Object | null
   getGValueArray(propertyName: string, timestamp: number | bigint, interval: number | bigint, values: GObject.Value[]): boolean
   /**
    * Gets a number of `GValues` for the given controlled property starting at the
@@ -4201,7 +4219,11 @@ export namespace CoreError {
  */
 export class CustomMeta {
   constructor(fields?: { [key: string]: unknown })
-  meta: Meta
+  /**
+   * node-gtk cannot read this field (Meta): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly meta: never
   /**
    * Retrieve the `GstStructure` backing a custom meta, the structure's mutability
    * is conditioned to the writability of the `GstBuffer` `meta` is attached to.
@@ -4271,14 +4293,14 @@ export class DateTime {
    * @param seconds the second of the minute
    * @returns the newly created `GstDateTime`, or `null` on error.
    */
-  static new(tzoffset: number, year: number, month: number, day: number, hour: number, minute: number, seconds: number): DateTime
+  static new(tzoffset: number, year: number, month: number, day: number, hour: number, minute: number, seconds: number): DateTime | null
   /**
    * Creates a new `GstDateTime` from a `GDateTime` object.
    *
    * @param dt the `GDateTime`.
    * @returns a newly created `GstDateTime`, or `null` if `dt` is `null`.
    */
-  static newFromGDateTime(dt: GLib.DateTime | null): DateTime
+  static newFromGDateTime(dt: GLib.DateTime | null): DateTime | null
   /**
    * Tries to parse common variants of ISO-8601 datetime strings into a
    * `GstDateTime`. Possible input formats are (for example):
@@ -4292,7 +4314,7 @@ export class DateTime {
    * @param string ISO 8601-formatted datetime string.
    * @returns a newly created `GstDateTime`, or `null` on error
    */
-  static newFromIso8601String(string: string): DateTime
+  static newFromIso8601String(string: string): DateTime | null
   /**
    * Creates a new `GstDateTime` using the time since Jan 1, 1970 specified by
    * `secs`. The `GstDateTime` is in the local timezone.
@@ -4300,7 +4322,7 @@ export class DateTime {
    * @param secs seconds from the Unix epoch
    * @returns the newly created `GstDateTime`, or `null` on error.
    */
-  static newFromUnixEpochLocalTime(secs: number | bigint): DateTime
+  static newFromUnixEpochLocalTime(secs: number | bigint): DateTime | null
   /**
    * Creates a new `GstDateTime` using the time since Jan 1, 1970 specified by
    * `usecs`. The `GstDateTime` is in the local timezone.
@@ -4308,7 +4330,7 @@ export class DateTime {
    * @param usecs microseconds from the Unix epoch
    * @returns a newly created `GstDateTime`, or `null` on error.
    */
-  static newFromUnixEpochLocalTimeUsecs(usecs: number | bigint): DateTime
+  static newFromUnixEpochLocalTimeUsecs(usecs: number | bigint): DateTime | null
   /**
    * Creates a new `GstDateTime` using the time since Jan 1, 1970 specified by
    * `secs`. The `GstDateTime` is in the UTC timezone.
@@ -4316,7 +4338,7 @@ export class DateTime {
    * @param secs seconds from the Unix epoch
    * @returns the newly created `GstDateTime`, or `null` on error.
    */
-  static newFromUnixEpochUtc(secs: number | bigint): DateTime
+  static newFromUnixEpochUtc(secs: number | bigint): DateTime | null
   /**
    * Creates a new `GstDateTime` using the time since Jan 1, 1970 specified by
    * `usecs`. The `GstDateTime` is in UTC.
@@ -4324,7 +4346,7 @@ export class DateTime {
    * @param usecs microseconds from the Unix epoch
    * @returns a newly created `GstDateTime`, or `null` on error.
    */
-  static newFromUnixEpochUtcUsecs(usecs: number | bigint): DateTime
+  static newFromUnixEpochUtcUsecs(usecs: number | bigint): DateTime | null
   /**
    * Creates a new `GstDateTime` using the date and times in the gregorian calendar
    * in the local timezone.
@@ -4350,20 +4372,20 @@ export class DateTime {
    * @param seconds the second of the minute, or -1
    * @returns the newly created `GstDateTime`, or `null` on error.
    */
-  static newLocalTime(year: number, month: number, day: number, hour: number, minute: number, seconds: number): DateTime
+  static newLocalTime(year: number, month: number, day: number, hour: number, minute: number, seconds: number): DateTime | null
   /**
    * Creates a new `GstDateTime` representing the current date and time.
    *
    * @returns the newly created `GstDateTime` which should be freed with gst_date_time_unref(), or `null` on error.
    */
-  static newNowLocalTime(): DateTime
+  static newNowLocalTime(): DateTime | null
   /**
    * Creates a new `GstDateTime` that represents the current instant at Universal
    * coordinated time.
    *
    * @returns the newly created `GstDateTime` which should be freed with gst_date_time_unref(), or `null` on error.
    */
-  static newNowUtc(): DateTime
+  static newNowUtc(): DateTime | null
   /**
    * Creates a new `GstDateTime` using the date and times in the gregorian calendar
    * in the local timezone.
@@ -4373,7 +4395,7 @@ export class DateTime {
    * @param year the gregorian year
    * @returns the newly created `GstDateTime`, or `null` on error.
    */
-  static newY(year: number): DateTime
+  static newY(year: number): DateTime | null
   /**
    * Creates a new `GstDateTime` using the date and times in the gregorian calendar
    * in the local timezone.
@@ -4387,7 +4409,7 @@ export class DateTime {
    * @param month the gregorian month
    * @returns the newly created `GstDateTime`, or `null` on error.
    */
-  static newYm(year: number, month: number): DateTime
+  static newYm(year: number, month: number): DateTime | null
   /**
    * Creates a new `GstDateTime` using the date and times in the gregorian calendar
    * in the local timezone.
@@ -4405,7 +4427,7 @@ export class DateTime {
    * @param day the day of the gregorian month
    * @returns the newly created `GstDateTime`, or `null` on error.
    */
-  static newYmd(year: number, month: number, day: number): DateTime
+  static newYmd(year: number, month: number, day: number): DateTime | null
   /**
    * Returns the day of the month of this `GstDateTime`.
    *
@@ -4816,10 +4838,10 @@ export class DebugMessage {
  */
 export class Device extends Object {
   constructor(properties?: { caps?: Caps, deviceClass?: string, displayName?: string, properties?: Structure, name?: string, parent?: Object })
-  caps: Caps
+  caps: Caps | null
   deviceClass: string
   displayName: string
-  properties: Structure
+  properties: Structure | null
   /**
    * Creates the element with all of the required parameters set to use
    * this device.
@@ -5541,8 +5563,10 @@ export const EVENT_NUM_SHIFT: number
 
 /**
  * The same thing as `GST_EVENT_TYPE_UPSTREAM` | `GST_EVENT_TYPE_DOWNSTREAM`.
+ *
+ * node-gtk 4.1.1 gives `null` for this constant (of type Gst.EventTypeFlags): build the value from `Gst.EventTypeFlags` members instead.
  */
-export const EVENT_TYPE_BOTH: EventTypeFlags
+export const EVENT_TYPE_BOTH: null
 
 /**
  * GstElement is the abstract base class needed to construct an element that
@@ -6926,8 +6950,11 @@ export class Event {
   constructor(fields?: { [key: string]: unknown })
   /**
    * the parent structure
+   *
+   * node-gtk cannot read this field (MiniObject): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  miniObject: MiniObject
+  readonly miniObject: never
   /**
    * the `GstEventType` of the event
    */
@@ -8181,7 +8208,7 @@ export class GhostPad extends ProxyPad {
    * @param target the pad to ghost.
    * @returns a new `GstPad`, or `null` in case of an error.
    */
-  static new(name: string | null, target: Pad): GhostPad
+  static new(name: string | null, target: Pad): GhostPad | null
   static newFromTemplate(templ: PadTemplate, name: string | null): Pad
   /**
    * Create a new ghostpad with `target` as the target. The direction will be taken
@@ -8194,7 +8221,7 @@ export class GhostPad extends ProxyPad {
    * @param templ the `GstPadTemplate` to use on the ghostpad.
    * @returns a new `GstPad`, or `null` in case of an error.
    */
-  static newFromTemplate(name: string | null, target: Pad, templ: PadTemplate): GhostPad
+  static newFromTemplate(name: string | null, target: Pad, templ: PadTemplate): GhostPad | null
   /**
    * Create a new ghostpad without a target with the given direction.
    * A target can be set on the ghostpad later with the
@@ -8206,7 +8233,7 @@ export class GhostPad extends ProxyPad {
    * @param dir the direction of the ghostpad
    * @returns a new `GstPad`, or `null` in case of an error.
    */
-  static newNoTarget(name: string | null, dir: PadDirection): GhostPad
+  static newNoTarget(name: string | null, dir: PadDirection): GhostPad | null
   /**
    * Create a new ghostpad based on `templ`, without setting a target. The
    * direction will be taken from the `templ`.
@@ -8215,7 +8242,7 @@ export class GhostPad extends ProxyPad {
    * @param templ the `GstPadTemplate` to create the ghostpad from.
    * @returns a new `GstPad`, or `null` in case of an error.
    */
-  static newNoTargetFromTemplate(name: string | null, templ: PadTemplate): GhostPad
+  static newNoTargetFromTemplate(name: string | null, templ: PadTemplate): GhostPad | null
   /**
    * Invoke the default activate mode function of a ghost pad.
    *
@@ -8330,28 +8357,43 @@ export class Iterator {
   constructor(fields?: { [key: string]: unknown })
   /**
    * The function to copy the iterator
+   *
+   * node-gtk cannot read this field ((it: Iterator, copy: Iterator) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  copy: (it: Iterator, copy: Iterator) => void
+  readonly copy: never
   /**
    * The function to get the next item in the iterator
+   *
+   * node-gtk cannot read this field ((it: Iterator, result: GObject.Value) => IteratorResult): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  next: (it: Iterator, result: GObject.Value) => IteratorResult
+  readonly next: never
   /**
    * The function to be called for each item retrieved
+   *
+   * node-gtk cannot read this field ((it: Iterator, item: GObject.Value) => IteratorItem): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  item: (it: Iterator, item: GObject.Value) => IteratorItem
+  readonly item: never
   /**
    * The function to call when a resync is needed.
+   *
+   * node-gtk cannot read this field ((it: Iterator) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  resync: (it: Iterator) => void
+  readonly resync: never
   /**
    * The function to call when the iterator is freed
+   *
+   * node-gtk cannot read this field ((it: Iterator) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  free: (it: Iterator) => void
+  readonly free: never
   /**
    * The iterator that is currently pushed with gst_iterator_push()
    */
-  pushed: Iterator
+  pushed: Iterator | null
   /**
    * The type of the object that this iterator will return
    */
@@ -8359,7 +8401,7 @@ export class Iterator {
   /**
    * The lock protecting the data structure and the cookie.
    */
-  lock: GLib.Mutex
+  lock: GLib.Mutex | null
   /**
    * The cookie; the value of the master_cookie when this iterator was
    *          created.
@@ -8571,8 +8613,10 @@ export const LICENSE_UNKNOWN: string
 
 /**
  * GstLockFlags value alias for GST_LOCK_FLAG_READ | GST_LOCK_FLAG_WRITE
+ *
+ * node-gtk 4.1.1 gives `null` for this constant (of type Gst.LockFlags): build the value from `Gst.LockFlags` members instead.
  */
-export const LOCK_FLAG_READWRITE: LockFlags
+export const LOCK_FLAG_READWRITE: null
 
 /**
  * Library errors are for errors from the library being used by elements
@@ -8645,8 +8689,10 @@ export type LogFunction = (category: DebugCategory, level: DebugLevel, file: str
 
 /**
  * GstMapFlags value alias for GST_MAP_READ | GST_MAP_WRITE
+ *
+ * node-gtk 4.1.1 gives `null` for this constant (of type Gst.MapFlags): build the value from `Gst.MapFlags` members instead.
  */
-export const MAP_READWRITE: MapFlags
+export const MAP_READWRITE: null
 
 /**
  * This metadata stays relevant until a deep copy is made.
@@ -8695,7 +8741,7 @@ export class MapInfo {
   /**
    * a pointer to the mapped memory
    */
-  memory: Memory
+  memory: Memory | null
   /**
    * flags used when mapping the memory
    */
@@ -8762,16 +8808,19 @@ export class Memory {
   constructor(fields?: { [key: string]: unknown })
   /**
    * parent structure
+   *
+   * node-gtk cannot read this field (MiniObject): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  miniObject: MiniObject
+  readonly miniObject: never
   /**
    * pointer to the `GstAllocator`
    */
-  allocator: Allocator
+  allocator: Allocator | null
   /**
    * parent memory block
    */
-  parent: Memory
+  parent: Memory | null
   /**
    * the maximum size allocated
    */
@@ -8803,7 +8852,7 @@ export class Memory {
    * @param notify called with `user_data` when the memory is freed
    * @returns a new `GstMemory`.
    */
-  static newWrapped(flags: MemoryFlags, data: number[], maxsize: number | bigint, offset: number | bigint, notify: (data: unknown) => void | null): Memory
+  static newWrapped(flags: MemoryFlags, data: number[], maxsize: number | bigint, offset: number | bigint, notify: (data: unknown) => void | null): Memory | null
   /**
    * Return a copy of `size` bytes from `mem` starting from `offset`. This copy is
    * guaranteed to be writable. `size` can be set to -1 to return a copy
@@ -9010,8 +9059,11 @@ export class Message {
   constructor(fields?: { [key: string]: unknown })
   /**
    * the parent structure
+   *
+   * node-gtk cannot read this field (MiniObject): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  miniObject: MiniObject
+  readonly miniObject: never
   /**
    * the `GstMessageType` of the message
    */
@@ -9023,13 +9075,21 @@ export class Message {
   /**
    * the src of the message
    */
-  src: Object
+  src: Object | null
   /**
    * the sequence number of the message
    */
   seqnum: number
-  readonly lock: GLib.Mutex
-  readonly cond: GLib.Cond
+  /**
+   * node-gtk cannot read this field (GLib.Mutex): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly lock: never
+  /**
+   * node-gtk cannot read this field (GLib.Cond): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly cond: never
   /**
    * Create a new application-typed message. GStreamer will never create these
    * messages; they are a gift from us to you. Enjoy.
@@ -10367,7 +10427,7 @@ export class Meta {
   /**
    * pointer to the `GstMetaInfo`
    */
-  info: MetaInfo
+  info: MetaInfo | null
   /**
    * Meta sequence number compare function. Can be used as `GCompareFunc`
    * or a `GCompareDataFunc`.
@@ -10501,16 +10561,25 @@ export class MetaInfo {
   size: bigint
   /**
    * function for initializing the metadata
+   *
+   * node-gtk cannot read this field ((meta: Meta, params: any | null, buffer: Buffer) => boolean): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  initFunc: (meta: Meta, params: unknown, buffer: Buffer) => boolean
+  readonly initFunc: never
   /**
    * function for freeing the metadata
+   *
+   * node-gtk cannot read this field ((meta: Meta, buffer: Buffer) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  freeFunc: (meta: Meta, buffer: Buffer) => void
+  readonly freeFunc: never
   /**
    * function for transforming the metadata
+   *
+   * node-gtk cannot read this field ((transbuf: Buffer, meta: Meta, buffer: Buffer, type: number, data: any | null) => boolean): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  transformFunc: (transbuf: Buffer, meta: Meta, buffer: Buffer, type: number, data: unknown) => boolean
+  readonly transformFunc: never
   /**
    * @returns whether `info` was registered as a `GstCustomMeta` with gst_meta_register_custom()
    */
@@ -10600,16 +10669,25 @@ export class MiniObject {
   flags: number
   /**
    * a copy function
+   *
+   * node-gtk cannot read this field ((obj: MiniObject) => MiniObject): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  copy: (obj: MiniObject) => MiniObject
+  readonly copy: never
   /**
    * a dispose function
+   *
+   * node-gtk cannot read this field ((obj: MiniObject) => boolean): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  dispose: (obj: MiniObject) => boolean
+  readonly dispose: never
   /**
    * the free function
+   *
+   * node-gtk cannot read this field ((obj: MiniObject) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  free: (obj: MiniObject) => void
+  readonly free: never
   readonly privUint: number
   readonly privPointer: unknown
   /**
@@ -10842,7 +10920,7 @@ export class Object extends GObject.InitiallyUnowned {
    * `GstBin`::element-added or `GstBin`::element-removed signals on the parent to
    * achieve a similar effect.
    */
-  parent: Object
+  parent: Object | null
   /**
    * Checks to see if there is any object named `name` in `list`. This function
    * does not do any locking of any kind. You might want to protect the
@@ -11285,13 +11363,13 @@ export const PROTECTION_UNSPECIFIED_SYSTEM_ID: string
  */
 export class Pad extends Object {
   constructor(properties?: { direction?: PadDirection, offset?: bigint, template?: PadTemplate, name?: string, parent?: Object })
-  readonly caps: Caps
+  readonly caps: Caps | null
   direction: PadDirection
   /**
    * The offset that will be applied to the running time of the pad.
    */
   offset: bigint
-  template: PadTemplate
+  template: PadTemplate | null
   /**
    * Creates a new pad with the given name in the given direction.
    * If name is `null`, a guaranteed unique name (across all pads)
@@ -12874,7 +12952,7 @@ export class PadTemplate extends Object {
   /**
    * The capabilities of the pad described by the pad template.
    */
-  caps: Caps
+  caps: Caps | null
   /**
    * The direction of the pad described by the pad template.
    */
@@ -12901,7 +12979,7 @@ export class PadTemplate extends Object {
    * @param caps a `GstCaps` set for the template.
    * @returns a new `GstPadTemplate`.
    */
-  static new(nameTemplate: string, direction: PadDirection, presence: PadPresence, caps: Caps): PadTemplate
+  static new(nameTemplate: string, direction: PadDirection, presence: PadPresence, caps: Caps): PadTemplate | null
   /**
    * Converts a `GstStaticPadTemplate` into a `GstPadTemplate` with a type.
    *
@@ -12909,7 +12987,7 @@ export class PadTemplate extends Object {
    * @param padType The `GType` of the pad to create
    * @returns a new `GstPadTemplate`.
    */
-  static newFromStaticPadTemplateWithGtype(padTemplate: StaticPadTemplate, padType: bigint): PadTemplate
+  static newFromStaticPadTemplateWithGtype(padTemplate: StaticPadTemplate, padType: bigint): PadTemplate | null
   /**
    * Creates a new pad template with a name according to the given template
    * and with the given arguments.
@@ -12921,7 +12999,7 @@ export class PadTemplate extends Object {
    * @param padType The `GType` of the pad to create
    * @returns a new `GstPadTemplate`.
    */
-  static newWithGtype(nameTemplate: string, direction: PadDirection, presence: PadPresence, caps: Caps, padType: bigint): PadTemplate
+  static newWithGtype(nameTemplate: string, direction: PadDirection, presence: PadPresence, caps: Caps, padType: bigint): PadTemplate | null
   /**
    * Gets the capabilities of the pad template.
    *
@@ -13023,12 +13101,15 @@ export class ParamSpecArray {
   constructor(fields?: { [key: string]: unknown })
   /**
    * super class
+   *
+   * node-gtk cannot read this field (GObject.ParamSpec): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  parentInstance: GObject.ParamSpec
+  readonly parentInstance: never
   /**
    * the `GParamSpec` of the type of values in the array
    */
-  elementSpec: GObject.ParamSpec
+  elementSpec: GObject.ParamSpec | null
 }
 
 /**
@@ -13039,8 +13120,11 @@ export class ParamSpecFraction {
   constructor(fields?: { [key: string]: unknown })
   /**
    * super class
+   *
+   * node-gtk cannot read this field (GObject.ParamSpec): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  parentInstance: GObject.ParamSpec
+  readonly parentInstance: never
   /**
    * minimal numerator
    */
@@ -13081,12 +13165,15 @@ export class ParentBufferMeta {
   constructor(fields?: { [key: string]: unknown })
   /**
    * the parent `GstMeta` structure
+   *
+   * node-gtk cannot read this field (Meta): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  parent: Meta
+  readonly parent: never
   /**
    * the `GstBuffer` on which a reference is being held.
    */
-  buffer: Buffer
+  buffer: Buffer | null
   /**
    * Gets the global `GstMetaInfo` describing  the `GstParentBufferMeta` meta.
    *
@@ -13108,7 +13195,7 @@ export class ParseContext {
    *
    * @returns a newly-allocated parse context. Free with gst_parse_context_free() when no longer needed.
    */
-  static new(): ParseContext
+  static new(): ParseContext | null
   /**
    * Copies the `context`.
    *
@@ -13729,8 +13816,11 @@ export class PluginDesc {
   description: string
   /**
    * pointer to the init function of this plugin.
+   *
+   * node-gtk cannot read this field ((plugin: Plugin) => boolean): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  pluginInit: (plugin: Plugin) => boolean
+  readonly pluginInit: never
   /**
    * version of the plugin
    */
@@ -14343,8 +14433,11 @@ export class Promise {
   constructor(fields?: { [key: string]: unknown })
   /**
    * parent `GstMiniObject`
+   *
+   * node-gtk cannot read this field (MiniObject): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  parent: MiniObject
+  readonly parent: never
   /**
    * @returns a new `GstPromise`
    */
@@ -14435,12 +14528,15 @@ export class ProtectionMeta {
   constructor(fields?: { [key: string]: unknown })
   /**
    * the parent `GstMeta`.
+   *
+   * node-gtk cannot read this field (Meta): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  meta: Meta
+  readonly meta: never
   /**
    * the cryptographic information needed to decrypt the sample.
    */
-  info: Structure
+  info: Structure | null
   static getInfo(): MetaInfo
 }
 
@@ -14527,8 +14623,10 @@ export const QUERY_NUM_SHIFT: number
 
 /**
  * The same thing as `GST_QUERY_TYPE_UPSTREAM` | `GST_QUERY_TYPE_DOWNSTREAM`.
+ *
+ * node-gtk 4.1.1 gives `null` for this constant (of type Gst.QueryTypeFlags): build the value from `Gst.QueryTypeFlags` members instead.
  */
-export const QUERY_TYPE_BOTH: QueryTypeFlags
+export const QUERY_TYPE_BOTH: null
 
 /**
  * Queries can be performed on pads (gst_pad_query()) and elements
@@ -14559,8 +14657,11 @@ export class Query {
   constructor(fields?: { [key: string]: unknown })
   /**
    * The parent `GstMiniObject` type
+   *
+   * node-gtk cannot read this field (MiniObject): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  miniObject: MiniObject
+  readonly miniObject: never
   /**
    * the `GstQueryType`
    */
@@ -15490,12 +15591,15 @@ export class ReferenceTimestampMeta {
   constructor(fields?: { [key: string]: unknown })
   /**
    * the parent `GstMeta` structure
+   *
+   * node-gtk cannot read this field (Meta): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  parent: Meta
+  readonly parent: never
   /**
    * identifier for the timestamp reference.
    */
-  reference: Caps
+  reference: Caps | null
   /**
    * timestamp
    */
@@ -16845,7 +16949,7 @@ export class StaticCaps {
   /**
    * the cached `GstCaps`
    */
-  caps: Caps
+  caps: Caps | null
   /**
    * a string describing a caps
    */
@@ -16882,8 +16986,11 @@ export class StaticPadTemplate {
   presence: PadPresence
   /**
    * the caps of the template.
+   *
+   * node-gtk cannot read this field (StaticCaps): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  staticCaps: StaticCaps
+  readonly staticCaps: never
   /**
    * Converts a `GstStaticPadTemplate` into a `GstPadTemplate`.
    *
@@ -16917,7 +17024,7 @@ export class Stream extends Object {
   /**
    * The `GstCaps` of the `GstStream`.
    */
-  caps: Caps
+  caps: Caps | null
   streamFlags: StreamFlags
   /**
    * The unique identifier of the `GstStream`. Can only be set at construction
@@ -16931,7 +17038,7 @@ export class Stream extends Object {
   /**
    * The `GstTagList` of the `GstStream`.
    */
-  tags: TagList
+  tags: TagList | null
   /**
    * Create a new `GstStream` for the given `stream_id`, `caps`, `type`
    * and `flags`
@@ -17385,7 +17492,7 @@ export class Structure {
    * @param end pointer to store the end of the string in.
    * @returns a new `GstStructure` or `null` when the string could not be parsed. Free with gst_structure_free() after use.
    */
-  static fromString(string: string): Structure
+  static fromString(string: string): [Structure | null, string]
   /**
    * Creates a new, empty `GstStructure` with the given `name`.
    *
@@ -17412,7 +17519,7 @@ export class Structure {
    * @param string a string representation of a `GstStructure`
    * @returns a new `GstStructure` or `null` when the string could not be parsed. Free with gst_structure_free() after use.
    */
-  static newFromString(string: string): Structure
+  static newFromString(string: string): Structure | null
   /**
    * Creates a new, empty `GstStructure` with the given name as a GQuark.
    *
@@ -18595,8 +18702,11 @@ export class TagList {
   constructor(fields?: { [key: string]: unknown })
   /**
    * the parent type
+   *
+   * node-gtk cannot read this field (MiniObject): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  miniObject: MiniObject
+  readonly miniObject: never
   /**
    * Creates a new empty GstTagList.
    *
@@ -18611,7 +18721,7 @@ export class TagList {
    * @param str a string created with gst_tag_list_to_string()
    * @returns a new `GstTagList`, or `null` in case of an error.
    */
-  static newFromString(str: string): TagList
+  static newFromString(str: string): TagList | null
   /**
    * Sets the GValue for a given tag using the specified mode.
    *
@@ -19973,13 +20083,25 @@ export enum TracerValueScope {
  */
 export class TypeFind {
   constructor(fields?: { [key: string]: unknown })
-  readonly peek: (data: unknown, offset: number | bigint, size: number) => number
-  readonly suggest: (data: unknown, probability: number, caps: Caps) => void
+  /**
+   * node-gtk cannot read this field ((data: any, offset: number | bigint, size: number) => number): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly peek: never
+  /**
+   * node-gtk cannot read this field ((data: any, probability: number, caps: Caps) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly suggest: never
   /**
    * The data used by the caller of the typefinding function.
    */
   data: unknown
-  readonly getLength: (data: unknown) => bigint
+  /**
+   * node-gtk cannot read this field ((data: any) => bigint): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly getLength: never
   readonly gstReserved: unknown[]
   /**
    * If a `GstTypeFindFunction` calls this function it suggests caps of the
@@ -20872,20 +20994,32 @@ export class ValueTable {
   type: bigint
   /**
    * a `GstValueCompareFunc`
+   *
+   * node-gtk cannot read this field ((value1: GObject.Value, value2: GObject.Value) => number): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  compare: (value1: GObject.Value, value2: GObject.Value) => number
+  readonly compare: never
   /**
    * a `GstValueSerializeFunc`
+   *
+   * node-gtk cannot read this field ((value1: GObject.Value) => string): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  serialize: (value1: GObject.Value) => string
+  readonly serialize: never
   /**
    * a `GstValueDeserializeFunc`
+   *
+   * node-gtk cannot read this field ((dest: GObject.Value, s: string) => boolean): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  deserialize: (dest: GObject.Value, s: string) => boolean
+  readonly deserialize: never
   /**
    * a `GstValueDeserializeWithPSpecFunc`
+   *
+   * node-gtk cannot read this field ((dest: GObject.Value, s: string, pspec: GObject.ParamSpec) => boolean): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  deserializeWithPspec: (dest: GObject.Value, s: string, pspec: GObject.ParamSpec) => boolean
+  readonly deserializeWithPspec: never
   readonly gstReserved: unknown[]
 }
 

@@ -66,7 +66,7 @@ export enum AppLeakyType {
 export class AppSink extends GstBase.BaseSink {
   constructor(properties?: { bufferList?: boolean, caps?: Gst.Caps, drop?: boolean, emitSignals?: boolean, maxBuffers?: number, waitOnEos?: boolean, async?: boolean, blocksize?: number, enableLastSample?: boolean, maxBitrate?: bigint, maxLateness?: bigint, processingDeadline?: bigint, qos?: boolean, renderDelay?: bigint, sync?: boolean, throttleTime?: bigint, tsOffset?: bigint, name?: string, parent?: Gst.Object })
   bufferList: boolean
-  caps: Gst.Caps
+  caps: Gst.Caps | null
   drop: boolean
   emitSignals: boolean
   readonly eos: boolean
@@ -704,7 +704,7 @@ export class AppSrc extends GstBase.BaseSrc {
    * The GstCaps that will negotiated downstream and will be put
    * on outgoing buffers.
    */
-  caps: Gst.Caps
+  caps: Gst.Caps | null
   /**
    * The number of currently queued buffers inside appsrc.
    */

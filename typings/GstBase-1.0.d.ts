@@ -1247,11 +1247,11 @@ export class BaseParseFrame {
   /**
    * input data to be parsed for frames.
    */
-  buffer: Gst.Buffer
+  buffer: Gst.Buffer | null
   /**
    * output data.
    */
-  outBuffer: Gst.Buffer
+  outBuffer: Gst.Buffer | null
   /**
    * a combination of input and output `GstBaseParseFrameFlags` that
    *  convey additional context to subclass or allow subclass to tune
@@ -1489,7 +1489,7 @@ export class BaseSink extends Gst.Element {
    * rendering. This property can be used to generate thumbnails. This property
    * can be `null` when the sink has not yet received a buffer.
    */
-  readonly lastSample: Gst.Sample
+  readonly lastSample: Gst.Sample | null
   /**
    * Control the maximum amount of bits that will be rendered per second.
    * Setting this property to a value bigger than 0 will make the sink delay
@@ -1518,7 +1518,7 @@ export class BaseSink extends Gst.Element {
    * - "dropped" G_TYPE_UINT64   Number of dropped frames
    * - "rendered" G_TYPE_UINT64   Number of rendered frames
    */
-  readonly stats: Gst.Structure
+  readonly stats: Gst.Structure | null
   sync: boolean
   /**
    * The time to insert between buffers. This property can be used to control
@@ -3456,8 +3456,11 @@ export class ByteWriter {
   constructor(fields?: { [key: string]: unknown })
   /**
    * `GstByteReader` parent
+   *
+   * node-gtk cannot read this field (ByteReader): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  parent: ByteReader
+  readonly parent: never
   /**
    * Allocation size of the data
    */
@@ -3760,25 +3763,28 @@ export class CollectData {
   /**
    * owner `GstCollectPads`
    */
-  collect: CollectPads
+  collect: CollectPads | null
   /**
    * `GstPad` managed by this data
    */
-  pad: Gst.Pad
+  pad: Gst.Pad | null
   /**
    * currently queued buffer.
    */
-  buffer: Gst.Buffer
+  buffer: Gst.Buffer | null
   /**
    * position in the buffer
    */
   pos: number
   /**
    * last segment received.
+   *
+   * node-gtk cannot read this field (Gst.Segment): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  segment: Gst.Segment
+  readonly segment: never
   readonly state: CollectPadsStateFlags
-  readonly priv: CollectDataPrivate
+  readonly priv: CollectDataPrivate | null
 }
 
 /**

@@ -1240,8 +1240,11 @@ export class VideoAFDMeta {
   constructor(fields?: { [key: string]: unknown })
   /**
    * parent `GstMeta`
+   *
+   * node-gtk cannot read this field (Gst.Meta): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  meta: Gst.Meta
+  readonly meta: never
   /**
    * 0 for progressive or field 1 and 1 for field 2
    */
@@ -1324,13 +1327,13 @@ export enum VideoAFDValue {
    *      at top of the coded frame. For 16:9 coded frame, full frame 16:9 image,
    *      the same as the coded frame.
    */
-  _16_9_TOP_ALIGNED = 2,
+  "16_9_TOP_ALIGNED" = 2,
   /**
    * For 4:3 coded frame, letterbox 14:9 image,
    *      at top of the coded frame. For 16:9 coded frame, pillarbox 14:9 image,
    *      horizontally centered in the coded frame.
    */
-  _14_9_TOP_ALIGNED = 3,
+  "14_9_TOP_ALIGNED" = 3,
   /**
    * For 4:3 coded frame, letterbox image with an aspect ratio
    *      greater than 16:9, vertically centered in the coded frame. For 16:9 coded frame,
@@ -1342,40 +1345,40 @@ export enum VideoAFDValue {
    *      the same as the coded frame. For 16:9 coded frame, full frame 16:9 image, the same as
    *      the coded frame.
    */
-  _4_3_FULL_16_9_FULL = 8,
+  "4_3_FULL_16_9_FULL" = 8,
   /**
    * For 4:3 coded frame, full frame 4:3 image, the same as
    *      the coded frame. For 16:9 coded frame, pillarbox 4:3 image, horizontally centered in the
    *      coded frame.
    */
-  _4_3_FULL_4_3_PILLAR = 9,
+  "4_3_FULL_4_3_PILLAR" = 9,
   /**
    * For 4:3 coded frame, letterbox 16:9 image, vertically centered in
    *      the coded frame with all image areas protected. For 16:9 coded frame, full frame 16:9 image,
    *      with all image areas protected.
    */
-  _16_9_LETTER_16_9_FULL = 10,
+  "16_9_LETTER_16_9_FULL" = 10,
   /**
    * For 4:3 coded frame, letterbox 14:9 image, vertically centered in
    *      the coded frame. For 16:9 coded frame, pillarbox 14:9 image, horizontally centered in the
    *      coded frame.
    */
-  _14_9_LETTER_14_9_PILLAR = 11,
+  "14_9_LETTER_14_9_PILLAR" = 11,
   /**
    * For 4:3 coded frame, full frame 4:3 image, with alternative 14:9
    *      center. For 16:9 coded frame, pillarbox 4:3 image, with alternative 14:9 center.
    */
-  _4_3_FULL_14_9_CENTER = 13,
+  "4_3_FULL_14_9_CENTER" = 13,
   /**
    * For 4:3 coded frame, letterbox 16:9 image, with alternative 14:9
    *      center. For 16:9 coded frame, full frame 16:9 image, with alternative 14:9 center.
    */
-  _16_9_LETTER_14_9_CENTER = 14,
+  "16_9_LETTER_14_9_CENTER" = 14,
   /**
    * For 4:3 coded frame, letterbox 16:9 image, with alternative 4:3
    *      center. For 16:9 coded frame, full frame 16:9 image, with alternative 4:3 center.
    */
-  _16_9_LETTER_4_3_CENTER = 15,
+  "16_9_LETTER_4_3_CENTER" = 15,
 }
 
 export type VideoAffineTransformationGetMatrix = (meta: VideoAffineTransformationMeta, matrix: number) => boolean
@@ -1396,8 +1399,11 @@ export class VideoAffineTransformationMeta {
   constructor(fields?: { [key: string]: unknown })
   /**
    * parent `GstMeta`
+   *
+   * node-gtk cannot read this field (Gst.Meta): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  meta: Gst.Meta
+  readonly meta: never
   /**
    * the column-major 4x4 transformation matrix
    */
@@ -1455,7 +1461,7 @@ export class VideoAggregator extends GstBase.Aggregator {
  */
 export class VideoAggregatorConvertPad extends VideoAggregatorPad {
   constructor(properties?: { converterConfig?: Gst.Structure, maxLastBufferRepeat?: bigint, repeatAfterEos?: boolean, zorder?: number, emitSignals?: boolean, direction?: Gst.PadDirection, offset?: bigint, template?: Gst.PadTemplate, name?: string, parent?: Gst.Object })
-  converterConfig: Gst.Structure
+  converterConfig: Gst.Structure | null
   /**
    * Requests the pad to check and update the converter before the next usage to
    * update for any changes that have happened.
@@ -1685,8 +1691,11 @@ export class VideoBarMeta {
   constructor(fields?: { [key: string]: unknown })
   /**
    * parent `GstMeta`
+   *
+   * node-gtk cannot read this field (Gst.Meta): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  meta: Gst.Meta
+  readonly meta: never
   /**
    * 0 for progressive or field 1 and 1 for field 2
    */
@@ -1807,8 +1816,11 @@ export class VideoCaptionMeta {
   constructor(fields?: { [key: string]: unknown })
   /**
    * parent `GstMeta`
+   *
+   * node-gtk cannot read this field (Gst.Meta): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  meta: Gst.Meta
+  readonly meta: never
   /**
    * The type of Closed Caption contained in the meta.
    */
@@ -1931,7 +1943,7 @@ export class VideoChromaResample {
    * @param lines pixel lines
    * @param width the number of pixels on one line
    */
-  "_"(lines: unknown, width: number): void
+  ""(lines: unknown, width: number): void
   /**
    * Free `resample`
    */
@@ -2004,12 +2016,15 @@ export class VideoCodecAlphaMeta {
   constructor(fields?: { [key: string]: unknown })
   /**
    * parent `GstMeta`
+   *
+   * node-gtk cannot read this field (Gst.Meta): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  meta: Gst.Meta
+  readonly meta: never
   /**
    * the encoded alpha frame
    */
-  buffer: Gst.Buffer
+  buffer: Gst.Buffer | null
   /**
    * @returns `GstMetaInfo` pointer that describes `GstVideoCodecAlphaMeta`.
    */
@@ -2054,7 +2069,7 @@ export class VideoCodecFrame {
    *           by the frame and references to the frame instead of the buffer should
    *           be kept.
    */
-  inputBuffer: Gst.Buffer
+  inputBuffer: Gst.Buffer | null
   /**
    * the output `GstBuffer`. Implementations should set this either
    *           directly, or by using the
@@ -2063,14 +2078,18 @@ export class VideoCodecFrame {
    *           owned by the frame and references to the frame instead of the
    *           buffer should be kept.
    */
-  outputBuffer: Gst.Buffer
+  outputBuffer: Gst.Buffer | null
   /**
    * Running time when the frame will be used.
    */
   deadline: bigint
   readonly events: unknown[]
   readonly userData: unknown
-  readonly userDataDestroyNotify: (data: unknown) => void
+  /**
+   * node-gtk cannot read this field ((data: any | null) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly userDataDestroyNotify: never
   /**
    * Gets private data set on the frame by the subclass via
    * gst_video_codec_frame_set_user_data() previously.
@@ -2144,30 +2163,33 @@ export class VideoCodecState {
   readonly refCount: number
   /**
    * The `GstVideoInfo` describing the stream
+   *
+   * node-gtk cannot read this field (VideoInfo): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  info: VideoInfo
+  readonly info: never
   /**
    * The `GstCaps` used in the caps negotiation of the pad.
    */
-  caps: Gst.Caps
+  caps: Gst.Caps | null
   /**
    * a `GstBuffer` corresponding to the
    *     'codec_data' field of a stream, or NULL.
    */
-  codecData: Gst.Buffer
+  codecData: Gst.Buffer | null
   /**
    * The `GstCaps` for allocation query and pool
    *     negotiation. Since: 1.10
    */
-  allocationCaps: Gst.Caps
+  allocationCaps: Gst.Caps | null
   /**
    * Mastering display color volume information (HDR metadata) for the stream.
    */
-  masteringDisplayInfo: VideoMasteringDisplayInfo
+  masteringDisplayInfo: VideoMasteringDisplayInfo | null
   /**
    * Content light level information for the stream.
    */
-  contentLightLevel: VideoContentLightLevel
+  contentLightLevel: VideoContentLightLevel | null
   readonly padding: unknown[]
   /**
    * Increases the refcount of the given state by one.
@@ -2355,12 +2377,12 @@ export enum VideoColorRange {
   /**
    * [0..255] for 8 bit components
    */
-  _0_255 = 1,
+  "0_255" = 1,
   /**
    * [16..235] for 8 bit components. Chroma has
    *                 [16..240] range.
    */
-  _16_235 = 2,
+  "16_235" = 2,
 }
 export namespace VideoColorRange {
   export function offsets(range: VideoColorRange, info: VideoFormatInfo): [number[], number[]]
@@ -2551,8 +2573,11 @@ export class VideoCropMeta {
   constructor(fields?: { [key: string]: unknown })
   /**
    * parent `GstMeta`
+   *
+   * node-gtk cannot read this field (Gst.Meta): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  meta: Gst.Meta
+  readonly meta: never
   /**
    * the horizontal offset
    */
@@ -4288,16 +4313,22 @@ export class VideoFormatInfo {
   unpackFormat: VideoFormat
   /**
    * an unpack function for this format
+   *
+   * node-gtk cannot read this field ((info: VideoFormatInfo, flags: VideoPackFlags, dest: any | null, data: any | null, stride: number, x: number, y: number, width: number) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  unpackFunc: (info: VideoFormatInfo, flags: VideoPackFlags, dest: unknown, data: unknown, stride: number, x: number, y: number, width: number) => void
+  readonly unpackFunc: never
   /**
    * the amount of lines that will be packed
    */
   packLines: number
   /**
    * an pack function for this format
+   *
+   * node-gtk cannot read this field ((info: VideoFormatInfo, flags: VideoPackFlags, src: any | null, sstride: number, data: any | null, stride: number, chromaSite: VideoChromaSite, y: number, width: number) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  packFunc: (info: VideoFormatInfo, flags: VideoPackFlags, src: unknown, sstride: number, data: unknown, stride: number, chromaSite: VideoChromaSite, y: number, width: number) => void
+  readonly packFunc: never
   /**
    * The tiling mode
    */
@@ -4380,8 +4411,11 @@ export class VideoFrame {
   constructor(fields?: { [key: string]: unknown })
   /**
    * the `GstVideoInfo`
+   *
+   * node-gtk cannot read this field (VideoInfo): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  info: VideoInfo
+  readonly info: never
   /**
    * `GstVideoFrameFlags` for the frame
    */
@@ -4389,7 +4423,7 @@ export class VideoFrame {
   /**
    * the mapped buffer
    */
-  buffer: Gst.Buffer
+  buffer: Gst.Buffer | null
   /**
    * pointer to metadata if any
    */
@@ -4588,8 +4622,11 @@ export class VideoGLTextureUploadMeta {
   constructor(fields?: { [key: string]: unknown })
   /**
    * parent `GstMeta`
+   *
+   * node-gtk cannot read this field (Gst.Meta): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  meta: Gst.Meta
+  readonly meta: never
   /**
    * Orientation of the textures
    */
@@ -4602,11 +4639,23 @@ export class VideoGLTextureUploadMeta {
    * Type of each texture
    */
   textureType: VideoGLTextureType[]
-  readonly buffer: Gst.Buffer
-  readonly upload: (meta: VideoGLTextureUploadMeta, textureId: number) => boolean
+  readonly buffer: Gst.Buffer | null
+  /**
+   * node-gtk cannot read this field ((meta: VideoGLTextureUploadMeta, textureId: number) => boolean): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly upload: never
   readonly userData: unknown
-  readonly userDataCopy: (boxed: unknown) => void
-  readonly userDataFree: (boxed: unknown) => void
+  /**
+   * node-gtk cannot read this field ((boxed: any) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly userDataCopy: never
+  /**
+   * node-gtk cannot read this field ((boxed: any) => void): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly userDataFree: never
   static getInfo(): Gst.MetaInfo
 }
 
@@ -4635,7 +4684,7 @@ export class VideoInfo {
   /**
    * the format info of the video
    */
-  finfo: VideoFormatInfo
+  finfo: VideoFormatInfo | null
   /**
    * the interlace mode
    */
@@ -4666,8 +4715,11 @@ export class VideoInfo {
   chromaSite: VideoChromaSite
   /**
    * the colorimetry info
+   *
+   * node-gtk cannot read this field (VideoColorimetry): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  colorimetry: VideoColorimetry
+  readonly colorimetry: never
   /**
    * the pixel-aspect-ratio numerator
    */
@@ -4705,7 +4757,7 @@ export class VideoInfo {
    * @param caps a `GstCaps`
    * @returns A `GstVideoInfo`, or `null` if `caps` couldn't be parsed
    */
-  static newFromCaps(caps: Gst.Caps): VideoInfo
+  static newFromCaps(caps: Gst.Caps): VideoInfo | null
   /**
    * Adjust the offset and stride fields in `info` so that the padding and
    * stride alignment in `align` is respected.
@@ -4868,8 +4920,11 @@ export class VideoMasteringDisplayInfo {
   /**
    * the xy coordinates of white point in the CIE 1931 color space.
    *   each value is normalized to 50000 (meaning that in unit of 0.00002)
+   *
+   * node-gtk cannot read this field (VideoMasteringDisplayInfoCoordinates): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  whitePoint: VideoMasteringDisplayInfoCoordinates
+  readonly whitePoint: never
   /**
    * the maximum value of display luminance
    *   in unit of 0.0001 candelas per square metre (cd/m^2 and nit)
@@ -4984,12 +5039,15 @@ export class VideoMeta {
   constructor(fields?: { [key: string]: unknown })
   /**
    * parent `GstMeta`
+   *
+   * node-gtk cannot read this field (Gst.Meta): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  meta: Gst.Meta
+  readonly meta: never
   /**
    * the buffer this metadata belongs to
    */
-  buffer: Gst.Buffer
+  buffer: Gst.Buffer | null
   /**
    * additional video flags
    */
@@ -5024,15 +5082,26 @@ export class VideoMeta {
    *          valid, it is used by the default implementation of `map`.
    */
   stride: number[]
-  readonly map: (meta: VideoMeta, plane: number, info: Gst.MapInfo, data: unknown, stride: number, flags: Gst.MapFlags) => boolean
-  readonly unmap: (meta: VideoMeta, plane: number, info: Gst.MapInfo) => boolean
+  /**
+   * node-gtk cannot read this field ((meta: VideoMeta, plane: number, info: Gst.MapInfo, data: any, stride: number, flags: Gst.MapFlags) => boolean): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly map: never
+  /**
+   * node-gtk cannot read this field ((meta: VideoMeta, plane: number, info: Gst.MapInfo) => boolean): reading it throws
+   * "Converting non-primitive fields is not allowed".
+   */
+  readonly unmap: never
   /**
    * the paddings and alignment constraints of the video buffer.
    * It is up to the caller of `gst_buffer_add_video_meta_full()` to set it
    * using gst_video_meta_set_alignment(), if they did not it defaults
    * to no padding and no alignment. Since: 1.18
+   *
+   * node-gtk cannot read this field (VideoAlignment): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  alignment: VideoAlignment
+  readonly alignment: never
   /**
    * Compute the padded height of each plane from `meta` (padded size
    * divided by stride).
@@ -5073,11 +5142,11 @@ export class VideoMetaTransform {
   /**
    * the input `GstVideoInfo`
    */
-  inInfo: VideoInfo
+  inInfo: VideoInfo | null
   /**
    * the output `GstVideoInfo`
    */
-  outInfo: VideoInfo
+  outInfo: VideoInfo | null
   /**
    * Get the `GQuark` for the "gst-video-scale" metadata transform operation.
    *
@@ -5373,6 +5442,9 @@ export const VideoOrientation: {
 
 /**
  * The different video orientation methods.
+ *
+ * node-gtk also has `VideoOrientationMethod['180']` = 2: a numeric name, which a TypeScript enum cannot declare
+ * (and `VideoOrientationMethod['180']` types as the reverse mapping); use the value.
  */
 export enum VideoOrientationMethod {
   /**
@@ -5382,15 +5454,11 @@ export enum VideoOrientationMethod {
   /**
    * Rotate clockwise 90 degrees
    */
-  _90R = 1,
-  /**
-   * Rotate 180 degrees
-   */
-  _180 = 2,
+  "90R" = 1,
   /**
    * Rotate counter-clockwise 90 degrees
    */
-  _90L = 3,
+  "90L" = 3,
   /**
    * Flip horizontally
    */
@@ -5870,12 +5938,15 @@ export class VideoOverlayCompositionMeta {
   constructor(fields?: { [key: string]: unknown })
   /**
    * parent `GstMeta`
+   *
+   * node-gtk cannot read this field (Gst.Meta): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  meta: Gst.Meta
+  readonly meta: never
   /**
    * the attached `GstVideoOverlayComposition`
    */
-  overlay: VideoOverlayComposition
+  overlay: VideoOverlayComposition | null
   static getInfo(): Gst.MetaInfo
 }
 
@@ -6130,8 +6201,11 @@ export class VideoRegionOfInterestMeta {
   constructor(fields?: { [key: string]: unknown })
   /**
    * parent `GstMeta`
+   *
+   * node-gtk cannot read this field (Gst.Meta): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  meta: Gst.Meta
+  readonly meta: never
   /**
    * GQuark describing the semantic of the Roi (f.i. a face, a pedestrian)
    */
@@ -6287,8 +6361,11 @@ export class VideoSEIUserDataUnregisteredMeta {
   constructor(fields?: { [key: string]: unknown })
   /**
    * parent `GstMeta`
+   *
+   * node-gtk cannot read this field (Gst.Meta): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  meta: Gst.Meta
+  readonly meta: never
   /**
    * User Data Unregistered UUID
    */
@@ -6505,8 +6582,11 @@ export class VideoTimeCode {
   constructor(fields?: { [key: string]: unknown })
   /**
    * the corresponding `GstVideoTimeCodeConfig`
+   *
+   * node-gtk cannot read this field (VideoTimeCodeConfig): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  config: VideoTimeCodeConfig
+  readonly config: never
   /**
    * the hours field of `GstVideoTimeCode`
    */
@@ -6574,12 +6654,12 @@ export class VideoTimeCode {
    * @param fieldCount Interlaced video field count
    * @returns the `GstVideoTimeCode` representation of `dt`, or `null` if no valid timecode could be created.
    */
-  static newFromDateTimeFull(fpsN: number, fpsD: number, dt: GLib.DateTime, flags: VideoTimeCodeFlags, fieldCount: number): VideoTimeCode
+  static newFromDateTimeFull(fpsN: number, fpsD: number, dt: GLib.DateTime, flags: VideoTimeCodeFlags, fieldCount: number): VideoTimeCode | null
   /**
    * @param tcStr The string that represents the `GstVideoTimeCode`
    * @returns a new `GstVideoTimeCode` from the given string or `null` if the string could not be passed.
    */
-  static newFromString(tcStr: string): VideoTimeCode
+  static newFromString(tcStr: string): VideoTimeCode | null
   /**
    * Adds or subtracts `frames` amount of frames to `tc`. tc needs to
    * contain valid data, as verified by gst_video_time_code_is_valid().
@@ -6718,7 +6798,7 @@ export class VideoTimeCodeConfig {
   /**
    * The latest daily jam information, if present, or NULL
    */
-  latestDailyJam: GLib.DateTime
+  latestDailyJam: GLib.DateTime | null
 }
 
 /**
@@ -6776,7 +6856,7 @@ export class VideoTimeCodeInterval {
    * @param tcInterStr The string that represents the `GstVideoTimeCodeInterval`
    * @returns a new `GstVideoTimeCodeInterval` from the given string or `null` if the string could not be passed.
    */
-  static newFromString(tcInterStr: string): VideoTimeCodeInterval
+  static newFromString(tcInterStr: string): VideoTimeCodeInterval | null
   /**
    * Initializes `tc` with empty/zero/NULL values.
    */
@@ -6810,12 +6890,18 @@ export class VideoTimeCodeMeta {
   constructor(fields?: { [key: string]: unknown })
   /**
    * parent `GstMeta`
+   *
+   * node-gtk cannot read this field (Gst.Meta): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  meta: Gst.Meta
+  readonly meta: never
   /**
    * the GstVideoTimeCode to attach
+   *
+   * node-gtk cannot read this field (VideoTimeCode): reading it throws
+   * "Converting non-primitive fields is not allowed".
    */
-  tc: VideoTimeCode
+  readonly tc: never
   static getInfo(): Gst.MetaInfo
 }
 
@@ -6929,7 +7015,7 @@ export class VideoVBIEncoder {
    * @param pixelWidth The width in pixel to use
    * @returns The new `GstVideoVBIEncoder` or `null` if the `format` and/or `pixel_width` is not supported.
    */
-  static new(format: VideoFormat, pixelWidth: number): VideoVBIEncoder
+  static new(format: VideoFormat, pixelWidth: number): VideoVBIEncoder | null
   /**
    * Stores Video Ancillary data, according to SMPTE-291M specification.
    *
@@ -6965,7 +7051,7 @@ export class VideoVBIParser {
    * @param pixelWidth The width in pixel to use
    * @returns The new `GstVideoVBIParser` or `null` if the `format` and/or `pixel_width` is not supported.
    */
-  static new(format: VideoFormat, pixelWidth: number): VideoVBIParser
+  static new(format: VideoFormat, pixelWidth: number): VideoVBIParser | null
   /**
    * Provide a new line of data to the `parser`. Call gst_video_vbi_parser_get_ancillary()
    * to get the Ancillary data that might be present on that line.
