@@ -660,12 +660,26 @@ function usedDeclarations(): Map<string, { keys: string[]; where: string }> {
     if (!mine(sf.fileName) || sf.isDeclarationFile) continue;
     const visit = (node: ts.Node): void => {
       let target: ts.Node | undefined;
+      let declarations: readonly ts.Declaration[] = [];
       if (ts.isPropertyAccessExpression(node)) target = node.name;
       else if (ts.isQualifiedName(node)) target = node.right;
       if (target) {
         let symbol = checker.getSymbolAtLocation(target);
         if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-        const inTypings = (symbol?.declarations ?? []).filter((d) => typingsFiles.has(d.getSourceFile().fileName));
+        declarations = symbol?.declarations ?? [];
+      } else if (ts.isStringLiteral(node) && ts.isCallExpression(node.parent) && node.parent.arguments[0] === node) {
+        // a signal name given to connect/on/once/emit: its entry in Cls.Signals / Cls.ActionSignals
+        const constraint = checker.getResolvedSignature(node.parent)?.getDeclaration()?.typeParameters?.[0]?.constraint;
+        if (constraint && ts.isTypeOperatorNode(constraint) && constraint.operator === ts.SyntaxKind.KeyOfKeyword) {
+          const map = checker.getTypeFromTypeNode(constraint.type);
+          const prop = checker.getPropertyOfType(map, node.text);
+          const index = checker.getIndexInfosOfType(map).find((i) => checker.isTypeAssignableTo(checker.getStringLiteralType(node.text), i.keyType));
+          declarations = prop?.declarations ?? (index?.declaration ? [index.declaration] : []);
+          target = node;
+        }
+      }
+      if (target) {
+        const inTypings = declarations.filter((d) => typingsFiles.has(d.getSourceFile().fileName));
         if (inTypings.length) {
           const keys = inTypings.map(declKey);
           const where = `${path.relative(ROOT, sf.fileName)}:${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
