@@ -681,13 +681,16 @@ class Overlay {
     this.pass((sf) => {
       const edits = [];
       visit(sf, (n) => {
-        // a function type that is the type of a parameter of a function, method or constructor:
-        // a callback the user writes; its own parameters are what it receives
-        if (!ts.isFunctionTypeNode(n) || !ts.isParameter(n.parent)) return;
+        // a function type that is the type of a parameter of a function, method or constructor, or
+        // a callback type of the namespace: a callback the user writes; its parameters are what it receives
+        if (!ts.isFunctionTypeNode(n)) return;
         const owner = n.parent.parent;
-        if (!(ts.isFunctionDeclaration(owner) || ts.isMethodDeclaration(owner) || ts.isMethodSignature(owner) ||
-          ts.isConstructorDeclaration(owner)))
-          return;
+        const isCallback =
+          (ts.isParameter(n.parent) &&
+            (ts.isFunctionDeclaration(owner) || ts.isMethodDeclaration(owner) || ts.isMethodSignature(owner) ||
+              ts.isConstructorDeclaration(owner))) ||
+          (ts.isTypeAliasDeclaration(n.parent) && ts.isSourceFile(n.parent.parent));
+        if (!isCallback) return;
         for (const p of n.parameters) {
           if (!p.type) continue;
           const text = p.type.getText(sf);

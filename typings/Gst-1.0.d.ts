@@ -3759,7 +3759,7 @@ export namespace Clock {
 /**
  * The function prototype of the callback.
  */
-export type ClockCallback = (clock: Clock, time: number | bigint, id: unknown, userData: unknown) => boolean
+export type ClockCallback = (clock: Clock, time: bigint, id: unknown, userData: unknown) => boolean
 
 /**
  * All pending timeouts or periodic notifies are converted into
@@ -4134,12 +4134,12 @@ export class ControlSource extends Object {
 /**
  * Function for returning a value for a given timestamp.
  */
-export type ControlSourceGetValue = (self: ControlSource, timestamp: number | bigint, value: number) => boolean
+export type ControlSourceGetValue = (self: ControlSource, timestamp: bigint, value: number) => boolean
 
 /**
  * Function for returning an array of values starting at a given timestamp.
  */
-export type ControlSourceGetValueArray = (self: ControlSource, timestamp: number | bigint, interval: number | bigint, nValues: number, values: number) => boolean
+export type ControlSourceGetValueArray = (self: ControlSource, timestamp: bigint, interval: bigint, nValues: number, values: number) => boolean
 
 /**
  * Core errors are errors inside the core GStreamer library.
@@ -8958,7 +8958,7 @@ export class Memory {
  * new GstMemory object.
  * If `size` is set to -1, all bytes starting at `offset` are copied.
  */
-export type MemoryCopyFunction = (mem: Memory, offset: number | bigint, size: number | bigint) => Memory
+export type MemoryCopyFunction = (mem: Memory, offset: bigint, size: bigint) => Memory
 
 /**
  * Flags for wrapped memory.
@@ -9005,28 +9005,28 @@ export enum MemoryFlags {
  * Check if `mem1` and `mem2` occupy contiguous memory and return the offset of
  * `mem1` in the parent buffer in `offset`.
  */
-export type MemoryIsSpanFunction = (mem1: Memory, mem2: Memory, offset: number | bigint) => boolean
+export type MemoryIsSpanFunction = (mem1: Memory, mem2: Memory, offset: bigint) => boolean
 
 /**
  * Get the memory of `mem` that can be accessed according to the mode specified
  * in `info`'s flags. The function should return a pointer that contains at least
  * `maxsize` bytes.
  */
-export type MemoryMapFullFunction = (mem: Memory, info: MapInfo, maxsize: number | bigint) => void
+export type MemoryMapFullFunction = (mem: Memory, info: MapInfo, maxsize: bigint) => void
 
 /**
  * Get the memory of `mem` that can be accessed according to the mode specified
  * in `flags`. The function should return a pointer that contains at least
  * `maxsize` bytes.
  */
-export type MemoryMapFunction = (mem: Memory, maxsize: number | bigint, flags: MapFlags) => void
+export type MemoryMapFunction = (mem: Memory, maxsize: bigint, flags: MapFlags) => void
 
 /**
  * Share `size` bytes from `mem` starting at `offset` and return them wrapped in a
  * new GstMemory object. If `size` is set to -1, all bytes starting at `offset` are
  * shared. This function does not make a copy of the bytes in `mem`.
  */
-export type MemoryShareFunction = (mem: Memory, offset: number | bigint, size: number | bigint) => Memory
+export type MemoryShareFunction = (mem: Memory, offset: bigint, size: bigint) => Memory
 
 /**
  * Release the pointer previously retrieved with gst_memory_map() with `info`.
@@ -12533,7 +12533,7 @@ export type PadForwardFunction = (pad: Pad, userData: unknown) => boolean
  * optimal length is returned in `buffer`. The length might depend on the value
  * of `offset`.
  */
-export type PadGetRangeFunction = (pad: Pad, parent: Object | null, offset: number | bigint, length: number, buffer: Buffer) => FlowReturn
+export type PadGetRangeFunction = (pad: Pad, parent: Object | null, offset: bigint, length: number, buffer: Buffer) => FlowReturn
 
 /**
  * The signature of the internal pad link iterator function.

@@ -4157,7 +4157,7 @@ export type CollectPadsClipFunction = (pads: CollectPads, data: CollectData, inb
 /**
  * A function for comparing two timestamps of buffers or newsegments collected on one pad.
  */
-export type CollectPadsCompareFunction = (pads: CollectPads, data1: CollectData, timestamp1: number | bigint, data2: CollectData, timestamp2: number | bigint, userData: unknown) => number
+export type CollectPadsCompareFunction = (pads: CollectPads, data1: CollectData, timestamp1: bigint, data2: CollectData, timestamp2: bigint, userData: unknown) => number
 
 /**
  * A function that will be called while processing an event. It takes
@@ -4389,7 +4389,7 @@ export class TypeFindData {
  *
  * This function is supposed to behave exactly like a `GstPadGetRangeFunction`.
  */
-export type TypeFindHelperGetRangeFunction = (obj: Gst.Object, parent: Gst.Object | null, offset: number | bigint, length: number) => [Gst.FlowReturn, Gst.Buffer]
+export type TypeFindHelperGetRangeFunction = (obj: Gst.Object, parent: Gst.Object | null, offset: bigint, length: number) => [Gst.FlowReturn, Gst.Buffer]
 
 /**
  * Tries to find what type of data is flowing from the given source `GstPad`.
