@@ -45,7 +45,8 @@
  *     - a method the typelib names '' is named '' (GstVideo.VideoChromaResample);
  *     - constants of enum or flags types are `null` (Gst.MAP_READWRITE);
  *     - struct fields node-gtk refuses to read (embedded structs, callbacks: Gst.Buffer's
- *       miniObject, Gst.Iterator's next) are `never`;
+ *       miniObject, Gst.Iterator's next) are `never`; C arrays whose length is another field
+ *       (Gst.MapInfo's data) read as `[]`;
  *     - GObject properties and struct fields holding an object, boxed or struct may be `null`.
  *  7. Every remaining `any` becomes `unknown` (gpointer values, class structs, hash tables of
  *     pointers: node-gtk gives `undefined` or an opaque wrapper there; inputs still accept anything).
@@ -209,6 +210,7 @@ function readGIFacts(nsVersions) {
   const classes = new Map();
   const interfaces = new Map();
   const unreadableFields = new Map(); // 'Ns.Struct' -> [raw field name]
+  const lengthlessArrays = new Map(); // 'Ns.Struct' -> [raw field name]
   const constructors = new Map(); // 'Ns.Type' -> [{ name, nullable, outs }] for constructors to correct
   const addConstructors = (info, methods) => {
     const fixes = [];
@@ -251,10 +253,18 @@ function readGIFacts(nsVersions) {
           : each(info, GI.struct_info_get_n_fields, GI.struct_info_get_field);
         const unreadable = fields.filter((f) => !fieldReadable(GI.field_info_get_type(f), union)).map((f) => name(f));
         if (unreadable.length) unreadableFields.set(key(info), unreadable);
+        // a C array whose length is another field: node-gtk's field getter has no length to use
+        const lengthless = fields
+          .filter((f) => {
+            const t = GI.field_info_get_type(f);
+            return GI.type_info_get_tag(t) === Tag.ARRAY && GI.type_info_get_array_length(t) >= 0 && !unreadable.includes(name(f));
+          })
+          .map((f) => name(f));
+        if (lengthless.length) lengthlessArrays.set(key(info), lengthless);
       }
     }
   }
-  return { classes, interfaces, unreadableFields, constructors };
+  return { classes, interfaces, unreadableFields, lengthlessArrays, constructors };
 
   /** The TypeScript type node-gtk gives for a plain out-value (the only kind constructors have). */
   function simpleType(typeInfo, where) {
@@ -793,6 +803,30 @@ class Overlay {
     });
   }
 
+  /** Array fields whose length is in another field (Gst.MapInfo's data): node-gtk reads them as []. */
+  fixLengthlessArrays() {
+    const byName = new Map();
+    for (const [k, fields] of this.facts.lengthlessArrays) byName.set(k, new Set(fields.map((f) => camelCase(f))));
+    this.pass((sf, ns) => {
+      const edits = [];
+      for (const st of sf.statements) {
+        if (!ts.isClassDeclaration(st) || !st.name) continue;
+        const fields = byName.get(`${ns}.${st.name.text}`);
+        if (!fields) continue;
+        for (const m of st.members) {
+          if (!ts.isPropertyDeclaration(m) || !fields.has(memberName(m, sf))) continue;
+          const doc = withNote(
+            docOf(m, sf),
+            `node-gtk cannot tell this array's length (it is in another field): it reads an empty array\n` +
+              `(and GLib prints "Unable to determine array length"), whatever the C array holds.`,
+          );
+          edits.push({ start: m.getFullStart(), end: m.end, text: `\n  ${doc}\n  readonly ${memberName(m, sf)}: []` });
+        }
+      }
+      return edits;
+    });
+  }
+
   /** GObject properties and struct fields holding an object, boxed or struct are null when unset. */
   fixNullableMembers() {
     const objectTypes = new Map(); // ns -> names of classes and interfaces
@@ -957,6 +991,7 @@ function generate(outdir) {
     overlay.fixEmptyNames();
     overlay.fixEnumConstants();
     overlay.fixUnreadableFields();
+    overlay.fixLengthlessArrays();
     overlay.fixNullableMembers();
     overlay.replaceAny();
     overlay.header();

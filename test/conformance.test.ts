@@ -458,6 +458,7 @@ function fixtures(): [string, () => object | null][] {
     ['Gst.Structure', () => caps().getStructure(0)],
     ['Gst.Sample', () => Gst.Sample.new(buffer(), caps(), null, null)],
     ['Gst.Memory', () => buffer().peekMemory(0)],
+    ['Gst.MapInfo', () => buffer().map(Gst.MapFlags.READ)[1]],
     ['Gst.Segment', () => Gst.Segment.new()],
     ['Gst.Message', () => Gst.Message.newEos(null)],
     ['Gst.Event', () => Gst.Event.newEos()],
@@ -478,6 +479,7 @@ function fixtures(): [string, () => object | null][] {
     ['GstVideo.VideoInfo', () => GstVideo.VideoInfo.newFromCaps(caps())],
     ['GstVideo.VideoFormatInfo', () => GstVideo.videoFormatGetInfo(GstVideo.VideoFormat.RGB)],
     ['GLib.MainContext', () => GLib.MainContext.default()],
+    ['GObject.SignalQuery', () => GObject.signalQuery(GObject.signalLookup('notify', GObject.Object.prototype.__gtype__))],
   ];
 }
 

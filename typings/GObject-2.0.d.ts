@@ -2660,8 +2660,11 @@ export class SignalQuery {
    *  [param_types param_names,]
    *  gpointer     data2);
    *  ]|
+   *
+   * node-gtk cannot tell this array's length (it is in another field): it reads an empty array
+   * (and GLib prints "Unable to determine array length"), whatever the C array holds.
    */
-  paramTypes: bigint[]
+  readonly paramTypes: []
 }
 
 /**

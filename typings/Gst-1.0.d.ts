@@ -8748,8 +8748,11 @@ export class MapInfo {
   flags: MapFlags
   /**
    * a pointer to the mapped data
+   *
+   * node-gtk cannot tell this array's length (it is in another field): it reads an empty array
+   * (and GLib prints "Unable to determine array length"), whatever the C array holds.
    */
-  data: number[]
+  readonly data: []
   /**
    * the valid size in `data`
    */

@@ -2580,8 +2580,11 @@ export class BitReader {
   /**
    * Data from which the bit reader will
    *   read
+   *
+   * node-gtk cannot tell this array's length (it is in another field): it reads an empty array
+   * (and GLib prints "Unable to determine array length"), whatever the C array holds.
    */
-  data: number[]
+  readonly data: []
   /**
    * Size of `data` in bytes
    */
@@ -2850,8 +2853,11 @@ export class ByteReader {
   /**
    * Data from which the bit reader will
    *   read
+   *
+   * node-gtk cannot tell this array's length (it is in another field): it reads an empty array
+   * (and GLib prints "Unable to determine array length"), whatever the C array holds.
    */
-  data: number[]
+  readonly data: []
   /**
    * Size of `data` in bytes
    */

@@ -1635,8 +1635,11 @@ export class VideoAncillary {
   /**
    * The user data content of the Ancillary packet.
    *    Does not contain the ADF, DID, SDID nor CS.
+   *
+   * node-gtk cannot tell this array's length (it is in another field): it reads an empty array
+   * (and GLib prints "Unable to determine array length"), whatever the C array holds.
    */
-  data: number[]
+  readonly data: []
   readonly gstReserved: unknown[]
 }
 
@@ -1827,8 +1830,11 @@ export class VideoCaptionMeta {
   captionType: VideoCaptionType
   /**
    * The Closed Caption data.
+   *
+   * node-gtk cannot tell this array's length (it is in another field): it reads an empty array
+   * (and GLib prints "Unable to determine array length"), whatever the C array holds.
    */
-  data: number[]
+  readonly data: []
   /**
    * The size in bytes of `data`
    */
