@@ -40,6 +40,7 @@ interface Native {
   notifyDrain(id: number): number;
   unnotify(id: number): void;
   startGLib(): void;
+  setStateAsync(element: Gst.Element, state: Gst.State): Promise<Gst.StateChangeReturn>;
   quietGLibCriticals(on: boolean): void;
 }
 

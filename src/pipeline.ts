@@ -5,6 +5,7 @@
 import { markLive, markStopped, type LivePipeline } from './context';
 import { GstElementNotFoundError, GstParseError, GstPipelineError } from './errors';
 import { Gst } from './gi';
+import { native } from './native';
 import { closeSampleHandlers, drainSampleHandlers, setOwner } from './signals';
 
 /** A class of elements, for {@link GstPipeline.getByCls}: `GstApp.AppSink`, `Gst.Bin`... */
@@ -162,7 +163,7 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
     return this.stopping;
   }
 
-  /** Sets NULL at once, without waiting for the end of the stream. Idempotent. @internal */
+  /** Stops at once, without waiting for the end of the stream (NULL follows on a worker thread). Idempotent. @internal */
   stopNow(): void {
     this.finish(null);
   }
@@ -205,7 +206,10 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
 
   /** Called when the pipeline fails; prints the error when nobody awaits {@link done}. */
   protected onError(error: GstPipelineError): void {
-    if (!this.observed) console.error(`${this.constructor.name}: ${error.message}${error.debug ? `\n  ${error.debug}` : ''}`);
+    // Checked a turn later: the failure may come inside startup(), before the caller reads `done`.
+    setImmediate(() => {
+      if (!this.observed) console.error(`${this.constructor.name}: ${error.message}${error.debug ? `\n  ${error.debug}` : ''}`);
+    });
   }
 
   /** Called for warnings on the bus; prints them unless an `onWarning` option was given. */
@@ -219,14 +223,12 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
     this.pipeline.sendEvent(Gst.Event.newEos());
   }
 
-  /** Fails the pipeline: it stops, and {@link done} rejects with `error`. @internal */
+  /** Fails the pipeline: it stops, and {@link done} rejects with `error` (the first failure wins). @internal */
   fail(error: GstPipelineError): void {
-    if (this.finished) return;
+    if (this.finished || this.failure) return;
     this.failure = error;
     this.onError(error);
-    // Not inline: fail() may run inside a handler that a streaming thread waits on, and setting
-    // NULL waits for the streaming threads.
-    setImmediate(() => this.finish(error));
+    this.finish(error);
   }
 
   private onMessage(message: Gst.Message): void {
@@ -255,23 +257,28 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
     return new GstPipelineError(error.message, debug, message.src?.name ?? null);
   }
 
-  /** Tears down: NULL, bus watch off, handlers dropped; settles {@link done}. */
+  /**
+   * Tears down: handlers and bus watch off, then NULL on a worker thread (a streaming thread
+   * may be waiting for the JS thread: NULL set from it could deadlock), then settles {@link done}.
+   */
   private finish(error: GstPipelineError | null): void {
     if (this.finished) return;
     this.finished = true;
-    if (this.started) {
-      closeSampleHandlers(elementsOf(this.pipeline));
-      this.pipeline.setState(Gst.State.NULL);
-      this.bus.disconnect(this.busHandler);
-      this.bus.removeSignalWatch();
-      setOwner(this.pipeline, null);
+    const settle = (): void => {
+      this.onStopped();
+      this.settle(error ?? this.failure);
+    };
+    if (!this.started) return settle();
+    closeSampleHandlers(elementsOf(this.pipeline));
+    this.bus.disconnect(this.busHandler);
+    this.bus.removeSignalWatch();
+    void native.setStateAsync(this.pipeline, Gst.State.NULL).then(() => {
       markStopped(this);
-    }
-    this.onStopped();
-    this.settle(error ?? this.failure);
+      settle();
+    });
   }
 
-  /** For `using`: sets NULL at once (prefer `await using` for pipelines that write files). */
+  /** For `using`: stops at once, without end of stream (prefer `await using` for pipelines that write files). */
   [Symbol.dispose](): void {
     this.stopNow();
   }

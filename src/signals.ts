@@ -11,7 +11,7 @@
  */
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { Gst, GstApp } from './gi';
+import { GObject, Gst, GstApp, gi } from './gi';
 import { GstPipelineError } from './errors';
 import { native } from './native';
 
@@ -20,12 +20,12 @@ export interface PipelineOwner {
   fail(error: GstPipelineError): void;
 }
 
-const owners = new Map<Gst.Element, PipelineOwner>();
+// Kept after the pipeline ends (a late throw then goes to a pipeline that ignores it), weakly.
+const owners = new WeakMap<Gst.Element, PipelineOwner>();
 
 /** Registers the wrapper that answers for the errors of `pipeline`'s elements. @internal */
-export function setOwner(pipeline: Gst.Element, owner: PipelineOwner | null): void {
-  if (owner) owners.set(pipeline, owner);
-  else owners.delete(pipeline);
+export function setOwner(pipeline: Gst.Element, owner: PipelineOwner): void {
+  owners.set(pipeline, owner);
 }
 
 function ownerOf(element: Gst.Object): PipelineOwner | undefined {
@@ -44,6 +44,40 @@ function reportThrow(element: Gst.Object, signal: string, error: unknown): void 
   const owner = ownerOf(element);
   if (owner) owner.fail(failure);
   else console.error(failure);
+}
+
+/**
+ * What a handler that threw returns in its place: node-gtk must still convert a value of the
+ * signal's return type (undefined for a gboolean signal kills the process). A flow stops the
+ * stream (ERROR); other types get their zero.
+ */
+function fallbackReturn(instance: GObject.Object, signal: string): unknown {
+  const id = GObject.signalLookup(signal.split('::')[0], gi.getGType(instance));
+  if (!id) return undefined;
+  const returnType = GObject.signalQuery(id).returnType;
+  if (GObject.typeName(returnType) === 'GstFlowReturn') return Gst.FlowReturn.ERROR;
+  switch (GObject.typeName(GObject.typeFundamental(returnType))) {
+    case 'void':
+      return undefined;
+    case 'gboolean':
+      return false;
+    case 'gint64':
+    case 'guint64':
+      return 0n;
+    case 'gchar':
+    case 'guchar':
+    case 'gint':
+    case 'guint':
+    case 'glong':
+    case 'gulong':
+    case 'gfloat':
+    case 'gdouble':
+    case 'GEnum':
+    case 'GFlags':
+      return 0;
+    default:
+      return null;
+  }
 }
 
 /** Most samples handled in one turn of the event loop, so timers, bus messages and Ctrl-C keep flowing. */
@@ -171,7 +205,7 @@ export function closeSampleHandlers(elements: Iterable<Gst.Element>): void {
 }
 
 type Connect = (this: Gst.Element, signal: string, handler: (...args: unknown[]) => unknown, after?: boolean) => number;
-type Disconnect = (this: Gst.Element, id: number) => void;
+type Disconnect = (this: Gst.Element, id: number) => unknown;
 type Emit = (this: Gst.Element, signal: string, ...args: unknown[]) => unknown;
 
 interface SignalMethods {
@@ -198,7 +232,7 @@ function install(): void {
           return handler.apply(this, args);
         } catch (error) {
           reportThrow(element, signal, error);
-          return undefined;
+          return fallbackReturn(element, signal);
         }
       };
       return gobjectConnect.call(this, signal, guarded, after);
@@ -231,6 +265,7 @@ function install(): void {
       if (!dispatch) return gobjectDisconnect.call(this, id);
       dispatchById.delete(id);
       dispatch.remove(id);
+      return id;
     },
   });
 

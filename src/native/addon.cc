@@ -754,6 +754,60 @@ void StartGLib(const FunctionCallbackInfo<Value>& args) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// state changes off the JS thread
+
+// Going to NULL waits for the streaming threads to stop; a streaming thread may be waiting for
+// the JS thread (node-gtk runs a JS handler of a streaming-thread signal by blocking until the JS
+// thread is free). Changing the state on a worker thread keeps the JS thread free to answer.
+struct StateWork {
+  uv_work_t request;
+  GstElement* element;
+  GstState state;
+  GstStateChangeReturn result = GST_STATE_CHANGE_FAILURE;
+  v8::Global<v8::Promise::Resolver> resolver;
+  v8::Global<Object> resource;
+};
+
+// setStateAsync(element, state): Promise<Gst.StateChangeReturn>
+void SetStateAsync(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  GObject* element = UnwrapObject(isolate, args[0], GST_TYPE_ELEMENT, "expected a Gst.Element");
+  if (!element) return;
+  if (!args[1]->IsNumber()) {
+    ThrowType(isolate, "setStateAsync(element, state)");
+    return;
+  }
+  auto resolver = v8::Promise::Resolver::New(isolate->GetCurrentContext()).ToLocalChecked();
+  auto* work = new StateWork();
+  work->request.data = work;
+  work->element = GST_ELEMENT(g_object_ref(element));
+  work->state = GstState(int(args[1].As<Number>()->Value()));
+  work->resolver.Reset(isolate, resolver);
+  work->resource.Reset(isolate, Object::New(isolate));
+  uv_queue_work(
+      node::GetCurrentEventLoop(isolate), &work->request,
+      [](uv_work_t* req) {
+        auto* w = static_cast<StateWork*>(req->data);
+        w->result = gst_element_set_state(w->element, w->state);
+      },
+      [](uv_work_t* req, int) {
+        auto* w = static_cast<StateWork*>(req->data);
+        Isolate* isolate = Isolate::GetCurrent();
+        HandleScope scope(isolate);
+        Local<Object> resource = w->resource.Get(isolate);
+        Local<Context> context = resource->GetCreationContextChecked();
+        Context::Scope context_scope(context);
+        {
+          node::CallbackScope callback_scope(isolate, resource, {0, 0});
+          w->resolver.Get(isolate)->Resolve(context, Integer::New(isolate, w->result)).Check();
+        }
+        gst_object_unref(w->element);
+        delete w;
+      });
+  args.GetReturnValue().Set(resolver->GetPromise());
+}
+
+// ---------------------------------------------------------------------------------------------
 // silence: GLib-CRITICAL lines printed while node-gtk loads some typelibs (NOTES fact 10)
 
 guint quiet_handler = 0;
@@ -786,6 +840,7 @@ void Init(Local<Object> exports, Local<Value>, void*) {
   NODE_SET_METHOD(exports, "notifyDrain", NotifyDrain);
   NODE_SET_METHOD(exports, "unnotify", Unnotify);
   NODE_SET_METHOD(exports, "startGLib", StartGLib);
+  NODE_SET_METHOD(exports, "setStateAsync", SetStateAsync);
   NODE_SET_METHOD(exports, "quietGLibCriticals", QuietGLibCriticals);
 }
 
