@@ -1,0 +1,142 @@
+/**
+ * Shared test support: failure guards, child processes, pipeline events. Not a suite.
+ *
+ * The file name ends in '-' on purpose: `uvu test` loads every path under test/ that matches
+ * /\w+\.([mc]js|[jt]sx?)$/ (node_modules/uvu/parse/index.js), i.e. any name whose '.ts' follows a
+ * word character. 'support-.ts' does not match, so uvu never runs this module as a suite;
+ * tsc -p . still type-checks it and the suites import it as './helpers/support-'.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as path from 'node:path';
+import { Gst, type GstPipeline } from '../../src';
+
+/** The repository root (the suites spawn examples and scripts from here). */
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * `promise`, or a rejection naming `what` when it has not settled after `ms`: a guard against a
+ * hang, never a way to wait. The timer is cleared as soon as the promise settles.
+ */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what}: not settled within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** The rejection of `promise` (fails when it resolves instead, or hangs past `ms`). */
+export async function rejectionOf(promise: Promise<unknown>, ms: number, what: string): Promise<unknown> {
+  let value: unknown;
+  try {
+    value = await within(promise, ms, what);
+  } catch (error) {
+    return error;
+  }
+  throw new Error(`${what}: expected a rejection, resolved with ${String(value)}`);
+}
+
+/** What a finished child process left. */
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** ms from spawn to exit */
+  elapsedMs: number;
+}
+
+export interface RunOptions {
+  /** the child is killed (SIGKILL) and the run fails after this long */
+  timeoutMs: number;
+  /** named in failure messages */
+  what: string;
+  /** called on each stdout chunk with everything read so far */
+  onStdout?: (stdout: string, child: ChildProcessWithoutNullStreams) => void;
+}
+
+/** Runs `node ...args` from the repository root and resolves when it exits. */
+export function runNode(args: readonly string[], options: RunOptions): Promise<Exit> {
+  return new Promise<Exit>((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.end();
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      stdout += chunk;
+      options.onStdout?.(stdout, child);
+    });
+    child.stderr.on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(
+        new Error(
+          `${options.what}: still running after ${options.timeoutMs} ms (killed)\n--- stdout (tail)\n${stdout.slice(-2000)}\n--- stderr (tail)\n${stderr.slice(-2000)}`,
+        ),
+      );
+    }, options.timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, elapsedMs: Date.now() - started });
+    });
+  });
+}
+
+/**
+ * Runs a CommonJS script in a fresh `node -r ts-node/register` (so it can require the TypeScript
+ * sources by absolute path, e.g. `require(SRC)`).
+ */
+export function runScript(source: string, options: RunOptions): Promise<Exit> {
+  return runNode(['-r', 'ts-node/register', '-e', source], options);
+}
+
+/** Absolute path of src/index.ts's module, for scripts run in a child (`require(${JSON.stringify(SRC)})`). */
+export const SRC = path.join(ROOT, 'src');
+
+/** Lines of `text` that match `pattern`. */
+export function linesMatching(text: string, pattern: RegExp): string[] {
+  return text.split('\n').filter((line) => pattern.test(line));
+}
+
+/**
+ * Resolves when the pipeline itself (not one of its elements) reaches `state`, from the bus's
+ * state-changed messages. Call right after `startup()`: the bus watch is live from then on.
+ */
+export function reachesState(pipeline: GstPipeline, state: Gst.State): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const [, current] = pipeline.pipeline.getState(0);
+    if (current === state) {
+      resolve();
+      return;
+    }
+    const id = pipeline.bus.connect('message::state-changed', (message: Gst.Message) => {
+      if (message.src !== pipeline.pipeline) return;
+      const [, next] = message.parseStateChanged();
+      if (next !== state) return;
+      pipeline.bus.disconnect(id);
+      resolve();
+    });
+  });
+}
+
+/** `Gst.Caps.fromString` that fails loudly instead of returning null. */
+export function caps(description: string): Gst.Caps {
+  const parsed = Gst.Caps.fromString(description);
+  if (!parsed) throw new Error(`bad caps in test: ${description}`);
+  return parsed;
+}
