@@ -1,0 +1,152 @@
+/**
+ * src/context.ts: GstContext's scope (startup, shutdown, using / await using), what it does to
+ * pipelines still playing, signals, and the process lifetime around pipelines: no busy loop
+ * while a live pipeline waits for frames, and an exit by itself once they are done.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Gst, GstApp, GstContext, GstPipeline } from '../src';
+import { reachesState, runScript, SRC, within } from './helpers/support-';
+
+const LIVE = 'videotestsrc is-live=true ! video/x-raw,width=64,height=48,framerate=30/1 ! fakesink';
+
+async function playing(): Promise<GstPipeline> {
+  const pipeline = new GstPipeline(LIVE).startup();
+  await within(reachesState(pipeline, Gst.State.PLAYING), 5000, 'PLAYING');
+  return pipeline;
+}
+
+test('startup / shutdown / isActive', async () => {
+  const context = new GstContext();
+  assert.is(context.isActive, true, 'the constructor opens it');
+  assert.is(context.startup(), context, 'startup returns the context; calling it again does nothing');
+  assert.is(context.isActive, true);
+  await within(context.shutdown(), 5000, 'shutdown');
+  assert.is(context.isActive, false);
+  context.startup();
+  assert.is(context.isActive, true, 'it can be opened again');
+  await within(context.shutdown(), 5000, 'shutdown again');
+  assert.is(context.isActive, false);
+});
+
+test('shutdown() ends every pipeline still playing', async () => {
+  const context = new GstContext();
+  const pipelines = [await playing(), await playing()];
+  assert.ok(pipelines.every((p) => p.isActive));
+  await within(context.shutdown(), 5000, 'context shutdown');
+  for (const pipeline of pipelines) {
+    assert.is(pipeline.isDone, true);
+    await within(pipeline.done, 1000, 'done');
+    assert.is(pipeline.pipeline.getState(0)[1], Gst.State.NULL);
+  }
+  assert.is(context.isActive, false);
+});
+
+test('using: a live pipeline inside is stopped when the context closes', async () => {
+  let pipeline: GstPipeline | null = null;
+  let context: GstContext | null = null;
+  {
+    using scoped = new GstContext();
+    context = scoped;
+    pipeline = await playing();
+    assert.is(pipeline.isActive, true);
+  }
+  const stopped: GstPipeline = pipeline;
+  const closed: GstContext = context;
+  assert.is(stopped.isDone, true, 'stopped as the block is left');
+  assert.is(closed.isActive, false);
+  await within(stopped.done, 5000, 'done');
+  assert.is(stopped.pipeline.getState(0)[1], Gst.State.NULL);
+});
+
+test('await using: a live pipeline inside is shut down (end of stream, then NULL) when the context closes', async () => {
+  let pipeline: GstPipeline | null = null;
+  let context: GstContext | null = null;
+  {
+    await using scoped = new GstContext();
+    context = scoped;
+    pipeline = await playing();
+  }
+  const stopped: GstPipeline = pipeline;
+  const closed: GstContext = context;
+  assert.is(stopped.isDone, true);
+  assert.is(closed.isActive, false);
+  await within(stopped.done, 1000, 'done');
+  assert.is(stopped.pipeline.getState(0)[1], Gst.State.NULL);
+});
+
+test('no busy loop: a 5 frames/s live pipeline with a new-sample handler costs little CPU', async () => {
+  const pipeline = new GstPipeline(
+    'videotestsrc is-live=true num-buffers=10 ! video/x-raw,framerate=5/1,width=64,height=48 ! appsink emit-signals=true',
+  );
+  const sink = pipeline.getOneByCls(GstApp.AppSink);
+  let frames = 0;
+  sink.connect('new-sample', () => {
+    if (sink.emit('pull-sample')) frames++;
+    return Gst.FlowReturn.OK;
+  });
+  const cpu = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  pipeline.startup();
+  await within(pipeline.done, 10_000, 'live pipeline');
+  const used = process.cpuUsage(cpu);
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const cpuMs = (used.user + used.system) / 1000;
+  const percent = (100 * cpuMs) / wallMs;
+  console.log(`    [cpu] ${cpuMs.toFixed(0)} ms of CPU over ${wallMs.toFixed(0)} ms (${percent.toFixed(1)}%), ${frames} frames`);
+  assert.is(frames, 10);
+  assert.ok(wallMs > 1500, `a 10-frame 5 fps live stream takes about 2 s, took ${wallMs.toFixed(0)} ms`);
+  assert.ok(percent < 25, `CPU ${percent.toFixed(1)}% of wall time`);
+});
+
+test('the process exits by itself once a pipeline is done (nothing left alive)', async () => {
+  const script = `
+    const { GstPipeline } = require(${JSON.stringify(SRC)});
+    const pipeline = new GstPipeline('videotestsrc num-buffers=5 ! video/x-raw,width=64,height=48 ! fakesink sync=false').startup();
+    pipeline.done.then(() => console.log('done'));
+  `;
+  const exit = await runScript(script, { timeoutMs: 15_000, what: 'a 5-frame pipeline in a child' });
+  assert.is(exit.code, 0, exit.stderr);
+  assert.is(exit.signal, null);
+  assert.match(exit.stdout, /^done$/m);
+});
+
+test('the process exits by itself with a GstContext left open once its pipelines are done', async () => {
+  const script = `
+    const { GstContext, GstPipeline } = require(${JSON.stringify(SRC)});
+    const context = new GstContext();
+    const pipeline = new GstPipeline('videotestsrc num-buffers=5 ! video/x-raw,width=64,height=48 ! fakesink sync=false').startup();
+    pipeline.done.then(() => console.log('done, context active: ' + context.isActive));
+  `;
+  const exit = await runScript(script, { timeoutMs: 15_000, what: 'a pipeline in an open context in a child' });
+  assert.is(exit.code, 0, exit.stderr);
+  assert.match(exit.stdout, /^done, context active: true$/m);
+});
+
+test('SIGTERM in an open context ends the live pipeline cleanly; the process exits with 143', async () => {
+  const script = `
+    const { Gst, GstContext, GstPipeline } = require(${JSON.stringify(SRC)});
+    const context = new GstContext();
+    const pipeline = new GstPipeline(${JSON.stringify(LIVE)}).startup();
+    pipeline.bus.connect('message::state-changed', (message) => {
+      if (message.src === pipeline.pipeline && message.parseStateChanged()[1] === Gst.State.PLAYING) console.log('playing');
+    });
+    pipeline.done.then(() => console.log('done'));
+  `;
+  let signalled = 0;
+  const exit = await runScript(script, {
+    timeoutMs: 15_000,
+    what: 'SIGTERM in a child',
+    onStdout: (stdout, child) => {
+      if (!signalled && /^playing$/m.test(stdout)) {
+        signalled = Date.now();
+        child.kill('SIGTERM');
+      }
+    },
+  });
+  assert.ok(signalled > 0, `never playing: ${exit.stdout}\n${exit.stderr}`);
+  assert.is(exit.code, 143, exit.stderr);
+  assert.match(exit.stdout, /^done$/m, 'the pipeline ended before the process did');
+});
+
+test.run();
