@@ -98,8 +98,10 @@ export function gstBufferToTypedArray<T extends SampleArrayType = Uint8ArrayCons
 /** Copies a buffer into a typed array shaped by its caps (width, height, format; padded rows packed). */
 export function gstBufferWithCapsToTypedArray(buffer: Gst.Buffer, caps: Gst.Caps): ShapedArray {
   requireBuffer(buffer);
-  const layout = videoLayout(caps);
-  return shapeFrame(native.copyBuffer(buffer, caps), layout);
+  if (!(caps instanceof Gst.Caps)) throw new TypeError(`expected a Gst.Caps, got ${describe(caps)}`);
+  const [bytes, layout] = native.copyVideo(buffer, caps);
+  if (!layout) throw new TypeError(`not raw video caps: ${caps.toString()}`);
+  return shapeFrame(bytes, layout);
 }
 
 /** Copies a buffer into a typed array shaped by the current caps of the pad it flows through. */

@@ -28,6 +28,8 @@ export type NativeFrame = [ArrayBuffer, number, number, number, number, NativeLa
 interface Native {
   copyBuffer(buffer: Gst.Buffer, caps?: Gst.Caps | null): ArrayBuffer;
   videoLayout(caps: Gst.Caps): NativeLayout | null;
+  /** the bytes (rows packed) and the layout (one object per caps, shared: do not change it) */
+  copyVideo(buffer: Gst.Buffer, caps: Gst.Caps): [ArrayBuffer, NativeLayout | null];
   mapBuffer(buffer: Gst.Buffer, write: boolean, keepAlive: boolean): ArrayBuffer;
   mapMemory(memory: Gst.Memory, write: boolean): ArrayBuffer;
   release(bytes: ArrayBuffer): void;

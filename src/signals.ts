@@ -83,7 +83,7 @@ function fallbackReturn(instance: GObject.Object, signal: string): unknown {
 /** Most samples handled in one turn of the event loop, so timers, bus messages and Ctrl-C keep flowing. */
 const SAMPLES_PER_TURN = 64;
 /** Samples an appsink may hold when the user set no bound: a slow handler holds the pipeline back. */
-const DEFAULT_MAX_BUFFERS = 32;
+const DEFAULT_MAX_BUFFERS = 4;
 
 type SampleHandler = () => unknown;
 

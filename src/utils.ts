@@ -15,12 +15,13 @@ interface FormatFacts {
   arrayType: SampleArrayType;
 }
 
-const factsByFormat = new Map<GstVideo.VideoFormat, FormatFacts>();
+// Keyed by name and by value: frames name their format, and each lookup through GI costs microseconds.
+const factsByFormat = new Map<VideoFormatLike, FormatFacts>();
 
 function formatFacts(format: VideoFormatLike): FormatFacts {
-  const value = typeof format === 'string' ? gstVideoFormatFromString(format) : format;
-  let facts = factsByFormat.get(value);
+  let facts = factsByFormat.get(format);
   if (!facts) {
+    const value = typeof format === 'string' ? gstVideoFormatFromString(format) : format;
     const info = GstVideo.videoFormatGetInfo(value);
     if (!info || value === GstVideo.VideoFormat.UNKNOWN) throw new TypeError(`unknown video format: ${String(format)}`);
     const bytesPerSample = Math.ceil(info.bits / 8);
@@ -31,7 +32,7 @@ function formatFacts(format: VideoFormatLike): FormatFacts {
       channels: rgbOrGray && packed ? info.pixelStride[0] / bytesPerSample : -1,
       arrayType: info.bits > 8 ? Uint16Array : Uint8Array,
     };
-    factsByFormat.set(value, facts);
+    factsByFormat.set(format, facts);
   }
   return facts;
 }

@@ -138,7 +138,7 @@ class FramePool {
 
  private:
   static constexpr size_t kMinPooled = 64 * 1024;
-  static constexpr size_t kMaxPooled = 256 * 1024 * 1024;
+  static constexpr size_t kMaxPooled = 64 * 1024 * 1024;
   std::mutex lock_;
   std::unordered_map<size_t, std::vector<void*>> free_;
   size_t pooled_ = 0;
@@ -302,6 +302,43 @@ void CopyBuffer(const FunctionCallbackInfo<Value>& args) {
   }
   Local<Value> result = CopyBytes(isolate, buffer, layout.video ? &layout : nullptr);
   if (!result.IsEmpty()) args.GetReturnValue().Set(result);
+}
+
+// The layout object of the caps seen last, reused while frames keep coming with the same caps
+// (an appsink hands out one GstCaps for a whole stream). The caps reference keeps the pointer
+// from being reused by other caps.
+GstCaps* last_caps = nullptr;
+Layout last_layout;
+// On the heap and never destroyed: a static Global's destructor would run after V8 is gone.
+v8::Global<Value>& last_layout_object = *new v8::Global<Value>();
+
+Local<Value> CachedLayout(Isolate* isolate, GstCaps* caps, Layout* layout) {
+  if (caps != last_caps || last_layout_object.IsEmpty()) {
+    Layout fresh;
+    bool video = ReadLayout(caps, &fresh);
+    gst_caps_replace(&last_caps, caps);
+    last_layout = fresh;
+    last_layout_object.Reset(isolate, video ? Local<Value>(LayoutObject(isolate, fresh)) : Local<Value>(v8::Null(isolate)));
+  }
+  *layout = last_layout;
+  return last_layout_object.Get(isolate);
+}
+
+// copyVideo(buffer, caps): [ArrayBuffer, VideoLayout | null]: the bytes (rows packed) and the layout
+void CopyVideo(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  GstBuffer* buffer = UnwrapBuffer(isolate, args[0]);
+  if (!buffer) return;
+  GstCaps* caps = UnwrapCaps(isolate, args[1]);
+  if (!caps) return;
+  Layout layout;
+  Local<Value> layout_object = CachedLayout(isolate, caps, &layout);
+  Local<Value> bytes = CopyBytes(isolate, buffer, layout.video ? &layout : nullptr);
+  if (bytes.IsEmpty()) return;
+  Local<Array> result = Array::New(isolate, 2);
+  result->Set(isolate->GetCurrentContext(), 0, bytes).Check();
+  result->Set(isolate->GetCurrentContext(), 1, layout_object).Check();
+  args.GetReturnValue().Set(result);
 }
 
 // videoLayout(caps: Gst.Caps): VideoLayout | null
@@ -828,6 +865,7 @@ void QuietGLibCriticals(const FunctionCallbackInfo<Value>& args) {
 void Init(Local<Object> exports, Local<Value>, void*) {
   NODE_SET_METHOD(exports, "copyBuffer", CopyBuffer);
   NODE_SET_METHOD(exports, "videoLayout", VideoLayout);
+  NODE_SET_METHOD(exports, "copyVideo", CopyVideo);
   NODE_SET_METHOD(exports, "mapBuffer", MapBuffer);
   NODE_SET_METHOD(exports, "mapMemory", MapMemory);
   NODE_SET_METHOD(exports, "release", Release);
