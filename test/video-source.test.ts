@@ -1,0 +1,392 @@
+/**
+ * src/video-source.ts: GstVideoSource, frames out of a pipeline that ends in an appsink.
+ * The first test is gstreamer-python's tests/test_video_source (RGB, RGBA, GRAY8, GRAY16_BE at
+ * 1920x1080); then the queue (leaky and bounded), pop's timeout and end, errors, zero-copy loans
+ * and `await using`. Every pipeline a test makes is shut down after it, passed or failed.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  Gst,
+  GstApp,
+  GstElementNotFoundError,
+  GstPipelineError,
+  GstVideoSource,
+  type GstPipeline,
+  type GstVideoSourceOptions,
+  type VideoFrame,
+} from '../src';
+import { firstDifference } from './helpers/media-';
+import { rejectionOf, runScript, SRC, within } from './helpers/support-';
+
+const WIDTH = 1920;
+const HEIGHT = 1080;
+const NUM_BUFFERS = 10;
+/** Small frames for the tests about the queue, where the pixels do not matter. */
+const TINY = 'video/x-raw,format=GRAY8,width=16,height=16';
+
+const open = new Set<GstPipeline>();
+
+/** A pipeline this test owns: shut down after the test, whatever happens in it. */
+function track<T extends GstPipeline>(pipeline: T): T {
+  open.add(pipeline);
+  return pipeline;
+}
+
+function source(command: string, options?: GstVideoSourceOptions): GstVideoSource {
+  return track(new GstVideoSource(command, options));
+}
+
+// Stopped at once, without end of stream: shutdown() can hang the process on a source whose queue
+// is full (see the test 'leaving the scope after `break`...'), and a failed test may leave one so.
+// Tests that need the end of stream to go through ask for it themselves.
+test.after.each(async () => {
+  const stopped = [...open].map((pipeline) => {
+    pipeline[Symbol.dispose]();
+    return pipeline.done.catch(() => undefined);
+  });
+  open.clear();
+  await within(Promise.all(stopped), 5_000, 'the pipelines of the test to stop');
+});
+
+/** One turn of the event loop (timers, I/O and the source's wake-ups run in it). */
+function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Turns the event loop until `condition` holds; fails naming `what` after `ms`. */
+async function until(condition: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${ms} ms`);
+    await turn();
+  }
+}
+
+/** Every frame until pop() gives null, each handed to `each` (then released). */
+async function popAll(src: GstVideoSource, ms: number, each: (frame: VideoFrame) => void = () => undefined): Promise<number> {
+  const run = async (): Promise<number> => {
+    let count = 0;
+    for (let frame = await src.pop(); frame !== null; frame = await src.pop()) {
+      count++;
+      each(frame);
+      frame.release();
+    }
+    return count;
+  };
+  return within(run(), ms, `popping every frame of "${src.command}"`);
+}
+
+function caught(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+const FORMATS: Array<{ format: string; shape: number[]; arrayType: Uint8ArrayConstructor | Uint16ArrayConstructor }> = [
+  { format: 'RGB', shape: [HEIGHT, WIDTH, 3], arrayType: Uint8Array },
+  { format: 'RGBA', shape: [HEIGHT, WIDTH, 4], arrayType: Uint8Array },
+  { format: 'GRAY8', shape: [HEIGHT, WIDTH], arrayType: Uint8Array },
+  { format: 'GRAY16_BE', shape: [HEIGHT, WIDTH], arrayType: Uint16Array },
+];
+
+for (const { format, shape, arrayType } of FORMATS) {
+  test(`test_video_source: ${NUM_BUFFERS} frames of ${WIDTH}x${HEIGHT} ${format}`, async () => {
+    const capsFilter = `capsfilter caps=video/x-raw,format=${format},width=${WIDTH},height=${HEIGHT}`;
+    const src = source(`videotestsrc num-buffers=${NUM_BUFFERS} ! ${capsFilter} ! appsink emit-signals=True sync=false`);
+    src.startup();
+    const offsets: Array<number | null> = [];
+    const read = await popAll(src, 20_000, (frame) => {
+      assert.equal(frame.shape, shape, `shape of frame ${offsets.length}`);
+      assert.is(frame.shape[0], HEIGHT);
+      assert.is(frame.shape[1], WIDTH);
+      assert.instance(frame.data, arrayType, `${format} frames are ${arrayType.name}s`);
+      assert.is(frame.data.length, shape.reduce((a, b) => a * b), 'samples in a frame');
+      assert.is(frame.format, format);
+      assert.is(frame.width, WIDTH);
+      assert.is(frame.height, HEIGHT);
+      offsets.push(frame.offset);
+    });
+    assert.is(read, NUM_BUFFERS, 'frames popped');
+    assert.equal(offsets, [...Array(NUM_BUFFERS).keys()], 'in order, none lost');
+    assert.is(src.totalBuffersCount, NUM_BUFFERS);
+    assert.ok(src.isDone, 'done after the last frame');
+  });
+}
+
+test('leaky queue: the newest frames stay, the oldest are dropped and counted', async () => {
+  const drops: Array<[count: number, offset: number | null]> = [];
+  const src = source(`videotestsrc num-buffers=50 ! ${TINY} ! appsink sync=false`, {
+    leaky: true,
+    maxBuffersSize: 5,
+    onDrop: (frame, dropped) => drops.push([dropped, frame.offset]),
+  });
+  src.startup();
+  await within(src.done, 10_000, 'a leaky source that nobody pops to finish');
+  assert.is(src.totalBuffersCount, 50);
+  assert.is(src.queueSize, 5);
+  assert.is(src.droppedCount, 45);
+  assert.is(drops.length, 45, 'onDrop calls');
+  assert.equal(
+    drops.map(([count]) => count),
+    Array.from({ length: 45 }, (_, i) => i + 1),
+    'onDrop counts increase one by one',
+  );
+  assert.equal(
+    drops.map(([, offset]) => offset),
+    Array.from({ length: 45 }, (_, i) => i),
+    'the oldest frame goes first',
+  );
+  const kept: Array<number | null> = [];
+  assert.is(await popAll(src, 5_000, (frame) => kept.push(frame.offset)), 5);
+  assert.equal(kept, [45, 46, 47, 48, 49], 'the queued frames are the newest');
+});
+
+test('bounded queue: a source nobody pops waits at maxBuffersSize, then gives every frame in order', async () => {
+  const src = source(`videotestsrc num-buffers=200 ! ${TINY} ! appsink sync=false`, { maxBuffersSize: 10 });
+  let finished = false;
+  void src.done.then(() => (finished = true));
+  src.startup();
+  await until(() => src.queueSize >= 10, 10_000, 'the queue to fill');
+  // An observation window, not a synchronisation: 200 frames of 16x16 take a few ms to make, so
+  // an unbounded queue would hold them all (and the stream end) long before the window closes.
+  let peak = 0;
+  const closes = Date.now() + 300;
+  while (Date.now() < closes) {
+    peak = Math.max(peak, src.queueSize);
+    await turn();
+  }
+  assert.is(peak, 10, 'the queue never holds more than maxBuffersSize');
+  assert.not.ok(finished, 'the stream waits for pop(): done has not resolved');
+  assert.not.ok(src.isDone);
+  assert.is(src.droppedCount, 0);
+
+  const offsets: Array<number | null> = [];
+  const drain = async (): Promise<void> => {
+    for await (const frame of src) offsets.push(frame.offset);
+  };
+  await within(drain(), 10_000, 'draining 200 frames');
+  assert.equal(offsets, [...Array(200).keys()], 'every frame, in order');
+  assert.is(src.droppedCount, 0);
+  assert.is(src.totalBuffersCount, 200);
+  assert.ok(finished, 'done after the last frame');
+});
+
+test('pop(timeoutMs) resolves null when no frame comes in time, and the next frame still arrives', async () => {
+  const src = source(`videotestsrc is-live=true ! ${TINY},framerate=1/1 ! appsink`);
+  src.startup();
+  const first = await within(src.pop(), 5_000, 'first frame of a live source');
+  assert.ok(first, 'a live source gives its first frame at once');
+  const started = performance.now();
+  const none = await within(src.pop(150), 5_000, 'pop(150)');
+  const waited = performance.now() - started;
+  assert.is(none, null, 'nothing within 150 ms at one frame a second');
+  assert.ok(waited >= 145, `pop(150) resolved after ${waited.toFixed(0)} ms`);
+  assert.ok(waited < 900, `pop(150) resolved after ${waited.toFixed(0)} ms: the timeout, not the next frame`);
+  // The timed-out pop must not take the frame that comes later.
+  const second = await within(src.pop(), 3_000, 'second frame of a 1 frame/s source');
+  assert.ok(second);
+  assert.is(second.offset, (first.offset ?? -2) + 1, 'the second frame is the next one');
+  assert.ok(src.isActive);
+});
+
+test('concurrent pops get distinct frames in order', async () => {
+  const src = source(`videotestsrc num-buffers=3 ! ${TINY} ! appsink sync=false`);
+  src.startup();
+  const frames = await within(Promise.all([src.pop(), src.pop(), src.pop(), src.pop()]), 5_000, 'four pops');
+  assert.equal(
+    frames.map((frame) => frame?.offset ?? null),
+    [0, 1, 2, null],
+    'three frames, then the end of the stream',
+  );
+});
+
+test('for await ends at end of stream; pop() after it resolves null', async () => {
+  const src = source(`videotestsrc num-buffers=3 ! ${TINY} ! appsink sync=false`);
+  src.startup();
+  const offsets: Array<number | null> = [];
+  const loop = async (): Promise<void> => {
+    for await (const frame of src) offsets.push(frame.offset);
+  };
+  await within(loop(), 5_000, 'for await over a 3-frame source');
+  assert.equal(offsets, [0, 1, 2]);
+  assert.ok(src.isDone);
+  assert.is(src.queueSize, 0);
+  assert.is(await within(src.pop(), 1_000, 'pop after the end'), null);
+  assert.is(await within(src.pop(10), 1_000, 'pop(10) after the end'), null);
+  await within(src.done, 1_000, 'done after the end');
+});
+
+test('a pipeline that cannot start: pop and for await reject with GstPipelineError', async () => {
+  const src = source('filesrc location=/nonexistent/x ! rawvideoparse width=8 height=8 format=rgb ! appsink');
+  const done = rejectionOf(src.done, 5_000, 'done of a source on a missing file');
+  src.startup();
+  const popError = await rejectionOf(src.pop(), 5_000, 'pop() on a failed source');
+  assert.instance(popError, GstPipelineError);
+  assert.match((popError as Error).message, /nonexistent|not found|No such file/i);
+  const loopError = await rejectionOf(
+    (async () => {
+      for await (const frame of src) frame.release();
+    })(),
+    5_000,
+    'for await on a failed source',
+  );
+  assert.instance(loopError, GstPipelineError);
+  assert.is(await done, popError, 'done rejects with the same error');
+});
+
+test('an error while pop() waits rejects it with GstPipelineError', async () => {
+  // The appsink refuses what videotestsrc makes: not-negotiated, from the streaming thread.
+  const src = source(`videotestsrc ! video/x-raw,format=RGB,width=8,height=8 ! appsink name=sink`, {
+    beforePlaying: (pipeline) => {
+      const sink = pipeline.getByName('sink', GstApp.AppSink);
+      if (!sink) throw new Error('no element named sink');
+      sink.caps = Gst.Caps.fromString('video/x-raw,format=GRAY8')!;
+    },
+  });
+  const done = rejectionOf(src.done, 5_000, 'done of a source that cannot negotiate');
+  src.startup();
+  const error = await rejectionOf(src.pop(), 5_000, 'pop() on a source that fails while it waits');
+  assert.instance(error, GstPipelineError);
+  assert.is(await done, error);
+});
+
+test('no appsink, or two: GstElementNotFoundError at construction', () => {
+  const none = caught(() => source('videotestsrc ! fakesink'));
+  assert.instance(none, GstElementNotFoundError);
+  assert.match((none as Error).message, /AppSink/i);
+  const two = caught(() => source('videotestsrc ! tee name=t ! queue ! appsink t. ! queue ! appsink'));
+  assert.instance(two, GstElementNotFoundError);
+  assert.match((two as Error).message, /2/);
+});
+
+test('zeroCopy: the same frames as copies; a frame on loan is released by the next pop; release() is idempotent', async () => {
+  // pattern=ball moves from frame to frame, so frames differ and their order shows.
+  const command = 'videotestsrc num-buffers=6 pattern=ball ! video/x-raw,format=RGB,width=64,height=48 ! appsink sync=false';
+  const copies: Uint8Array[] = [];
+  await popAll(source(command).startup(), 5_000, (frame) => copies.push(Uint8Array.from(frame.data)));
+  assert.is(copies.length, 6);
+  assert.ok(firstDifference(copies[0], copies[1]) >= 0, 'frames differ (the ball moves)');
+
+  const src = source(command, { zeroCopy: true }).startup();
+  let previous: VideoFrame | null = null;
+  let index = 0;
+  for (let frame = await within(src.pop(), 5_000, 'pop'); frame; frame = await within(src.pop(), 5_000, 'pop')) {
+    if (previous) assert.is(previous.data.length, 0, `frame ${index - 1} is released by the next pop`);
+    assert.is(frame.data.length, 64 * 48 * 3);
+    assert.equal(frame.shape, [48, 64, 3]);
+    const at = firstDifference(frame.data, copies[index]);
+    assert.is(at, -1, `zero-copy frame ${index} equals the copied one (first difference at byte ${at})`);
+    previous = frame;
+    index++;
+  }
+  assert.is(index, 6);
+  assert.ok(previous);
+  assert.is(previous.data.length, 0, 'the last frame is released by the pop that found the end');
+  previous.release();
+  previous.release();
+  assert.is(previous.data.length, 0, 'release() twice: still empty, no throw');
+});
+
+test('zeroCopy with for await: each frame is released at the next turn of the loop', async () => {
+  const src = source('videotestsrc num-buffers=4 ! video/x-raw,format=RGBA,width=32,height=8 ! appsink sync=false', { zeroCopy: true });
+  src.startup();
+  const seen: VideoFrame[] = [];
+  const loop = async (): Promise<void> => {
+    for await (const frame of src) {
+      assert.is(frame.data.length, 32 * 8 * 4, 'the current frame is readable');
+      for (const earlier of seen) assert.is(earlier.data.length, 0, 'earlier frames are released');
+      seen.push(frame);
+    }
+  };
+  await within(loop(), 5_000, 'for await over a zero-copy source');
+  assert.is(seen.length, 4);
+});
+
+test('zeroCopy with rows GStreamer pads (RGB 641x5): frames come back with tight rows all the same', async () => {
+  const command = 'videotestsrc num-buffers=2 pattern=ball ! video/x-raw,format=RGB,width=641,height=5 ! appsink sync=false';
+  const copies: Uint8Array[] = [];
+  await popAll(source(command).startup(), 5_000, (frame) => copies.push(Uint8Array.from(frame.data)));
+  const zeroCopied: Uint8Array[] = [];
+  await popAll(source(command, { zeroCopy: true }).startup(), 5_000, (frame) => {
+    assert.equal(frame.shape, [5, 641, 3]);
+    zeroCopied.push(Uint8Array.from(frame.data));
+  });
+  assert.is(zeroCopied.length, 2);
+  zeroCopied.forEach((frame, i) => assert.is(firstDifference(frame, copies[i]), -1, `frame ${i}`));
+});
+
+test('copied frames: release() empties the frame, twice is harmless', async () => {
+  const src = source(`videotestsrc num-buffers=1 ! ${TINY} ! appsink sync=false`).startup();
+  const frame = await within(src.pop(), 5_000, 'pop');
+  assert.ok(frame);
+  assert.is(frame.data.length, 16 * 16);
+  frame.release();
+  assert.is(frame.data.length, 0);
+  frame.release();
+  assert.is(frame.data.length, 0);
+});
+
+test('await using: leaving the scope ends a live source', async () => {
+  let kept: GstVideoSource | null = null;
+  {
+    await using src = new GstVideoSource(`videotestsrc is-live=true ! ${TINY},framerate=30/1 ! appsink`).startup();
+    track(src);
+    kept = src;
+    const frame = await within(src.pop(), 5_000, 'first frame of a live source');
+    assert.ok(frame);
+    assert.ok(src.isActive);
+  }
+  assert.ok(kept.isDone, 'done after the scope');
+  assert.not.ok(kept.isActive);
+  await within(kept.done, 1_000, 'done of a source whose scope ended');
+  assert.is(kept.error, null);
+});
+
+// The two tests below run in a child process: what they catch hangs or kills the process that
+// runs into it, and the child is killed (and the test failed) after a deadline instead.
+
+test('leaving the scope after `break` out of for await, with the queue full, ends the source (no hang)', async () => {
+  const script = `
+    const { GstVideoSource } = require(${JSON.stringify(SRC)});
+    (async () => {
+      const source = new GstVideoSource('videotestsrc num-buffers=200 ! ${TINY} ! appsink sync=false', { maxBuffersSize: 10 }).startup();
+      for await (const frame of source) if (frame.offset === 2) break;
+      // As in user code that stops reading: the queue fills, and the appsink behind it.
+      const settled = Date.now() + 100;
+      while (source.queueSize < 10 || Date.now() < settled) await new Promise((resolve) => setImmediate(resolve));
+      console.log('full ' + source.queueSize);
+      await source[Symbol.asyncDispose](); // what 'await using' does at the end of the scope
+      console.log('ended ' + source.isDone);
+    })();`;
+  const exit = await runScript(script, { timeoutMs: 6_000, what: 'disposing of a source whose queue is full' });
+  assert.match(exit.stdout, /full 10/, exit.stderr);
+  assert.match(exit.stdout, /ended true/, `shutdown finished\n${exit.stdout}\n${exit.stderr}`);
+  assert.is(exit.code, 0, exit.stderr);
+});
+
+test('an appsink that receives caps other than raw video: pop rejects with GstPipelineError, the process lives', async () => {
+  const script = `
+    const { GstVideoSource } = require(${JSON.stringify(SRC)});
+    (async () => {
+      const source = new GstVideoSource('audiotestsrc num-buffers=3 ! appsink sync=false').startup();
+      source.done.catch(() => undefined);
+      try {
+        const frame = await source.pop();
+        console.log('resolved ' + (frame && frame.format));
+      } catch (error) {
+        console.log('rejected ' + error.name + ': ' + error.message);
+      }
+      await source.shutdown();
+      console.log('alive');
+    })();`;
+  const exit = await runScript(script, { timeoutMs: 10_000, what: 'a source on audio' });
+  assert.match(exit.stdout, /rejected GstPipelineError: .*(raw video|caps)/i, `pop's outcome\n--- stdout\n${exit.stdout}\n--- stderr\n${exit.stderr.slice(-1500)}`);
+  assert.match(exit.stdout, /alive/);
+  assert.is(exit.code, 0);
+});
+
+test.run();
