@@ -43,6 +43,7 @@ interface Native {
   unnotify(id: number): void;
   startGLib(): void;
   setStateAsync(element: Gst.Element, state: Gst.State): Promise<Gst.StateChangeReturn>;
+  sendEosAsync(element: Gst.Element): Promise<number>;
   quietGLibCriticals(on: boolean): void;
 }
 

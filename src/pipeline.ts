@@ -220,7 +220,9 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
 
   /** Ends the stream from the sources (subclasses with an appsrc end it there). */
   protected sendEndOfStream(): void {
-    this.pipeline.sendEvent(Gst.Event.newEos());
+    // Off the JS thread: sending waits for the sources' streaming locks, and a streaming thread
+    // may be waiting for the JS thread (a full appsink, a node-gtk handler).
+    void native.sendEosAsync(this.pipeline);
   }
 
   /** Fails the pipeline: it stops, and {@link done} rejects with `error` (the first failure wins). @internal */

@@ -29,10 +29,11 @@ export interface PushOptions {
 
 const NONE = -1;
 
+/** A time option in nanoseconds as the native side takes it: a whole number, or -1 for none. */
 function ns(value: number | bigint | undefined | null, fallback: number): number {
   if (value === undefined || value === null) return fallback;
-  const n = Number(value);
-  return n < 0 || BigInt(value) === Gst.CLOCK_TIME_NONE ? NONE : n;
+  if (typeof value === 'bigint') return value < 0n || value === Gst.CLOCK_TIME_NONE ? NONE : Number(value);
+  return value < 0 ? NONE : Math.round(value);
 }
 
 /**
@@ -52,6 +53,8 @@ export class GstVideoSink extends GstPipeline {
   readonly caps: string;
   private readonly layout: NativeLayout;
   private readonly frameNs: number;
+  private readonly fpsN: number;
+  private readonly fpsD: number;
   private readonly maxQueuedFrames: number;
   private pushed = 0;
   private needData = 0;
@@ -68,6 +71,8 @@ export class GstVideoSink extends GstPipeline {
     if (!caps || !layout) throw new RangeError(`cannot make raw video caps from ${this.caps}`);
     this.layout = layout;
     this.frameNs = Math.round((1e9 * den) / num);
+    this.fpsN = num;
+    this.fpsD = den;
     this.maxQueuedFrames = Math.max(1, options.maxQueuedFrames ?? 4);
     this.appsrc = this.getOneByCls(GstApp.AppSrc);
   }
@@ -114,7 +119,8 @@ export class GstVideoSink extends GstPipeline {
   async push(frame: ArrayBufferView | ShapedArray | Gst.Buffer, options: PushOptions = {}): Promise<void> {
     if (!this.isActive) throw this.error ?? new Error(`${this.constructor.name} is not playing: call startup() first`);
     const index = this.pushed;
-    const pts = ns(options.pts, index * this.frameNs);
+    // Scaled per frame, as gst_util_uint64_scale would: no drift from a rounded frame duration.
+    const pts = ns(options.pts, Math.round((index * 1e9 * this.fpsD) / this.fpsN));
     const dts = ns(options.dts, NONE);
     const duration = ns(options.duration, this.frameNs);
     const offset = ns(options.offset, index);
@@ -135,6 +141,7 @@ export class GstVideoSink extends GstPipeline {
     this.pushed++;
     while (this.isActive && Number(this.appsrc.getCurrentLevelBytes()) >= Number(this.appsrc.maxBytes))
       await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+    if (this.error) throw this.error;
   }
 
   private bytesOf(frame: ArrayBufferView | ShapedArray): Uint8Array {

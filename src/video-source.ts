@@ -135,6 +135,13 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
     this.pull(Number.POSITIVE_INFINITY, false);
   }
 
+  protected override sendEndOfStream(): void {
+    // The reader is leaving: samples still in the appsink need not wait for it.
+    this.appsink.drop = true;
+    this.appsink.waitOnEos = false;
+    super.sendEndOfStream();
+  }
+
   protected override onStopped(): void {
     if (this.notifier) {
       native.unnotify(this.notifier);
@@ -200,11 +207,17 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
   private pull(limit = FRAMES_PER_TURN, bounded = !this.leaky): void {
     if (this.isDone) return;
     let budget = bounded ? Math.min(limit, this.queueBound - this.queue.length) : limit;
-    while (budget > 0) {
-      const batch = native.pullFrames(this.appsink, Math.min(budget, FRAMES_PER_TURN), this.zeroCopy);
-      if (batch.length === 0) return;
-      budget -= batch.length;
-      for (const raw of batch) this.enqueue(this.frameOf(raw));
+    try {
+      while (budget > 0) {
+        const batch = native.pullFrames(this.appsink, Math.min(budget, FRAMES_PER_TURN), this.zeroCopy);
+        if (batch.length === 0) return;
+        budget -= batch.length;
+        for (const raw of batch) this.enqueue(this.frameOf(raw));
+      }
+    } catch (error) {
+      // Runs from a native wake-up: nothing above would catch it.
+      this.fail(error instanceof GstPipelineError ? error : new GstPipelineError(String(error), null, this.appsink.name, { cause: error }));
+      return;
     }
     // More may be waiting: come back next turn (a full, non-leaky queue waits for pop() instead).
     if (this.leaky || this.queue.length < this.queueBound) this.schedule();

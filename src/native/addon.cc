@@ -811,32 +811,35 @@ struct StateWork {
   uv_work_t request;
   GstElement* element;
   GstState state;
-  GstStateChangeReturn result = GST_STATE_CHANGE_FAILURE;
+  GstEvent* event = nullptr;  // set: send this event instead of changing the state
+  int result = GST_STATE_CHANGE_FAILURE;
   v8::Global<v8::Promise::Resolver> resolver;
   v8::Global<Object> resource;
 };
 
-// setStateAsync(element, state): Promise<Gst.StateChangeReturn>
-void SetStateAsync(const FunctionCallbackInfo<Value>& args) {
+// On a worker thread: the state change, or sending the event (end of stream waits for the
+// streaming thread's lock, which a streaming thread blocked in a full appsink holds).
+void QueueElementWork(const FunctionCallbackInfo<Value>& args, GstEvent* event) {
   Isolate* isolate = args.GetIsolate();
   GObject* element = UnwrapObject(isolate, args[0], GST_TYPE_ELEMENT, "expected a Gst.Element");
-  if (!element) return;
-  if (!args[1]->IsNumber()) {
-    ThrowType(isolate, "setStateAsync(element, state)");
+  if (!element) {
+    if (event) gst_event_unref(event);
     return;
   }
   auto resolver = v8::Promise::Resolver::New(isolate->GetCurrentContext()).ToLocalChecked();
   auto* work = new StateWork();
   work->request.data = work;
   work->element = GST_ELEMENT(g_object_ref(element));
-  work->state = GstState(int(args[1].As<Number>()->Value()));
+  work->event = event;
+  work->state = event ? GST_STATE_VOID_PENDING : GstState(int(args[1].As<Number>()->Value()));
   work->resolver.Reset(isolate, resolver);
   work->resource.Reset(isolate, Object::New(isolate));
   uv_queue_work(
       node::GetCurrentEventLoop(isolate), &work->request,
       [](uv_work_t* req) {
         auto* w = static_cast<StateWork*>(req->data);
-        w->result = gst_element_set_state(w->element, w->state);
+        w->result = w->event ? int(gst_element_send_event(w->element, w->event))  // takes the event
+                             : int(gst_element_set_state(w->element, w->state));
       },
       [](uv_work_t* req, int) {
         auto* w = static_cast<StateWork*>(req->data);
@@ -853,6 +856,20 @@ void SetStateAsync(const FunctionCallbackInfo<Value>& args) {
         delete w;
       });
   args.GetReturnValue().Set(resolver->GetPromise());
+}
+
+// setStateAsync(element, state): Promise<Gst.StateChangeReturn>
+void SetStateAsync(const FunctionCallbackInfo<Value>& args) {
+  if (!args[1]->IsNumber()) {
+    ThrowType(args.GetIsolate(), "setStateAsync(element, state)");
+    return;
+  }
+  QueueElementWork(args, nullptr);
+}
+
+// sendEosAsync(element): Promise<number> (1 when an element handled the event)
+void SendEosAsync(const FunctionCallbackInfo<Value>& args) {
+  QueueElementWork(args, gst_event_new_eos());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -890,6 +907,7 @@ void Init(Local<Object> exports, Local<Value>, void*) {
   NODE_SET_METHOD(exports, "unnotify", Unnotify);
   NODE_SET_METHOD(exports, "startGLib", StartGLib);
   NODE_SET_METHOD(exports, "setStateAsync", SetStateAsync);
+  NODE_SET_METHOD(exports, "sendEosAsync", SendEosAsync);
   NODE_SET_METHOD(exports, "quietGLibCriticals", QuietGLibCriticals);
 }
 
