@@ -154,7 +154,7 @@ export function gstBufferView(buffer: Gst.Buffer, caps?: Gst.Caps): BufferView {
 
 /** A new Gst.Buffer holding a copy of the array's bytes (gstreamer-python's `ndarray_to_gst_buffer`). */
 export function typedArrayToGstBuffer(array: ArrayBufferView | ShapedArray): Gst.Buffer {
-  const bytes = 'shape' in array ? array.data : array;
+  const bytes = array !== null && typeof array === 'object' && 'shape' in array ? array.data : array;
   if (!ArrayBuffer.isView(bytes)) throw new TypeError(`expected a typed array, got ${describe(bytes)}`);
   const buffer = Gst.Buffer.newAllocate(null, bytes.byteLength, null);
   if (!buffer) throw new RangeError(`cannot allocate a Gst.Buffer of ${bytes.byteLength} bytes`);

@@ -4,7 +4,7 @@
  */
 import { markLive, markStopped, type LivePipeline } from './context';
 import { GstElementNotFoundError, GstParseError, GstPipelineError } from './errors';
-import { Gst } from './gi';
+import { Gst, GstApp } from './gi';
 import { native } from './native';
 import { closeSampleHandlers, drainSampleHandlers, setOwner } from './signals';
 
@@ -149,6 +149,12 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
     }
     this.stopping = new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
+        // The end of stream did not come through: an appsink nobody pulls may hold the streaming
+        // thread, and with it the end-of-stream event and the way to NULL. Let them drop.
+        for (const sink of this.getByCls(GstApp.AppSink)) {
+          sink.drop = true;
+          sink.waitOnEos = false;
+        }
         this.finish(null);
         resolve();
       }, timeoutMs);
