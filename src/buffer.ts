@@ -5,7 +5,7 @@
  */
 import { Gst } from './gi';
 import { native, type NativeLayout } from './native';
-import { getNumChannels, getTypedArrayType, type SampleArrayType } from './utils';
+import { getNumChannels, getTypedArrayType, isForeignEndian, type SampleArrayType } from './utils';
 
 /** The typed arrays frames come back as. */
 export type SampleArray = Uint8Array | Uint16Array;
@@ -58,7 +58,9 @@ function videoLayout(caps: Gst.Caps): NativeLayout {
 }
 
 /** Shapes packed bytes by a video layout (shared with GstVideoSource). @internal */
-export function shapeFrame(bytes: ArrayBuffer, layout: NativeLayout): ShapedArray {
+export function shapeFrame(bytes: ArrayBuffer, layout: NativeLayout, ownBytes = true): ShapedArray {
+  // A copy of big-endian samples is swapped, so elements are sample values (a view stays GStreamer's bytes).
+  if (ownBytes && isForeignEndian(layout.format)) Buffer.from(bytes).swap16();
   const channels = getNumChannels(layout.format);
   const data = typed(getTypedArrayType(layout.format), bytes);
   if (channels > 0 && layout.packed && data.length === layout.height * layout.width * channels)
@@ -106,6 +108,7 @@ export function gstBufferWithCapsToTypedArray(buffer: Gst.Buffer, caps: Gst.Caps
 
 /** Copies a buffer into a typed array shaped by the current caps of the pad it flows through. */
 export function gstBufferWithPadToTypedArray(buffer: Gst.Buffer, pad: Gst.Pad): ShapedArray {
+  if (!(pad instanceof Gst.Pad)) throw new TypeError(`expected a Gst.Pad, got ${describe(pad)}`);
   const caps = pad.getCurrentCaps();
   if (!caps) throw new TypeError(`pad ${pad.name} has no caps yet`);
   return gstBufferWithCapsToTypedArray(buffer, caps);

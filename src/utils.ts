@@ -1,6 +1,7 @@
 /**
  * gstreamer-python's `utils`, in camelCase: video formats, caps and state helpers.
  */
+import * as os from 'node:os';
 import { Gst, GstVideo } from './gi';
 import { native } from './native';
 
@@ -13,7 +14,11 @@ export type SampleArrayType = Uint8ArrayConstructor | Uint16ArrayConstructor;
 interface FormatFacts {
   channels: number;
   arrayType: SampleArrayType;
+  /** 16-bit samples stored in the other byte order than this machine's (GRAY16_BE on x86) */
+  foreignEndian: boolean;
 }
+
+const hostIsLittleEndian = os.endianness() === 'LE';
 
 // Keyed by name and by value: frames name their format, and each lookup through GI costs microseconds.
 const factsByFormat = new Map<VideoFormatLike, FormatFacts>();
@@ -31,6 +36,7 @@ function formatFacts(format: VideoFormatLike): FormatFacts {
       // RGB at 3 bytes a pixel has 3 channels, BGRx/RGBA at 4 have 4, GRAY16 at 2 bytes has 1.
       channels: rgbOrGray && packed ? info.pixelStride[0] / bytesPerSample : -1,
       arrayType: info.bits > 8 ? Uint16Array : Uint8Array,
+      foreignEndian: info.bits > 8 && ((info.flags & GstVideo.VideoFormatFlags.LE) !== 0) !== hostIsLittleEndian,
     };
     factsByFormat.set(format, facts);
   }
@@ -53,6 +59,14 @@ export function getNumChannels(format: VideoFormatLike): number {
 /** `Uint16Array` for formats with 16-bit samples (GRAY16_LE/BE, ...), `Uint8Array` otherwise. */
 export function getTypedArrayType(format: VideoFormatLike): SampleArrayType {
   return formatFacts(format).arrayType;
+}
+
+/**
+ * Whether the format's 16-bit samples are stored in the other byte order than this machine's
+ * (GRAY16_BE on x86): copies are then swapped so that array elements are sample values.
+ */
+export function isForeignEndian(format: VideoFormatLike): boolean {
+  return formatFacts(format).foreignEndian;
 }
 
 /** `[width, height, channels]` of video caps (gstreamer-python's tuple). Throws on caps that are not raw video. */

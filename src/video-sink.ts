@@ -6,7 +6,7 @@ import { type ShapedArray } from './buffer';
 import { Gst, GstApp } from './gi';
 import { native, type NativeLayout } from './native';
 import { GstPipeline, type GstPipelineOptions } from './pipeline';
-import { fractionToStr, gstVideoFormatPlugin } from './utils';
+import { fractionToStr, gstVideoFormatPlugin, isForeignEndian } from './utils';
 
 export interface GstVideoSinkOptions extends GstPipelineOptions {
   width: number;
@@ -147,7 +147,9 @@ export class GstVideoSink extends GstPipeline {
   private bytesOf(frame: ArrayBufferView | ShapedArray): Uint8Array {
     const view = 'shape' in frame ? frame.data : frame;
     if (!ArrayBuffer.isView(view)) throw new TypeError('push expects a typed array, a ShapedArray or a Gst.Buffer');
-    const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+    let bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+    // Samples (a Uint16Array) of a big-endian format go in as GStreamer's bytes; plain bytes as they are.
+    if (view instanceof Uint16Array && isForeignEndian(this.layout.format)) bytes = Buffer.from(bytes).swap16();
     const { size, height, strides, rowBytes } = this.layout;
     if (bytes.byteLength === size) return bytes;
     // Tight rows for a format whose rows GStreamer pads (e.g. RGB at an odd width): pad them.

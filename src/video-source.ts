@@ -228,7 +228,7 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
     const current = this.layout;
     if (!current) throw new GstPipelineError(`appsink caps are not raw video`, null, this.appsink.name);
     return {
-      ...shapeFrame(bytes, current),
+      ...shapeFrame(bytes, current, !this.zeroCopy),
       format: current.format,
       width: current.width,
       height: current.height,

@@ -230,6 +230,8 @@ struct Layout {
 bool ReadLayout(GstCaps* caps, Layout* out) {
   gst_video_info_init(&out->info);
   if (caps == nullptr || !gst_video_info_from_caps(&out->info, caps)) return false;
+  // Encoded video (image/png, video/x-h264...) parses too, as format ENCODED: not raw frames.
+  if (GST_VIDEO_INFO_FORMAT(&out->info) == GST_VIDEO_FORMAT_ENCODED) return false;
   out->video = true;
   const GstVideoFormatInfo* finfo = out->info.finfo;
   out->packed = GST_VIDEO_FORMAT_INFO_N_PLANES(finfo) == 1 && !GST_VIDEO_FORMAT_INFO_IS_COMPLEX(finfo) &&
