@@ -282,7 +282,9 @@ test('shutdown() ends the stream first: a file writer finishes its file (avimux 
     );
     const written = firstBuffer(pipeline.getByName('out')!.getStaticPad('sink')!);
     pipeline.startup();
-    await within(written, 5000, 'first buffer at the filesink');
+    // PLAYING as well as a first buffer: EOS sent while the sink still waits for preroll can
+    // deadlock shutdown() (see the last test)
+    await within(Promise.all([written, reachesState(pipeline, Gst.State.PLAYING)]), 5000, 'first buffer at the filesink, PLAYING');
     await within(pipeline.shutdown(), 5000, 'shutdown');
     assert.is(pipeline.isDone, true);
     const bytes = fs.readFileSync(file);
@@ -303,7 +305,9 @@ test('a pngenc ! multifilesink writer leaves complete, non-empty files after shu
     );
     const written = firstBuffer(pipeline.getByName('out')!.getStaticPad('sink')!);
     pipeline.startup();
-    await within(written, 5000, 'first buffer at the multifilesink');
+    // PLAYING as well as a first buffer: EOS sent while the sink still waits for preroll can
+    // deadlock shutdown() (see the last test)
+    await within(Promise.all([written, reachesState(pipeline, Gst.State.PLAYING)]), 5000, 'first buffer at the multifilesink, PLAYING');
     await within(pipeline.shutdown(), 5000, 'shutdown');
     const files = fs.readdirSync(dir).filter((name) => name.endsWith('.png'));
     assert.ok(files.length >= 1, `files: ${files.join(', ')}`);
@@ -353,9 +357,33 @@ test('shutdown() of a pipeline whose appsink nobody pulls resolves (run in a chi
     });
     pipeline.startup();
   `;
-  const exit = await runScript(script, { timeoutMs: 8000, what: 'shutdown with a full appsink' });
+  const exit = await runScript(script, { timeoutMs: 6000, what: 'shutdown with a full appsink' });
   assert.is(exit.code, 0, exit.stderr);
   assert.match(exit.stdout, /shut down in \d+ ms, done: true/);
+});
+
+test('shutdown() of a pipeline still prerolling ends it: done settles and the process exits (run in a child)', async () => {
+  // The appsrc branch never gets data, so the pipeline never reaches PLAYING; the videotestsrc
+  // branch has prerolled and its streaming thread waits in the fakesink. EOS cannot get through
+  // (sending it holds the pipeline's state lock while it waits for the source's stream lock), so
+  // shutdown() must reach NULL without it. gst-launch-1.0 -e hangs on this same pipeline.
+  const script = `
+    const { Gst, GstPipeline } = require(${JSON.stringify(SRC)});
+    const pipeline = new GstPipeline('videotestsrc ! video/x-raw,width=32,height=24 ! fakesink name=prerolled appsrc ! fakesink');
+    pipeline.getByName('prerolled').getStaticPad('sink').addProbe(Gst.PadProbeType.BUFFER, () => {
+      setTimeout(() => {
+        const t0 = Date.now();
+        pipeline.shutdown().then(() => console.log('shutdown resolved'));
+        pipeline.done.then(() => console.log('done in ' + (Date.now() - t0) + ' ms'));
+      }, 200);
+      return Gst.PadProbeReturn.REMOVE;
+    });
+    pipeline.startup();
+  `;
+  const exit = await runScript(script, { timeoutMs: 6000, what: 'shutdown while prerolling' });
+  assert.is(exit.code, 0, exit.stderr);
+  assert.match(exit.stdout, /^shutdown resolved$/m);
+  assert.match(exit.stdout, /^done in \d+ ms$/m);
 });
 
 test.run();
