@@ -10,9 +10,15 @@ import { reachesState, runScript, SRC, within } from './helpers/support-';
 
 const LIVE = 'videotestsrc is-live=true ! video/x-raw,width=64,height=48,framerate=30/1 ! fakesink';
 
+/** A live pipeline, PLAYING (or stopped again, and a rejection, when it does not get there). */
 async function playing(): Promise<GstPipeline> {
   const pipeline = new GstPipeline(LIVE).startup();
-  await within(reachesState(pipeline, Gst.State.PLAYING), 5000, 'PLAYING');
+  try {
+    await within(reachesState(pipeline, Gst.State.PLAYING), 5000, 'PLAYING');
+  } catch (error) {
+    pipeline[Symbol.dispose]();
+    throw error;
+  }
   return pipeline;
 }
 

@@ -218,7 +218,7 @@ test('a failure the caller awaits is not also printed on stderr', async () => {
 });
 
 test('shutdown() of a live pipeline resolves, is idempotent, and done resolves', async () => {
-  const pipeline = new GstPipeline(LIVE).startup();
+  await using pipeline = new GstPipeline(LIVE).startup();
   await within(reachesState(pipeline, Gst.State.PLAYING), 5000, 'PLAYING');
   const first = pipeline.shutdown();
   const second = pipeline.shutdown();
@@ -277,7 +277,7 @@ test('shutdown() ends the stream first: a file writer finishes its file (avimux 
   const dir = tempDir();
   const file = path.join(dir, 'clip.avi');
   try {
-    const pipeline = new GstPipeline(
+    await using pipeline = new GstPipeline(
       `videotestsrc is-live=true ! video/x-raw,format=I420,width=64,height=48,framerate=30/1 ! avimux ! filesink name=out location=${file}`,
     );
     const written = firstBuffer(pipeline.getByName('out')!.getStaticPad('sink')!);
@@ -300,7 +300,7 @@ test('shutdown() ends the stream first: a file writer finishes its file (avimux 
 test('a pngenc ! multifilesink writer leaves complete, non-empty files after shutdown', async () => {
   const dir = tempDir();
   try {
-    const pipeline = new GstPipeline(
+    await using pipeline = new GstPipeline(
       `videotestsrc is-live=true ! video/x-raw,width=64,height=48,framerate=30/1 ! videoconvert ! pngenc snapshot=false ! multifilesink name=out location=${path.join(dir, 'frame%05d.png')}`,
     );
     const written = firstBuffer(pipeline.getByName('out')!.getStaticPad('sink')!);
