@@ -386,4 +386,24 @@ test('shutdown() of a pipeline still prerolling ends it: done settles and the pr
   assert.match(exit.stdout, /^done in \d+ ms$/m);
 });
 
+test('a pad probe callback that throws fails the pipeline, not the process (run in a child)', async () => {
+  // NOTES fact 3 for the other callback users write: node-gtk turns a throw in a probe into a
+  // process exit (here reported as a null message in the bus handler of src/pipeline.ts).
+  const script = `
+    const { Gst, GstPipeline } = require(${JSON.stringify(SRC)});
+    const pipeline = new GstPipeline('videotestsrc num-buffers=3 ! identity name=id ! fakesink sync=false');
+    pipeline.getByName('id').getStaticPad('src').addProbe(Gst.PadProbeType.BUFFER, () => {
+      throw new Error('probe threw');
+    });
+    pipeline.startup();
+    pipeline.done.then(
+      () => console.log('done resolved'),
+      (error) => console.log('done rejected, cause: ' + (error.cause && error.cause.message)),
+    );
+  `;
+  const exit = await runScript(script, { timeoutMs: 10_000, what: 'throwing probe' });
+  assert.is(exit.code, 0, exit.stderr);
+  assert.match(exit.stdout, /^done rejected, cause: probe threw$/m);
+});
+
 test.run();
