@@ -27,7 +27,7 @@ const command = args.pipeline;
 function extractBuffer(sample: Gst.Sample): ShapedArray {
   const buffer = sample.getBuffer()!; // Gst.Buffer
 
-  console.log('timestamp: ', timeArgs(buffer.pts), 'offset: ', Number(buffer.offset));
+  console.log(`timestamp:  ${timeArgs(buffer.pts)} offset:  ${buffer.offset}`);
 
   // Gst.Caps: the helper reads width, height and format from caps.getStructure(0), counts channels
   // (utils.getNumChannels), picks Uint8Array or Uint16Array (utils.getTypedArrayType), drops row

@@ -142,9 +142,9 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
    */
   shutdown(timeoutMs = 1000): Promise<void> {
     if (this.stopping) return this.stopping;
-    if (!this.isActive) {
+    if (!this.isActive || !this.sendEndOfStream()) {
       this.finish(null);
-      this.stopping = Promise.resolve();
+      this.stopping = this.ended.catch(() => undefined);
       return this.stopping;
     }
     this.stopping = new Promise<void>((resolve) => {
@@ -164,9 +164,13 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
           clearTimeout(timer);
           resolve();
         });
-      this.sendEndOfStream();
     });
     return this.stopping;
+  }
+
+  private isPlaying(): boolean {
+    const [result, state, pending] = this.pipeline.getState(0);
+    return result === Gst.StateChangeReturn.SUCCESS && state === Gst.State.PLAYING && pending === Gst.State.VOID_PENDING;
   }
 
   /** Stops at once, without waiting for the end of the stream (NULL follows on a worker thread). Idempotent. @internal */
@@ -224,11 +228,18 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
     else console.warn(`${this.constructor.name}: warning from ${warning.source ?? 'pipeline'}: ${warning.message}`);
   }
 
-  /** Ends the stream from the sources (subclasses with an appsrc end it there). */
-  protected sendEndOfStream(): void {
+  /**
+   * Ends the stream from the sources (subclasses with an appsrc end it there); false when there
+   * is no stream to end, and the pipeline goes to NULL at once.
+   */
+  protected sendEndOfStream(): boolean {
+    // Still prerolling: an end of stream would wait for a preroll that waits for PLAYING, while
+    // holding the state lock that NULL needs. Nothing has played yet: nothing to finish.
+    if (!this.isPlaying()) return false;
     // Off the JS thread: sending waits for the sources' streaming locks, and a streaming thread
     // may be waiting for the JS thread (a full appsink, a node-gtk handler).
     void native.sendEosAsync(this.pipeline);
+    return true;
   }
 
   /** Fails the pipeline: it stops, and {@link done} rejects with `error` (the first failure wins). @internal */

@@ -239,6 +239,27 @@ function install(): void {
     },
   });
 
+  // Pad probes run on streaming threads too; a throw there would end the process as well.
+  type ProbeCallback = (pad: Gst.Pad, info: Gst.PadProbeInfo, userData: unknown) => Gst.PadProbeReturn;
+  const padProto = Gst.Pad.prototype as unknown as { addProbe: (this: Gst.Pad, mask: Gst.PadProbeType, fn: ProbeCallback) => bigint };
+  const gstAddProbe = padProto.addProbe;
+  Object.defineProperty(padProto, 'addProbe', {
+    configurable: true,
+    writable: true,
+    value: function addProbe(this: Gst.Pad, mask: Gst.PadProbeType, callback: ProbeCallback) {
+      if (typeof callback !== 'function') throw new TypeError('addProbe(mask, callback): callback must be a function');
+      const guarded: ProbeCallback = (pad, info, userData) => {
+        try {
+          return callback(pad, info, userData);
+        } catch (error) {
+          reportThrow(pad.getParentElement() ?? pad, 'pad probe', error);
+          return Gst.PadProbeReturn.REMOVE;
+        }
+      };
+      return gstAddProbe.call(this, mask, guarded);
+    },
+  });
+
   Object.defineProperty(sinkProto, 'connect', {
     configurable: true,
     writable: true,

@@ -106,8 +106,10 @@ export class GstVideoSink extends GstPipeline {
     this.wakeRoom();
   }
 
-  protected override sendEndOfStream(): void {
+  protected override sendEndOfStream(): boolean {
+    // Queued behind the frames in appsrc, at any state: encoders and muxers finish their files.
     this.appsrc.endOfStream();
+    return true;
   }
 
   /**

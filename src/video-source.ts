@@ -135,11 +135,11 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
     this.pull(Number.POSITIVE_INFINITY, false);
   }
 
-  protected override sendEndOfStream(): void {
+  protected override sendEndOfStream(): boolean {
     // The reader is leaving: samples still in the appsink need not wait for it.
     this.appsink.drop = true;
     this.appsink.waitOnEos = false;
-    super.sendEndOfStream();
+    return super.sendEndOfStream();
   }
 
   protected override onStopped(): void {

@@ -26,7 +26,7 @@ test('-p GRAY16_LE 64x48, 20 buffers: 20 timestamps and 20 frames of shape [48, 
   assert.is(exit.code, 0, exit.stderr);
   const timestamps = linesMatching(exit.stdout, /^timestamp:/);
   assert.is(timestamps.length, 20, exit.stdout);
-  for (const line of timestamps) assert.match(line, TIMESTAMP);
+  for (const line of timestamps) assert.match(line, TIMESTAMP, JSON.stringify(line));
   assert.is(timestamps[0], 'timestamp:  0:00:00.000000000 offset:  0');
   assert.is(timestamps[19], 'timestamp:  0:00:00.633333333 offset:  19');
   const frames = linesMatching(exit.stdout, /^Received/);
