@@ -7,7 +7,7 @@
  *                   'new-sample' handler, emit('pull-sample'), gstBufferWithCapsToTypedArray
  *   ts-fastest      GstVideoSource with { zeroCopy: true }, `for await` over the frames
  *   ts-source-copy  GstVideoSource with default options (a copy per frame), for information
- *   python          /work/shared/bench/python_appsink.py (PyGObject + numpy), the reference
+ *   python          ../shared/bench/python_appsink.py (PyGObject + numpy), the reference
  *   ceiling         the same pipeline ending in fakesink: nothing reaches the host language
  *
  * Each measurement is its own child process (fresh heap, its own peak RSS), several rounds,
@@ -30,7 +30,8 @@ import * as ts from 'typescript';
 
 const ROOT = path.resolve(__dirname, '..');
 const PYTHON = '/usr/bin/python3';
-const PYTHON_SCRIPT = '/work/shared/bench/python_appsink.py';
+// The reference lives in the project's shared folder, beside the repository (override: PYTHON_APPSINK).
+const PYTHON_SCRIPT = process.env.PYTHON_APPSINK ?? path.join(ROOT, '..', 'shared', 'bench', 'python_appsink.py');
 
 // ---------------------------------------------------------------------------------------------
 // options
