@@ -784,29 +784,21 @@ class Overlay {
 
   /** Fields node-gtk cannot read (embedded structs, callbacks, ...): reading them throws. */
   fixUnreadableFields() {
-    const byName = new Map();
-    for (const [k, fields] of this.facts.unreadableFields) byName.set(k, new Set(fields.map((f) => camelCase(f))));
-    this.pass((sf, ns) => {
-      const edits = [];
-      for (const st of sf.statements) {
-        if (!ts.isClassDeclaration(st) || !st.name) continue;
-        const fields = byName.get(`${ns}.${st.name.text}`);
-        if (!fields) continue;
-        for (const m of st.members) {
-          if (!ts.isPropertyDeclaration(m) || !fields.has(memberName(m, sf))) continue;
-          const was = m.type.getText(sf);
-          const doc = withNote(docOf(m, sf), `node-gtk cannot read this field (${was}): reading it throws\n"Converting non-primitive fields is not allowed".`);
-          edits.push({ start: m.getFullStart(), end: m.end, text: `\n  ${doc}\n  readonly ${memberName(m, sf)}: never` });
-        }
-      }
-      return edits;
-    });
+    this.retypeFields(this.facts.unreadableFields, 'never', (was) =>
+      `node-gtk cannot read this field (${was}): reading it throws\n"Converting non-primitive fields is not allowed".`);
   }
 
   /** Array fields whose length is in another field (Gst.MapInfo's data): node-gtk reads them as []. */
   fixLengthlessArrays() {
+    this.retypeFields(this.facts.lengthlessArrays, '[]', () =>
+      `node-gtk cannot tell this array's length (it is in another field): it reads an empty array\n` +
+      `(and GLib prints "Unable to determine array length"), whatever the C array holds.`);
+  }
+
+  /** Redeclares the listed fields (`facts`: 'Ns.Class' -> C field names) as readonly `type`, with a note. */
+  retypeFields(facts, type, noteFor) {
     const byName = new Map();
-    for (const [k, fields] of this.facts.lengthlessArrays) byName.set(k, new Set(fields.map((f) => camelCase(f))));
+    for (const [k, fields] of facts) byName.set(k, new Set(fields.map((f) => camelCase(f))));
     this.pass((sf, ns) => {
       const edits = [];
       for (const st of sf.statements) {
@@ -815,12 +807,8 @@ class Overlay {
         if (!fields) continue;
         for (const m of st.members) {
           if (!ts.isPropertyDeclaration(m) || !fields.has(memberName(m, sf))) continue;
-          const doc = withNote(
-            docOf(m, sf),
-            `node-gtk cannot tell this array's length (it is in another field): it reads an empty array\n` +
-              `(and GLib prints "Unable to determine array length"), whatever the C array holds.`,
-          );
-          edits.push({ start: m.getFullStart(), end: m.end, text: `\n  ${doc}\n  readonly ${memberName(m, sf)}: []` });
+          const doc = withNote(docOf(m, sf), noteFor(m.type.getText(sf)));
+          edits.push({ start: m.getFullStart(), end: m.end, text: `\n  ${doc}\n  readonly ${memberName(m, sf)}: ${type}` });
         }
       }
       return edits;

@@ -586,6 +586,19 @@ void PullFrames(const FunctionCallbackInfo<Value>& args) {
 // ---------------------------------------------------------------------------------------------
 // signal notifiers: count emissions on any thread, wake the JS thread, never wait for it
 
+// Runs `fn` as a callback from libuv into JS: inside the resource's context, with nextTicks and
+// microtasks run when it returns (node::CallbackScope), as Node does for its own callbacks.
+template <typename F>
+void CallIntoJs(const v8::Global<Object>& resource_handle, F fn) {
+  Isolate* isolate = Isolate::GetCurrent();
+  HandleScope scope(isolate);
+  Local<Object> resource = resource_handle.Get(isolate);
+  Local<Context> context = resource->GetCreationContextChecked();
+  Context::Scope context_scope(context);
+  node::CallbackScope callback_scope(isolate, resource, {0, 0});
+  fn(isolate, context);
+}
+
 struct Notifier {
   uv_async_t async;
   GObject* object = nullptr;
@@ -619,9 +632,9 @@ void NotifierWake(uv_async_t* handle) {
   Isolate* isolate = Isolate::GetCurrent();
   HandleScope scope(isolate);
   Local<Object> resource = n->resource.Get(isolate);
-  Local<Context> context = resource->GetCreationContextChecked();
-  Context::Scope context_scope(context);
+  Context::Scope context_scope(resource->GetCreationContextChecked());
   Local<Value> argv[] = {Integer::New(isolate, count)};
+  // As Node calls its own callbacks: ticks and microtasks after, a throw becomes uncaughtException.
   node::MakeCallback(isolate, resource, n->callback.Get(isolate), 1, argv, {0, 0});
 }
 
@@ -772,16 +785,7 @@ void DriverCheck(uv_check_t*) {
   for (GPollFD& p : d->fds) p.revents = 0;
   if (!d->fds.empty()) g_poll(d->fds.data(), d->fds.size(), 0);
   bool ready = g_main_context_check(d->context, d->max_priority, d->fds.data(), d->fds.size());
-  if (ready) {
-    Isolate* isolate = Isolate::GetCurrent();
-    HandleScope scope(isolate);
-    Local<Object> resource = d->resource.Get(isolate);
-    Local<Context> context = resource->GetCreationContextChecked();
-    Context::Scope context_scope(context);
-    // Runs nextTicks and microtasks queued by the JS handlers when it closes.
-    node::CallbackScope callback_scope(isolate, resource, {0, 0});
-    g_main_context_dispatch(d->context);
-  }
+  if (ready) CallIntoJs(d->resource, [&](Isolate*, Local<Context>) { g_main_context_dispatch(d->context); });
   g_main_context_release(d->context);
 }
 
@@ -845,15 +849,9 @@ void QueueElementWork(const FunctionCallbackInfo<Value>& args, GstEvent* event) 
       },
       [](uv_work_t* req, int) {
         auto* w = static_cast<StateWork*>(req->data);
-        Isolate* isolate = Isolate::GetCurrent();
-        HandleScope scope(isolate);
-        Local<Object> resource = w->resource.Get(isolate);
-        Local<Context> context = resource->GetCreationContextChecked();
-        Context::Scope context_scope(context);
-        {
-          node::CallbackScope callback_scope(isolate, resource, {0, 0});
+        CallIntoJs(w->resource, [&](Isolate* isolate, Local<Context> context) {
           w->resolver.Get(isolate)->Resolve(context, Integer::New(isolate, w->result)).Check();
-        }
+        });
         gst_object_unref(w->element);
         delete w;
       });
