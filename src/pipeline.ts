@@ -121,9 +121,16 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
   startup(): this {
     if (this.started) return this;
     if (this.finished) throw new GstPipelineError('cannot start a pipeline that was shut down');
+    try {
+      this.onPipelineInit();
+      this.options.beforePlaying?.(this);
+    } catch (error) {
+      // Nothing started: the pipeline ends here, done rejects, and the caller gets the throw.
+      this.failure = new GstPipelineError(`setting up before PLAYING failed: ${error instanceof Error ? error.message : String(error)}`, null, null, { cause: error });
+      this.finish(this.failure);
+      throw error;
+    }
     this.started = true;
-    this.onPipelineInit();
-    this.options.beforePlaying?.(this);
     setOwner(this.pipeline, this);
     this.bus.addSignalWatch();
     this.busHandler = this.bus.connect('message', (message: Gst.Message) => this.onMessage(message));
@@ -155,8 +162,7 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
           sink.drop = true;
           sink.waitOnEos = false;
         }
-        this.finish(null);
-        resolve();
+        this.finish(null); // resolves below, once NULL is reached
       }, timeoutMs);
       void this.ended
         .catch(() => undefined)

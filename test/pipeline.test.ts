@@ -72,6 +72,22 @@ test('isActive / isDone while a live pipeline plays, and after shutdown', async 
   assert.is(pipeline.isDone, true);
 });
 
+test('a beforePlaying hook that throws: startup rethrows it, nothing plays, done rejects with it as cause', async () => {
+  const boom = new Error('bad property');
+  const pipeline = new GstPipeline('videotestsrc num-buffers=5 ! fakesink', {
+    beforePlaying() {
+      throw boom;
+    },
+  });
+  assert.throws(() => pipeline.startup(), (error: unknown) => error === boom);
+  assert.is(pipeline.isActive, false);
+  assert.is(pipeline.isDone, true);
+  const error = await rejectionOf(pipeline.done, 2000, 'done after a throwing hook');
+  assert.ok(error instanceof GstPipelineError);
+  assert.is(error.cause, boom);
+  assert.is(pipeline.pipeline.getState(0)[1], Gst.State.NULL);
+});
+
 test('getByCls finds the appsink, also inside a nested bin', () => {
   const flat = new GstPipeline('videotestsrc num-buffers=1 ! queue ! appsink name=sink');
   const sinks = flat.getByCls(GstApp.AppSink);
