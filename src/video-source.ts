@@ -1,5 +1,5 @@
 /**
- * GstVideoSource: any pipeline ending in an appsink becomes a stream of frames
+ * GstVideoSource: a pipeline ending in an appsink becomes a stream of frames
  * (gstreamer-python's GstVideoSource, with promises and `for await`).
  *
  * The way of a frame: the appsink queues a sample on GStreamer's streaming thread and a native

@@ -24,7 +24,7 @@ import {
   type SampleArray,
 } from '../src';
 import { countWebmFrames, discover, firstDifference } from './helpers/media-';
-import { rejectionOf, within } from './helpers/support-';
+import { pipelinesStoppedAfterEach, rejectionOf, within } from './helpers/support-';
 
 const WIDTH = 1920;
 const HEIGHT = 1080;
@@ -42,29 +42,12 @@ class RecordingSink extends GstVideoSink {
   }
 }
 
-const open = new Set<GstPipeline>();
-
 /** A pipeline this test owns: shut down after the test, whatever happens in it. */
-function track<T extends GstPipeline>(pipeline: T): T {
-  open.add(pipeline);
-  return pipeline;
-}
+const track = pipelinesStoppedAfterEach(test);
 
 function sink(command: string, options: GstVideoSinkOptions): RecordingSink {
   return track(new RecordingSink(command, options));
 }
-
-// Stopped at once, without end of stream: shutdown() can hang the process on a source whose queue
-// is full (see the test 'leaving the scope after `break`...'), and a failed test may leave one so.
-// Tests that need the end of stream to go through ask for it themselves.
-test.after.each(async () => {
-  const stopped = [...open].map((pipeline) => {
-    pipeline[Symbol.dispose]();
-    return pipeline.done.catch(() => undefined);
-  });
-  open.clear();
-  await within(Promise.all(stopped), 5_000, 'the pipelines of the test to stop');
-});
 
 /** What the appsink `out` received: the tutorial's path, new-sample then pull-sample. */
 interface Received {

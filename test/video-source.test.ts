@@ -17,7 +17,7 @@ import {
   type VideoFrame,
 } from '../src';
 import { firstDifference } from './helpers/media-';
-import { rejectionOf, runScript, SRC, within } from './helpers/support-';
+import { pipelinesStoppedAfterEach, rejectionOf, runScript, SRC, within } from './helpers/support-';
 
 const WIDTH = 1920;
 const HEIGHT = 1080;
@@ -25,29 +25,12 @@ const NUM_BUFFERS = 10;
 /** Small frames for the tests about the queue, where the pixels do not matter. */
 const TINY = 'video/x-raw,format=GRAY8,width=16,height=16';
 
-const open = new Set<GstPipeline>();
-
 /** A pipeline this test owns: shut down after the test, whatever happens in it. */
-function track<T extends GstPipeline>(pipeline: T): T {
-  open.add(pipeline);
-  return pipeline;
-}
+const track = pipelinesStoppedAfterEach(test);
 
 function source(command: string, options?: GstVideoSourceOptions): GstVideoSource {
   return track(new GstVideoSource(command, options));
 }
-
-// Stopped at once, without end of stream: shutdown() can hang the process on a source whose queue
-// is full (see the test 'leaving the scope after `break`...'), and a failed test may leave one so.
-// Tests that need the end of stream to go through ask for it themselves.
-test.after.each(async () => {
-  const stopped = [...open].map((pipeline) => {
-    pipeline[Symbol.dispose]();
-    return pipeline.done.catch(() => undefined);
-  });
-  open.clear();
-  await within(Promise.all(stopped), 5_000, 'the pipelines of the test to stop');
-});
 
 /** One turn of the event loop (timers, I/O and the source's wake-ups run in it). */
 function turn(): Promise<void> {

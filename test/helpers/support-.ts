@@ -140,3 +140,23 @@ export function caps(description: string): Gst.Caps {
   if (!parsed) throw new Error(`bad caps in test: ${description}`);
   return parsed;
 }
+
+/**
+ * Pipelines a suite owns, stopped after each test whatever happened in it: `track(p)` registers
+ * one. Stopped at once, without end of stream; tests that need the end of stream ask for it.
+ */
+export function pipelinesStoppedAfterEach(suite: { after: { each(fn: () => Promise<void>): void } }): <T extends GstPipeline>(pipeline: T) => T {
+  const open = new Set<GstPipeline>();
+  suite.after.each(async () => {
+    const stopped = [...open].map((pipeline) => {
+      pipeline[Symbol.dispose]();
+      return pipeline.done.catch(() => undefined);
+    });
+    open.clear();
+    await within(Promise.all(stopped), 5_000, 'the pipelines of the test to stop');
+  });
+  return (pipeline) => {
+    open.add(pipeline);
+    return pipeline;
+  };
+}
