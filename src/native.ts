@@ -26,20 +26,18 @@ export interface NativeLayout {
 export type NativeFrame = [ArrayBuffer, number, number, number, number, NativeLayout | null];
 
 interface Native {
-  copyBuffer(buffer: Gst.Buffer, caps?: Gst.Caps | null): ArrayBuffer;
+  copyBuffer(buffer: Gst.Buffer): ArrayBuffer;
   videoLayout(caps: Gst.Caps): NativeLayout | null;
   /** the bytes (rows packed) and the layout (one object per caps, shared: do not change it) */
   copyVideo(buffer: Gst.Buffer, caps: Gst.Caps): [ArrayBuffer, NativeLayout | null];
   mapBuffer(buffer: Gst.Buffer, write: boolean, keepAlive: boolean): ArrayBuffer;
   mapMemory(memory: Gst.Memory, write: boolean): ArrayBuffer;
   release(bytes: ArrayBuffer): void;
-  isWritable(buffer: Gst.Buffer): boolean;
   fillBuffer(buffer: Gst.Buffer, bytes: ArrayBufferView | ArrayBuffer, pts: number, dts: number, duration: number, offset: number): void;
   pushBytes(src: GstApp.AppSrc, bytes: ArrayBufferView | ArrayBuffer, pts: number, dts: number, duration: number, offset: number): number;
   pullFrames(sink: GstApp.AppSink, max: number, zeroCopy: boolean): NativeFrame[];
   notify(object: object, signal: string, callback: (count: number) => void, ref: boolean): number;
   notifyFlow(id: number, flow: number): void;
-  notifyDrain(id: number): number;
   unnotify(id: number): void;
   startGLib(): void;
   setStateAsync(element: Gst.Element, state: Gst.State): Promise<Gst.StateChangeReturn>;

@@ -302,18 +302,12 @@ Local<Value> CopyBytes(Isolate* isolate, GstBuffer* buffer, const Layout* layout
   return OwnedArrayBuffer(isolate, data, size);
 }
 
-// copyBuffer(buffer: Gst.Buffer, caps?: Gst.Caps | null): ArrayBuffer
+// copyBuffer(buffer: Gst.Buffer): ArrayBuffer, all of its bytes
 void CopyBuffer(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
   GstBuffer* buffer = UnwrapBuffer(isolate, args[0]);
   if (!buffer) return;
-  Layout layout;
-  if (args.Length() > 1 && !args[1]->IsNullOrUndefined()) {
-    GstCaps* caps = UnwrapCaps(isolate, args[1]);
-    if (!caps) return;
-    ReadLayout(caps, &layout);
-  }
-  Local<Value> result = CopyBytes(isolate, buffer, layout.video ? &layout : nullptr);
+  Local<Value> result = CopyBytes(isolate, buffer, nullptr);
   if (!result.IsEmpty()) args.GetReturnValue().Set(result);
 }
 
@@ -439,14 +433,6 @@ void Release(const FunctionCallbackInfo<Value>& args) {
   if (h == nullptr) return;  // not one of ours
   ab->Detach(Local<Value>()).Check();
   FreeHolderResources(h);
-}
-
-// isWritable(buffer): boolean
-void IsWritable(const FunctionCallbackInfo<Value>& args) {
-  Isolate* isolate = args.GetIsolate();
-  GstBuffer* buffer = UnwrapBuffer(isolate, args[0]);
-  if (!buffer) return;
-  args.GetReturnValue().Set(bool(gst_mini_object_is_writable(GST_MINI_OBJECT_CAST(buffer))));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -682,15 +668,6 @@ void NotifyFlow(const FunctionCallbackInfo<Value>& args) {
   if (n && args[1]->IsNumber()) n->flow.store(int(args[1].As<Number>()->Value()));
 }
 
-// notifyDrain(id): calls the callback now with whatever is pending (used before teardown)
-void NotifyDrain(const FunctionCallbackInfo<Value>& args) {
-  Notifier* n = FindNotifier(args[0]);
-  if (!n) return;
-  Isolate* isolate = args.GetIsolate();
-  int count = n->pending.exchange(0);
-  args.GetReturnValue().Set(Integer::New(isolate, count));
-}
-
 // unnotify(id): disconnects and closes; safe against an emission running on another thread
 void Unnotify(const FunctionCallbackInfo<Value>& args) {
   Notifier* n = FindNotifier(args[0]);
@@ -897,13 +874,11 @@ void Init(Local<Object> exports, Local<Value>, void*) {
   NODE_SET_METHOD(exports, "mapBuffer", MapBuffer);
   NODE_SET_METHOD(exports, "mapMemory", MapMemory);
   NODE_SET_METHOD(exports, "release", Release);
-  NODE_SET_METHOD(exports, "isWritable", IsWritable);
   NODE_SET_METHOD(exports, "fillBuffer", FillBuffer);
   NODE_SET_METHOD(exports, "pushBytes", PushBytes);
   NODE_SET_METHOD(exports, "pullFrames", PullFrames);
   NODE_SET_METHOD(exports, "notify", Notify);
   NODE_SET_METHOD(exports, "notifyFlow", NotifyFlow);
-  NODE_SET_METHOD(exports, "notifyDrain", NotifyDrain);
   NODE_SET_METHOD(exports, "unnotify", Unnotify);
   NODE_SET_METHOD(exports, "startGLib", StartGLib);
   NODE_SET_METHOD(exports, "setStateAsync", SetStateAsync);
