@@ -129,6 +129,7 @@ class SampleDispatch {
 
   close(): void {
     dispatches.delete(this.sink);
+    for (const id of this.handlers.keys()) dispatchById.delete(id);
     native.unnotify(this.notifier);
   }
 
@@ -196,12 +197,7 @@ export function drainSampleHandlers(elements: Iterable<Gst.Element>): void {
 
 /** Drops the handlers of these appsinks (the pipeline is being torn down). @internal */
 export function closeSampleHandlers(elements: Iterable<Gst.Element>): void {
-  for (const element of elements) {
-    const dispatch = dispatches.get(element as GstApp.AppSink);
-    if (!dispatch) continue;
-    for (const [id, d] of dispatchById) if (d === dispatch) dispatchById.delete(id);
-    dispatch.close();
-  }
+  for (const element of elements) dispatches.get(element as GstApp.AppSink)?.close();
 }
 
 type Connect = (this: Gst.Element, signal: string, handler: (...args: unknown[]) => unknown, after?: boolean) => number;

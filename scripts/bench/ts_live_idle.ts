@@ -19,7 +19,7 @@ run(async () => {
   await using pipeline = new GstPipeline(command).startup();
   const appsink = pipeline.getByCls(GstApp.AppSink)[0];
   appsink.connect('new-sample', () => {
-    const sample = appsink.emit('pull-sample') as Gst.Sample | null;
+    const sample = appsink.emit('pull-sample');
     if (!sample) return Gst.FlowReturn.ERROR;
     checksum = addChecksum(checksum, gstBufferWithCapsToTypedArray(sample.getBuffer()!, sample.getCaps()!).data);
     count++;

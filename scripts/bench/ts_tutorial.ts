@@ -20,7 +20,7 @@ run(async () => {
   await using pipeline = new GstPipeline(command).startup();
   const appsink = pipeline.getByCls(GstApp.AppSink)[0];
   appsink.connect('new-sample', () => {
-    const sample = appsink.emit('pull-sample') as Gst.Sample | null;
+    const sample = appsink.emit('pull-sample');
     if (!sample) return Gst.FlowReturn.ERROR;
     const array = gstBufferWithCapsToTypedArray(sample.getBuffer()!, sample.getCaps()!);
     checksum = addChecksum(checksum, array.data);
