@@ -155,4 +155,38 @@ test('SIGTERM in an open context ends the live pipeline cleanly; the process exi
   assert.match(exit.stdout, /^done$/m, 'the pipeline ended before the process did');
 });
 
+test('a second Ctrl-C exits at once (130), without waiting for the shutdown the first one started', async () => {
+  // The pipeline's end of stream never comes (its shutdown waits 30 s): only an exit at once ends the child in time.
+  const script = `
+    const { Gst, GstContext, GstPipeline } = require(${JSON.stringify(SRC)});
+    class Slow extends GstPipeline {
+      sendEndOfStream() { return true; }
+      shutdown() { return super.shutdown(30000); }
+    }
+    const context = new GstContext();
+    const pipeline = new Slow(${JSON.stringify(LIVE)}).startup();
+    pipeline.bus.connect('message::state-changed', (message) => {
+      if (message.src === pipeline.pipeline && message.parseStateChanged()[1] === Gst.State.PLAYING) console.log('playing');
+    });
+    process.on('SIGINT', () => console.log('interrupted'));
+    pipeline.done.then(() => console.log('stopped'));
+  `;
+  const sent: string[] = [];
+  const exit = await runScript(script, {
+    timeoutMs: 15_000,
+    what: 'two SIGINTs in a child',
+    onStdout: (stdout, child) => {
+      // The second signal only after the first was handled: two pending SIGINTs would merge into one.
+      const step = /^interrupted$/m.test(stdout) ? 2 : /^playing$/m.test(stdout) ? 1 : 0;
+      while (sent.length < step) {
+        sent.push('SIGINT');
+        child.kill('SIGINT');
+      }
+    },
+  });
+  assert.is(sent.length, 2, `signals sent: ${sent.length}\n${exit.stdout}\n${exit.stderr}`);
+  assert.is(exit.code, 130, exit.stderr);
+  assert.not.match(exit.stdout, /^stopped$/m, 'the process left before the shutdown finished');
+});
+
 test.run();

@@ -16,6 +16,7 @@ import {
   type GstVideoSourceOptions,
   type VideoFrame,
 } from '../src';
+import { appsrcFor, gstBytes, layoutOf, mismatch, pushRaw, tightBytes } from './helpers/content-';
 import { firstDifference } from './helpers/media-';
 import { pipelinesStoppedAfterEach, rejectionOf, runScript, SRC, within } from './helpers/support-';
 
@@ -370,6 +371,45 @@ test('an appsink that receives caps other than raw video: pop rejects with GstPi
   assert.match(exit.stdout, /rejected GstPipelineError: .*(raw video|caps)/i, `pop's outcome\n--- stdout\n${exit.stdout}\n--- stderr\n${exit.stderr.slice(-1500)}`);
   assert.match(exit.stdout, /alive/);
   assert.is(exit.code, 0);
+});
+
+test('appsink is the pipeline\'s one appsink, with emit-signals on once started', () => {
+  const src = source(`videotestsrc num-buffers=1 ! ${TINY} ! appsink name=frames sync=false`);
+  assert.instance(src.appsink, GstApp.AppSink);
+  assert.is(src.appsink, src.getByName('frames'));
+  src.startup();
+  assert.is(src.appsink.emitSignals, true);
+});
+
+test('leaky with zeroCopy: the newest maxBuffersSize frames stay, intact; the dropped ones are counted in order and released', async () => {
+  const layout = layoutOf('GRAY8', 8, 2);
+  const dropped: VideoFrame[] = [];
+  const drops: Array<[number, number | null]> = [];
+  const src = source(`${appsrcFor(layout)} ! appsink sync=false`, {
+    leaky: true,
+    zeroCopy: true,
+    maxBuffersSize: 3,
+    onDrop: (frame, count) => {
+      drops.push([count, frame.offset]);
+      dropped.push(frame);
+    },
+  }).startup();
+  const appsrc = src.getByName('src', GstApp.AppSrc)!;
+  for (let i = 0; i < 10; i++) pushRaw(appsrc, gstBytes(layout, i), i);
+  appsrc.endOfStream();
+  await within(src.done, 10_000, 'the stream to end');
+  assert.is(src.droppedCount, 7);
+  assert.equal(drops, Array.from({ length: 7 }, (_, i) => [i + 1, i]), 'onDrop: count and offset of each dropped frame, oldest first');
+  assert.ok(dropped.every((frame) => frame.data.length === 0), 'dropped frames are released after onDrop');
+  const kept: Array<number | null> = [];
+  assert.is(
+    await popAll(src, 5_000, (frame) => {
+      kept.push(frame.offset);
+      assert.is(mismatch(frame.data, tightBytes(layout, frame.offset!)), null, `frame ${frame.offset} intact`);
+    }),
+    3,
+  );
+  assert.equal(kept, [7, 8, 9]);
 });
 
 test.run();
