@@ -22,6 +22,8 @@
 
 #include <sys/mman.h>
 
+#include "nodegtk.h"
+
 #include <atomic>
 #include <cstring>
 #include <mutex>
@@ -887,5 +889,19 @@ void Init(Local<Object> exports, Local<Value>, void*) {
 }
 
 }  // namespace
+
+// The unwrap helpers, for the addon's other files (nodegtk.h).
+namespace gstts {
+GstBuffer* UnwrapBuffer(Isolate* isolate, Local<Value> value) { return ::UnwrapBuffer(isolate, value); }
+GstCaps* UnwrapCaps(Isolate* isolate, Local<Value> value) { return ::UnwrapCaps(isolate, value); }
+GstMemory* UnwrapMemory(Isolate* isolate, Local<Value> value) {
+  auto* memory = reinterpret_cast<GstMemory*>(UnwrapMini(value, GST_TYPE_MEMORY));
+  if (memory == nullptr) ThrowType(isolate, "expected a Gst.Memory");
+  return memory;
+}
+GObject* UnwrapObject(Isolate* isolate, Local<Value> value, GType type, const char* what) {
+  return ::UnwrapObject(isolate, value, type, what);
+}
+}  // namespace gstts
 
 NODE_MODULE(gstreamer_ts, Init)
