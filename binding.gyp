@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "gstreamer_ts",
-      "sources": ["src/native/addon.cc"],
+      "sources": ["src/native/addon.cc", "src/native/meta.cc"],
       "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wno-unused-parameter"],
       "cflags_cc!": ["-fno-exceptions"],
       "cflags": ["<!@(pkg-config --cflags gstreamer-1.0 gstreamer-app-1.0 gstreamer-video-1.0)"],

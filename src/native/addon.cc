@@ -22,6 +22,7 @@
 
 #include <sys/mman.h>
 
+#include "meta.h"
 #include "nodegtk.h"
 
 #include <atomic>
@@ -886,6 +887,7 @@ void Init(Local<Object> exports, Local<Value>, void*) {
   NODE_SET_METHOD(exports, "setStateAsync", SetStateAsync);
   NODE_SET_METHOD(exports, "sendEosAsync", SendEosAsync);
   NODE_SET_METHOD(exports, "quietGLibCriticals", QuietGLibCriticals);
+  gstts::InitMeta(exports);
 }
 
 }  // namespace
