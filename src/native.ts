@@ -23,8 +23,8 @@ export interface NativeLayout {
   offsets: number[];
 }
 
-/** [bytes, pts, dts, duration, offset (-1 = none), layout when the caps changed] */
-export type NativeFrame = [ArrayBuffer, number, number, number, number, NativeLayout | null];
+/** [bytes, pts, dts, duration, offset (-1 = none), layout when the caps changed, objects meta (undefined = none)] */
+export type NativeFrame = [ArrayBuffer, number, number, number, number, NativeLayout | null, ObjectInfo[] | undefined];
 
 interface Native {
   copyBuffer(buffer: Gst.Buffer): ArrayBuffer;

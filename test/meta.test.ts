@@ -15,6 +15,7 @@ import {
   gstMetaRemove,
   gstMetaWrite,
   GstPipeline,
+  GstVideoSource,
   typedArrayToGstBuffer,
   type ObjectInfo,
   type ObjectInfoInit,
@@ -254,6 +255,35 @@ test('written in a pad probe, read at the appsink after queue ! tee ! queue ! vi
   for (const { offset, format, objects } of received) {
     assert.is(format, 'I420', 'videoconvert made new buffers (not passthrough)');
     assert.equal(objects, objectsOfFrame(offset), `frame ${offset}`);
+  }
+});
+
+test('GstVideoSource frames carry the objects as frame.objects (undefined where none were written), copied or zero-copy', async () => {
+  for (const zeroCopy of [false, true]) {
+    const source = track(
+      new GstVideoSource(
+        'videotestsrc num-buffers=6 ! video/x-raw,format=GRAY8,width=16,height=16 ! identity name=tag ! queue ! videoconvert ! ' +
+          'video/x-raw,format=RGB ! appsink sync=false',
+        { zeroCopy },
+      ),
+    );
+    source.getByName('tag')!.getStaticPad('src')!.addProbe(Gst.PadProbeType.BUFFER, (_pad, info) => {
+      const buffer = info.getBuffer();
+      const n = Number(buffer?.offset);
+      if (buffer && n % 2 === 1) gstMetaWrite(buffer, objectsOfFrame(n));
+      return Gst.PadProbeReturn.OK;
+    });
+    source.startup();
+    const seen: Array<[number | null, readonly ObjectInfo[] | undefined]> = [];
+    const drain = async (): Promise<void> => {
+      for await (const frame of source) seen.push([frame.offset, frame.objects]);
+    };
+    await within(drain(), 10_000, `frames of the source (zeroCopy ${zeroCopy})`);
+    assert.equal(
+      seen,
+      Array.from({ length: 6 }, (_, n) => [n, n % 2 === 1 ? objectsOfFrame(n) : undefined]),
+      `zeroCopy ${zeroCopy}`,
+    );
   }
 });
 

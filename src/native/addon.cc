@@ -512,7 +512,7 @@ void PushBytes(const FunctionCallbackInfo<Value>& args) {
 double ClockOrMinus(GstClockTime t) { return GST_CLOCK_TIME_IS_VALID(t) ? double(t) : -1; }
 
 // pullFrames(appsink, max: number, zeroCopy: boolean): Frame[]; each frame is
-// [ArrayBuffer, pts, dts, duration, offset, layout | null (when caps changed) ].
+// [ArrayBuffer, pts, dts, duration, offset, layout | null (when caps changed), objects | undefined].
 void PullFrames(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
   Local<Context> context = isolate->GetCurrentContext();
@@ -558,7 +558,7 @@ void PullFrames(const FunctionCallbackInfo<Value>& args) {
         return;
       }
     }
-    Local<Array> frame = Array::New(isolate, 6);
+    Local<Array> frame = Array::New(isolate, 7);
     frame->Set(context, 0, data).Check();
     frame->Set(context, 1, Number::New(isolate, buffer ? ClockOrMinus(GST_BUFFER_PTS(buffer)) : -1)).Check();
     frame->Set(context, 2, Number::New(isolate, buffer ? ClockOrMinus(GST_BUFFER_DTS(buffer)) : -1)).Check();
@@ -566,6 +566,7 @@ void PullFrames(const FunctionCallbackInfo<Value>& args) {
     double offset = buffer && GST_BUFFER_OFFSET_IS_VALID(buffer) ? double(GST_BUFFER_OFFSET(buffer)) : -1;
     frame->Set(context, 4, Number::New(isolate, offset)).Check();
     frame->Set(context, 5, layout_value).Check();
+    frame->Set(context, 6, buffer ? gstts::ObjectsOf(isolate, buffer) : Local<Value>(v8::Undefined(isolate))).Check();
     out->Set(context, out->Length(), frame).Check();
     gst_sample_unref(sample);
   }
