@@ -106,7 +106,9 @@ export function gstMetaWrite(buffer: Gst.Buffer, objects: readonly ObjectInfoIni
   requireBuffer(buffer, 'gstMetaWrite');
   if (!Array.isArray(objects)) throw new TypeError(`gstMetaWrite: objects must be an array, got ${show(objects)}`);
   const numbers = new Float64Array(objects.length * FIELDS);
-  const classNames = objects.map((object: unknown, index) => flatten(object, index, numbers));
+  const classNames: string[] = [];
+  // A loop, not map(): map skips the holes of a sparse array, which must be refused too.
+  for (let index = 0; index < objects.length; index++) classNames.push(flatten(objects[index], index, numbers));
   if (!native.metaWrite(buffer, numbers, classNames)) throw notWritable('gstMetaWrite');
 }
 

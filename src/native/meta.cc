@@ -204,6 +204,29 @@ void MetaRemove(const FunctionCallbackInfo<Value>& args) {
   args.GetReturnValue().Set(Integer::New(isolate, result));
 }
 
+// The four keys, and a template whose instances have them as fast properties (objects made by
+// Object::New(isolate, prototype, names, values, n) would be dictionaries: slow to read later).
+struct ObjectShape {
+  v8::Eternal<String> keys[4];
+  v8::Eternal<v8::ObjectTemplate> tmpl;
+};
+
+const ObjectShape& Shape(Isolate* isolate) {
+  static ObjectShape* shape = [isolate] {
+    auto* s = new ObjectShape();  // never freed: lives as long as the isolate (the process)
+    const char* names[] = {"boundingBox", "confidence", "className", "trackId"};
+    Local<v8::ObjectTemplate> tmpl = v8::ObjectTemplate::New(isolate);
+    for (int i = 0; i < 4; i++) {
+      Local<String> key = String::NewFromUtf8(isolate, names[i], v8::NewStringType::kInternalized).ToLocalChecked();
+      s->keys[i].Set(isolate, key);
+      tmpl->Set(key, v8::Undefined(isolate));
+    }
+    s->tmpl.Set(isolate, tmpl);
+    return s;
+  }();
+  return *shape;
+}
+
 }  // namespace
 
 Local<Value> ObjectsOf(Isolate* isolate, GstBuffer* buffer) {
@@ -212,13 +235,10 @@ Local<Value> ObjectsOf(Isolate* isolate, GstBuffer* buffer) {
   if (meta == nullptr) return scope.Escape(v8::Undefined(isolate));
   Local<Context> context = isolate->GetCurrentContext();
   const std::vector<ObjectInfo>& objects = *meta->objects;
-  Local<Value> prototype = Object::New(isolate)->GetPrototype();
-  Local<Name> keys[] = {
-      String::NewFromUtf8Literal(isolate, "boundingBox", v8::NewStringType::kInternalized),
-      String::NewFromUtf8Literal(isolate, "confidence", v8::NewStringType::kInternalized),
-      String::NewFromUtf8Literal(isolate, "className", v8::NewStringType::kInternalized),
-      String::NewFromUtf8Literal(isolate, "trackId", v8::NewStringType::kInternalized),
-  };
+  const ObjectShape& shape = Shape(isolate);
+  Local<v8::ObjectTemplate> tmpl = shape.tmpl.Get(isolate);
+  Local<String> keys[4];
+  for (int i = 0; i < 4; i++) keys[i] = shape.keys[i].Get(isolate);
   Local<Array> out = Array::New(isolate, int(objects.size()));
   for (size_t i = 0; i < objects.size(); i++) {
     const ObjectInfo& o = objects[i];
@@ -230,7 +250,9 @@ Local<Value> ObjectsOf(Isolate* isolate, GstBuffer* buffer) {
         Utf8(isolate, o.class_name),
         Number::New(isolate, double(o.track_id)),
     };
-    out->Set(context, uint32_t(i), Object::New(isolate, prototype, keys, values, 4)).Check();
+    Local<Object> object = tmpl->NewInstance(context).ToLocalChecked();
+    for (int k = 0; k < 4; k++) object->Set(context, keys[k], values[k]).Check();
+    out->Set(context, uint32_t(i), object).Check();
   }
   return scope.Escape(out);
 }
