@@ -133,6 +133,9 @@ test('copies of a buffer carry its objects (the meta transform), each copy its o
   assert.equal(gstMetaGet(noMeta), [], 'a copy without META carries none');
   gstMetaWrite(deep, []);
   assert.is(gstMetaGet(buffer).length, 2, 'the original keeps its objects');
+  // What gstMetaGet returns is what gstMetaWrite takes.
+  gstMetaWrite(deep, gstMetaGet(region));
+  assert.equal(gstMetaGet(deep), gstMetaGet(buffer));
 });
 
 test('a shared buffer is refused with a GstError and left unchanged; once it is ours again, it is writable', () => {
