@@ -213,13 +213,22 @@ function objectsOfFrame(n: number): ObjectInfoInit[] {
   }));
 }
 
-test('written in a pad probe, read at the appsink after queue ! tee ! queue ! videoconvert (a converted buffer)', async () => {
-  const frames = 8;
+interface Received {
+  offset: number;
+  /** the caps at the appsink */
+  format: string;
+  width: number;
+  objects: readonly ObjectInfo[];
+}
+
+/**
+ * Runs `videotestsrc ! RGB 64x48 ! identity name=tag ! <tail>` (tail ends in an appsink named
+ * sink) for `frames` frames: a probe on tag's src pad writes objectsOfFrame(offset) on each
+ * buffer, the appsink reads them back the tutorial's way (new-sample, pull-sample).
+ */
+async function tagAndReceive(tail: string, frames: number): Promise<{ written: Array<number | Error>; stale: number[]; received: Received[] }> {
   const pipeline = track(
-    new GstPipeline(
-      `videotestsrc name=src num-buffers=${frames} ! video/x-raw,format=RGB,width=64,height=48 ! identity name=tag ! ` +
-        'queue ! tee ! queue ! videoconvert ! video/x-raw,format=I420 ! appsink name=sink emit-signals=true sync=false',
-    ),
+    new GstPipeline(`videotestsrc name=src num-buffers=${frames} ! video/x-raw,format=RGB,width=64,height=48 ! identity name=tag ! ${tail}`),
   );
   // Pooled buffers come back to videotestsrc without the meta (the pool drops it on release).
   const stale: number[] = [];
@@ -241,18 +250,31 @@ test('written in a pad probe, read at the appsink after queue ! tee ! queue ! vi
     return Gst.PadProbeReturn.OK;
   });
   const sink = pipeline.getByName('sink', GstApp.AppSink)!;
-  const received: Array<{ offset: number; format: string; objects: readonly ObjectInfo[] }> = [];
+  const received: Received[] = [];
   sink.connect('new-sample', () => {
     const sample = sink.emit('pull-sample');
     if (!sample) return Gst.FlowReturn.ERROR;
     const buffer = sample.getBuffer()!;
-    const format = sample.getCaps()!.getStructure(0)!.getString('format') ?? '';
-    received.push({ offset: Number(buffer.offset), format, objects: gstMetaGet(buffer) });
+    const structure = sample.getCaps()!.getStructure(0)!;
+    received.push({
+      offset: Number(buffer.offset),
+      format: structure.getString('format') ?? '',
+      width: structure.getInt('width')[1],
+      objects: gstMetaGet(buffer),
+    });
     return Gst.FlowReturn.OK;
   });
   pipeline.startup();
-  await within(pipeline.done, 10_000, 'the metadata pipeline');
+  await within(pipeline.done, 10_000, `the metadata pipeline ... ! ${tail}`);
+  return { written, stale, received };
+}
 
+test('written in a pad probe, read at the appsink after queue ! tee ! queue ! videoconvert (a converted buffer)', async () => {
+  const frames = 8;
+  const { written, stale, received } = await tagAndReceive(
+    'queue ! tee ! queue ! videoconvert ! video/x-raw,format=I420 ! appsink name=sink emit-signals=true sync=false',
+    frames,
+  );
   assert.equal(written, Array.from({ length: frames }, (_, n) => n));
   assert.equal(stale, []);
   assert.is(received.length, frames);
@@ -260,6 +282,14 @@ test('written in a pad probe, read at the appsink after queue ! tee ! queue ! vi
     assert.is(format, 'I420', 'videoconvert made new buffers (not passthrough)');
     assert.equal(objects, objectsOfFrame(offset), `frame ${offset}`);
   }
+});
+
+test('videoscale copies the objects unchanged: boxes stay in the pixels of the frame they were written on', async () => {
+  const { received } = await tagAndReceive('videoscale ! video/x-raw,width=32,height=24 ! appsink name=sink emit-signals=true sync=false', 2);
+  assert.equal(
+    received.map(({ width, objects }) => [width, objects]),
+    [0, 1].map((n) => [32, objectsOfFrame(n)]),
+  );
 });
 
 test('GstVideoSource frames carry the objects as frame.objects (undefined where none were written), copied or zero-copy', async () => {
