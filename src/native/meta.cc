@@ -29,7 +29,6 @@ using v8::FunctionCallbackInfo;
 using v8::Integer;
 using v8::Isolate;
 using v8::Local;
-using v8::Name;
 using v8::Number;
 using v8::Object;
 using v8::String;
