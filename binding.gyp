@@ -12,7 +12,8 @@
         "src/native/notify.cc",
         "src/native/loop.cc",
         "src/native/state.cc",
-        "src/native/log.cc"
+        "src/native/log.cc",
+        "src/native/meta.cc"
       ],
       "cflags_cc": ["-std=c++20", "-O2", "-Wall", "-Wno-unused-parameter", "-Wno-cast-function-type"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],

@@ -7,6 +7,7 @@ export { GstContext } from './context';
 export { GstPipeline, type ElementClass, type GstPipelineOptions, type GstWarning } from './pipeline';
 export { GstVideoSource, type GstVideoSourceOptions, type VideoFrame } from './video-source';
 export { GstVideoSink, type GstVideoSinkOptions, type PushOptions } from './video-sink';
+export { gstMetaGet, gstMetaRemove, gstMetaWrite, type ObjectInfo, type ObjectInfoInit } from './meta';
 export { GstElementNotFoundError, GstError, GstParseError, GstPipelineError } from './errors';
 export {
   fractionToStr,

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Gst, GstApp } from './gi';
+import type { ObjectInfo } from './meta';
 
 /** Video layout read from caps by gst_video_info_from_caps. */
 export interface NativeLayout {
@@ -24,8 +25,8 @@ export interface NativeLayout {
   offsets: number[];
 }
 
-/** [bytes, pts, dts, duration, offset (-1 = none), layout when the caps changed] */
-export type NativeFrame = [ArrayBuffer, number, number, number, number, NativeLayout | null];
+/** [bytes, pts, dts, duration, offset (-1 = none), layout when the caps changed, objects meta (undefined = none)] */
+export type NativeFrame = [ArrayBuffer, number, number, number, number, NativeLayout | null, ObjectInfo[] | undefined];
 
 interface Native {
   /** the Node.js headers the addon was compiled against */
@@ -49,6 +50,12 @@ interface Native {
   setStateAsync(element: Gst.Element, state: Gst.State): Promise<Gst.StateChangeReturn>;
   sendEosAsync(element: Gst.Element): Promise<number>;
   quietGLibCriticals(on: boolean): void;
+  /** replaces the buffer's objects (6 numbers each: x, y, width, height, confidence, trackId); false: not writable */
+  metaWrite(buffer: Gst.Buffer, numbers: Float64Array, classNames: readonly string[]): boolean;
+  /** the buffer's objects, or undefined when it carries no objects meta */
+  metaGet(buffer: Gst.Buffer): ObjectInfo[] | undefined;
+  /** 1 removed, 0 nothing to remove, -1 not writable */
+  metaRemove(buffer: Gst.Buffer): number;
 }
 
 const root = path.join(__dirname, '..');

@@ -12,6 +12,7 @@ import { GstApp } from './gi';
 import { native, type NativeFrame, type NativeLayout } from './native';
 import { GstPipeline, type GstPipelineOptions } from './pipeline';
 import { shapeFrame, type SampleArray, type ShapedArray } from './buffer';
+import type { ObjectInfo } from './meta';
 
 /** One video frame, as plain data ready for a tensor library. */
 export interface VideoFrame<T extends SampleArray = SampleArray> extends ShapedArray<T> {
@@ -27,6 +28,11 @@ export interface VideoFrame<T extends SampleArray = SampleArray> extends ShapedA
   readonly duration: number | null;
   /** frame number as the source counts it, or null */
   readonly offset: number | null;
+  /**
+   * The objects the buffer carried as object metadata (`gstMetaWrite` upstream, e.g. in a
+   * pad probe); undefined when it carried none.
+   */
+  readonly objects?: readonly ObjectInfo[];
   /**
    * Gives the frame's memory back now instead of at garbage collection (`data` becomes empty).
    * Optional, but it makes a steady stream of large frames much cheaper. Idempotent.
@@ -223,7 +229,7 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
     if (this.leaky || this.queue.length < this.queueBound) this.schedule();
   }
 
-  private frameOf([bytes, pts, dts, duration, offset, layout]: NativeFrame): VideoFrame {
+  private frameOf([bytes, pts, dts, duration, offset, layout, objects]: NativeFrame): VideoFrame {
     if (layout) this.layout = layout;
     const current = this.layout;
     if (!current) throw new GstPipelineError(`appsink caps are not raw video`, null, this.appsink.name);
@@ -236,6 +242,7 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
       dts: time(dts),
       duration: time(duration),
       offset: time(offset),
+      objects,
       release: () => native.release(bytes),
     };
   }

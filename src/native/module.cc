@@ -10,6 +10,7 @@
 //   loop.cc     GLib's default main context driven from libuv
 //   state.cc    state changes and end-of-stream on a worker thread
 //   log.cc      silence for GLib-CRITICAL lines while typelibs load
+//   meta.cc     object-detection metadata on buffers (a GstMeta of our own)
 //
 // Context-aware: each Node.js environment (main thread, worker) gets its own Addon instance,
 // torn down by an environment cleanup hook that closes its libuv handles.
@@ -19,6 +20,7 @@
 #include <v8.h>
 
 #include "addon.h"
+#include "meta.h"
 #include "util.h"
 
 namespace {
@@ -50,6 +52,6 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   gstts::InitLoop(context, exports, addon);
   gstts::InitState(context, exports, addon);
   gstts::InitLog(context, exports, addon);
-  // src/native/meta.cc, when it exists: InitMeta(exports);
+  gstts::InitMeta(exports);
   gstts::Set(isolate, exports, "builtFor", BuiltFor(isolate));
 }

@@ -5,6 +5,7 @@
 #include "addon.h"
 #include "frames.h"
 #include "layout.h"
+#include "meta.h"
 #include "nodegtk.h"
 #include "pool.h"
 #include "util.h"
@@ -70,7 +71,7 @@ void PullFrames(const FunctionCallbackInfo<Value>& args) {
         return;
       }
     }
-    Local<Array> frame = Array::New(isolate, 6);
+    Local<Array> frame = Array::New(isolate, 7);
     frame->Set(context, 0, data).Check();
     frame->Set(context, 1, Number::New(isolate, buffer ? ClockOrMinus(GST_BUFFER_PTS(buffer)) : -1)).Check();
     frame->Set(context, 2, Number::New(isolate, buffer ? ClockOrMinus(GST_BUFFER_DTS(buffer)) : -1)).Check();
@@ -78,6 +79,7 @@ void PullFrames(const FunctionCallbackInfo<Value>& args) {
     double offset = buffer && GST_BUFFER_OFFSET_IS_VALID(buffer) ? double(GST_BUFFER_OFFSET(buffer)) : -1;
     frame->Set(context, 4, Number::New(isolate, offset)).Check();
     frame->Set(context, 5, layout_value).Check();
+    frame->Set(context, 6, buffer ? ObjectsOf(isolate, buffer) : v8::Undefined(isolate).As<Value>()).Check();
     out->Set(context, out->Length(), frame).Check();
     gst_sample_unref(sample);
   }

@@ -1,0 +1,19 @@
+// Object-detection metadata on buffers: a GstMeta of our own that holds a list of objects
+// (bounding box, confidence, class name, track id), the native side of src/meta.ts.
+#pragma once
+#include <gst/gst.h>
+#include <v8.h>
+
+namespace gstts {
+
+// Registers metaWrite, metaGet and metaRemove on the addon's exports (called from its Init).
+void InitMeta(v8::Local<v8::Object> exports);
+
+// The objects `buffer` carries, as a new JS array of plain objects
+// `{ boundingBox: [x, y, width, height], confidence, className, trackId }`, in the order they
+// were written; `undefined` when the buffer has no object metadata at all (an empty array means
+// it has the metadata, with no objects in it). Never throws; call on the JS thread, inside a
+// HandleScope and a Context.
+v8::Local<v8::Value> ObjectsOf(v8::Isolate* isolate, GstBuffer* buffer);
+
+}  // namespace gstts
