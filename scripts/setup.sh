@@ -71,19 +71,16 @@ if [[ ! -d node_modules/node-gtk || ! -d node_modules/typescript ]]; then
 fi
 
 # Both native binaries must load in this Node.js: node-gtk's (one per Node ABI, in
-# node_modules/node-gtk/lib/binding/node-v<ABI>-linux-x64) and the addon (build/, one at a time,
-# built for the ABI it reports as builtFor.modules). A child process tries them; what fails is
+# node_modules/node-gtk/lib/binding/node-v<ABI>-linux-x64) and the addon's (build/, one at a time,
+# reporting the ABI it was built for as builtFor.modules). Each is tried in a child process (a
+# binary built against the wrong headers can kill the process that loads it); what fails is
 # rebuilt for this Node.js, then tried again.
 try_load() {
-  node -e '
-    const failed = [];
-    try { require("node-gtk"); } catch (e) { failed.push("node-gtk"); }
-    try {
-      const addon = require("./build/Release/gstreamer_ts.node");
-      if (String(addon.builtFor.modules) !== process.versions.modules) failed.push("addon");
-    } catch (e) { failed.push("addon"); }
-    console.log(failed.join(" "));
-  '
+  local failed=()
+  node -e 'require("node-gtk")' >/dev/null 2>&1 || failed+=(node-gtk)
+  node -e 'const a = require("./build/Release/gstreamer_ts.node");
+    process.exitCode = String(a.builtFor.modules) === process.versions.modules ? 0 : 1' >/dev/null 2>&1 || failed+=(addon)
+  echo "${failed[*]}"
 }
 failed=$(try_load)
 if [[ -n "$failed" ]]; then
@@ -91,6 +88,9 @@ if [[ -n "$failed" ]]; then
     case "$part" in
       node-gtk)
         echo "setup: node-gtk is not built for Node.js v$node_version (ABI $node_modules_abi): rebuilding it (about a minute)" >&2
+        # node-pre-gyp keeps a binary that is there, loadable or not, and its incremental build
+        # would relink objects compiled against other headers: both go first
+        rm -rf node_modules/node-gtk/lib/binding/node-v"$node_modules_abi"-* node_modules/node-gtk/build
         npm rebuild node-gtk --no-audit --no-fund >&2 ;;
       addon)
         echo "setup: the native addon is not built for Node.js v$node_version (ABI $node_modules_abi): rebuilding it" >&2
