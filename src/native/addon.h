@@ -15,7 +15,7 @@ namespace gstts {
 
 class Addon {
  public:
-  explicit Addon(v8::Local<v8::Context> context) : isolate_(context->GetIsolate()), context_(isolate_, context) {}
+  Addon(v8::Isolate* isolate, v8::Local<v8::Context> context) : isolate_(isolate), context_(isolate, context) {}
   Addon(const Addon&) = delete;
   Addon& operator=(const Addon&) = delete;
 

@@ -42,8 +42,8 @@ v8::Local<v8::Object> BuiltFor(v8::Isolate* isolate) {
 }  // namespace
 
 NODE_MODULE_INIT(/* exports, module, context */) {
-  v8::Isolate* isolate = context->GetIsolate();
-  auto* addon = new gstts::Addon(context);
+  v8::Isolate* isolate = v8::Isolate::GetCurrent();  // V8 14 has no Context::GetIsolate()
+  auto* addon = new gstts::Addon(isolate, context);
   addon->cleanup_hook = node::AddEnvironmentCleanupHook(isolate, TeardownAddon, addon);
   gstts::InitNodeGtk(context, exports, addon);
   gstts::InitFrames(context, exports, addon);
