@@ -8,7 +8,8 @@
  *  2. src/*.js that have no .ts of the same name (src/gi.js, typed by src/gi.d.ts) are copied with
  *     their .d.ts: tsc does not emit them.
  *  3. Declarations that name 'node-gtk' get a reference to typings/node-gtk.d.ts (node-gtk ships no
- *     types), so a consumer type-checks with `skipLibCheck: false` and nothing extra in its tsconfig.
+ *     types), and those that use Disposable / Symbol.dispose one to lib esnext.disposable, so a
+ *     consumer type-checks with `skipLibCheck: false` and nothing extra in its tsconfig.
  *  4. dist/index.mjs and dist/index.d.mts: the ES module entry. It re-exports, by name, the one
  *     CommonJS instance (node-gtk and GStreamer must be loaded once per process, so the two entries
  *     cannot be two copies of the library). The names are src/index.ts's value exports, read
@@ -39,15 +40,19 @@ for (const file of fs.readdirSync(SRC)) {
   fs.copyFileSync(declaration, path.join(DIST, `${base}.d.ts`));
 }
 
-// 3. node-gtk's module types travel with the package
+// 3. node-gtk's module types travel with the package; so does the lib `using` needs
 const shim = path.join(ROOT, 'typings', 'node-gtk.d.ts');
 for (const file of fs.readdirSync(DIST)) {
   if (!file.endsWith('.d.ts')) continue;
   const full = path.join(DIST, file);
   const text = fs.readFileSync(full, 'utf8');
-  if (!/from ['"]node-gtk['"]|import\(['"]node-gtk['"]\)/.test(text)) continue;
-  const ref = path.relative(DIST, shim).split(path.sep).join('/');
-  fs.writeFileSync(full, `/// <reference path="${ref}" />\n${text}`);
+  const references = [];
+  if (/from ['"]node-gtk['"]|import\(['"]node-gtk['"]\)/.test(text)) {
+    references.push(`/// <reference path="${path.relative(DIST, shim).split(path.sep).join('/')}" />`);
+  }
+  // Disposable, Symbol.dispose: in TypeScript's lib esnext.disposable (or @types/node), not in es2022
+  if (/Symbol\.(?:asyncDispose|dispose)\b|\b(?:Async)?Disposable\b/.test(text)) references.push('/// <reference lib="esnext.disposable" />');
+  if (references.length > 0) fs.writeFileSync(full, `${references.join('\n')}\n${text}`);
 }
 
 // 4. the ES module entry

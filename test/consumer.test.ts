@@ -110,20 +110,14 @@ main().catch((error: unknown) => {
 });
 `;
 
+/**
+ * nodenext with the lib and types spelled out; commonjs with neither (TypeScript's defaults for
+ * target es2022, all of @types): the declarations must bring what they need themselves.
+ */
 function tsconfig(module: 'nodenext' | 'commonjs', files: string[]): string {
+  const spelledOut = module === 'nodenext' ? { lib: ['es2022', 'esnext.disposable'], types: ['node'] } : {};
   return JSON.stringify(
-    {
-      compilerOptions: {
-        module,
-        target: 'es2022',
-        lib: ['es2022', 'esnext.disposable'],
-        strict: true,
-        skipLibCheck: false,
-        types: ['node'],
-        outDir: `out-${module}`,
-      },
-      files,
-    },
+    { compilerOptions: { module, target: 'es2022', ...spelledOut, strict: true, skipLibCheck: false, outDir: `out-${module}` }, files },
     null,
     2,
   );
