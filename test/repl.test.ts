@@ -98,6 +98,7 @@ test('npm run repl: typed by default; names in scope; await settles before the n
     /* 17 */ '  return n * 2',
     /* 18 */ '}',
     /* 19 */ 'twice(21)',
+    /* 20 */ '.type Gst',
   ];
   const s = await session(lines);
   assert.is(s.code, 0, `exit code (stderr: ${s.stderr})`);
@@ -120,11 +121,12 @@ test('npm run repl: typed by default; names in scope; await settles before the n
   assert.is(outputOf(s, lines, 15), '3000000000n', 'evaluation goes on after type errors');
   assert.is(outputOf(s, lines, 18), 'undefined', 'input over several lines');
   assert.is(outputOf(s, lines, 19), '42', 'the function from several lines');
+  assert.is(outputOf(s, lines, 20), 'import Gst', '.type on a namespace');
   console.log(`repl: hint after ${s.startup} ms (type-checked)`);
 });
 
 test('npm run repl -- --transpile-only: nothing checked, .type says why it cannot answer and the session goes on', async () => {
-  const lines = ['.type Gst.SECOND', 'Gst.SECOND * 2', '1 + 1'];
+  const lines = ['.type Gst', 'Gst.SECOND * 2', '1 + 1'];
   const s = await session(lines, ['--transpile-only']);
   assert.is(s.code, 0, `exit code (stderr: ${s.stderr})`);
   assert.match(s.hint, /not type-checked \(--transpile-only\)/, 'the hint says so');
