@@ -30,10 +30,16 @@ interface Ran {
   stderr: string;
 }
 
-/** Runs a command to its end; the environment is the user's without the `npm test` run's npm_* settings. */
+/**
+ * What `npm test` tells its scripts about this project (its prefix, package, script): not passed on,
+ * so the consumer's npm works on the consumer. The user's npm settings (cache, nodedir...) are.
+ */
+const ABOUT_THIS_RUN = /^(?:npm_package_|npm_lifecycle_|npm_command$|npm_execpath$|npm_node_execpath$|npm_config_local_prefix$|npm_config_call$|INIT_CWD$)/i;
+
+/** Runs a command to its end, in the user's environment without what concerns this project's npm run. */
 function run(command: string, args: readonly string[], cwd: string, timeoutMs: number): Promise<Ran> {
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!/^npm_/i.test(key)) env[key] = value;
+  for (const [key, value] of Object.entries(process.env)) if (!ABOUT_THIS_RUN.test(key)) env[key] = value;
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
