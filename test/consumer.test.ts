@@ -206,7 +206,12 @@ async function compile(module: 'nodenext' | 'commonjs'): Promise<void> {
 
 consumer('the installed package holds its build, declarations, typings and the addon it built', () => {
   const pkg = path.join(project, 'node_modules', 'gstreamer-ts');
-  for (const file of ['dist/index.js', 'dist/index.mjs', 'dist/index.d.ts', 'dist/index.d.mts', 'dist/gi.js', 'dist/gi.d.ts', 'typings/Gst-1.0.d.ts', 'typings/node-gtk.d.ts', 'binding.gyp', 'src/native/addon.cc', 'build/Release/gstreamer_ts.node']) {
+  // the addon's sources: whatever binding.gyp compiles (it is JSON here)
+  const gyp = JSON.parse(fs.readFileSync(path.join(ROOT, 'binding.gyp'), 'utf8')) as { targets: { sources: string[] }[] };
+  const sources = gyp.targets.flatMap((target) => target.sources);
+  assert.ok(sources.length > 0, 'binding.gyp lists sources');
+  const files = ['dist/index.js', 'dist/index.mjs', 'dist/index.d.ts', 'dist/index.d.mts', 'dist/gi.js', 'dist/gi.d.ts', 'typings/Gst-1.0.d.ts', 'typings/node-gtk.d.ts', 'binding.gyp', 'build/Release/gstreamer_ts.node'];
+  for (const file of [...files, ...sources]) {
     assert.ok(fs.existsSync(path.join(pkg, file)), `${file} is in the installed package`);
   }
   assert.not.ok(fs.existsSync(path.join(pkg, 'test')), 'the tests are not shipped');
