@@ -4,7 +4,8 @@
  * `npm run build` (and `prepack`, so `npm pack` / `npm publish` always ship a fresh build):
  * src/ -> dist/, the package's entry points.
  *
- *  1. tsc -p tsconfig.build.json: JavaScript (CommonJS) and declarations for every src/*.ts.
+ *  1. tsconfig.build.json compiled (TypeScript's API, as tsc -p would): JavaScript (CommonJS) and
+ *     declarations for every src/*.ts; any diagnostic stops the build.
  *  2. src/*.js that have no .ts of the same name (src/gi.js, typed by src/gi.d.ts) are copied with
  *     their .d.ts: tsc does not emit them.
  *  3. Declarations that name 'node-gtk' get a reference to typings/node-gtk.d.ts (node-gtk ships no
@@ -17,17 +18,31 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
 const ts = require('typescript');
 
 const ROOT = path.resolve(__dirname, '..');
 const SRC = path.join(ROOT, 'src');
 const DIST = path.join(ROOT, 'dist');
 
-fs.rmSync(DIST, { recursive: true, force: true });
-execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], {
-  stdio: 'inherit',
+// 1. one program for the emit and for reading src/index.ts's exports (step 4)
+const config = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, 'tsconfig.build.json'), {}, {
+  ...ts.sys,
+  onUnRecoverableConfigFileDiagnostic: (diagnostic) => fail([diagnostic]),
 });
+if (!config) throw new Error('cannot read tsconfig.build.json');
+if (config.errors.length > 0) fail(config.errors);
+fs.rmSync(DIST, { recursive: true, force: true });
+const program = ts.createProgram({ rootNames: config.fileNames, options: config.options, projectReferences: config.projectReferences });
+const diagnostics = ts.getPreEmitDiagnostics(program);
+if (diagnostics.length > 0) fail(diagnostics);
+const emitted = program.emit();
+if (emitted.diagnostics.length > 0 || emitted.emitSkipped) fail(emitted.diagnostics);
+
+function fail(list) {
+  const host = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => '\n' };
+  console.error(ts.formatDiagnosticsWithColorAndContext(list, host));
+  process.exit(1);
+}
 
 // 2. hand-written JavaScript modules with hand-written declarations
 for (const file of fs.readdirSync(SRC)) {
@@ -57,7 +72,6 @@ for (const file of fs.readdirSync(DIST)) {
 
 // 4. the ES module entry
 function valueExports(entry) {
-  const program = ts.createProgram([entry], { ...readOptions(), noEmit: true });
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(entry);
   const moduleSymbol = source && checker.getSymbolAtLocation(source);
@@ -70,11 +84,6 @@ function valueExports(entry) {
     })
     .map((symbol) => symbol.name)
     .sort();
-}
-function readOptions() {
-  const config = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, 'tsconfig.build.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
-  if (!config) throw new Error('cannot read tsconfig.build.json');
-  return config.options;
 }
 const names = valueExports(path.join(SRC, 'index.ts'));
 if (names.length === 0) throw new Error('src/index.ts exports no values');
