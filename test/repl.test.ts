@@ -23,12 +23,12 @@ interface Session {
   startup: number;
 }
 
-/** Splits a transcript at its prompts ('> ' or '... ' followed by the echoed line). */
+/** Splits a transcript at its prompts ('> ', or for unfinished input '... ' (Node < 24) or '| ', then the echoed line). */
 function transcript(stdout: string): Pick<Session, 'hint' | 'entries'> {
   const [hint = '', ...rest] = stdout.split('\n');
   const entries: Session['entries'] = [];
   for (const line of rest) {
-    const prompt = /^(?:> |\.\.\. )(.*)$/.exec(line);
+    const prompt = /^(?:> |\.\.\. |\| )(.*)$/.exec(line);
     if (prompt) entries.push({ input: prompt[1] ?? '', output: [] });
     else if (entries.length > 0 && line.trim() !== '') entries[entries.length - 1]?.output.push(line);
   }
