@@ -7,32 +7,45 @@
  *
  *   > new GstPipeline('videotestsrc num-buffers=10 ! fakesink')
  *   > const b: Gst.Buffer | null = Gst.Buffer.newAllocate(null, 16, null)
+ *   > .type b
  *
- * Input is TypeScript, transpiled without type checking so that the prompt comes up at once
- * (checking against the 3 MB of typings costs a second or more: docs/node-gtk.md, 'Start-up time'). With
- * `npm run repl -- --typecheck` every input is type-checked and `.type <expression>` prints types.
+ * Every input is type-checked against the session so far, and `.type <expression>` prints types.
+ * `--transpile-only` starts faster (about a second less) and checks nothing; `.type` then says
+ * so and the session goes on.
+ *
+ * What this file adds to ts-node's REPL, and why:
+ *  - Node >= 24 lists builtins that exist only with the `node:` prefix (node:sea, node:test, ...);
+ *    ts-node 10.9.2 declares each builtin as `declare import <name> = require(...)` in the
+ *    session's source and so fails at start with "TS1005: '=' expected". It gets the list
+ *    without those names, only while it writes those declarations.
+ *  - Input that is not a terminal (a pipe, a file) is fed one line at a time, the next line only
+ *    once the REPL shows its prompt again: a line after `const v = await p` sees `v` settled.
+ *    Each line is echoed after its prompt, so the output reads as a transcript.
+ *  - Type errors are printed where results are (stdout), in order with them.
+ *  - `.type` never ends the session: what it cannot answer is printed instead.
  */
 const fs = require('node:fs');
+const Module = require('node:module');
 const path = require('node:path');
+const readline = require('node:readline');
+const { PassThrough } = require('node:stream');
 const tsNode = require('ts-node');
 
 const ROOT = path.resolve(__dirname, '..');
-const typecheck = process.argv.slice(2).includes('--typecheck');
+const USAGE = 'usage: node scripts/repl.js [--transpile-only]';
+let typecheck = true;
 for (const arg of process.argv.slice(2)) {
-  if (arg !== '--typecheck') {
-    console.error(`usage: node scripts/repl.js [--typecheck]   (unknown argument: ${arg})`);
+  if (arg === '--transpile-only') typecheck = false;
+  else if (arg === '--typecheck') typecheck = true; // the default; kept so that older command lines work
+  else {
+    console.error(`${USAGE}   (unknown argument: ${arg})`);
     process.exit(2);
   }
 }
 
-// ts-node 10.9.2's REPL declares each Node.js builtin as `declare import <name> = require(...)`.
-// Node.js 24 and later also list builtins that exist only with their prefix ('node:sqlite',
-// 'node:sea', 'node:test'): not identifiers, so every type-checked input failed with TS1005
-// ('=' expected). ts-node reads the list when the REPL starts; it gets the names it can declare.
-const Module = require('node:module');
-Module.builtinModules = Module.builtinModules.filter((name) => !name.startsWith('node:'));
-
-const repl = tsNode.createRepl();
+const piped = !process.stdin.isTTY;
+const input = piped ? new PassThrough() : process.stdin;
+const repl = tsNode.createRepl({ stdin: input, stdout: process.stdout, stderr: process.stdout });
 const service = tsNode.register({
   ...repl.evalAwarePartialHost,
   project: path.join(ROOT, 'tsconfig.json'),
@@ -42,7 +55,6 @@ repl.setService(service);
 
 // src/index.ts is the public face; src/gi (the namespaces alone) when it is not there
 const entry = fs.existsSync(path.join(ROOT, 'src', 'index.ts')) ? path.join(ROOT, 'src', 'index') : path.join(ROOT, 'src', 'gi');
-// eslint-disable-next-line import/no-dynamic-require
 const api = require(entry);
 const names = Object.keys(api).filter((name) => name !== '__esModule');
 
@@ -53,15 +65,95 @@ const { Gst } = api;
 const namespaces = ['Gst', 'GstApp', 'GstBase', 'GstVideo', 'GLib', 'GObject', 'gi'].filter((n) => names.includes(n));
 const others = names.filter((n) => !namespaces.includes(n));
 console.log(
-  `gstreamer-ts REPL, ${Gst.versionString()}, TypeScript ${typecheck ? 'type-checked' : 'not type-checked (--typecheck to check)'}: ` +
+  `gstreamer-ts REPL, ${Gst.versionString()}, TypeScript ${typecheck ? 'type-checked (.type <expr> prints a type)' : 'not type-checked (--transpile-only)'}: ` +
     `${namespaces.join(', ')} and ${others.length} exports of src/ in scope; try new GstPipeline('videotestsrc num-buffers=10 ! fakesink')`,
 );
 
-const server = repl.startInternal();
+const allBuiltins = Module.builtinModules;
+const declarableBuiltins = allBuiltins.filter((name) => !name.includes(':'));
+function setBuiltins(list) {
+  Object.defineProperty(Module, 'builtinModules', { value: list, writable: true, configurable: true });
+}
+/** Runs `fn` while Module.builtinModules holds only names ts-node can declare (no `node:` ones). */
+function withDeclarableBuiltins(fn) {
+  setBuiltins(declarableBuiltins);
+  try {
+    return fn();
+  } finally {
+    setBuiltins(allBuiltins);
+  }
+}
+
+const server = withDeclarableBuiltins(() => repl.startInternal());
+// `.clear` runs ts-node's reset (a 'reset' listener) again, which writes the declarations again
+server.prependListener('reset', () => setBuiltins(declarableBuiltins));
+server.on('reset', () => setBuiltins(allBuiltins));
+
+const typeCommand = server.commands.type;
+server.defineCommand('type', {
+  help: typecheck ? 'Print the type of a TypeScript expression' : 'Print the type of an expression (off: this session runs with --transpile-only)',
+  action(expression) {
+    if (!typecheck) {
+      this.outputStream.write('.type needs type information: this session runs with --transpile-only (start it without that flag)\n');
+      this.displayPrompt();
+      return;
+    }
+    try {
+      typeCommand.action.call(this, expression);
+    } catch (error) {
+      this.outputStream.write(`.type ${expression}: ${error instanceof Error ? error.message : String(error)}\n`);
+      this.displayPrompt();
+    }
+  },
+});
+
 if (typecheck) {
   // an import gives the names their types as well (the REPL's code is one module that grows)
   const from = path.relative(process.cwd(), entry).split(path.sep).join('/');
   repl.evalCode(`import { ${names.join(', ')} } from '${from.startsWith('.') ? from : `./${from}`}';\n`);
 }
+
+if (piped) feedLines(server);
+
 // GLib's loop runs inside Node's from src/gi: it would keep the process alive after the prompt closes
 server.on('exit', () => process.exit(0));
+
+/**
+ * Feeds stdin to the REPL a line at a time: the next line goes in when the REPL shows a prompt
+ * again (after a result, an error, a command, or the `...` of unfinished input), so an awaited
+ * line has settled before the one after it runs. At the end of stdin the REPL's input ends.
+ */
+function feedLines(replServer) {
+  const pending = [];
+  let ended = false;
+  let ready = false;
+  const displayPrompt = replServer.displayPrompt.bind(replServer);
+  replServer.displayPrompt = (...args) => {
+    displayPrompt(...args);
+    ready = true;
+    setImmediate(next);
+  };
+  function next() {
+    if (!ready) return;
+    if (pending.length > 0) {
+      ready = false;
+      const line = pending.shift();
+      replServer.outputStream.write(`${line}\n`);
+      input.write(`${line}\n`);
+    } else if (ended) {
+      ready = false;
+      input.end();
+    }
+  }
+  const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+  lines.on('line', (line) => {
+    pending.push(line);
+    next();
+  });
+  lines.on('close', () => {
+    ended = true;
+    next();
+  });
+  // the prompt shown at start came before the wrapper: the REPL is ready for its first line
+  ready = true;
+}
