@@ -33,3 +33,14 @@ export {
   type SampleArray,
   type ShapedArray,
 } from './buffer';
+export {
+  GstVideoAnalyzer,
+  GstVideoFilter,
+  registerElement,
+  TsVideoElement,
+  type ElementClassStatics,
+  type ElementMetadata,
+  type TsElementClass,
+  type VideoFilterFrame,
+} from './element/video-filter';
+export type { BooleanPropertySpec, DoublePropertySpec, IntPropertySpec, PropertySpec, StringPropertySpec } from './element/properties';

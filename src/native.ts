@@ -43,6 +43,44 @@ interface Native {
   setStateAsync(element: Gst.Element, state: Gst.State): Promise<Gst.StateChangeReturn>;
   sendEosAsync(element: Gst.Element): Promise<number>;
   quietGLibCriticals(on: boolean): void;
+  // elements written in TypeScript (src/native/element.cc)
+  elementInit(dispatch: ElementDispatch): void;
+  defineElement(spec: NativeElementSpec): number;
+  elementGet(instanceId: number, propIndex: number): number | boolean | string | null;
+  elementSet(instanceId: number, propIndex: number, value: unknown): void;
+  /** [instanceId, classId] of an element defined here, or null */
+  elementIdOf(element: Gst.Element): [number, number] | null;
+  elementTakeFinalized(): number[];
+}
+
+/** Called on the JS thread for each frame of an element written in TypeScript; returns an error message or nothing. */
+export type ElementDispatch = (
+  instanceId: number,
+  classId: number,
+  bytes: ArrayBuffer,
+  format: string,
+  width: number,
+  height: number,
+  stride: number,
+  byteOffset: number,
+  pts: number,
+  dts: number,
+  duration: number,
+  offset: number,
+) => string | undefined;
+
+/** An element class as the native side registers it. */
+export interface NativeElementSpec {
+  typeName: string;
+  elementName: string;
+  longName: string;
+  klass: string;
+  description: string;
+  author: string;
+  caps: string;
+  passthrough: boolean;
+  rank: number;
+  props: ReadonlyArray<{ name: string; nick: string; blurb: string; kind: string; minimum: number; maximum: number; default: unknown }>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

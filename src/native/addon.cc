@@ -22,6 +22,8 @@
 
 #include <sys/mman.h>
 
+#include "element.h"
+
 #include <atomic>
 #include <cstring>
 #include <mutex>
@@ -884,6 +886,7 @@ void Init(Local<Object> exports, Local<Value>, void*) {
   NODE_SET_METHOD(exports, "setStateAsync", SetStateAsync);
   NODE_SET_METHOD(exports, "sendEosAsync", SendEosAsync);
   NODE_SET_METHOD(exports, "quietGLibCriticals", QuietGLibCriticals);
+  gstts::InitElement(exports);
 }
 
 }  // namespace
