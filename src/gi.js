@@ -14,10 +14,11 @@ const GstApp = gi.require('GstApp', '1.0');
 // Loading GstVideo makes node-gtk trip three GLib assertions that change nothing (NOTES fact 10).
 native.quietGLibCriticals(true);
 const GstVideo = gi.require('GstVideo', '1.0');
+const GstAudio = gi.require('GstAudio', '1.0');
 native.quietGLibCriticals(false);
 
 Gst.init(null);
 // GLib's default main context (bus watches, GLib timeouts) runs inside Node's own loop from now on.
 native.startGLib();
 
-module.exports = { gi, GLib, GObject, Gst, GstBase, GstApp, GstVideo };
+module.exports = { gi, GLib, GObject, Gst, GstBase, GstApp, GstVideo, GstAudio };

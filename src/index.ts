@@ -2,7 +2,7 @@
  * gstreamer-ts: GStreamer scripting on Node.js through node-gtk, in TypeScript.
  * The public face: re-exports only.
  */
-export { GLib, GObject, Gst, GstApp, GstBase, GstVideo, gi } from './gi';
+export { GLib, GObject, Gst, GstApp, GstAudio, GstBase, GstVideo, gi } from './gi';
 export { GstContext } from './context';
 export { GstPipeline, type ElementClass, type GstPipelineOptions, type GstWarning } from './pipeline';
 export { GstVideoSource, type GstVideoSourceOptions, type VideoFrame } from './video-source';
