@@ -29,6 +29,7 @@ export {
   mapGstBuffer,
   mapGstMemory,
   typedArrayToGstBuffer,
+  type AudioBufferView,
   type BufferView,
   type SampleArray,
   type ShapedArray,
@@ -44,3 +45,5 @@ export {
   type VideoFilterFrame,
 } from './element/video-filter';
 export type { BooleanPropertySpec, DoublePropertySpec, IntPropertySpec, PropertySpec, StringPropertySpec } from './element/properties';
+export { GstAudioSource, type AudioFrame, type GstAudioSourceOptions } from './audio-source';
+export { audioLayoutFromCaps, type AudioLayoutInfo, type AudioSampleArray, type AudioShapedArray } from './audio';
