@@ -37,6 +37,7 @@ export {
 export {
   GstVideoAnalyzer,
   GstVideoFilter,
+  GstVideoTransform,
   registerElement,
   TsVideoElement,
   type ElementClassStatics,

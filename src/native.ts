@@ -44,7 +44,7 @@ interface Native {
   sendEosAsync(element: Gst.Element): Promise<number>;
   quietGLibCriticals(on: boolean): void;
   // elements written in TypeScript (src/native/element.cc)
-  elementInit(dispatch: ElementDispatch): void;
+  elementInit(dispatch: ElementDispatch, sizeFn: ElementSizeFn): void;
   defineElement(spec: NativeElementSpec): number;
   elementGet(instanceId: number, propIndex: number): number | boolean | string | null;
   elementSet(instanceId: number, propIndex: number, value: unknown): void;
@@ -53,21 +53,32 @@ interface Native {
   elementTakeFinalized(): number[];
 }
 
-/** Called on the JS thread for each frame of an element written in TypeScript; returns an error message or nothing. */
+/**
+ * Called on the JS thread for each frame of an element written in TypeScript (the out-frame
+ * arguments only for resizing elements); returns an error message or nothing.
+ */
 export type ElementDispatch = (
   instanceId: number,
   classId: number,
-  bytes: ArrayBuffer,
   format: string,
-  width: number,
-  height: number,
-  stride: number,
-  byteOffset: number,
   pts: number,
   dts: number,
   duration: number,
   offset: number,
+  bytes: ArrayBuffer,
+  width: number,
+  height: number,
+  stride: number,
+  byteOffset: number,
+  outBytes: ArrayBuffer | null,
+  outWidth: number,
+  outHeight: number,
+  outStride: number,
+  outByteOffset: number,
 ) => string | undefined;
+
+/** Called on the JS thread when a resizing element negotiates: [width, height] out, or an error message. */
+export type ElementSizeFn = (instanceId: number, classId: number, width: number, height: number) => [number, number] | string;
 
 /** An element class as the native side registers it. */
 export interface NativeElementSpec {
@@ -79,6 +90,7 @@ export interface NativeElementSpec {
   author: string;
   caps: string;
   passthrough: boolean;
+  resize: boolean;
   rank: number;
   props: ReadonlyArray<{ name: string; nick: string; blurb: string; kind: string; minimum: number; maximum: number; default: unknown }>;
 }

@@ -1,5 +1,5 @@
 /**
- * The element examples (gaussian_blur, gstplugin_ts; mirrors of gst-python-plugins) run as a user
+ * The element examples (gaussian_blur, video_crop, gstplugin_ts; mirrors of gst-python-plugins) run as a user
  * runs them; the PNGs they write are decoded by a pipeline and their pixels checked against a
  * reference computed here from the same test pattern.
  */
@@ -94,8 +94,21 @@ test('gstplugin_ts.ts inverts the frame and paints its band from the properties'
   }
 });
 
+test('video_crop.ts writes a PNG of the smaller size holding exactly the pattern inside the margins', async () => {
+  const file = path.join(dir, 'crop.png');
+  const run = await example('video_crop', ['-o', file, '--width', '65', '--height', '40', '--left', '3', '--right', '7', '--top', '5', '--bottom', '2', '--pattern', 'colors']);
+  assertOk(run, 'video_crop');
+  const [got, original] = await Promise.all([png(file), pattern('colors', 65, 40)]);
+  assert.equal(got.shape, [33, 55, 3]);
+  for (let y = 0; y < 33; y++)
+    for (let i = 0; i < 55 * 3; i++) {
+      const want = original.data[(y + 5) * 65 * 3 + 3 * 3 + i];
+      if (got.data[y * 55 * 3 + i] !== want) assert.unreachable(`row ${y} byte ${i}: ${got.data[y * 55 * 3 + i]}, want ${want}`);
+    }
+});
+
 test('each example: --help prints the usage and exits 0; an unknown option prints it and exits 2', async () => {
-  const names = ['gaussian_blur', 'gstplugin_ts'];
+  const names = ['gaussian_blur', 'gstplugin_ts', 'video_crop'];
   // Side by side: each run is mostly Node and ts-node starting.
   const runs = await Promise.all(names.flatMap((name) => [example(name, ['--help']), example(name, ['--no-such-option'])]));
   names.forEach((name, i) => {

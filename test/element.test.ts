@@ -8,10 +8,12 @@ import * as assert from 'uvu/assert';
 import {
   Gst,
   GstPipeline,
+  GstParseError,
   GstPipelineError,
   GstVideoAnalyzer,
   GstVideoFilter,
   GstVideoSource,
+  GstVideoTransform,
   registerElement,
   type VideoFilterFrame,
   type VideoFrame,
@@ -224,6 +226,49 @@ test('stopping a pipeline while frames wait for the JS thread ends cleanly', asy
   await within(reachesState(pipeline, Gst.State.PLAYING), 5_000, 'PLAYING');
   await within(pipeline.shutdown(), 5_000, 'shutdown');
   assert.ok(pipeline.isDone);
+});
+
+class Halve extends GstVideoTransform {
+  static elementName = 'test_halve';
+  static formats = ['GRAY8'];
+  static properties = { fail: { type: 'boolean', default: false } } as const;
+  declare fail: boolean;
+  outputSize(width: number, height: number): [number, number] {
+    if (this.fail) throw new RangeError('no size for you');
+    return [Math.ceil(width / 2), height];
+  }
+  transformFrame(input: VideoFilterFrame, output: VideoFilterFrame): void {
+    for (let y = 0; y < output.height; y++)
+      for (let x = 0; x < output.width; x++) output.data[y * output.strides[0] + x] = input.data[y * input.strides[0] + 2 * x];
+  }
+}
+registerElement(Halve);
+
+test('a transform changes the frame size: outputSize negotiates it, transformFrame fills the new frame', async () => {
+  const [input] = await frames('videotestsrc num-buffers=1 pattern=colors ! video/x-raw,format=GRAY8,width=9,height=3 ! appsink');
+  const [got] = await frames('videotestsrc num-buffers=1 pattern=colors ! video/x-raw,format=GRAY8,width=9,height=3 ! test_halve ! appsink');
+  assert.equal(got.shape, [3, 5]);
+  for (let y = 0; y < 3; y++) for (let x = 0; x < 5; x++) assert.is(got.data[y * 5 + x], input.data[y * 9 + 2 * x], `[${y}, ${x}]`);
+});
+
+test('a throw in outputSize fails negotiation: a typed error at parse (linking) or on the bus, and the process lives', async () => {
+  assert.throws(
+    () => new GstPipeline('videotestsrc ! video/x-raw,format=GRAY8,width=8,height=8 ! test_halve fail=true ! fakesink'),
+    (e: unknown) => e instanceof GstParseError && /could not link/.test(e.message),
+  );
+  const warnings: string[] = [];
+  const pipeline = track(
+    new GstPipeline('videotestsrc num-buffers=1 ! video/x-raw,format=GRAY8,width=8,height=8 ! test_halve name=h ! fakesink', {
+      beforePlaying: (p) => {
+        Halve.from(p.getByName('h')!).fail = true;
+      },
+      onWarning: (w) => warnings.push(w.message),
+    }),
+  ).startup();
+  const error = await rejectionOf(pipeline.done, 10_000, 'done');
+  assert.instance(error, GstPipelineError);
+  assert.match(String((error as GstPipelineError).debug), /not-negotiated/);
+  assert.ok(warnings.some((w) => /RangeError: no size for you/.test(w)), `warnings: ${warnings.join(' | ')}`);
 });
 
 test.run();

@@ -83,7 +83,7 @@ export type TsElementClass<T extends TsVideoElement = TsVideoElement> = ElementC
 interface Registered {
   klass: TsElementClass;
   props: NativePropertyDef[];
-  analyzer: boolean;
+  kind: 'filter' | 'analyzer' | 'transform';
 }
 
 const registered: Registered[] = []; // by native class id - 1
@@ -158,26 +158,51 @@ function instanceFor(id: number, classId: number): TsVideoElement {
 function dispatch(
   id: number,
   classId: number,
-  bytes: ArrayBuffer,
   format: string,
-  width: number,
-  height: number,
-  stride: number,
-  byteOffset: number,
   pts: number,
   dts: number,
   duration: number,
   offset: number,
+  bytes: ArrayBuffer,
+  width: number,
+  height: number,
+  stride: number,
+  byteOffset: number,
+  outBytes: ArrayBuffer | null,
+  outWidth: number,
+  outHeight: number,
+  outStride: number,
+  outByteOffset: number,
 ): string | undefined {
   try {
     const instance = instanceFor(id, classId);
-    const frame = instance.frameOf(bytes, format, width, height, stride, byteOffset, pts, dts, duration, offset);
-    const result: unknown = registered[classId - 1].analyzer
-      ? (instance as GstVideoAnalyzer).analyzeFrame(frame)
-      : (instance as GstVideoFilter).transformFrameIp(frame);
+    const times = { format, pts: time(pts), dts: time(dts), duration: time(duration), offset: time(offset) };
+    const frame = instance.frameOf(0, bytes, width, height, stride, byteOffset, times);
+    const kind = registered[classId - 1].kind;
+    let result: unknown;
+    if (kind === 'transform' && outBytes) {
+      const out = instance.frameOf(1, outBytes, outWidth, outHeight, outStride, outByteOffset, times);
+      result = (instance as GstVideoTransform).transformFrame(frame, out);
+    } else if (kind === 'analyzer') {
+      result = (instance as GstVideoAnalyzer).analyzeFrame(frame);
+    } else {
+      result = (instance as GstVideoFilter).transformFrameIp(frame);
+    }
     if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function')
       return 'the frame function returned a promise: it must finish its work before returning (the frame is unmapped after)';
     return undefined;
+  } catch (error) {
+    return describeError(error);
+  }
+}
+
+// Called by the native side when a resizing element negotiates its output size.
+function outputSizeOf(id: number, classId: number, width: number, height: number): [number, number] | string {
+  try {
+    const size = (instanceFor(id, classId) as GstVideoTransform).outputSize(width, height);
+    if (!Array.isArray(size) || size.length !== 2 || !size.every((n) => Number.isInteger(n) && n > 0))
+      return `outputSize(${width}, ${height}) must return [width, height] of positive integers, got ${JSON.stringify(size)}`;
+    return [size[0], size[1]];
   } catch (error) {
     return describeError(error);
   }
@@ -189,7 +214,7 @@ let initialised = false;
 export abstract class TsVideoElement {
   /** @internal native instance id */
   readonly #id: number;
-  #shape: FrameShape | null = null;
+  #shapes: [FrameShape | null, FrameShape | null] = [null, null];
 
   constructor() {
     if (constructing === 0)
@@ -216,37 +241,21 @@ export abstract class TsVideoElement {
     return instance;
   }
 
-  /** @internal */
+  /** @internal frame `which` (0: in, 1: out) over `bytes` */
   frameOf(
+    which: 0 | 1,
     bytes: ArrayBuffer,
-    format: string,
     width: number,
     height: number,
     stride: number,
     byteOffset: number,
-    pts: number,
-    dts: number,
-    duration: number,
-    offset: number,
+    times: { format: string; pts: number | null; dts: number | null; duration: number | null; offset: number | null },
   ): VideoFilterFrame {
-    const key = `${format} ${width} ${height} ${stride}`;
-    let shape = this.#shape;
-    if (shape === null || shape.key !== key) shape = this.#shape = frameShape(format, width, height, stride);
-    const data = shape.packed
-      ? new shape.ArrayType(bytes, byteOffset, shape.length)
-      : new Uint8Array(bytes);
-    return {
-      data,
-      shape: shape.packed ? shape.shape : [data.length],
-      strides: shape.strides,
-      format,
-      width,
-      height,
-      pts: time(pts),
-      dts: time(dts),
-      duration: time(duration),
-      offset: time(offset),
-    };
+    const key = `${times.format} ${width} ${height} ${stride}`;
+    let shape = this.#shapes[which];
+    if (shape === null || shape.key !== key) shape = this.#shapes[which] = frameShape(times.format, width, height, stride);
+    const data = shape.packed ? new shape.ArrayType(bytes, byteOffset, shape.length) : new Uint8Array(bytes);
+    return { data, shape: shape.packed ? shape.shape : [data.length], strides: shape.strides, width, height, ...times };
   }
 }
 
@@ -257,6 +266,19 @@ export abstract class TsVideoElement {
 export abstract class GstVideoFilter extends TsVideoElement {
   /** Edits one frame in place; runs on the JS thread while the pipeline waits for it. A throw fails the pipeline. */
   abstract transformFrameIp(frame: VideoFilterFrame): void;
+}
+
+/**
+ * A video transform in TypeScript whose output frame has another size (a crop, a scaler...):
+ * `outputSize` gives it from the input size when caps are negotiated (at the start, before any
+ * frame: set the properties it reads before PLAYING), and `transformFrame` fills the output
+ * frame from the input frame. Same format on both sides.
+ */
+export abstract class GstVideoTransform extends TsVideoElement {
+  /** The output `[width, height]` for an input size. Runs on the JS thread during negotiation. */
+  abstract outputSize(width: number, height: number): [number, number];
+  /** Writes `output` (every sample: it is new memory) from `input`; both valid only during the call. */
+  abstract transformFrame(input: VideoFilterFrame, output: VideoFilterFrame): void;
 }
 
 /**
@@ -283,9 +305,10 @@ function capsOf(name: string, formats: readonly string[]): string {
  * name registered already is refused with an Error. Returns the class.
  */
 export function registerElement<C extends TsElementClass>(klass: C): C {
-  const analyzer = klass.prototype instanceof GstVideoAnalyzer;
-  if (!analyzer && !(klass.prototype instanceof GstVideoFilter))
-    throw new TypeError(`registerElement: ${klass.name} must extend GstVideoFilter or GstVideoAnalyzer`);
+  const kind =
+    klass.prototype instanceof GstVideoAnalyzer ? 'analyzer' : klass.prototype instanceof GstVideoTransform ? 'transform' : klass.prototype instanceof GstVideoFilter ? 'filter' : null;
+  if (kind === null) throw new TypeError(`registerElement: ${klass.name} must extend GstVideoFilter, GstVideoAnalyzer or GstVideoTransform`);
+  const analyzer = kind === 'analyzer';
   if (byClass.has(klass)) throw new Error(`registerElement: ${klass.name} is registered already`);
   const name = klass.elementName;
   if (typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9_-]*$/.test(name))
@@ -294,7 +317,7 @@ export function registerElement<C extends TsElementClass>(klass: C): C {
   const props = Object.entries(klass.properties ?? {}).map(([key, spec]) => nativePropertyDef(key, spec));
   const meta = klass.metadata ?? {};
   if (!initialised) {
-    native.elementInit(dispatch);
+    native.elementInit(dispatch, outputSizeOf);
     initialised = true;
   }
   const classId = native.defineElement({
@@ -306,10 +329,11 @@ export function registerElement<C extends TsElementClass>(klass: C): C {
     author: meta.author ?? 'gstreamer-ts user',
     caps,
     passthrough: analyzer,
+    resize: kind === 'transform',
     rank: klass.rank ?? 0,
     props,
   });
-  registered[classId - 1] = { klass, props, analyzer };
+  registered[classId - 1] = { klass, props, kind };
   byClass.set(klass, classId);
   props.forEach((def, index) => {
     Object.defineProperty(klass.prototype, def.name, {

@@ -65,6 +65,7 @@ struct ClassSpec {
   int id = 0;
   std::string type_name, element_name, long_name, klass, description, author, caps;
   bool passthrough = false;
+  bool resize = false;  // not in place: output size from JS (outputSize), frames in and out
   int rank = 0;
   std::vector<PropDef> props;
   GstVideoFilterClass* parent = nullptr;  // the parent class (its vfuncs, chained up to)
@@ -82,9 +83,14 @@ struct TsElement {
 
 enum class State { Queued, Running, Done, Cancelled };
 
+// One call into JS: a frame (in place), a frame pair (resizing), or an output size question
+// (frame == nullptr: `width`/`height` in, answered in `out_width`/`out_height`).
 struct Request {
+  Request(TsElement* s, GstVideoFrame* f, GstVideoFrame* o = nullptr) : self(s), frame(f), out(o) {}
   TsElement* self;
   GstVideoFrame* frame;
+  GstVideoFrame* out;
+  int width = 0, height = 0, out_width = 0, out_height = 0;
   State state = State::Queued;
   std::string error;
 };
@@ -98,6 +104,7 @@ uv_async_t* wake = nullptr;
 GThread* js_thread = nullptr;
 // Never destroyed: a Global's destructor at process exit would touch a V8 that is gone.
 v8::Global<Function>& dispatch_fn = *new v8::Global<Function>();
+v8::Global<Function>& size_fn = *new v8::Global<Function>();
 v8::Global<Object>& resource = *new v8::Global<Object>();
 
 std::vector<ClassSpec*> classes;  // never freed: registered GTypes live as long as the process
@@ -132,38 +139,19 @@ double TimeOf(GstClockTime t) { return GST_CLOCK_TIME_IS_VALID(t) ? double(t) : 
 // ---------------------------------------------------------------------------------------------
 // into JS
 
-// Runs one frame through the JS dispatch function on the JS thread. Returns false with `error`
-// set when the function threw or answered an error message.
-void RunOnJs(Request* r) {
-  Isolate* isolate = Isolate::GetCurrent();
-  HandleScope scope(isolate);
-  Local<Context> context = resource.Get(isolate)->GetCreationContextChecked();
-  Context::Scope context_scope(context);
-  GstVideoFrame* frame = r->frame;
+Local<ArrayBuffer> FrameBytes(Isolate* isolate, GstVideoFrame* frame) {
   void* data = frame->map[0].data;
   size_t size = frame->map[0].size;
   static guint8 empty;
   auto store = ArrayBuffer::NewBackingStore(size ? data : &empty, size, [](void*, size_t, void*) {}, nullptr);
-  Local<ArrayBuffer> bytes = ArrayBuffer::New(isolate, std::shared_ptr<v8::BackingStore>(std::move(store)));
-  GstBuffer* buffer = frame->buffer;
-  Local<Value> argv[] = {
-      Integer::New(isolate, r->self->id),
-      Integer::New(isolate, r->self->spec->id),
-      bytes,
-      Str(isolate, gst_video_format_to_string(GST_VIDEO_FRAME_FORMAT(frame))),
-      Integer::New(isolate, GST_VIDEO_FRAME_WIDTH(frame)),
-      Integer::New(isolate, GST_VIDEO_FRAME_HEIGHT(frame)),
-      Integer::New(isolate, GST_VIDEO_FRAME_PLANE_STRIDE(frame, 0)),
-      Number::New(isolate, double(static_cast<guint8*>(GST_VIDEO_FRAME_PLANE_DATA(frame, 0)) - static_cast<guint8*>(data))),
-      Number::New(isolate, TimeOf(GST_BUFFER_PTS(buffer))),
-      Number::New(isolate, TimeOf(GST_BUFFER_DTS(buffer))),
-      Number::New(isolate, TimeOf(GST_BUFFER_DURATION(buffer))),
-      Number::New(isolate, GST_BUFFER_OFFSET_IS_VALID(buffer) ? double(GST_BUFFER_OFFSET(buffer)) : -1),
-  };
-  v8::TryCatch trying(isolate);
-  Local<Value> result;
-  bool ok = dispatch_fn.Get(isolate)->Call(context, v8::Undefined(isolate), 12, argv).ToLocal(&result);
-  bytes->Detach(Local<Value>()).Check();  // never a view over memory that is about to be unmapped
+  return ArrayBuffer::New(isolate, std::shared_ptr<v8::BackingStore>(std::move(store)));
+}
+
+double PlaneOffset(GstVideoFrame* frame) {
+  return double(static_cast<guint8*>(GST_VIDEO_FRAME_PLANE_DATA(frame, 0)) - static_cast<guint8*>(frame->map[0].data));
+}
+
+void ErrorFrom(Isolate* isolate, v8::TryCatch& trying, bool ok, Local<Value> result, Request* r) {
   if (!ok) {
     String::Utf8Value text(isolate, trying.Exception());
     r->error = *text ? *text : "exception in the element's JavaScript";
@@ -171,6 +159,64 @@ void RunOnJs(Request* r) {
     String::Utf8Value text(isolate, result);
     r->error = *text ? *text : "error";
   }
+}
+
+// Runs one request through JS on the JS thread; sets `error` when JS threw or answered an error.
+void RunOnJs(Request* r) {
+  Isolate* isolate = Isolate::GetCurrent();
+  HandleScope scope(isolate);
+  Local<Context> context = resource.Get(isolate)->GetCreationContextChecked();
+  Context::Scope context_scope(context);
+  v8::TryCatch trying(isolate);
+  Local<Value> result;
+  if (r->frame == nullptr) {
+    // sizeFn(instanceId, classId, width, height): [width, height] | string
+    Local<Value> argv[] = {Integer::New(isolate, r->self->id), Integer::New(isolate, r->self->spec->id),
+                           Integer::New(isolate, r->width), Integer::New(isolate, r->height)};
+    bool ok = size_fn.Get(isolate)->Call(context, v8::Undefined(isolate), 4, argv).ToLocal(&result);
+    if (ok && result->IsArray() && result.As<v8::Array>()->Length() == 2) {
+      Local<Value> w = result.As<v8::Array>()->Get(context, 0).ToLocalChecked();
+      Local<Value> h = result.As<v8::Array>()->Get(context, 1).ToLocalChecked();
+      r->out_width = w->IsNumber() ? int(w.As<Number>()->Value()) : 0;
+      r->out_height = h->IsNumber() ? int(h.As<Number>()->Value()) : 0;
+      return;
+    }
+    ErrorFrom(isolate, trying, ok, result, r);
+    if (r->error.empty()) r->error = "outputSize must return [width, height]";
+    return;
+  }
+  GstVideoFrame* frame = r->frame;
+  GstVideoFrame* out = r->out;
+  Local<ArrayBuffer> bytes = FrameBytes(isolate, frame);
+  Local<ArrayBuffer> out_bytes;
+  if (out) out_bytes = FrameBytes(isolate, out);
+  GstBuffer* buffer = frame->buffer;
+  // dispatch(instanceId, classId, format, pts, dts, duration, offset,
+  //          bytes, width, height, stride, byteOffset [, outBytes, outWidth, outHeight, outStride, outByteOffset])
+  Local<Value> argv[] = {
+      Integer::New(isolate, r->self->id),
+      Integer::New(isolate, r->self->spec->id),
+      Str(isolate, gst_video_format_to_string(GST_VIDEO_FRAME_FORMAT(frame))),
+      Number::New(isolate, TimeOf(GST_BUFFER_PTS(buffer))),
+      Number::New(isolate, TimeOf(GST_BUFFER_DTS(buffer))),
+      Number::New(isolate, TimeOf(GST_BUFFER_DURATION(buffer))),
+      Number::New(isolate, GST_BUFFER_OFFSET_IS_VALID(buffer) ? double(GST_BUFFER_OFFSET(buffer)) : -1),
+      bytes,
+      Integer::New(isolate, GST_VIDEO_FRAME_WIDTH(frame)),
+      Integer::New(isolate, GST_VIDEO_FRAME_HEIGHT(frame)),
+      Integer::New(isolate, GST_VIDEO_FRAME_PLANE_STRIDE(frame, 0)),
+      Number::New(isolate, PlaneOffset(frame)),
+      out ? Local<Value>(out_bytes) : Local<Value>(v8::Null(isolate)),
+      Integer::New(isolate, out ? GST_VIDEO_FRAME_WIDTH(out) : 0),
+      Integer::New(isolate, out ? GST_VIDEO_FRAME_HEIGHT(out) : 0),
+      Integer::New(isolate, out ? GST_VIDEO_FRAME_PLANE_STRIDE(out, 0) : 0),
+      Number::New(isolate, out ? PlaneOffset(out) : 0),
+  };
+  bool ok = dispatch_fn.Get(isolate)->Call(context, v8::Undefined(isolate), 17, argv).ToLocal(&result);
+  // never a view over memory that is about to be unmapped
+  bytes->Detach(Local<Value>()).Check();
+  if (out) out_bytes->Detach(Local<Value>()).Check();
+  ErrorFrom(isolate, trying, ok, result, r);
 }
 
 void Wake(uv_async_t*) {
@@ -224,34 +270,83 @@ void Unflush(TsElement* self) {
 // ---------------------------------------------------------------------------------------------
 // the GType
 
-GstFlowReturn TransformFrameIp(GstVideoFilter* filter, GstVideoFrame* frame) {
-  auto* self = reinterpret_cast<TsElement*>(filter);
-  Request r{self, frame, State::Queued, {}};
+// Runs `r` in JS: at once on the JS thread, else queued for it while this thread waits.
+// False when the element flushes (or the process ends) before JS ran it.
+bool Call(Request& r) {
   if (g_thread_self() == js_thread) {
+    if (shutting_down) return false;
     r.state = State::Running;
     RunOnJs(&r);
-  } else {
-    std::unique_lock<std::mutex> guard(dispatch_lock);
-    if (self->flushing || shutting_down || wake == nullptr) return GST_FLOW_FLUSHING;
-    queue.push_back(&r);
-    uv_async_send(wake);
-    dispatch_cond.wait(guard, [&r] { return r.state == State::Done || r.state == State::Cancelled || shutting_down; });
-    if (r.state != State::Done) {
-      if (r.state == State::Queued)
-        for (auto it = queue.begin(); it != queue.end(); ++it)
-          if (*it == &r) {
-            queue.erase(it);
-            break;
-          }
-      return GST_FLOW_FLUSHING;
-    }
+    return true;
   }
+  std::unique_lock<std::mutex> guard(dispatch_lock);
+  if (r.self->flushing || shutting_down || wake == nullptr) return false;
+  queue.push_back(&r);
+  uv_async_send(wake);
+  dispatch_cond.wait(guard, [&r] { return r.state == State::Done || r.state == State::Cancelled || shutting_down; });
+  if (r.state == State::Done) return true;
+  if (r.state == State::Queued)
+    for (auto it = queue.begin(); it != queue.end(); ++it)
+      if (*it == &r) {
+        queue.erase(it);
+        break;
+      }
+  return false;
+}
+
+GstFlowReturn FlowOf(TsElement* self, Request& r, bool ran) {
+  if (!ran) return GST_FLOW_FLUSHING;
   if (!r.error.empty()) {
     GST_ELEMENT_ERROR(self, LIBRARY, FAILED, ("%s", r.error.c_str()),
                       ("in the JavaScript of %s (%s)", self->spec->element_name.c_str(), self->spec->type_name.c_str()));
     return GST_FLOW_ERROR;
   }
   return GST_FLOW_OK;
+}
+
+GstFlowReturn TransformFrameIp(GstVideoFilter* filter, GstVideoFrame* frame) {
+  auto* self = reinterpret_cast<TsElement*>(filter);
+  Request r{self, frame};
+  return FlowOf(self, r, Call(r));
+}
+
+GstFlowReturn TransformFrame(GstVideoFilter* filter, GstVideoFrame* in, GstVideoFrame* out) {
+  auto* self = reinterpret_cast<TsElement*>(filter);
+  Request r{self, in, out};
+  return FlowOf(self, r, Call(r));
+}
+
+// Resizing elements: output width and height come from JS (outputSize) for fixed input sizes;
+// anything else (ranges, the way back from the source pad) is left open to negotiation.
+GstCaps* TransformCaps(GstBaseTransform* trans, GstPadDirection direction, GstCaps* caps, GstCaps* filter) {
+  auto* self = reinterpret_cast<TsElement*>(trans);
+  GstCaps* out = gst_caps_new_empty();
+  for (guint i = 0; i < gst_caps_get_size(caps); i++) {
+    GstStructure* s = gst_structure_copy(gst_caps_get_structure(caps, i));
+    int w = 0, h = 0;
+    bool fixed = gst_structure_get_int(s, "width", &w) && gst_structure_get_int(s, "height", &h);
+    Request r{self, nullptr};
+    r.width = w;
+    r.height = h;
+    if (direction == GST_PAD_SINK && fixed && Call(r) && r.error.empty() && r.out_width > 0 && r.out_height > 0) {
+      gst_structure_set(s, "width", G_TYPE_INT, r.out_width, "height", G_TYPE_INT, r.out_height, nullptr);
+    } else if (!r.error.empty()) {
+      // No size for these caps: leave them out, so that negotiation fails (not-negotiated) with the reason on the bus.
+      GST_ELEMENT_WARNING(self, CORE, NEGOTIATION, ("%s", r.error.c_str()), ("outputSize of %s", self->spec->element_name.c_str()));
+      gst_structure_free(s);
+      continue;
+    } else {
+      gst_structure_set(s, "width", GST_TYPE_INT_RANGE, 1, G_MAXINT, "height", GST_TYPE_INT_RANGE, 1, G_MAXINT, nullptr);
+    }
+    gst_structure_remove_field(s, "pixel-aspect-ratio");
+    gst_caps_append_structure(out, s);
+  }
+  if (filter) {
+    GstCaps* both = gst_caps_intersect_full(filter, out, GST_CAPS_INTERSECT_FIRST);
+    gst_caps_unref(out);
+    out = both;
+  }
+  return out;
 }
 
 gboolean SinkEvent(GstBaseTransform* trans, GstEvent* event) {
@@ -339,7 +434,12 @@ void ClassInit(gpointer klass, gpointer data) {
   gst_element_class_add_pad_template(element_class, gst_pad_template_new("src", GST_PAD_SRC, GST_PAD_ALWAYS, caps));
   gst_caps_unref(caps);
   GST_BASE_TRANSFORM_CLASS(klass)->sink_event = SinkEvent;
-  GST_VIDEO_FILTER_CLASS(klass)->transform_frame_ip = TransformFrameIp;
+  if (spec->resize) {
+    GST_BASE_TRANSFORM_CLASS(klass)->transform_caps = TransformCaps;
+    GST_VIDEO_FILTER_CLASS(klass)->transform_frame = TransformFrame;
+  } else {
+    GST_VIDEO_FILTER_CLASS(klass)->transform_frame_ip = TransformFrameIp;
+  }
 }
 
 void InstanceInit(GTypeInstance* instance, gpointer klass) {
@@ -355,7 +455,7 @@ void InstanceInit(GTypeInstance* instance, gpointer klass) {
   self->flushing = false;
   self->running = 0;
   auto* trans = GST_BASE_TRANSFORM(instance);
-  gst_base_transform_set_in_place(trans, TRUE);
+  gst_base_transform_set_in_place(trans, !self->spec->resize);
   if (self->spec->passthrough) gst_base_transform_set_passthrough(trans, TRUE);
   std::lock_guard<std::mutex> guard(instances_lock);
   self->id = next_instance_id++;
@@ -381,12 +481,13 @@ bool BoolField(Isolate* isolate, Local<Object> obj, const char* key) {
   return obj->Get(isolate->GetCurrentContext(), Str(isolate, key)).ToLocalChecked()->IsTrue();
 }
 
-// elementInit(dispatch(instanceId, classId, bytes, format, width, height, stride, offset, pts, dts, duration, offset) => string | undefined)
+// elementInit(dispatch, sizeFn): the JS functions that run frames and answer output sizes (see RunOnJs)
 void ElementInit(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
-  if (!args[0]->IsFunction()) return ThrowType(isolate, "elementInit(dispatch)");
+  if (!args[0]->IsFunction() || !args[1]->IsFunction()) return ThrowType(isolate, "elementInit(dispatch, sizeFn)");
   if (wake) return ThrowError(isolate, "elementInit: already initialised");
   dispatch_fn.Reset(isolate, args[0].As<Function>());
+  size_fn.Reset(isolate, args[1].As<Function>());
   resource.Reset(isolate, Object::New(isolate));
   wake = new uv_async_t();
   uv_async_init(node::GetCurrentEventLoop(isolate), wake, Wake);
@@ -403,6 +504,7 @@ void ElementInit(const FunctionCallbackInfo<Value>& args) {
         }
         dispatch_cond.notify_all();
         dispatch_fn.Reset();
+        size_fn.Reset();
         resource.Reset();
       },
       nullptr);
@@ -424,6 +526,7 @@ void DefineElement(const FunctionCallbackInfo<Value>& args) {
   spec->author = StringField(isolate, obj, "author");
   spec->caps = StringField(isolate, obj, "caps");
   spec->passthrough = BoolField(isolate, obj, "passthrough");
+  spec->resize = BoolField(isolate, obj, "resize");
   spec->rank = int(NumberField(isolate, obj, "rank", 0));
   GstCaps* caps = gst_caps_from_string(spec->caps.c_str());
   if (!caps) {
