@@ -18,7 +18,7 @@ import {
   type VideoFilterFrame,
   type VideoFrame,
 } from '../src';
-import { pipelinesStoppedAfterEach, reachesState, rejectionOf, within } from './helpers/support-';
+import { pipelinesStoppedAfterEach, reachesState, rejectionOf, runScript, SRC, within } from './helpers/support-';
 
 const track = pipelinesStoppedAfterEach(test);
 
@@ -269,6 +269,22 @@ test('a throw in outputSize fails negotiation: a typed error at parse (linking) 
   assert.instance(error, GstPipelineError);
   assert.match(String((error as GstPipelineError).debug), /not-negotiated/);
   assert.ok(warnings.some((w) => /RangeError: no size for you/.test(w)), `warnings: ${warnings.join(' | ')}`);
+});
+
+test('process.exit() while frames wait for the JS thread exits with its code (no hang)', async () => {
+  const script = `
+    const { GstPipeline, GstVideoFilter, registerElement } = require(${JSON.stringify(SRC)});
+    class Exit extends GstVideoFilter {
+      transformFrameIp() { if (++this.n === 20) setImmediate(() => process.exit(3)); }
+    }
+    Exit.prototype.n = 0;
+    Exit.elementName = 'exit_test';
+    Exit.formats = ['GRAY8'];
+    registerElement(Exit);
+    new GstPipeline('videotestsrc ! video/x-raw,format=GRAY8,width=8,height=8 ! exit_test ! queue ! fakesink sync=false').startup();
+  `;
+  const exit = await runScript(script, { timeoutMs: 20_000, what: 'process.exit mid-stream' });
+  assert.is(exit.code, 3, exit.stderr);
 });
 
 test.run();

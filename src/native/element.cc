@@ -27,6 +27,7 @@
 #include <gst/video/video.h>
 
 #include <condition_variable>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <mutex>
@@ -95,10 +96,24 @@ struct Request {
   std::string error;
 };
 
-std::mutex dispatch_lock;
-std::condition_variable dispatch_cond;
-std::deque<Request*> queue;
+// Never destroyed: at exit() a streaming thread may still wait on them (destroying a condition
+// variable with a waiter hangs the process), and StopAll has released it by then.
+std::mutex& dispatch_lock = *new std::mutex();
+std::condition_variable& dispatch_cond = *new std::condition_variable();
+std::deque<Request*>& queue = *new std::deque<Request*>();
 bool shutting_down = false;
+
+// The JS thread is going away (environment teardown, exit()): every waiting streaming thread
+// returns GST_FLOW_FLUSHING instead of waiting for JS forever.
+void StopAll() {
+  {
+    std::lock_guard<std::mutex> guard(dispatch_lock);
+    shutting_down = true;
+    for (Request* r : queue) r->state = State::Cancelled;
+    queue.clear();
+  }
+  dispatch_cond.notify_all();
+}
 
 uv_async_t* wake = nullptr;
 GThread* js_thread = nullptr;
@@ -108,9 +123,9 @@ v8::Global<Function>& size_fn = *new v8::Global<Function>();
 v8::Global<Object>& resource = *new v8::Global<Object>();
 
 std::vector<ClassSpec*> classes;  // never freed: registered GTypes live as long as the process
-std::mutex instances_lock;
-std::unordered_map<int, TsElement*> instances;
-std::vector<int> finalized;       // ids to forget on the JS side (elementTakeFinalized)
+std::mutex& instances_lock = *new std::mutex();
+std::unordered_map<int, TsElement*>& instances = *new std::unordered_map<int, TsElement*>();
+std::vector<int>& finalized = *new std::vector<int>();      // ids to forget on the JS side (elementTakeFinalized)
 int next_instance_id = 1;
 GQuark spec_quark = 0;
 
@@ -493,16 +508,12 @@ void ElementInit(const FunctionCallbackInfo<Value>& args) {
   uv_async_init(node::GetCurrentEventLoop(isolate), wake, Wake);
   // Unref'd: what keeps the process alive is a playing pipeline (src/context.ts), as for appsinks.
   uv_unref(reinterpret_cast<uv_handle_t*>(wake));
+  // process.exit() skips environment cleanup hooks: release waiting threads there too.
+  std::atexit(StopAll);
   node::AddEnvironmentCleanupHook(
       isolate,
       [](void*) {
-        {
-          std::lock_guard<std::mutex> guard(dispatch_lock);
-          shutting_down = true;
-          for (Request* r : queue) r->state = State::Cancelled;
-          queue.clear();
-        }
-        dispatch_cond.notify_all();
+        StopAll();
         dispatch_fn.Reset();
         size_fn.Reset();
         resource.Reset();
