@@ -15,8 +15,15 @@
  * new GstPipeline('videotestsrc ! video/x-raw,format=RGB ! ts_fill level=200 ! fakesink');
  * ```
  *
+ * Three kinds: {@link GstVideoFilter} edits frames in place (`transformFrameIp`),
+ * {@link GstVideoAnalyzer} only reads them (pass-through, for analytics), and
+ * {@link GstVideoTransform} makes frames of another size (`outputSize`, `transformFrame`).
+ * Properties are GObject properties (launch description, `element.level` on the node-gtk
+ * object) and accessors on the TypeScript instance (`Fill.from(pipeline.getByName('f'))`), which
+ * checks values with a RangeError where GStreamer only warns and keeps the old value.
+ *
  * How it runs: the element is a GstVideoFilter subclass made natively (src/native/element.cc).
- * Each frame, mapped in place, is handed from GStreamer's streaming thread to the JS thread, which
+ * Each frame, mapped (in place for filters and analyzers), is handed from GStreamer's streaming thread to the JS thread, which
  * runs the frame function while the streaming thread waits: JS sees the frame's own memory, and
  * that view is detached when the function returns. A throw becomes an element error on the bus
  * (a {@link GstPipeline}'s `done` rejects with it); the process lives.
@@ -235,7 +242,7 @@ export abstract class TsVideoElement {
    */
   static from<T extends TsVideoElement>(this: abstract new () => T, element: Gst.Element): T {
     const ids = native.elementIdOf(element);
-    if (ids === null || !byClass.has(this)) throw new TypeError(`${describe(element)} is not an element of ${this.name}`);
+    if (ids === null) throw new TypeError(`${describe(element)} is not an element of ${this.name}`);
     const instance = instanceFor(ids[0], ids[1]);
     if (!(instance instanceof this)) throw new TypeError(`element "${element.name}" is a ${instance.constructor.name}, not a ${this.name}`);
     return instance;
