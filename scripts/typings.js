@@ -4,7 +4,7 @@
  * `npm run typings`: regenerates typings/ from this machine's GObject-introspection typelibs.
  *
  * Step 1 runs node-gtk's own generator (node-gtk/tools/generate-types.js) for GLib, GObject, Gst,
- * GstBase, GstApp and GstVideo (GModule comes along as a dependency) into a scratch directory.
+ * GstBase, GstApp, GstVideo and GstAudio (GModule comes along as a dependency) into a scratch directory.
  * Step 2 is our overlay: it edits that output where it does not tell the truth about what node-gtk
  * does at run time, so that it type-checks with `skipLibCheck: false` and leaves no `any` to users.
  * Each change was checked against node-gtk 4.1.1 at run time (test/conformance.test.ts keeps
@@ -63,7 +63,7 @@ const ts = require('typescript');
 const camelCase = require(require.resolve('lodash.camelcase', { paths: [path.dirname(require.resolve('node-gtk/package.json'))] }));
 
 const ROOT = path.resolve(__dirname, '..');
-const NAMESPACES = ['GLib-2.0', 'GObject-2.0', 'Gst-1.0', 'GstBase-1.0', 'GstApp-1.0', 'GstVideo-1.0'];
+const NAMESPACES = ['GLib-2.0', 'GObject-2.0', 'Gst-1.0', 'GstBase-1.0', 'GstApp-1.0', 'GstVideo-1.0', 'GstAudio-1.0'];
 const SHIM = 'node-gtk.d.ts';
 const SIGNAL_API = new Set(['connect', 'disconnect', 'on', 'once', 'off', 'emit']);
 
@@ -607,7 +607,7 @@ class Overlay {
             continue;
           }
           const loc = (t) => localize(t, ns, this.namespaces, used);
-          const tuples = list.map(({ v: x }) => `[${x.params.map((p) => `${p.name}: ${loc(p.type)}`).join(', ')}]`);
+          const tuples = [...new Set(list.map(({ v: x }) => `[${x.params.map((p) => `${p.name}: ${loc(p.type)}`).join(', ')}]`))];
           const rets = [...new Set(list.map(({ v: x }) => loc(x.ret)))];
           const others = list.slice(1).map(({ from }) => from).join(', ');
           const doc = withNote(
@@ -649,6 +649,7 @@ class Overlay {
     }
     const editsByNs = new Map([...this.namespaces].map((ns) => [ns, []]));
     const usedByNs = new Map([...this.namespaces].map((ns) => [ns, new Set()]));
+    const shadowed = new Map();
     for (const { c, member, type } of fixes) {
       const name = memberName(member, c.sf);
       editsByNs.get(c.ns).push({ start: member.type.getStart(c.sf), end: member.type.end, text: localize(type, c.ns, this.namespaces, usedByNs.get(c.ns)) });
@@ -663,22 +664,36 @@ class Overlay {
           (m) => `(${m.parameters.map((p) => p.getText(anc.sf)).join(', ')}) => ${m.type.getText(anc.sf)}`,
         );
         const method = fnTypes.length === 1 ? `(${fnTypes[0]})` : `(${fnTypes.map((f) => `(${f})`).join(' & ')})`;
-        const doc = withNote(
-          docOf(overloads[0], anc.sf),
-          `On a ${c.key} this member is its \`${name}\` property instead (node-gtk's property accessor\n` +
-            `wins over the inherited method), hence the union.`,
-        );
-        const edits = editsByNs.get(anc.ns);
-        overloads.forEach((m, i) =>
-          edits.push({
-            start: m.getFullStart(),
-            end: m.end,
-            text: i === 0 ? `\n  ${doc}\n  ${name}: ${loc(type)} | ${loc(method)}` : '',
-          }),
-        );
+        // Several subclasses may shadow one ancestor method (GstAudio's AudioBaseSrc and
+        // AudioBaseSink both have `provide-clock`): one edit for the ancestor, naming them all.
+        const at = `${anc.ns}:${overloads[0].getFullStart()}`;
+        let shadow = shadowed.get(at);
+        if (!shadow) {
+          shadow = { anc, overloads, name, method: loc(method), keys: [], types: [] };
+          shadowed.set(at, shadow);
+        }
+        shadow.keys.push(c.key);
+        const own = loc(type);
+        if (!shadow.types.includes(own)) shadow.types.push(own);
         done = true;
       }
       if (!done) throw new Error(`${c.key}.${name}: shadowed method not found in its ancestors`);
+    }
+    for (const { anc, overloads, name, method, keys, types } of shadowed.values()) {
+      const on = keys.length === 1 ? `a ${keys[0]}` : `a ${keys.slice(0, -1).join(', a ')} or a ${keys[keys.length - 1]}`;
+      const doc = withNote(
+        docOf(overloads[0], anc.sf),
+        `On ${on} this member is its \`${name}\` property instead (node-gtk's property accessor\n` +
+          `wins over the inherited method), hence the union.`,
+      );
+      const edits = editsByNs.get(anc.ns);
+      overloads.forEach((m, i) =>
+        edits.push({
+          start: m.getFullStart(),
+          end: m.end,
+          text: i === 0 ? `\n  ${doc}\n  ${name}: ${types.join(' | ')} | ${method}` : '',
+        }),
+      );
     }
     for (const ns of this.namespaces) {
       this.files.set(ns, applyEdits(this.files.get(ns), editsByNs.get(ns)));

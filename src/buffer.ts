@@ -6,6 +6,7 @@
 import { Gst } from './gi';
 import { native, type NativeLayout } from './native';
 import { getNumChannels, getTypedArrayType, isForeignEndian, type SampleArrayType } from './utils';
+import { audioLayoutFromCaps, shapeAudio, type AudioSampleArray, type AudioShapedArray } from './audio';
 
 /** The typed arrays frames come back as. */
 export type SampleArray = Uint8Array | Uint16Array;
@@ -25,6 +26,13 @@ export interface ShapedArray<T extends SampleArray = SampleArray> {
 export interface BufferView<T extends SampleArray = SampleArray> extends ShapedArray<T> {
   /** element strides of `shape` (rows may be padded in a view: `strides[0]` >= width * channels) */
   readonly strides: readonly number[];
+  /** Unmaps and lets the buffer go now; `data` is then empty (detached), never dangling. Idempotent. */
+  release(): void;
+  [Symbol.dispose](): void;
+}
+
+/** A zero-copy view of an audio buffer's samples (see {@link gstBufferView}). */
+export interface AudioBufferView<T extends AudioSampleArray = AudioSampleArray> extends AudioShapedArray<T> {
   /** Unmaps and lets the buffer go now; `data` is then empty (detached), never dangling. Idempotent. */
   release(): void;
   [Symbol.dispose](): void;
@@ -97,38 +105,61 @@ export function gstBufferToTypedArray<T extends SampleArrayType = Uint8ArrayCons
   return { data, shape: squeeze([height, width, channels]) };
 }
 
-/** Copies a buffer into a typed array shaped by its caps (width, height, format; padded rows packed). */
-export function gstBufferWithCapsToTypedArray(buffer: Gst.Buffer, caps: Gst.Caps): ShapedArray {
+/**
+ * Copies a buffer into a typed array shaped by its caps: raw video by width, height and format
+ * (padded rows packed); raw audio by format and channels (S16LE as Int16Array, F32LE as
+ * Float32Array..., `[samples, channels]` interleaved, `[channels, samples]` planar, `[samples]` mono).
+ * The result is typed as video; for audio caps name the type:
+ * `gstBufferWithCapsToTypedArray<AudioShapedArray>(buffer, caps)`.
+ */
+export function gstBufferWithCapsToTypedArray<T extends ShapedArray | AudioShapedArray = ShapedArray>(buffer: Gst.Buffer, caps: Gst.Caps): T {
   requireBuffer(buffer);
   if (!(caps instanceof Gst.Caps)) throw new TypeError(`expected a Gst.Caps, got ${describe(caps)}`);
   const [bytes, layout] = native.copyVideo(buffer, caps);
-  if (!layout) throw new TypeError(`not raw video caps: ${caps.toString()}`);
-  return shapeFrame(bytes, layout);
+  if (!layout) {
+    const audio = audioLayoutFromCaps(caps);
+    if (audio) return shapeAudio(bytes, audio) as T;
+    native.release(bytes);
+    throw new TypeError(`not raw video or raw audio caps: ${caps.toString()}`);
+  }
+  return shapeFrame(bytes, layout) as T;
 }
 
-/** Copies a buffer into a typed array shaped by the current caps of the pad it flows through. */
-export function gstBufferWithPadToTypedArray(buffer: Gst.Buffer, pad: Gst.Pad): ShapedArray {
+/** Copies a buffer into a typed array shaped by the current caps of the pad it flows through (video or audio, as above). */
+export function gstBufferWithPadToTypedArray<T extends ShapedArray | AudioShapedArray = ShapedArray>(buffer: Gst.Buffer, pad: Gst.Pad): T {
   if (!(pad instanceof Gst.Pad)) throw new TypeError(`expected a Gst.Pad, got ${describe(pad)}`);
   const caps = pad.getCurrentCaps();
   if (!caps) throw new TypeError(`pad ${pad.name} has no caps yet`);
-  return gstBufferWithCapsToTypedArray(buffer, caps);
+  return gstBufferWithCapsToTypedArray<T>(buffer, caps);
 }
 
 /**
  * A zero-copy view of a buffer's bytes, shaped by `caps` when given (raw bytes otherwise).
  * The view keeps the buffer alive; call `release()` (or `using`) to let it go early.
+ * With raw audio caps it holds the samples as stored (big-endian formats are not swapped in a
+ * view); name the type for them: `gstBufferView<AudioBufferView>(buffer, caps)`.
  */
-export function gstBufferView(buffer: Gst.Buffer, caps?: Gst.Caps): BufferView {
+export function gstBufferView<T extends BufferView | AudioBufferView = BufferView>(buffer: Gst.Buffer, caps?: Gst.Caps): T {
   requireBuffer(buffer);
+  const audio = caps instanceof Gst.Caps && !native.videoLayout(caps) ? audioLayoutFromCaps(caps) : null;
+  if (audio) {
+    const bytes = native.mapBuffer(buffer, false, true);
+    const release = (): void => native.release(bytes);
+    try {
+      const view: AudioBufferView = { ...shapeAudio(bytes, audio, false), release, [Symbol.dispose]: release };
+      return view as T;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
   const layout = caps ? videoLayout(caps) : null;
   const bytes = native.mapBuffer(buffer, false, true);
   const release = (): void => native.release(bytes);
-  const view = (shaped: ShapedArray, strides: number[]): BufferView => ({
-    ...shaped,
-    strides,
-    release,
-    [Symbol.dispose]: release,
-  });
+  const view = (shaped: ShapedArray, strides: number[]): T => {
+    const made: BufferView = { ...shaped, strides, release, [Symbol.dispose]: release };
+    return made as T;
+  };
   if (layout) {
     const channels = getNumChannels(layout.format);
     const ArrayType = getTypedArrayType(layout.format);

@@ -9,5 +9,6 @@ export * as Gst from '../typings/Gst-1.0';
 export * as GstBase from '../typings/GstBase-1.0';
 export * as GstApp from '../typings/GstApp-1.0';
 export * as GstVideo from '../typings/GstVideo-1.0';
+export * as GstAudio from '../typings/GstAudio-1.0';
 /** node-gtk itself, for namespaces beyond these (e.g. `gi.require('GstRtspServer', '1.0')`). */
 export * as gi from 'node-gtk';

@@ -15,6 +15,7 @@ const GstApp = gi.require('GstApp', '1.0');
 // (docs/node-gtk.md, "GLib-CRITICAL lines when loading GstVideo").
 native.quietGLibCriticals(true);
 const GstVideo = gi.require('GstVideo', '1.0');
+const GstAudio = gi.require('GstAudio', '1.0');
 native.quietGLibCriticals(false);
 
 Gst.init(null);
@@ -31,4 +32,4 @@ Gst.init(null);
 // GLib's default main context (bus watches, GLib timeouts) runs inside Node's own loop from now on.
 native.startGLib();
 
-module.exports = { gi, GLib, GObject, Gst, GstBase, GstApp, GstVideo };
+module.exports = { gi, GLib, GObject, Gst, GstBase, GstApp, GstVideo, GstAudio };

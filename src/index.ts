@@ -2,7 +2,7 @@
  * gstreamer-ts: GStreamer scripting on Node.js through node-gtk, in TypeScript.
  * The public face: re-exports only.
  */
-export { GLib, GObject, Gst, GstApp, GstBase, GstVideo, gi } from './gi';
+export { GLib, GObject, Gst, GstApp, GstAudio, GstBase, GstVideo, gi } from './gi';
 export { GstContext } from './context';
 export { GstPipeline, type ElementClass, type GstPipelineOptions, type GstWarning } from './pipeline';
 export { GstVideoSource, type GstVideoSourceOptions, type VideoFrame } from './video-source';
@@ -30,7 +30,22 @@ export {
   mapGstBuffer,
   mapGstMemory,
   typedArrayToGstBuffer,
+  type AudioBufferView,
   type BufferView,
   type SampleArray,
   type ShapedArray,
 } from './buffer';
+export {
+  GstVideoAnalyzer,
+  GstVideoFilter,
+  GstVideoTransform,
+  registerElement,
+  TsVideoElement,
+  type ElementClassStatics,
+  type ElementMetadata,
+  type TsElementClass,
+  type VideoFilterFrame,
+} from './element/video-filter';
+export type { BooleanPropertySpec, DoublePropertySpec, IntPropertySpec, PropertySpec, StringPropertySpec } from './element/properties';
+export { GstAudioSource, type AudioFrame, type GstAudioSourceOptions } from './audio-source';
+export { audioLayoutFromCaps, type AudioLayoutInfo, type AudioSampleArray, type AudioShapedArray } from './audio';

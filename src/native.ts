@@ -56,6 +56,56 @@ interface Native {
   metaGet(buffer: Gst.Buffer): ObjectInfo[] | undefined;
   /** 1 removed, 0 nothing to remove, -1 not writable */
   metaRemove(buffer: Gst.Buffer): number;
+  // elements written in TypeScript (src/native/element.cc)
+  elementInit(dispatch: ElementDispatch, sizeFn: ElementSizeFn): void;
+  defineElement(spec: NativeElementSpec): number;
+  elementGet(instanceId: number, propIndex: number): number | boolean | string | null;
+  elementSet(instanceId: number, propIndex: number, value: unknown): void;
+  /** [instanceId, classId] of an element defined here, or null */
+  elementIdOf(element: Gst.Element): [number, number] | null;
+  elementTakeFinalized(): number[];
+}
+
+/**
+ * Called on the JS thread for each frame of an element written in TypeScript (the out-frame
+ * arguments only for resizing elements); returns an error message or nothing.
+ */
+export type ElementDispatch = (
+  instanceId: number,
+  classId: number,
+  format: string,
+  pts: number,
+  dts: number,
+  duration: number,
+  offset: number,
+  bytes: ArrayBuffer,
+  width: number,
+  height: number,
+  stride: number,
+  byteOffset: number,
+  outBytes: ArrayBuffer | null,
+  outWidth: number,
+  outHeight: number,
+  outStride: number,
+  outByteOffset: number,
+) => string | undefined;
+
+/** Called on the JS thread when a resizing element negotiates: [width, height] out, or an error message. */
+export type ElementSizeFn = (instanceId: number, classId: number, width: number, height: number) => [number, number] | string;
+
+/** An element class as the native side registers it. */
+export interface NativeElementSpec {
+  typeName: string;
+  elementName: string;
+  longName: string;
+  klass: string;
+  description: string;
+  author: string;
+  caps: string;
+  passthrough: boolean;
+  resize: boolean;
+  rank: number;
+  props: ReadonlyArray<{ name: string; nick: string; blurb: string; kind: string; minimum: number; maximum: number; default: unknown }>;
 }
 
 const root = path.join(__dirname, '..');

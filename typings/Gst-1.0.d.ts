@@ -6171,9 +6171,12 @@ export class Element extends Object {
    * > An element is only required to provide a clock in the PAUSED
    * > state. Some elements can provide a clock in other states.
    *
+   * On a GstAudio.AudioBaseSink or a GstAudio.AudioBaseSrc this member is its `provideClock` property instead (node-gtk's property accessor
+   * wins over the inherited method), hence the union.
+   *
    * @returns the GstClock provided by the element or `null` if no clock could be provided.  Unref after usage. MT safe.
    */
-  provideClock(): Clock | null
+  provideClock: boolean | (() => Clock | null)
   /**
    * Performs a query on the given element.
    *

@@ -5,6 +5,7 @@
 import type * as GObject from './GObject-2.0.js'
 import type * as GLib from './GLib-2.0.js'
 import type * as Gst from './Gst-1.0.js'
+import type * as GstAudio from './GstAudio-1.0.js'
 /**
  * This class is for elements that receive buffers in an undesired size.
  * While for example raw video contains one image per buffer, the same is not
@@ -1847,7 +1848,11 @@ export class BaseSink extends Gst.Element {
    * @param end the end `GstClockTime`
    */
   virtual_getTimes?(buffer: Gst.Buffer): [bigint, bigint]
-  virtual_prepare?(buffer: Gst.Buffer): Gst.FlowReturn
+  /**
+   * In a subclass of GstAudio.AudioSink, a `virtual_prepare` override is that class's own vfunc of the same
+   * name (node-gtk wires the nearest one), with the other parameter list.
+   */
+  virtual_prepare?(...args: [buffer: Gst.Buffer] | [spec: GstAudio.AudioRingBufferSpec]): Gst.FlowReturn | boolean
   virtual_prepareList?(bufferList: Gst.BufferList): Gst.FlowReturn
   virtual_preroll?(buffer: Gst.Buffer): Gst.FlowReturn
   virtual_proposeAllocation?(query: Gst.Query): boolean
@@ -1856,7 +1861,11 @@ export class BaseSink extends Gst.Element {
   virtual_renderList?(bufferList: Gst.BufferList): Gst.FlowReturn
   virtual_setCaps?(caps: Gst.Caps): boolean
   virtual_start?(): boolean
-  virtual_stop?(): boolean
+  /**
+   * In a subclass of GstAudio.AudioSink, a `virtual_stop` override is that class's own vfunc of the same
+   * name (node-gtk wires the nearest one), with the other parameter list.
+   */
+  virtual_stop?(...args: []): boolean | void
   virtual_unlock?(): boolean
   virtual_unlockStop?(): boolean
   virtual_waitEvent?(event: Gst.Event): Gst.FlowReturn

@@ -10,6 +10,7 @@ declare module 'node-gtk' {
   export function require(ns: "GstBase", version: "1.0"): typeof import('./GstBase-1.0.js')
   export function require(ns: "GstApp", version: "1.0"): typeof import('./GstApp-1.0.js')
   export function require(ns: "GstVideo", version: "1.0"): typeof import('./GstVideo-1.0.js')
+  export function require(ns: "GstAudio", version: "1.0"): typeof import('./GstAudio-1.0.js')
   export function require(ns: "GModule", version: "2.0"): typeof import('./GModule-2.0.js')
   /** Another namespace: run `npm run typings` with it added to get its types. */
   export function require(ns: string, version?: string): unknown
@@ -51,6 +52,8 @@ declare module 'gi:GstApp-1.0' { const ns: typeof import('./GstApp-1.0.js'); exp
 declare module 'gi:GstApp' { const ns: typeof import('./GstApp-1.0.js'); export default ns }
 declare module 'gi:GstVideo-1.0' { const ns: typeof import('./GstVideo-1.0.js'); export default ns }
 declare module 'gi:GstVideo' { const ns: typeof import('./GstVideo-1.0.js'); export default ns }
+declare module 'gi:GstAudio-1.0' { const ns: typeof import('./GstAudio-1.0.js'); export default ns }
+declare module 'gi:GstAudio' { const ns: typeof import('./GstAudio-1.0.js'); export default ns }
 declare module 'gi:GModule-2.0' { const ns: typeof import('./GModule-2.0.js'); export default ns }
 declare module 'gi:GModule' { const ns: typeof import('./GModule-2.0.js'); export default ns }
 declare module 'gi:*' {

@@ -11,6 +11,7 @@
 //   state.cc    state changes and end-of-stream on a worker thread
 //   log.cc      silence for GLib-CRITICAL lines while typelibs load
 //   meta.cc     object-detection metadata on buffers (a GstMeta of our own)
+//   element.cc  elements written in TypeScript (a GstVideoFilter subclass per class)
 //
 // Context-aware: each Node.js environment (main thread, worker) gets its own Addon instance,
 // torn down by an environment cleanup hook that closes its libuv handles.
@@ -20,6 +21,7 @@
 #include <v8.h>
 
 #include "addon.h"
+#include "element.h"
 #include "meta.h"
 #include "util.h"
 
@@ -53,5 +55,6 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   gstts::InitState(context, exports, addon);
   gstts::InitLog(context, exports, addon);
   gstts::InitMeta(exports);
+  gstts::InitElement(exports);
   gstts::Set(isolate, exports, "builtFor", BuiltFor(isolate));
 }

@@ -219,13 +219,15 @@ GstMemory* UnwrapMemory(Isolate* isolate, Local<Value> value) {
   return memory;
 }
 
-GObject* UnwrapObject(Isolate* isolate, Local<Value> value, GType type, const char* what) {
+GObject* PeekObject(Local<Value> value, GType type) {
   void* ptr = FieldCount(value) == kObjectFields ? Field0(value.As<Object>()) : nullptr;
-  if (ptr == nullptr || !G_TYPE_CHECK_INSTANCE_TYPE(ptr, type)) {
-    ThrowType(isolate, what);
-    return nullptr;
-  }
-  return G_OBJECT(ptr);
+  return ptr != nullptr && G_TYPE_CHECK_INSTANCE_TYPE(ptr, type) ? G_OBJECT(ptr) : nullptr;
+}
+
+GObject* UnwrapObject(Isolate* isolate, Local<Value> value, GType type, const char* what) {
+  GObject* object = PeekObject(value, type);
+  if (object == nullptr) ThrowType(isolate, what);
+  return object;
 }
 
 void InitNodeGtk(Local<v8::Context> context, Local<Object> exports, Addon* addon) {

@@ -8,4 +8,6 @@ GstBuffer* UnwrapBuffer(v8::Isolate* isolate, v8::Local<v8::Value> value);
 GstCaps* UnwrapCaps(v8::Isolate* isolate, v8::Local<v8::Value> value);
 GstMemory* UnwrapMemory(v8::Isolate* isolate, v8::Local<v8::Value> value);
 GObject* UnwrapObject(v8::Isolate* isolate, v8::Local<v8::Value> value, GType type, const char* what);
-}
+// The GObject inside a node-gtk wrapper when it is one of `type`, else nullptr (nothing thrown).
+GObject* PeekObject(v8::Local<v8::Value> value, GType type);
+}  // namespace gstts
