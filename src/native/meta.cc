@@ -154,11 +154,11 @@ void MetaWrite(const FunctionCallbackInfo<Value>& args) {
       ThrowType(isolate, "metaWrite: class names must be strings");
       return;
     }
-    Local<String> s = name.As<String>();
     ObjectInfo& o = objects[i];
-    o.class_name.resize(s->Utf8Length(isolate));
-    s->WriteUtf8(isolate, o.class_name.data(), int(o.class_name.size()), nullptr,
-                 String::NO_NULL_TERMINATION | String::REPLACE_INVALID_UTF8);
+    // Utf8Value exists unchanged from V8 11 (Node 20) to V8 14 (Node 26), unlike WriteUtf8;
+    // its length() keeps embedded NULs.
+    String::Utf8Value utf8(isolate, name);
+    o.class_name.assign(*utf8, size_t(utf8.length()));
     const double* v = &values[i * kFields];
     o.x = v[0];
     o.y = v[1];
