@@ -43,6 +43,11 @@ interface Native {
   setStateAsync(element: Gst.Element, state: Gst.State): Promise<Gst.StateChangeReturn>;
   sendEosAsync(element: Gst.Element): Promise<number>;
   quietGLibCriticals(on: boolean): void;
+  /**
+   * The benchmark's copy limit: pulls samples until end of stream, copying each into one reused
+   * buffer; the frame count and the checksum (middle byte of each frame, summed mod 2^32).
+   */
+  benchCopyLimit(sink: GstApp.AppSink): { frames: number; checksum: number };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
