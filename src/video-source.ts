@@ -2,15 +2,16 @@
  * GstVideoSource: a pipeline ending in an appsink becomes a stream of frames
  * (gstreamer-python's GstVideoSource, with promises and `for await`).
  *
- * The way of a frame: the appsink queues a sample on GStreamer's streaming thread and a native
- * handler wakes the JS thread (it never waits for it); the JS side pulls every ready sample in one
- * native call that copies the bytes (rows unpadded) and reads the timestamps, then queues them
- * as plain {@link VideoFrame} objects for `pop()`.
+ * The way of a frame: the sample engine (src/samples.ts) wakes the JS thread when the appsink has
+ * samples; the source takes them in one native call per batch that copies the bytes (rows
+ * unpadded) or maps them (zero-copy) and reads the timestamps, and queues them as plain
+ * {@link VideoFrame} objects for `pop()`.
  */
 import { GstPipelineError } from './errors';
-import { GstApp } from './gi';
+import { Gst, GstApp } from './gi';
 import { native, type NativeFrame, type NativeLayout } from './native';
 import { GstPipeline, type GstPipelineOptions } from './pipeline';
+import { engineError, SAMPLES_PER_TURN, SampleEngine, type SampleConsumer } from './samples';
 import { shapeFrame, type SampleArray, type ShapedArray } from './buffer';
 
 /** One video frame, as plain data ready for a tensor library. */
@@ -51,16 +52,22 @@ export interface GstVideoSourceOptions extends GstPipelineOptions {
   zeroCopy?: boolean;
 }
 
-/**
- * Samples the appsink itself may hold beyond our queue when the user left it unbounded. Few:
- * each held sample is a buffer the source's pool cannot reuse, and a pool cycling through many
- * buffers writes every frame to memory that is out of cache (measured: 1 or 2 held is ~2x faster than 8).
- */
-const SINK_MAX_BUFFERS = 2;
-/** Zero-copy frames queued ahead of `pop()`: each holds a GStreamer buffer, as above. */
+/** Zero-copy frames queued ahead of `pop()`: each holds a GStreamer buffer the source cannot reuse. */
 const ZERO_COPY_PREFETCH = 2;
-/** Most frames pulled in one turn of the event loop, so the loop stays responsive. */
-const FRAMES_PER_TURN = 64;
+
+/** `maxBuffersSize` checked: a positive integer (a RangeError or TypeError naming the option otherwise). */
+function queueSizeOption(value: unknown): number {
+  if (value === undefined) return 100;
+  if (typeof value !== 'number') throw new TypeError(`GstVideoSource: maxBuffersSize must be a number, got ${typeof value}`);
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`GstVideoSource: maxBuffersSize must be a positive integer, got ${value}`);
+  return value;
+}
+
+function flagOption(options: GstVideoSourceOptions, name: 'leaky' | 'zeroCopy'): boolean {
+  const value = options[name];
+  if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`GstVideoSource: ${name} must be a boolean, got ${typeof value}`);
+  return value ?? false;
+}
 
 function time(ns: number): number | null {
   return ns < 0 ? null : ns;
@@ -78,7 +85,7 @@ type Waiter = (frame: VideoFrame | null) => void;
  * Without `leaky`, a full queue holds the pipeline back (memory stays bounded); with it, the
  * oldest frames are dropped and counted.
  */
-export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFrame> {
+export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFrame>, SampleConsumer {
   /** The pipeline's appsink. */
   readonly appsink: GstApp.AppSink;
   private readonly leaky: boolean;
@@ -90,17 +97,26 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
   private readonly queue: VideoFrame[] = [];
   private readonly waiters: Waiter[] = [];
   private layout: NativeLayout | null = null;
-  private notifier = 0;
-  private scheduled = false;
+  private engine: SampleEngine | null = null;
+  private flushProbe: bigint | null = null;
   private pulled = 0;
   private dropped = 0;
+  /** Copies come back at garbage collection; zero-copy frames are released at the next pop. @internal */
+  readonly collects: boolean;
 
   constructor(command: string, options: GstVideoSourceOptions = {}) {
+    if (typeof options !== 'object' || options === null) throw new TypeError('GstVideoSource: options must be an object');
+    const maxBuffersSize = queueSizeOption(options.maxBuffersSize);
+    const leaky = flagOption(options, 'leaky');
+    const zeroCopy = flagOption(options, 'zeroCopy');
+    if (options.onDrop !== undefined && typeof options.onDrop !== 'function')
+      throw new TypeError(`GstVideoSource: onDrop must be a function, got ${typeof options.onDrop}`);
     super(command, options);
-    this.leaky = options.leaky ?? false;
-    this.maxBuffersSize = Math.max(1, options.maxBuffersSize ?? 100);
+    this.leaky = leaky;
+    this.maxBuffersSize = maxBuffersSize;
     this.onDrop = options.onDrop;
-    this.zeroCopy = options.zeroCopy ?? false;
+    this.zeroCopy = zeroCopy;
+    this.collects = !zeroCopy;
     this.appsink = this.getOneByCls(GstApp.AppSink);
   }
 
@@ -125,14 +141,19 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
   }
 
   protected override onPipelineInit(): void {
-    const sink = this.appsink;
-    sink.emitSignals = true;
-    if (sink.maxBuffers === 0) sink.maxBuffers = SINK_MAX_BUFFERS;
-    this.notifier = native.notify(sink, 'new-sample', () => this.pull(), false);
+    this.appsink.emitSignals = true;
+    this.engine = new SampleEngine(this.appsink, this);
+    // A flushing seek: frames queued before it belong to the old position.
+    const pad = this.appsink.getStaticPad('sink');
+    if (pad)
+      this.flushProbe = pad.addProbe(Gst.PadProbeType.EVENT_FLUSH, () => {
+        this.dropQueued();
+        return Gst.PadProbeReturn.OK;
+      });
   }
 
   protected override onEos(): void {
-    this.pull(Number.POSITIVE_INFINITY, false);
+    this.engine?.drainAll();
   }
 
   protected override sendEndOfStream(): boolean {
@@ -143,9 +164,10 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
   }
 
   protected override onStopped(): void {
-    if (this.notifier) {
-      native.unnotify(this.notifier);
-      this.notifier = 0;
+    this.engine?.close();
+    if (this.flushProbe !== null) {
+      this.appsink.getStaticPad('sink')?.removeProbe(Number(this.flushProbe));
+      this.flushProbe = null;
     }
     for (const waiter of this.waiters.splice(0)) waiter(null);
   }
@@ -153,9 +175,14 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
   /**
    * The next frame: at once when one is queued, else when one arrives. Resolves to null when the
    * stream is over and the queue empty, or after `timeoutMs` without a frame; rejects with the
-   * pipeline's error once the queue is empty after a failure.
+   * pipeline's error once the queue is empty after a failure, and with a {@link GstPipelineError}
+   * before {@link startup}.
    */
   pop(timeoutMs?: number): Promise<VideoFrame | null> {
+    if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0))
+      return Promise.reject(new RangeError(`pop(timeoutMs): timeoutMs must be a number >= 0, got ${String(timeoutMs)}`));
+    if (!this.engine && !this.isDone)
+      return Promise.reject(new GstPipelineError('pop() before startup(): call startup() first, then pop frames'));
     if (this.onLoan) {
       this.onLoan.release();
       this.onLoan = null;
@@ -163,7 +190,7 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
     const frame = this.queue.shift();
     if (frame && this.zeroCopy) this.onLoan = frame;
     if (frame) {
-      this.schedule();
+      this.engine?.resume();
       return Promise.resolve(frame);
     }
     if (this.isDone) return this.error ? Promise.reject(this.error) : Promise.resolve(null);
@@ -194,33 +221,34 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
     }
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.isDone) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.pull();
-    });
+  /** Frames the queue takes now (the engine's question; a full, non-leaky queue holds the stream back). @internal */
+  room(): number {
+    if (this.isDone) return 0;
+    return this.leaky ? Number.POSITIVE_INFINITY : this.queueBound - this.queue.length;
   }
 
-  /** Pulls the samples ready in the appsink into the queue (within the queue's bound unless leaky). */
-  private pull(limit = FRAMES_PER_TURN, bounded = !this.leaky): void {
-    if (this.isDone) return;
-    let budget = bounded ? Math.min(limit, this.queueBound - this.queue.length) : limit;
+  /** Takes up to `limit` samples out of the appsink into the queue (the engine's call). @internal */
+  take(limit: number): number {
+    if (this.isDone) return 0;
+    let taken = 0;
     try {
-      while (budget > 0) {
-        const batch = native.pullFrames(this.appsink, Math.min(budget, FRAMES_PER_TURN), this.zeroCopy);
-        if (batch.length === 0) return;
-        budget -= batch.length;
+      while (taken < limit) {
+        const want = Math.min(limit - taken, SAMPLES_PER_TURN);
+        const batch = native.pullFrames(this.appsink, want, this.zeroCopy);
         for (const raw of batch) this.enqueue(this.frameOf(raw));
+        taken += batch.length;
+        if (batch.length < want) break;
       }
     } catch (error) {
       // Runs from a native wake-up: nothing above would catch it.
-      this.fail(error instanceof GstPipelineError ? error : new GstPipelineError(String(error), null, this.appsink.name, { cause: error }));
-      return;
+      this.fail(engineError(this.appsink, error));
     }
-    // More may be waiting: come back next turn (a full, non-leaky queue waits for pop() instead).
-    if (this.leaky || this.queue.length < this.queueBound) this.schedule();
+    return taken;
+  }
+
+  /** Drops the queued frames (a flushing seek went through the appsink). */
+  private dropQueued(): void {
+    for (const frame of this.queue.splice(0)) frame.release();
   }
 
   private frameOf([bytes, pts, dts, duration, offset, layout]: NativeFrame): VideoFrame {
