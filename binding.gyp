@@ -2,9 +2,20 @@
   "targets": [
     {
       "target_name": "gstreamer_ts",
-      "sources": ["src/native/addon.cc"],
-      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wno-unused-parameter"],
-      "cflags_cc!": ["-fno-exceptions"],
+      "sources": [
+        "src/native/module.cc",
+        "src/native/nodegtk.cc",
+        "src/native/pool.cc",
+        "src/native/layout.cc",
+        "src/native/frames.cc",
+        "src/native/samples.cc",
+        "src/native/notify.cc",
+        "src/native/loop.cc",
+        "src/native/state.cc",
+        "src/native/log.cc"
+      ],
+      "cflags_cc": ["-std=c++20", "-O2", "-Wall", "-Wno-unused-parameter", "-Wno-cast-function-type"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
       "cflags": ["<!@(pkg-config --cflags gstreamer-1.0 gstreamer-app-1.0 gstreamer-video-1.0)"],
       "libraries": ["<!@(pkg-config --libs gstreamer-1.0 gstreamer-app-1.0 gstreamer-video-1.0)"]
     }

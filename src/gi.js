@@ -1,22 +1,33 @@
 'use strict';
-// Loads node-gtk and the GStreamer namespaces once, with Gst.init done (typed by gi.d.ts).
+// Loads node-gtk and the GStreamer namespaces once, with Gst.init done (typed by gi.d.ts), after
+// checking that node-gtk is the version and wrapper layout the addon reads.
 // Plain JavaScript so that gi.d.ts can give each namespace both meanings, value and type:
 // `Gst.init(null)` and `let b: Gst.Buffer` from one import.
-const path = require('node:path');
-const gi = require('node-gtk');
-const native = require(path.join(__dirname, '..', 'build', 'Release', 'gstreamer_ts.node'));
+const { native, requireNodeGtk } = require('./native');
 
+const gi = requireNodeGtk();
 const GLib = gi.require('GLib', '2.0');
 const GObject = gi.require('GObject', '2.0');
 const Gst = gi.require('Gst', '1.0');
 const GstBase = gi.require('GstBase', '1.0');
 const GstApp = gi.require('GstApp', '1.0');
-// Loading GstVideo makes node-gtk trip three GLib assertions that change nothing (NOTES fact 10).
+// Loading GstVideo makes node-gtk trip three GLib assertions that change nothing
+// (docs/node-gtk.md, "GLib-CRITICAL lines when loading GstVideo").
 native.quietGLibCriticals(true);
 const GstVideo = gi.require('GstVideo', '1.0');
 native.quietGLibCriticals(false);
 
 Gst.init(null);
+
+// The addon reads node-gtk's private wrapper layout (docs/node-gtk.md, "Wrapper layout"): check it
+// once on fresh objects, against what node-gtk itself reports about them, before anything else.
+{
+  const buffer = Gst.Buffer.newAllocate(null, 7, null);
+  const caps = Gst.Caps.fromString('video/x-raw, width=(int)7');
+  const element = Gst.ElementFactory.make('identity', 'gstreamer-ts-layout-check');
+  native.checkNodeGtk(require('node-gtk/package.json').version, buffer, Number(buffer.getSize()), caps, caps.toString(), element, element.getName());
+}
+
 // GLib's default main context (bus watches, GLib timeouts) runs inside Node's own loop from now on.
 native.startGLib();
 

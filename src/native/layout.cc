@@ -1,0 +1,71 @@
+// Video layout from caps (see layout.h).
+
+#include "layout.h"
+
+#include "util.h"
+
+namespace gstts {
+
+using v8::Array;
+using v8::Integer;
+using v8::Isolate;
+using v8::Local;
+using v8::Number;
+using v8::Object;
+using v8::Value;
+
+bool ReadLayout(GstCaps* caps, Layout* out) {
+  gst_video_info_init(&out->info);
+  if (caps == nullptr || !gst_video_info_from_caps(&out->info, caps)) return false;
+  // Encoded video (image/png, video/x-h264...) parses too, as format ENCODED: not raw frames.
+  if (GST_VIDEO_INFO_FORMAT(&out->info) == GST_VIDEO_FORMAT_ENCODED) return false;
+  out->video = true;
+  const GstVideoFormatInfo* finfo = out->info.finfo;
+  out->packed = GST_VIDEO_FORMAT_INFO_N_PLANES(finfo) == 1 && !GST_VIDEO_FORMAT_INFO_IS_COMPLEX(finfo) &&
+                GST_VIDEO_FORMAT_INFO_PSTRIDE(finfo, 0) > 0;
+  if (out->packed) out->row_bytes = size_t(GST_VIDEO_INFO_WIDTH(&out->info)) * GST_VIDEO_FORMAT_INFO_PSTRIDE(finfo, 0);
+  return true;
+}
+
+Local<Object> LayoutObject(Isolate* isolate, const Layout& layout) {
+  Local<v8::Context> context = isolate->GetCurrentContext();
+  Local<Object> obj = Object::New(isolate);
+  const GstVideoInfo* info = &layout.info;
+  Set(isolate, obj, "format", Str(isolate, gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(info))));
+  Set(isolate, obj, "width", Integer::New(isolate, GST_VIDEO_INFO_WIDTH(info)));
+  Set(isolate, obj, "height", Integer::New(isolate, GST_VIDEO_INFO_HEIGHT(info)));
+  Set(isolate, obj, "size", Number::New(isolate, double(GST_VIDEO_INFO_SIZE(info))));
+  Set(isolate, obj, "fpsN", Integer::New(isolate, GST_VIDEO_INFO_FPS_N(info)));
+  Set(isolate, obj, "fpsD", Integer::New(isolate, GST_VIDEO_INFO_FPS_D(info)));
+  Set(isolate, obj, "packed", v8::Boolean::New(isolate, layout.packed));
+  Set(isolate, obj, "rowBytes", Number::New(isolate, double(layout.row_bytes)));
+  guint planes = GST_VIDEO_INFO_N_PLANES(info);
+  Local<Array> strides = Array::New(isolate, planes);
+  Local<Array> offsets = Array::New(isolate, planes);
+  for (guint i = 0; i < planes; i++) {
+    strides->Set(context, i, Integer::New(isolate, GST_VIDEO_INFO_PLANE_STRIDE(info, i))).Check();
+    offsets->Set(context, i, Number::New(isolate, double(GST_VIDEO_INFO_PLANE_OFFSET(info, i)))).Check();
+  }
+  Set(isolate, obj, "strides", strides);
+  Set(isolate, obj, "offsets", offsets);
+  return obj;
+}
+
+Local<Value> LayoutCache::Get(Isolate* isolate, GstCaps* caps, Layout* layout) {
+  if (caps != caps_ || object_.IsEmpty()) {
+    Layout fresh;
+    bool video = ReadLayout(caps, &fresh);
+    gst_caps_replace(&caps_, caps);
+    layout_ = fresh;
+    object_.Reset(isolate, video ? Local<Value>(LayoutObject(isolate, fresh)) : Local<Value>(v8::Null(isolate)));
+  }
+  *layout = layout_;
+  return object_.Get(isolate);
+}
+
+void LayoutCache::Clear() {
+  gst_caps_replace(&caps_, nullptr);
+  object_.Reset();
+}
+
+}  // namespace gstts

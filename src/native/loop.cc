@@ -1,0 +1,162 @@
+// GLib's default main context, driven from libuv's loop (prepare -> poll -> check -> dispatch),
+// so bus watches and GLib sources run while Node's own loop stays in charge: no nested GLib
+// main loop (docs/node-gtk.md, "Main loops").
+
+#include <glib.h>
+
+#include <unordered_map>
+#include <vector>
+
+#include "addon.h"
+#include "util.h"
+
+namespace gstts {
+
+namespace {
+
+using v8::FunctionCallbackInfo;
+using v8::Local;
+using v8::Object;
+using v8::Value;
+
+struct Driver {
+  Addon* addon = nullptr;
+  GMainContext* context = nullptr;
+  uv_prepare_t prepare;
+  uv_check_t check;
+  uv_timer_t timer;
+  std::vector<GPollFD> fds;
+  std::unordered_map<int, uv_poll_t*> polls;
+  gint max_priority = 0;
+  bool prepared = false;
+  int open_handles = 0;  // of prepare, check and timer, while closing
+  v8::Global<Object> resource;
+};
+
+// This environment's driver, once startGLib() has run.
+struct Loop {
+  explicit Loop(Addon* a) : addon(a) {}
+  Addon* addon;
+  Driver* driver = nullptr;
+};
+
+void NoopTimer(uv_timer_t*) {}
+void NoopPoll(uv_poll_t*, int, int) {}
+
+void ClosePoll(Addon* addon, uv_poll_t* poll) {
+  uv_poll_stop(poll);
+  addon->Close(poll, [poll] { delete poll; });
+}
+
+void DriverPrepare(uv_prepare_t* handle) {
+  auto* d = static_cast<Driver*>(handle->data);
+  d->prepared = false;
+  if (g_main_depth() > 0) return;  // a GLib loop is running and drives libuv itself
+  if (!g_main_context_acquire(d->context)) return;
+  g_main_context_prepare(d->context, &d->max_priority);
+  gint timeout = -1;
+  gint n = static_cast<gint>(d->fds.size());
+  for (;;) {
+    gint need = g_main_context_query(d->context, d->max_priority, &timeout, d->fds.data(), n);
+    if (need <= n) {
+      d->fds.resize(need);
+      break;
+    }
+    d->fds.resize(need);
+    n = need;
+  }
+  // Watch exactly the fds GLib asked for.
+  std::unordered_map<int, int> wanted;
+  for (const GPollFD& p : d->fds) {
+    int events = 0;
+    if (p.events & (G_IO_IN | G_IO_PRI | G_IO_HUP | G_IO_ERR)) events |= UV_READABLE;
+    if (p.events & G_IO_OUT) events |= UV_WRITABLE;
+    wanted[p.fd] |= events;
+  }
+  for (auto it = d->polls.begin(); it != d->polls.end();) {
+    if (wanted.count(it->first) == 0) {
+      ClosePoll(d->addon, it->second);
+      it = d->polls.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  uv_loop_t* loop = d->prepare.loop;
+  for (auto& [fd, events] : wanted) {
+    uv_poll_t*& poll = d->polls[fd];
+    if (poll == nullptr) {
+      poll = new uv_poll_t;
+      uv_poll_init(loop, poll, fd);
+      uv_unref(reinterpret_cast<uv_handle_t*>(poll));
+    }
+    uv_poll_start(poll, events ? events : UV_READABLE, NoopPoll);
+  }
+  if (timeout >= 0)
+    uv_timer_start(&d->timer, NoopTimer, timeout, 0);
+  else
+    uv_timer_stop(&d->timer);
+  d->prepared = true;
+}
+
+void DriverCheck(uv_check_t* handle) {
+  auto* d = static_cast<Driver*>(handle->data);
+  if (!d->prepared) return;
+  d->prepared = false;
+  for (GPollFD& p : d->fds) p.revents = 0;
+  if (!d->fds.empty()) g_poll(d->fds.data(), d->fds.size(), 0);
+  bool ready = g_main_context_check(d->context, d->max_priority, d->fds.data(), d->fds.size());
+  if (ready) CallIntoJs(d->addon, d->resource, [&](v8::Isolate*, Local<v8::Context>) { g_main_context_dispatch(d->context); });
+  g_main_context_release(d->context);
+}
+
+void StopDriver(Driver* d) {
+  Addon* addon = d->addon;
+  if (d->prepared) g_main_context_release(d->context);  // acquired in prepare, not yet released
+  d->prepared = false;
+  for (auto& [fd, poll] : d->polls) ClosePoll(addon, poll);
+  d->polls.clear();
+  d->resource.Reset();
+  d->open_handles = 3;
+  auto closed = [d] {
+    if (--d->open_handles == 0) delete d;
+  };
+  addon->Close(&d->prepare, closed);
+  addon->Close(&d->check, closed);
+  addon->Close(&d->timer, closed);
+}
+
+// startGLib(): idempotent
+void StartGLib(const FunctionCallbackInfo<Value>& args) {
+  auto* loop_state = DataOf<Loop>(args);
+  if (loop_state->driver) return;
+  v8::Isolate* isolate = args.GetIsolate();
+  auto* d = new Driver();
+  d->addon = loop_state->addon;
+  d->context = g_main_context_default();
+  d->resource.Reset(isolate, Object::New(isolate));
+  uv_loop_t* loop = node::GetCurrentEventLoop(isolate);
+  uv_prepare_init(loop, &d->prepare);
+  uv_check_init(loop, &d->check);
+  uv_timer_init(loop, &d->timer);
+  d->prepare.data = d;
+  d->check.data = d;
+  uv_prepare_start(&d->prepare, DriverPrepare);
+  uv_check_start(&d->check, DriverCheck);
+  uv_unref(reinterpret_cast<uv_handle_t*>(&d->prepare));
+  uv_unref(reinterpret_cast<uv_handle_t*>(&d->check));
+  uv_unref(reinterpret_cast<uv_handle_t*>(&d->timer));
+  loop_state->driver = d;
+}
+
+}  // namespace
+
+void InitLoop(Local<v8::Context> context, Local<Object> exports, Addon* addon) {
+  auto* loop_state = new Loop(addon);
+  addon->OnTeardown([loop_state] {
+    if (loop_state->driver) StopDriver(loop_state->driver);
+    delete loop_state;
+  });
+  SetMethod(context, exports, "startGLib", StartGLib, loop_state);
+}
+
+}  // namespace gstts

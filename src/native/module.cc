@@ -1,0 +1,55 @@
+// gstreamer-ts native part: the few things node-gtk cannot do fast or at all. Registration only:
+// each concern lives in its own file and adds its functions to the exports.
+//
+//   nodegtk.cc  the only file that knows node-gtk's private wrapper layout, and its load check
+//   pool.cc     recycled frame memory; ArrayBuffers that own frames or mapped GStreamer memory
+//   layout.cc   video layout from caps
+//   frames.cc   copies, zero-copy views, release, bytes into GStreamer
+//   samples.cc  appsink pulls on the JS thread
+//   notify.cc   signal notifiers that never block a streaming thread on JS
+//   loop.cc     GLib's default main context driven from libuv
+//   state.cc    state changes and end-of-stream on a worker thread
+//   log.cc      silence for GLib-CRITICAL lines while typelibs load
+//
+// Context-aware: each Node.js environment (main thread, worker) gets its own Addon instance,
+// torn down by an environment cleanup hook that closes its libuv handles.
+
+#include <node.h>
+#include <node_version.h>
+#include <v8.h>
+
+#include "addon.h"
+#include "util.h"
+
+namespace {
+
+// At environment teardown: each concern closes what it holds; Node waits for `done`.
+void TeardownAddon(void* arg, void (*done)(void*), void* done_arg) {
+  static_cast<gstts::Addon*>(arg)->Teardown(done, done_arg);
+}
+
+// builtFor: the Node.js headers this binary was compiled against, compared with the running
+// Node.js by src/native.ts (a binary built against the wrong headers may load, then fail).
+v8::Local<v8::Object> BuiltFor(v8::Isolate* isolate) {
+  v8::Local<v8::Object> info = v8::Object::New(isolate);
+  gstts::Set(isolate, info, "node", gstts::Str(isolate, NODE_VERSION_STRING));
+  gstts::Set(isolate, info, "modules", v8::Integer::New(isolate, NODE_MODULE_VERSION));
+  return info;
+}
+
+}  // namespace
+
+NODE_MODULE_INIT(/* exports, module, context */) {
+  v8::Isolate* isolate = context->GetIsolate();
+  auto* addon = new gstts::Addon(context);
+  addon->cleanup_hook = node::AddEnvironmentCleanupHook(isolate, TeardownAddon, addon);
+  gstts::InitNodeGtk(context, exports, addon);
+  gstts::InitFrames(context, exports, addon);
+  gstts::InitSamples(context, exports, addon);
+  gstts::InitNotify(context, exports, addon);
+  gstts::InitLoop(context, exports, addon);
+  gstts::InitState(context, exports, addon);
+  gstts::InitLog(context, exports, addon);
+  // src/native/meta.cc, when it exists: InitMeta(exports);
+  gstts::Set(isolate, exports, "builtFor", BuiltFor(isolate));
+}

@@ -1,0 +1,150 @@
+// Signal notifiers: a C handler that counts emissions on any thread (GStreamer's streaming
+// threads included) and wakes the JS thread through a uv async handle; it never waits for JS,
+// unlike node-gtk's own cross-thread signals (docs/node-gtk.md, "Cross-thread signals").
+
+#include <atomic>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "addon.h"
+#include "nodegtk.h"
+#include "util.h"
+
+namespace gstts {
+
+namespace {
+
+using v8::Function;
+using v8::FunctionCallbackInfo;
+using v8::Integer;
+using v8::Isolate;
+using v8::Local;
+using v8::Number;
+using v8::Object;
+using v8::Value;
+
+struct Notifier {
+  Addon* addon = nullptr;
+  uv_async_t async;
+  GObject* object = nullptr;
+  gulong handler = 0;
+  std::mutex lock;
+  bool closed = false;
+  std::atomic<int> pending{0};
+  std::atomic<int> flow{GST_FLOW_OK};
+  v8::Global<Function> callback;
+  v8::Global<Object> resource;
+  int id = 0;
+};
+
+// This environment's notifiers by id.
+struct Notifiers {
+  explicit Notifiers(Addon* a) : addon(a) {}
+  Addon* addon;
+  std::unordered_map<int, Notifier*> by_id;
+  int next_id = 1;
+};
+
+void NotifierMarshal(GClosure* closure, GValue* return_value, guint, const GValue*, gpointer, gpointer) {
+  auto* n = static_cast<Notifier*>(closure->data);
+  if (return_value && G_VALUE_TYPE(return_value) == GST_TYPE_FLOW_RETURN)
+    g_value_set_enum(return_value, n->flow.load());
+  std::lock_guard<std::mutex> guard(n->lock);
+  if (n->closed) return;
+  n->pending.fetch_add(1);
+  uv_async_send(&n->async);
+}
+
+void NotifierWake(uv_async_t* handle) {
+  auto* n = static_cast<Notifier*>(handle->data);
+  int count = n->pending.exchange(0);
+  if (count == 0 || n->callback.IsEmpty() || n->addon->tearing_down()) return;
+  Isolate* isolate = n->addon->isolate();
+  v8::HandleScope scope(isolate);
+  v8::Context::Scope context_scope(n->addon->context());
+  Local<Value> argv[] = {Integer::New(isolate, count)};
+  // As Node calls its own callbacks: ticks and microtasks after, a throw becomes uncaughtException.
+  (void)node::MakeCallback(isolate, n->resource.Get(isolate), n->callback.Get(isolate), 1, argv, {0, 0});
+}
+
+// Disconnects and closes; safe against an emission running on another thread.
+void Close(Notifiers* all, Notifier* n) {
+  all->by_id.erase(n->id);
+  {
+    std::lock_guard<std::mutex> guard(n->lock);
+    n->closed = true;
+  }
+  if (g_signal_handler_is_connected(n->object, n->handler)) g_signal_handler_disconnect(n->object, n->handler);
+  g_object_unref(n->object);
+  n->callback.Reset();
+  n->resource.Reset();
+  all->addon->Close(&n->async, [n] { delete n; });
+}
+
+// notify(object, signal, callback(count), ref: boolean): id
+void Notify(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  auto* all = DataOf<Notifiers>(args);
+  GObject* object = UnwrapObject(isolate, args[0], G_TYPE_OBJECT, "expected a GObject.Object");
+  if (!object) return;
+  if (!args[1]->IsString() || !args[2]->IsFunction()) {
+    ThrowType(isolate, "notify(object, signal, callback)");
+    return;
+  }
+  v8::String::Utf8Value signal(isolate, args[1]);
+  guint signal_id;
+  GQuark detail;
+  if (!g_signal_parse_name(*signal, G_OBJECT_TYPE(object), &signal_id, &detail, TRUE)) {
+    ThrowError(isolate, std::string("no signal \"") + *signal + "\" on " + G_OBJECT_TYPE_NAME(object));
+    return;
+  }
+  auto* n = new Notifier();
+  n->addon = all->addon;
+  n->id = all->next_id++;
+  n->object = G_OBJECT(g_object_ref(object));
+  n->callback.Reset(isolate, args[2].As<Function>());
+  n->resource.Reset(isolate, Object::New(isolate));
+  uv_async_init(node::GetCurrentEventLoop(isolate), &n->async, NotifierWake);
+  n->async.data = n;
+  if (!args[3]->IsTrue()) uv_unref(reinterpret_cast<uv_handle_t*>(&n->async));
+  GClosure* closure = g_closure_new_simple(sizeof(GClosure), n);
+  g_closure_set_marshal(closure, NotifierMarshal);
+  n->handler = g_signal_connect_closure_by_id(object, signal_id, detail, closure, FALSE);
+  all->by_id[n->id] = n;
+  args.GetReturnValue().Set(Integer::New(isolate, n->id));
+}
+
+Notifier* Find(Notifiers* all, Local<Value> id) {
+  if (!id->IsNumber()) return nullptr;
+  auto it = all->by_id.find(int(id.As<Number>()->Value()));
+  return it == all->by_id.end() ? nullptr : it->second;
+}
+
+// notifyFlow(id, flow): the value the signal returns from now on (e.g. GST_FLOW_ERROR)
+void NotifyFlow(const FunctionCallbackInfo<Value>& args) {
+  Notifier* n = Find(DataOf<Notifiers>(args), args[0]);
+  if (n && args[1]->IsNumber()) n->flow.store(int(args[1].As<Number>()->Value()));
+}
+
+// unnotify(id): disconnects and closes
+void Unnotify(const FunctionCallbackInfo<Value>& args) {
+  auto* all = DataOf<Notifiers>(args);
+  Notifier* n = Find(all, args[0]);
+  if (n) Close(all, n);
+}
+
+}  // namespace
+
+void InitNotify(Local<v8::Context> context, Local<Object> exports, Addon* addon) {
+  auto* all = new Notifiers(addon);
+  addon->OnTeardown([all] {
+    while (!all->by_id.empty()) Close(all, all->by_id.begin()->second);
+    delete all;
+  });
+  SetMethod(context, exports, "notify", Notify, all);
+  SetMethod(context, exports, "notifyFlow", NotifyFlow, all);
+  SetMethod(context, exports, "unnotify", Unnotify, all);
+}
+
+}  // namespace gstts

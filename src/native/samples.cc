@@ -1,0 +1,93 @@
+// Pulling samples from an appsink on the JS thread, with no node-gtk call per frame.
+
+#include <gst/app/gstappsink.h>
+
+#include "addon.h"
+#include "frames.h"
+#include "layout.h"
+#include "nodegtk.h"
+#include "pool.h"
+#include "util.h"
+
+namespace gstts {
+
+namespace {
+
+using v8::Array;
+using v8::FunctionCallbackInfo;
+using v8::Isolate;
+using v8::Local;
+using v8::Number;
+using v8::Value;
+
+double ClockOrMinus(GstClockTime t) { return GST_CLOCK_TIME_IS_VALID(t) ? double(t) : -1; }
+
+// pullFrames(appsink, max: number, zeroCopy: boolean): Frame[]; each frame is
+// [ArrayBuffer, pts, dts, duration, offset, layout | null (when caps changed) ].
+// The caps seen last ride on the sink (qdata), so each sink reports its own caps changes.
+void PullFrames(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  Local<v8::Context> context = isolate->GetCurrentContext();
+  GObject* sink = UnwrapObject(isolate, args[0], GST_TYPE_APP_SINK, "expected a GstApp.AppSink");
+  if (!sink) return;
+  int max = args[1]->IsNumber() ? int(args[1].As<Number>()->Value()) : 1;
+  bool zero_copy = args[2]->IsTrue();
+  static GQuark caps_quark = g_quark_from_static_string("gstreamer-ts-last-caps");
+
+  Local<Array> out = Array::New(isolate);
+  for (int i = 0; i < max; i++) {
+    GstSample* sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 0);
+    if (!sample) break;
+    GstBuffer* buffer = gst_sample_get_buffer(sample);
+    GstCaps* caps = gst_sample_get_caps(sample);
+    Layout layout;
+    ReadLayout(caps, &layout);
+    Local<Value> layout_value = v8::Null(isolate);
+    if (caps != g_object_get_qdata(sink, caps_quark)) {
+      g_object_set_qdata_full(sink, caps_quark, caps ? gst_caps_ref(caps) : nullptr,
+                              (GDestroyNotify)gst_caps_unref);
+      if (layout.video) layout_value = LayoutObject(isolate, layout);
+    }
+    Local<Value> data;
+    if (buffer == nullptr) {
+      data = v8::ArrayBuffer::New(isolate, 0);
+    } else if (zero_copy && !(layout.packed && GST_VIDEO_INFO_PLANE_STRIDE(&layout.info, 0) != int(layout.row_bytes))) {
+      auto* m = new Holder();
+      m->buffer = gst_buffer_ref(buffer);
+      m->owns_ref = true;
+      if (!gst_buffer_map(buffer, &m->map, GST_MAP_READ)) {
+        gst_buffer_unref(buffer);
+        delete m;
+        gst_sample_unref(sample);
+        ThrowError(isolate, "gst_buffer_map(READ) failed");
+        return;
+      }
+      data = ViewArrayBuffer(isolate, m);
+    } else {
+      data = CopyBytes(isolate, buffer, layout.video ? &layout : nullptr);
+      if (data.IsEmpty()) {
+        gst_sample_unref(sample);
+        return;
+      }
+    }
+    Local<Array> frame = Array::New(isolate, 6);
+    frame->Set(context, 0, data).Check();
+    frame->Set(context, 1, Number::New(isolate, buffer ? ClockOrMinus(GST_BUFFER_PTS(buffer)) : -1)).Check();
+    frame->Set(context, 2, Number::New(isolate, buffer ? ClockOrMinus(GST_BUFFER_DTS(buffer)) : -1)).Check();
+    frame->Set(context, 3, Number::New(isolate, buffer ? ClockOrMinus(GST_BUFFER_DURATION(buffer)) : -1)).Check();
+    double offset = buffer && GST_BUFFER_OFFSET_IS_VALID(buffer) ? double(GST_BUFFER_OFFSET(buffer)) : -1;
+    frame->Set(context, 4, Number::New(isolate, offset)).Check();
+    frame->Set(context, 5, layout_value).Check();
+    out->Set(context, out->Length(), frame).Check();
+    gst_sample_unref(sample);
+  }
+  args.GetReturnValue().Set(out);
+}
+
+}  // namespace
+
+void InitSamples(Local<v8::Context> context, Local<v8::Object> exports, Addon* addon) {
+  SetMethod(context, exports, "pullFrames", PullFrames, addon);
+}
+
+}  // namespace gstts
