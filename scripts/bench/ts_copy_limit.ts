@@ -12,8 +12,9 @@ import { APPSINK, childArgs, pipelineOf, report, run, startClock, stopClock } fr
 run(async () => {
   const args = childArgs();
   const pipeline = Gst.parseLaunch(pipelineOf(args, APPSINK)) as Gst.Pipeline;
-  const appsink = pipeline.getChildByIndex(0);
-  if (!(appsink instanceof GstApp.AppSink)) throw new Error('the last element is not an appsink');
+  const children = Array.from({ length: pipeline.getChildrenCount() }, (_, i) => pipeline.getChildByIndex(i));
+  const appsink = children.find((child) => child instanceof GstApp.AppSink);
+  if (!(appsink instanceof GstApp.AppSink)) throw new Error('no appsink in the pipeline');
   const clock = startClock();
   pipeline.setState(Gst.State.PLAYING);
   const { frames, checksum } = native.benchCopyLimit(appsink);

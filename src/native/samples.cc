@@ -9,6 +9,9 @@
 #include "pool.h"
 #include "util.h"
 
+#include <cstring>
+#include <vector>
+
 namespace gstts {
 
 namespace {
@@ -84,10 +87,40 @@ void PullFrames(const FunctionCallbackInfo<Value>& args) {
   args.GetReturnValue().Set(out);
 }
 
+// benchCopyLimit(appsink): { frames, checksum }. The benchmark's copy limit: pulls every sample
+// until end of stream (blocking the JS thread) and copies each frame into one reused buffer, the
+// least work any path that hands out a copy per frame can do. checksum: the middle byte of each
+// frame, summed mod 2^32 (the benchmark's checksum for 8-bit formats).
+void BenchCopyLimit(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  GObject* sink = UnwrapObject(isolate, args[0], GST_TYPE_APP_SINK, "expected a GstApp.AppSink");
+  if (!sink) return;
+  std::vector<guint8> frame;
+  double frames = 0;
+  guint32 checksum = 0;
+  while (GstSample* sample = gst_app_sink_pull_sample(GST_APP_SINK(sink))) {
+    GstBuffer* buffer = gst_sample_get_buffer(sample);
+    GstMapInfo map;
+    if (buffer && gst_buffer_map(buffer, &map, GST_MAP_READ)) {
+      if (frame.size() < map.size) frame.resize(map.size);
+      memcpy(frame.data(), map.data, map.size);
+      if (map.size) checksum += frame[map.size / 2];
+      gst_buffer_unmap(buffer, &map);
+    }
+    frames++;
+    gst_sample_unref(sample);
+  }
+  Local<v8::Object> result = v8::Object::New(isolate);
+  Set(isolate, result, "frames", Number::New(isolate, frames));
+  Set(isolate, result, "checksum", Number::New(isolate, checksum));
+  args.GetReturnValue().Set(result);
+}
+
 }  // namespace
 
 void InitSamples(Local<v8::Context> context, Local<v8::Object> exports, Addon* addon) {
   SetMethod(context, exports, "pullFrames", PullFrames, addon);
+  SetMethod(context, exports, "benchCopyLimit", BenchCopyLimit, addon);
 }
 
 }  // namespace gstts
