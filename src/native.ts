@@ -33,6 +33,8 @@ interface Native {
   /** throws unless node-gtk's version and wrapper layout are the ones the addon reads */
   checkNodeGtk(version: string, buffer: Gst.Buffer, bufferSize: number, caps: Gst.Caps, capsText: string, element: Gst.Element, elementName: string): void;
   copyBuffer(buffer: Gst.Buffer): ArrayBuffer;
+  /** bytes copied into JS-owned frames since the process started (every copy function counts) */
+  copiedBytes(): number;
   videoLayout(caps: Gst.Caps): NativeLayout | null;
   /** the bytes (rows packed) and the layout (one object per caps, shared: do not change it) */
   copyVideo(buffer: Gst.Buffer, caps: Gst.Caps): [ArrayBuffer, NativeLayout | null];

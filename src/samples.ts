@@ -12,7 +12,7 @@
  * streaming thread waits) until it calls {@link SampleEngine.resume}.
  *
  * Both consumers share the appsink's bound ({@link SINK_MAX_BUFFERS} when the user set none),
- * the batch size and the way memory comes back (see {@link SampleEngine.reclaim}).
+ * the batch size and the way memory comes back ({@link SampleEngine.reclaim}).
  */
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
@@ -34,27 +34,39 @@ export const SINK_MAX_BUFFERS = 2;
 export interface SampleConsumer {
   /** Samples it can take now: 0 holds the stream back until {@link SampleEngine.resume}. */
   room(): number;
-  /** Takes up to `limit` samples out of the appsink; returns how many it took (fewer: none left). */
+  /**
+   * Takes up to `limit` samples out of the appsink; returns how many it took (fewer: none left).
+   * Calls {@link SampleEngine.reclaim} after each sample whose frame lives until garbage
+   * collection (a copy, node-gtk wrappers).
+   */
   take(limit: number): number;
-  /** Its frames live in memory of ours that comes back at garbage collection (copies, wrappers). */
-  readonly collects: boolean;
 }
 
 /**
  * A young-generation collection, on request. What a consumer makes of a sample (a copy of the
  * frame; node-gtk's wrappers of the Gst.Sample, Gst.Buffer and Gst.Caps, each holding a
- * reference to GStreamer's buffer) lives until V8 collects it; Python drops such references
- * when the handler returns. Left to V8's own pace, frames pile up: the source's buffer pool keeps
- * allocating fresh buffers, copies land in fresh memory, and every frame page-faults (measured:
- * 3x slower at 640x480, 4x at 1080p, and hundreds of MB of RSS). A minor collection after each
- * batch gives back every frame the user no longer holds while it is still in cache, and costs
- * about as much as one small copy (young frames are few). A frame the user keeps is untouched.
+ * reference to GStreamer's buffer) lives until V8 collects it; Python frees such things at their
+ * last reference. Left to V8's own pace, frames pile up (V8 sees a frame as a few bytes of heap):
+ * the source's buffer pool keeps allocating fresh buffers, copies land in fresh memory, and every
+ * frame page-faults (measured: 3x slower at 640x480, 4x at 1080p, and hundreds of MB of RSS). A
+ * minor collection once every {@link COLLECT_EVERY_BYTES} of copies (or {@link
+ * COLLECT_EVERY_SAMPLES} samples) gives back every frame the user no longer holds, so the native
+ * frame pool recycles it instead of the kernel mapping new pages; it costs about as much as one
+ * small copy (few young objects survive). A frame the user keeps is untouched.
  */
 const collectYoung: () => void = (() => {
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc') as (options: { type: 'minor' }) => void;
   return () => gc({ type: 'minor' });
 })();
+
+/** Copies between two collections: well inside the native frame pool (64 MB), so frames recycle. */
+const COLLECT_EVERY_BYTES = 8 * 1024 * 1024;
+/** Samples between two collections when the handlers copy little (node-gtk wrappers hold buffers). */
+const COLLECT_EVERY_SAMPLES = 64;
+
+/** Process-wide: one collection serves every appsink. */
+const reclaimer = { bytesAt: 0, samples: 0 };
 
 /** Pulls the samples of one appsink into one consumer. */
 export class SampleEngine {
@@ -96,14 +108,18 @@ export class SampleEngine {
     if (this.closed) return;
     const budget = bounded ? Math.min(limit, this.consumer.room()) : limit;
     if (budget <= 0) return;
-    let taken = 0;
-    try {
-      taken = this.consumer.take(budget);
-    } finally {
-      if (taken > 0 && this.consumer.collects) collectYoung();
-    }
+    const taken = this.consumer.take(budget);
     // The batch was full: more may be waiting. (Fewer: the next wake-up announces the next sample.)
     if (taken >= budget && bounded) this.resume();
+  }
+
+  /** After a sample whose frame lives until garbage collection: collects young garbage when enough piled up. */
+  reclaim(): void {
+    const copied = native.copiedBytes();
+    if (++reclaimer.samples < COLLECT_EVERY_SAMPLES && copied - reclaimer.bytesAt < COLLECT_EVERY_BYTES) return;
+    collectYoung();
+    reclaimer.samples = 0;
+    reclaimer.bytesAt = copied;
   }
 
   /** Takes everything left in the appsink, however long it takes: at end of stream. */
@@ -130,7 +146,6 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 /** The new-sample handlers of one appsink, and the sample being handed to them. */
 class SampleDispatch implements SampleConsumer {
-  readonly collects = true;
   private readonly handlers = new Map<number, SampleHandler>();
   private readonly engine: SampleEngine;
   /** the sample `emit('pull-sample')` returns inside a handler */
@@ -175,6 +190,7 @@ class SampleDispatch implements SampleConsumer {
       if (!sample) break;
       delivered++;
       this.deliver(sample);
+      this.engine.reclaim();
     }
     return delivered;
   }

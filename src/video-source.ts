@@ -38,7 +38,11 @@ export interface VideoFrame<T extends SampleArray = SampleArray> extends ShapedA
 export interface GstVideoSourceOptions extends GstPipelineOptions {
   /** When the queue is full, drop the oldest frame instead of holding the pipeline back. Default false. */
   leaky?: boolean;
-  /** Frames the queue holds. Default 100. */
+  /**
+   * Frames the queue holds, a positive integer. Default 100. Without `leaky`, fewer are pulled
+   * ahead of `pop()` (16 MB of frames, at least 2; 2 with `zeroCopy`): the rest wait in the
+   * pipeline, which is held back, so no frame is lost.
+   */
   maxBuffersSize?: number;
   /** Called for each frame a leaky queue drops, with the count of drops so far. */
   onDrop?: (frame: VideoFrame, dropped: number) => void;
@@ -54,6 +58,11 @@ export interface GstVideoSourceOptions extends GstPipelineOptions {
 
 /** Zero-copy frames queued ahead of `pop()`: each holds a GStreamer buffer the source cannot reuse. */
 const ZERO_COPY_PREFETCH = 2;
+/**
+ * Bytes of copied frames queued ahead of `pop()` without `leaky` (at least 2 frames): a queue of
+ * 100 1080p frames is 600 MB, and memory that far ahead is out of cache and out of the frame pool.
+ */
+const COPY_PREFETCH_BYTES = 16 * 1024 * 1024;
 
 /** `maxBuffersSize` checked: a positive integer (a RangeError or TypeError naming the option otherwise). */
 function queueSizeOption(value: unknown): number {
@@ -101,8 +110,6 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
   private flushProbe: bigint | null = null;
   private pulled = 0;
   private dropped = 0;
-  /** Copies come back at garbage collection; zero-copy frames are released at the next pop. @internal */
-  readonly collects: boolean;
 
   constructor(command: string, options: GstVideoSourceOptions = {}) {
     if (typeof options !== 'object' || options === null) throw new TypeError('GstVideoSource: options must be an object');
@@ -116,13 +123,16 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
     this.maxBuffersSize = maxBuffersSize;
     this.onDrop = options.onDrop;
     this.zeroCopy = zeroCopy;
-    this.collects = !zeroCopy;
     this.appsink = this.getOneByCls(GstApp.AppSink);
   }
 
   /** Frames the queue holds before the pipeline is held back (without `leaky`). */
   private get queueBound(): number {
-    return this.zeroCopy && !this.leaky ? Math.min(this.maxBuffersSize, ZERO_COPY_PREFETCH) : this.maxBuffersSize;
+    if (this.leaky) return this.maxBuffersSize;
+    if (this.zeroCopy) return Math.min(this.maxBuffersSize, ZERO_COPY_PREFETCH);
+    const frameBytes = this.layout?.size ?? 0;
+    const ahead = frameBytes > 0 ? Math.max(ZERO_COPY_PREFETCH, Math.floor(COPY_PREFETCH_BYTES / frameBytes)) : ZERO_COPY_PREFETCH;
+    return Math.min(this.maxBuffersSize, ahead);
   }
 
   /** Frames received from the appsink so far. */
@@ -235,7 +245,11 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
       while (taken < limit) {
         const want = Math.min(limit - taken, SAMPLES_PER_TURN);
         const batch = native.pullFrames(this.appsink, want, this.zeroCopy);
-        for (const raw of batch) this.enqueue(this.frameOf(raw));
+        for (const raw of batch) {
+          this.enqueue(this.frameOf(raw));
+          // Copies come back at garbage collection; zero-copy frames at the next pop().
+          if (!this.zeroCopy) this.engine?.reclaim();
+        }
         taken += batch.length;
         if (batch.length < want) break;
       }

@@ -5,6 +5,7 @@
 
 #include <gst/app/gstappsrc.h>
 
+#include <atomic>
 #include <cstring>
 #include <string>
 
@@ -21,6 +22,12 @@ using v8::Integer;
 using v8::Isolate;
 using v8::Local;
 using v8::Value;
+
+namespace {
+// Bytes of every copy made so far (all threads, all environments): the JS side collects young
+// garbage once enough frames were copied since the last collection (src/samples.ts).
+std::atomic<double> copied_bytes{0};
+}  // namespace
 
 Local<Value> CopyBytes(Isolate* isolate, GstBuffer* buffer, const Layout* layout) {
   GstMapInfo map;
@@ -54,10 +61,16 @@ Local<Value> CopyBytes(Isolate* isolate, GstBuffer* buffer, const Layout* layout
     memcpy(data, map.data, size);
   }
   gst_buffer_unmap(buffer, &map);
+  copied_bytes.fetch_add(double(size), std::memory_order_relaxed);
   return OwnedArrayBuffer(isolate, data, size);
 }
 
 namespace {
+
+// copiedBytes(): number, bytes copied into JS-owned frames since the process started
+void CopiedBytes(const FunctionCallbackInfo<Value>& args) {
+  args.GetReturnValue().Set(copied_bytes.load(std::memory_order_relaxed));
+}
 
 // copyBuffer(buffer: Gst.Buffer): ArrayBuffer, all of its bytes
 void CopyBuffer(const FunctionCallbackInfo<Value>& args) {
@@ -222,6 +235,7 @@ void InitFrames(Local<v8::Context> context, Local<v8::Object> exports, Addon* ad
   auto* cache = new LayoutCache();
   addon->OnTeardown([cache] { delete cache; });
   SetMethod(context, exports, "copyBuffer", CopyBuffer, cache);
+  SetMethod(context, exports, "copiedBytes", CopiedBytes, cache);
   SetMethod(context, exports, "videoLayout", VideoLayout, cache);
   SetMethod(context, exports, "copyVideo", CopyVideo, cache);
   SetMethod(context, exports, "mapBuffer", MapBuffer, cache);
