@@ -22,10 +22,14 @@ export interface NativeLayout {
   rowBytes: number;
   strides: number[];
   offsets: number[];
+  /** bytes of the pixels of one row of each plane, tight (empty for tiled or complex formats) */
+  planeRowBytes: number[];
+  /** rows of each plane (empty for tiled or complex formats) */
+  planeRows: number[];
 }
 
-/** [bytes, pts, dts, duration, offset (-1 = none), layout when the caps changed] */
-export type NativeFrame = [ArrayBuffer, number, number, number, number, NativeLayout | null];
+/** [bytes, pts, dts, duration, offset (-1 = none), layout when the caps changed, bytes are a copy (planes packed tight)] */
+export type NativeFrame = [ArrayBuffer, number, number, number, number, NativeLayout | null, boolean];
 
 interface Native {
   /** the Node.js headers the addon was compiled against */

@@ -14,6 +14,18 @@ import { GstPipeline, type GstPipelineOptions } from './pipeline';
 import { engineError, SAMPLES_PER_TURN, SampleEngine, type SampleConsumer } from './samples';
 import { shapeFrame, type SampleArray, type ShapedArray } from './buffer';
 
+/** Where one plane of a frame lies in its `data`, in bytes. */
+export interface VideoPlane {
+  /** byte offset of the plane's first row */
+  readonly offset: number;
+  /** bytes from the start of one row to the next */
+  readonly stride: number;
+  /** bytes of pixels in one row (the rest of a stride is padding) */
+  readonly rowBytes: number;
+  /** rows in the plane */
+  readonly rows: number;
+}
+
 /** One video frame, as plain data ready for a tensor library. */
 export interface VideoFrame<T extends SampleArray = SampleArray> extends ShapedArray<T> {
   /** GStreamer's name of the pixel format: 'RGB', 'GRAY16_LE', 'I420'... */
@@ -28,6 +40,13 @@ export interface VideoFrame<T extends SampleArray = SampleArray> extends ShapedA
   readonly duration: number | null;
   /** frame number as the source counts it, or null */
   readonly offset: number | null;
+  /**
+   * Where each plane lies in `data` (I420 has 3, NV12 2, RGB 1). A copy packs every plane's rows
+   * tight, one plane after the other; a zero-copy view has GStreamer's strides and offsets.
+   * Empty for formats whose planes are not rows of whole pixels (tiled, v210...): `data` is then
+   * the buffer's bytes as they are.
+   */
+  readonly planes: readonly VideoPlane[];
   /**
    * Gives the frame's memory back now instead of at garbage collection (`data` becomes empty).
    * Optional, but it makes a steady stream of large frames much cheaper. Idempotent.
@@ -84,6 +103,20 @@ function time(ns: number): number | null {
 
 type Waiter = (frame: VideoFrame | null) => void;
 
+/** The planes of a frame of `layout`: packed tight (a copy) and as GStreamer lays them out (a view). */
+function planesOf(layout: NativeLayout): { tight: VideoPlane[]; view: VideoPlane[] } {
+  const tight: VideoPlane[] = [];
+  const view: VideoPlane[] = [];
+  let offset = 0;
+  layout.planeRowBytes.forEach((rowBytes, i) => {
+    const rows = layout.planeRows[i];
+    tight.push({ offset, stride: rowBytes, rowBytes, rows });
+    view.push({ offset: layout.offsets[i], stride: layout.strides[i], rowBytes, rows });
+    offset += rowBytes * rows;
+  });
+  return { tight, view };
+}
+
 /**
  * Frames out of any pipeline that ends in one appsink.
  *
@@ -106,6 +139,7 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
   private readonly queue: VideoFrame[] = [];
   private readonly waiters: Waiter[] = [];
   private layout: NativeLayout | null = null;
+  private planes: { tight: VideoPlane[]; view: VideoPlane[] } | null = null;
   private engine: SampleEngine | null = null;
   private flushProbe: bigint | null = null;
   private pulled = 0;
@@ -265,10 +299,13 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
     for (const frame of this.queue.splice(0)) frame.release();
   }
 
-  private frameOf([bytes, pts, dts, duration, offset, layout]: NativeFrame): VideoFrame {
-    if (layout) this.layout = layout;
+  private frameOf([bytes, pts, dts, duration, offset, layout, copied]: NativeFrame): VideoFrame {
+    if (layout) {
+      this.layout = layout;
+      this.planes = planesOf(layout);
+    }
     const current = this.layout;
-    if (!current) throw new GstPipelineError(`appsink caps are not raw video`, null, this.appsink.name);
+    if (!current || !this.planes) throw new GstPipelineError(`appsink caps are not raw video`, null, this.appsink.name);
     return {
       ...shapeFrame(bytes, current, !this.zeroCopy),
       format: current.format,
@@ -278,6 +315,7 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
       dts: time(dts),
       duration: time(duration),
       offset: time(offset),
+      planes: copied ? this.planes.tight : this.planes.view,
       release: () => native.release(bytes),
     };
   }

@@ -25,8 +25,22 @@ using v8::Value;
 
 double ClockOrMinus(GstClockTime t) { return GST_CLOCK_TIME_IS_VALID(t) ? double(t) : -1; }
 
+// A view of the whole buffer is read with the caps' strides and offsets (the layout object): true
+// when the buffer is laid out so, i.e. it has no GstVideoMeta saying otherwise and rows need no packing.
+bool ViewableAsCaps(GstBuffer* buffer, const Layout& layout) {
+  const GstVideoInfo* info = &layout.info;
+  if (layout.packed && GST_VIDEO_INFO_PLANE_STRIDE(info, 0) != int(layout.row_bytes)) return false;
+  GstVideoMeta* meta = gst_buffer_get_video_meta(buffer);
+  if (meta == nullptr) return true;
+  if (meta->n_planes != GST_VIDEO_INFO_N_PLANES(info)) return false;
+  for (guint p = 0; p < meta->n_planes; p++)
+    if (meta->stride[p] != GST_VIDEO_INFO_PLANE_STRIDE(info, p) || meta->offset[p] != GST_VIDEO_INFO_PLANE_OFFSET(info, p)) return false;
+  return true;
+}
+
 // pullFrames(appsink, max: number, zeroCopy: boolean): Frame[]; each frame is
-// [ArrayBuffer, pts, dts, duration, offset, layout | null (when caps changed) ].
+// [ArrayBuffer, pts, dts, duration, offset, layout | null (when caps changed), copied: boolean].
+// A zero-copy frame is a view of the whole buffer unless its layout is not the caps' (then a copy).
 // The caps seen last ride on the sink (qdata), so each sink reports its own caps changes.
 void PullFrames(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
@@ -52,9 +66,11 @@ void PullFrames(const FunctionCallbackInfo<Value>& args) {
       if (layout.video) layout_value = LayoutObject(isolate, layout);
     }
     Local<Value> data;
+    bool copied = true;
     if (buffer == nullptr) {
       data = v8::ArrayBuffer::New(isolate, 0);
-    } else if (zero_copy && !(layout.packed && GST_VIDEO_INFO_PLANE_STRIDE(&layout.info, 0) != int(layout.row_bytes))) {
+    } else if (zero_copy && (!layout.video || ViewableAsCaps(buffer, layout))) {
+      copied = false;
       auto* m = new Holder();
       m->buffer = gst_buffer_ref(buffer);
       m->owns_ref = true;
@@ -73,7 +89,7 @@ void PullFrames(const FunctionCallbackInfo<Value>& args) {
         return;
       }
     }
-    Local<Array> frame = Array::New(isolate, 6);
+    Local<Array> frame = Array::New(isolate, 7);
     frame->Set(context, 0, data).Check();
     frame->Set(context, 1, Number::New(isolate, buffer ? ClockOrMinus(GST_BUFFER_PTS(buffer)) : -1)).Check();
     frame->Set(context, 2, Number::New(isolate, buffer ? ClockOrMinus(GST_BUFFER_DTS(buffer)) : -1)).Check();
@@ -81,6 +97,7 @@ void PullFrames(const FunctionCallbackInfo<Value>& args) {
     double offset = buffer && GST_BUFFER_OFFSET_IS_VALID(buffer) ? double(GST_BUFFER_OFFSET(buffer)) : -1;
     frame->Set(context, 4, Number::New(isolate, offset)).Check();
     frame->Set(context, 5, layout_value).Check();
+    frame->Set(context, 6, v8::Boolean::New(isolate, copied)).Check();
     out->Set(context, out->Length(), frame).Check();
     gst_sample_unref(sample);
   }
