@@ -49,8 +49,8 @@ export interface SampleConsumer {
  * last reference. Left to V8's own pace, frames pile up (V8 sees a frame as a few bytes of heap):
  * the source's buffer pool keeps allocating fresh buffers, copies land in fresh memory, and every
  * frame page-faults (measured: 3x slower at 640x480, 4x at 1080p, and hundreds of MB of RSS). A
- * minor collection once every {@link COLLECT_EVERY_BYTES} of copies (or {@link
- * COLLECT_EVERY_SAMPLES} samples) gives back every frame the user no longer holds, so the native
+ * minor collection once every {@link COLLECT_EVERY_BYTES} of copies (and {@link
+ * COLLECT_AFTER_SAMPLES} samples; or {@link COLLECT_EVERY_SAMPLES} samples) gives back every frame the user no longer holds, so the native
  * frame pool recycles it instead of the kernel mapping new pages; it costs about as much as one
  * small copy (few young objects survive). A frame the user keeps is untouched.
  */
@@ -62,6 +62,13 @@ const collectYoung: () => void = (() => {
 
 /** Copies between two collections: well inside the native frame pool (64 MB), so frames recycle. */
 const COLLECT_EVERY_BYTES = 8 * 1024 * 1024;
+/**
+ * Samples at least between two collections. V8 moves what survives two young collections to the
+ * old generation, freed only by a full collection: a frame queued ahead of pop() (GstVideoSource
+ * keeps 2 ahead) must see at most one, or large frames pile up in the old generation, out of the
+ * pool (measured at 1080p: twice the CPU per frame, mostly page faults on fresh memory).
+ */
+const COLLECT_AFTER_SAMPLES = 4;
 /** Samples between two collections when the handlers copy little (node-gtk wrappers hold buffers). */
 const COLLECT_EVERY_SAMPLES = 64;
 
@@ -116,7 +123,9 @@ export class SampleEngine {
   /** After a sample whose frame lives until garbage collection: collects young garbage when enough piled up. */
   reclaim(): void {
     const copied = native.copiedBytes();
-    if (++reclaimer.samples < COLLECT_EVERY_SAMPLES && copied - reclaimer.bytesAt < COLLECT_EVERY_BYTES) return;
+    const samples = ++reclaimer.samples;
+    const due = samples >= COLLECT_EVERY_SAMPLES || (samples >= COLLECT_AFTER_SAMPLES && copied - reclaimer.bytesAt >= COLLECT_EVERY_BYTES);
+    if (!due) return;
     collectYoung();
     reclaimer.samples = 0;
     reclaimer.bytesAt = copied;
