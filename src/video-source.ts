@@ -231,6 +231,8 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
       this.onLoan.release();
       this.onLoan = null;
     }
+    // Samples may be ready that no wake-up announced yet: take them now, not a loop turn later.
+    if (this.queue.length === 0) this.engine?.drain();
     const frame = this.queue.shift();
     if (frame && this.zeroCopy) this.onLoan = frame;
     if (frame) {

@@ -7,6 +7,7 @@
  */
 import { Gst, GstApp } from '../../src';
 import { native } from '../../src/native';
+import { SINK_MAX_BUFFERS } from '../../src/samples';
 import { APPSINK, childArgs, pipelineOf, report, run, startClock, stopClock } from './common';
 
 run(async () => {
@@ -15,6 +16,8 @@ run(async () => {
   const children = Array.from({ length: pipeline.getChildrenCount() }, (_, i) => pipeline.getChildByIndex(i));
   const appsink = children.find((child) => child instanceof GstApp.AppSink);
   if (!(appsink instanceof GstApp.AppSink)) throw new Error('no appsink in the pipeline');
+  // As the library's paths run it: an unbounded appsink lets the source run ahead into fresh buffers.
+  appsink.maxBuffers = SINK_MAX_BUFFERS;
   const clock = startClock();
   pipeline.setState(Gst.State.PLAYING);
   const { frames, checksum } = native.benchCopyLimit(appsink);
