@@ -127,7 +127,7 @@ function planesOf(layout: NativeLayout): { tight: VideoPlane[]; view: VideoPlane
  * Without `leaky`, a full queue holds the pipeline back (memory stays bounded); with it, the
  * oldest frames are dropped and counted.
  */
-export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFrame>, SampleConsumer {
+export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFrame> {
   /** The pipeline's appsink. */
   readonly appsink: GstApp.AppSink;
   private readonly leaky: boolean;
@@ -186,7 +186,8 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
 
   protected override onPipelineInit(): void {
     this.appsink.emitSignals = true;
-    this.engine = new SampleEngine(this.appsink, this);
+    const consumer: SampleConsumer = { room: () => this.room(), take: (limit) => this.take(limit) };
+    this.engine = new SampleEngine(this.appsink, consumer);
     // A flushing seek: frames queued before it belong to the old position.
     const pad = this.appsink.getStaticPad('sink');
     if (pad)
@@ -267,14 +268,14 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
     }
   }
 
-  /** Frames the queue takes now (the engine's question; a full, non-leaky queue holds the stream back). @internal */
-  room(): number {
+  /** Frames the queue takes now (the engine's question; a full, non-leaky queue holds the stream back). */
+  private room(): number {
     if (this.isDone) return 0;
     return this.leaky ? Number.POSITIVE_INFINITY : this.queueBound - this.queue.length;
   }
 
-  /** Takes up to `limit` samples out of the appsink into the queue (the engine's call). @internal */
-  take(limit: number): number {
+  /** Takes up to `limit` samples out of the appsink into the queue (the engine's call). */
+  private take(limit: number): number {
     if (this.isDone) return 0;
     let taken = 0;
     try {
