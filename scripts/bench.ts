@@ -1,25 +1,35 @@
 /**
- * npm run bench: frames/s from PLAYING to end of stream, side by side in one run on one machine,
- * of `videotestsrc num-buffers=N pattern=black ! video/x-raw,format=RGB,width=W,height=H ! appsink`
- * through
+ * npm run bench: every way frames leave a pipeline, side by side in one run on one machine, with
+ * the project's targets as ratios to limits the run measures itself (absolute figures swing 2-3x
+ * between machines; ratios within one run do not).
  *
+ * Frames/s from PLAYING to end of stream of
+ * `videotestsrc num-buffers=N pattern=black ! video/x-raw,format=RGB,width=W,height=H ! appsink` through
+ *
+ *   ceiling         the same pipeline ending in fakesink: nothing leaves GStreamer (Python child)
+ *   copy-limit      a native loop that pulls each sample and copies it into one reused buffer, no
+ *                   JavaScript per frame: the bound of any path that hands out copies
  *   ts-tutorial     the tutorial path as a user writes it (examples/run_appsink.ts): GstPipeline,
  *                   'new-sample' handler, emit('pull-sample'), gstBufferWithCapsToTypedArray
- *   ts-fastest      GstVideoSource with { zeroCopy: true }, `for await` over the frames
- *   ts-source-copy  GstVideoSource with default options (a copy per frame), for information
- *   python          ../shared/bench/python_appsink.py (PyGObject + numpy), the reference
- *   ceiling         the same pipeline ending in fakesink: nothing reaches the host language
+ *   ts-source-copy  GstVideoSource with default options (a copy per frame): what most users run
+ *   ts-fastest      GstVideoSource with { zeroCopy: true }
+ *   python          scripts/bench/python_appsink.py: the tutorial in PyGObject, extract_dup -> numpy
+ *
+ * plus: start to first frame (`ts-node examples/run_appsink.ts` with a one-buffer pipeline, as the
+ * tutorial runs, against the same in Python), 8 pipelines at once in one process, and the CPU
+ * cost of waiting on a live source.
+ *
+ *   npm run bench                                  640x480 (3000 frames) and 1920x1080 (600)
+ *   npm run bench -- --rounds 5 --only ts-tutorial,python --sizes 640x480
+ *   npm run bench -- --soak                        10,000 1080p frames: RSS of ts-tutorial, ts-source-copy, ts-fastest
  *
  * Each measurement is its own child process (fresh heap, its own peak RSS), several rounds,
  * median reported. Children are scripts/bench/*.ts, transpiled here once to plain JavaScript so
  * that their RSS does not include ts-node's compiler.
  *
- *   npm run bench                                  default: 640x480 (3000 frames) and 1920x1080 (600)
- *   npm run bench -- --rounds 5 --only ts-tutorial,python --sizes 640x480
- *   npm run bench -- --soak                        10,000 1080p frames: RSS growth of ts-fastest and ts-tutorial
- *
  * stdout: every measurement's JSON line as it arrives, then markdown tables. Progress on stderr.
- * Exits non-zero if a child fails or any path delivers a frame count other than N.
+ * Exits non-zero if a child fails or any path delivers a frame count other than N (a missed
+ * target is reported, not an exit status: timing depends on the machine).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -29,19 +39,22 @@ import { parseArgs } from 'node:util';
 import * as ts from 'typescript';
 
 const ROOT = path.resolve(__dirname, '..');
+/** Debian's interpreter: the one python3-gi and python3-gst-1.0 install into. */
 const PYTHON = '/usr/bin/python3';
-// The reference lives in the project's shared folder, beside the repository (override: PYTHON_APPSINK).
-const PYTHON_SCRIPT = process.env.PYTHON_APPSINK ?? path.join(ROOT, '..', 'shared', 'bench', 'python_appsink.py');
+const PYTHON_SCRIPT = path.join(ROOT, 'scripts', 'bench', 'python_appsink.py');
 
 // ---------------------------------------------------------------------------------------------
 // options
 
-const USAGE = `usage: npm run bench -- [--rounds K] [--only LIST] [--sizes WxH,...] [--frames N] [--soak]
+const IMPLS = ['ceiling', 'copy-limit', 'ts-tutorial', 'ts-source-copy', 'ts-fastest', 'python', 'startup', 'many', 'live'] as const;
+type Impl = (typeof IMPLS)[number];
+
+const usage = `usage: npm run bench -- [--rounds K] [--only LIST] [--sizes WxH,...] [--frames N] [--soak]
   --rounds K    rounds per measurement, median reported (default 3)
-  --only LIST   comma-separated: ts-tutorial, ts-fastest, ts-source-copy, python, ceiling (default all)
+  --only LIST   comma-separated: ${IMPLS.join(', ')} (default all)
   --sizes LIST  comma-separated WxH (default 640x480,1920x1080; with --soak default 1920x1080)
   --frames N    frames per run instead of the default (3000 up to 640x480-ish, 600 above; soak 10000)
-  --soak        soak mode: RSS after the first 100 frames and at the last, for ts-fastest and ts-tutorial`;
+  --soak        soak mode: RSS after the first 100 frames and at the last, for ts-tutorial, ts-source-copy, ts-fastest`;
 
 const { values: opts } = parseArgs({
   options: {
@@ -54,7 +67,7 @@ const { values: opts } = parseArgs({
   },
 });
 if (opts.help) {
-  console.log(USAGE);
+  console.log(usage);
   process.exit(0);
 }
 
@@ -63,17 +76,13 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-const IMPLS = ['ts-tutorial', 'ts-fastest', 'ts-source-copy', 'python', 'ceiling'] as const;
-type Impl = (typeof IMPLS)[number];
-
 const rounds = Number(opts.rounds);
-if (!Number.isInteger(rounds) || rounds < 1) fail(`--rounds must be a positive integer, got ${opts.rounds}\n${USAGE}`);
+if (!Number.isInteger(rounds) || rounds < 1) fail(`--rounds must be a positive integer, got ${opts.rounds}\n${usage}`);
 
 const only = new Set<Impl>();
 for (const name of (opts.only ?? IMPLS.join(',')).split(',').map((s) => s.trim()).filter(Boolean)) {
-  const impl = name === 'python-pygobject' ? 'python' : name === 'fakesink' ? 'ceiling' : name;
-  if (!(IMPLS as readonly string[]).includes(impl)) fail(`unknown impl "${name}" in --only\n${USAGE}`);
-  only.add(impl as Impl);
+  if (!(IMPLS as readonly string[]).includes(name)) fail(`unknown path "${name}" in --only\n${usage}`);
+  only.add(name as Impl);
 }
 
 interface Size {
@@ -82,7 +91,7 @@ interface Size {
 }
 const sizes: Size[] = (opts.sizes ?? (opts.soak ? '1920x1080' : '640x480,1920x1080')).split(',').map((s) => {
   const m = /^\s*(\d+)x(\d+)\s*$/.exec(s);
-  if (!m) fail(`--sizes wants WxH,... got "${s}"\n${USAGE}`);
+  if (!m) fail(`--sizes wants WxH,... got "${s}"\n${usage}`);
   return { width: Number(m[1]), height: Number(m[2]) };
 });
 
@@ -90,7 +99,7 @@ const framesOverride = opts.frames === undefined ? null : Number(opts.frames);
 if (framesOverride !== null && !(Number.isInteger(framesOverride) && framesOverride > 0))
   fail(`--frames must be a positive integer, got ${opts.frames}`);
 
-/** N for a size: at least 1000 at 640x480 (3000 used), at least 300 at 1080p (600 used). */
+/** N for a size: 3000 up to twice 640x480, 600 above. */
 function framesFor(size: Size): number {
   if (framesOverride !== null) return framesOverride;
   return size.width * size.height <= 2 * 640 * 480 ? 3000 : 600;
@@ -142,7 +151,7 @@ function buildChildren(): string {
 // ---------------------------------------------------------------------------------------------
 // running one child
 
-/** One child's JSON line (python_appsink.py's format plus maxRssKb and, in soak, RSS checkpoints). */
+/** One child's JSON line (scripts/bench/common.ts's report(), or python_appsink.py's). */
 interface Result {
   impl: string;
   sink: string;
@@ -163,6 +172,9 @@ interface Result {
   rssTraceKb?: number[];
   // the live pipeline
   cpuPercent?: number;
+  // several pipelines
+  pipelines?: number;
+  perPipelineFps?: number[];
 }
 
 const warnings: string[] = [];
@@ -216,47 +228,14 @@ function runChild(label: string, command: string, args: string[], timeoutS: numb
       if (linger) clearTimeout(linger);
       if (!result) return reject(new Error(`${label}: exited (${signal ?? code}) without a JSON line\n${stderr}${stdout}`));
       if (!lingered && code !== 0) return reject(new Error(`${label}: exited with ${signal ?? code}\n${stderr}`));
-      // The Python wrapper reports peak RSS and CPU time on stderr; other stderr lines are passed on.
-      const rss = /^maxRssKb=(\d+)$/m.exec(stderr);
-      if (rss) result.maxRssKb = Number(rss[1]);
-      const cpu = /^cpuSeconds=([\d.]+)$/m.exec(stderr);
-      if (cpu && result.cpuSeconds === undefined) result.cpuSeconds = Number(cpu[1]);
-      const rest = stderr
-        .split('\n')
-        .filter((l) => l.trim() && !/^(maxRssKb|cpuSeconds)=[\d.]+$/.test(l))
-        .join('\n');
-      if (rest) process.stderr.write(`[${label} stderr]\n${rest}\n`);
+      if (stderr.trim()) process.stderr.write(`[${label} stderr]\n${stderr.trim()}\n`);
       resolve(result);
     });
   });
 }
 
-/**
- * Runs python_appsink.py unchanged through runpy, then reports on stderr the interpreter's peak
- * RSS and the process CPU time (all threads) between the script's two time.perf_counter() calls,
- * which are its timed region (PLAYING to end of stream): the hook reads the CPU clock at each call.
- */
-const PYTHON_WRAPPER = `
-import resource, runpy, sys, time
-script = sys.argv[1]
-sys.argv = sys.argv[1:]
-wall, cpu, marks = time.perf_counter, time.process_time, []
-def perf_counter():
-    marks.append(cpu())
-    return wall()
-time.perf_counter = perf_counter
-try:
-    runpy.run_path(script, run_name="__main__")
-finally:
-    sys.stdout.flush()
-    print("maxRssKb=%d" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
-    if len(marks) >= 2:
-        print("cpuSeconds=%.6f" % (marks[-1] - marks[0]), file=sys.stderr)
-`;
-
 function pythonMissing(): string | null {
   if (!fs.existsSync(PYTHON)) return `${PYTHON} not found`;
-  if (!fs.existsSync(PYTHON_SCRIPT)) return `${PYTHON_SCRIPT} not found`;
   const probe = spawnSync(PYTHON, ['-c', "import gi; gi.require_version('Gst','1.0'); from gi.repository import Gst; import numpy"], {
     encoding: 'utf8',
   });
@@ -265,6 +244,15 @@ function pythonMissing(): string | null {
     return `${PYTHON} cannot import gi/Gst/numpy (${last}); install python3-gi python3-gst-1.0 python3-numpy (scripts/setup.sh --bench)`;
   }
   return null;
+}
+
+/** Wall seconds from spawning `command` to its exit (it must exit 0). */
+function timedRun(label: string, command: string, args: string[]): number {
+  const started = process.hrtime.bigint();
+  const run = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (run.status !== 0) throw new Error(`${label}: exited with ${run.signal ?? run.status}\n${run.stderr}${run.error?.message ?? ''}`);
+  return seconds;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -280,8 +268,14 @@ const mb = (kb: number): string => (kb / 1024).toFixed(0);
 const fmtFps = (fps: number): string => (fps >= 100 ? Math.round(fps).toLocaleString('en-US') : fps.toFixed(1));
 const ratio = (a: number | undefined, b: number | undefined): string => (a && b ? `${(a / b).toFixed(2)}x` : '—');
 
-function table(header: string[], rows: string[][]): string {
-  const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i < 2 || i === header.length - 1 ? '---' : '--:')).join('|')}|`];
+/** "≥ 0.8x copy limit (0.93x): PASS"; "—" when the reference was not measured. */
+function check(what: string, met: boolean | undefined, measured: string): string {
+  if (met === undefined) return `${what}: —`;
+  return `${what} (${measured}): ${met ? 'PASS' : 'MISS'}`;
+}
+
+function table(header: string[], rows: string[][], numeric: number[]): string {
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (numeric.includes(i) ? '--:' : '---')).join('|')}|`];
   for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
   return lines.join('\n');
 }
@@ -292,43 +286,42 @@ function table(header: string[], rows: string[][]): string {
 const load = (): string => os.loadavg()[0].toFixed(2);
 const loadStart = load();
 
+type NodeChild = (name: string, args: (string | number)[]) => [string, string[]];
+
 async function main(): Promise<void> {
   const started = Date.now();
   if (os.loadavg()[0] > 0.5 * os.cpus().length)
     console.error(`bench: note: load average ${loadStart} on ${os.cpus().length} cores before starting: other processes compete, frames/s will be noisy`);
   const dir = buildChildren();
   process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-  const nodeChild = (name: string, args: (string | number)[]): [string, string[]] => [
-    process.execPath,
-    [path.join(dir, 'scripts', 'bench', `${name}.js`), ...args.map(String)],
-  ];
+  const nodeChild: NodeChild = (name, args) => [process.execPath, [path.join(dir, 'scripts', 'bench', `${name}.js`), ...args.map(String)]];
 
   const noPython = pythonMissing();
   if (noPython) console.error(`bench: Python reference skipped: ${noPython}`);
 
   if (opts.soak) return soak(nodeChild, started);
 
-  // what to run for an impl at a size, or null when skipped
-  const plan = (impl: Impl, size: Size): { label: string; cmd: [string, string[]] } | null => {
-    const n = framesFor(size);
-    const wh = [size.width, size.height, n];
-    const label = `${impl} ${sizeName(size)}`;
+  const python = (wh: number[], extra: string[] = []): [string, string[]] => [PYTHON, [PYTHON_SCRIPT, ...wh.map(String), ...extra]];
+  // what to run for a path at a size, or null when skipped
+  const plan = (impl: Impl, size: Size): [string, string[]] | null => {
+    const wh = [size.width, size.height, framesFor(size)];
     switch (impl) {
-      case 'ts-tutorial':
-        return { label, cmd: nodeChild('ts_tutorial', wh) };
-      case 'ts-fastest':
-        return { label, cmd: nodeChild('ts_source', wh) };
-      case 'ts-source-copy':
-        return { label, cmd: nodeChild('ts_source', [...wh, '--copy']) };
-      case 'python':
-        return noPython ? null : { label, cmd: [PYTHON, ['-c', PYTHON_WRAPPER, PYTHON_SCRIPT, ...wh.map(String)]] };
       case 'ceiling':
-        return noPython
-          ? { label, cmd: nodeChild('ts_fakesink', wh) }
-          : { label, cmd: [PYTHON, ['-c', PYTHON_WRAPPER, PYTHON_SCRIPT, ...wh.map(String), '--sink', 'fakesink']] };
+        return noPython ? nodeChild('ts_fakesink', wh) : python(wh, ['--sink', 'fakesink']);
+      case 'copy-limit':
+        return nodeChild('ts_copy_limit', wh);
+      case 'ts-tutorial':
+        return nodeChild('ts_tutorial', wh);
+      case 'ts-source-copy':
+        return nodeChild('ts_source', [...wh, '--copy']);
+      case 'ts-fastest':
+        return nodeChild('ts_source', wh);
+      case 'python':
+        return noPython ? null : python(wh);
+      default:
+        return null;
     }
   };
-  if (noPython && only.has('ceiling')) console.error('bench: ceiling measured by a Node child (scripts/bench/ts_fakesink.ts: GstPipeline, fakesink) instead of Python');
 
   const results = new Map<string, Result[]>(); // `${impl} ${size}` -> one per round
   const failures: string[] = [];
@@ -338,66 +331,110 @@ async function main(): Promise<void> {
         if (!only.has(impl)) continue;
         const step = plan(impl, size);
         if (!step) continue;
-        process.stderr.write(`bench: round ${round}/${rounds} ${step.label} ...\n`);
-        const result = await runChild(step.label, step.cmd[0], step.cmd[1], 300);
+        const label = `${impl} ${sizeName(size)}`;
+        process.stderr.write(`bench: round ${round}/${rounds} ${label} ...\n`);
+        const result = await runChild(label, step[0], step[1], 300);
         console.log(JSON.stringify(result));
         const n = framesFor(size);
-        if (result.frames !== n) failures.push(`${step.label}: ${result.frames} frames counted, expected ${n}`);
-        if (result.width !== size.width || result.height !== size.height)
-          failures.push(`${step.label}: measured ${result.width}x${result.height}`);
-        const key = `${impl} ${sizeName(size)}`;
-        results.set(key, [...(results.get(key) ?? []), result]);
+        if (result.frames !== n) failures.push(`${label}: ${result.frames} frames counted, expected ${n}`);
+        if (result.width !== size.width || result.height !== size.height) failures.push(`${label}: measured ${result.width}x${result.height}`);
+        results.set(label, [...(results.get(label) ?? []), result]);
       }
     }
   }
 
-  // Every path that sees the frames computes the same checksum (python_appsink.py's).
+  // Every path that sees the frames computes the same checksum.
   for (const size of sizes) {
     const sums = new Map<string, number>();
-    for (const impl of ['ts-tutorial', 'ts-fastest', 'ts-source-copy', 'python'] as Impl[])
+    for (const impl of ['copy-limit', 'ts-tutorial', 'ts-fastest', 'ts-source-copy', 'python'] as Impl[])
       for (const r of results.get(`${impl} ${sizeName(size)}`) ?? []) sums.set(`${impl}: ${r.checksum}`, r.checksum);
     if (new Set(sums.values()).size > 1) failures.push(`${sizeName(size)}: checksums differ: ${[...sums.keys()].join(', ')}`);
   }
 
+  const fpsOf = (impl: Impl, size: Size): number | undefined => {
+    const rs = results.get(`${impl} ${sizeName(size)}`);
+    return rs ? median(rs.map((r) => r.fps)) : undefined;
+  };
+
+  const rows: string[][] = [];
+  for (const size of sizes) {
+    const py = fpsOf('python', size);
+    const limit = fpsOf('copy-limit', size);
+    const ceiling = fpsOf('ceiling', size);
+    for (const impl of IMPLS) {
+      const rs = results.get(`${impl} ${sizeName(size)}`);
+      if (!rs) continue;
+      const fps = median(rs.map((r) => r.fps));
+      const targets: string[] = [];
+      if (impl === 'ts-tutorial' || impl === 'ts-source-copy') {
+        targets.push(check('≥ 0.8x copy limit', limit ? fps >= 0.8 * limit : undefined, ratio(fps, limit)));
+        targets.push(check('≥ 1.5x Python', py ? fps >= 1.5 * py : undefined, ratio(fps, py)));
+      }
+      if (impl === 'ts-fastest') targets.push(check('≥ 0.7x ceiling', ceiling ? fps >= 0.7 * ceiling : undefined, ratio(fps, ceiling)));
+      const name = impl === 'python' ? 'python (PyGObject, extract_dup -> numpy)' : impl === 'ceiling' ? `ceiling (${rs[0].impl})` : impl;
+      const cpus = rs.filter((r) => r.cpuSeconds !== undefined).map((r) => (r.cpuSeconds! / r.frames) * 1e6);
+      rows.push([
+        name,
+        `${sizeName(size)} ×${framesFor(size)}`,
+        fmtFps(fps),
+        ratio(fps, py),
+        ratio(fps, limit),
+        ratio(fps, ceiling),
+        mb(Math.max(...rs.map((r) => r.maxRssKb))),
+        cpus.length ? median(cpus).toFixed(0) : '—',
+        targets.join('; '),
+      ]);
+    }
+  }
+
+  // start to first frame, as the tutorial runs (ts-node on the example), against Python
+  const startupRows: string[][] = [];
+  if (only.has('startup')) {
+    const tries = Math.max(5, rounds);
+    const pipeline = 'videotestsrc num-buffers=1 ! video/x-raw,format=RGB,width=640,height=480 ! appsink emit-signals=True';
+    const tsNode = path.join(ROOT, 'node_modules', '.bin', 'ts-node');
+    const tsTimes: number[] = [];
+    const pyTimes: number[] = [];
+    for (let i = 0; i < tries; i++) {
+      process.stderr.write(`bench: start to first frame ${i + 1}/${tries} ...\n`);
+      tsTimes.push(timedRun('ts-node examples/run_appsink.ts', tsNode, ['examples/run_appsink.ts', '-p', pipeline]));
+      if (!noPython) pyTimes.push(timedRun('python_appsink.py 640 480 1', PYTHON, [PYTHON_SCRIPT, '640', '480', '1']));
+    }
+    const tsS = median(tsTimes);
+    const pyS = pyTimes.length ? median(pyTimes) : undefined;
+    console.log(JSON.stringify({ impl: 'startup', tsNodeSeconds: tsTimes, pythonSeconds: pyTimes }));
+    startupRows.push([
+      'ts-node examples/run_appsink.ts -p "<1 buffer>"',
+      tsS.toFixed(3),
+      pyS ? pyS.toFixed(3) : '—',
+      ratio(tsS, pyS),
+      check('≤ 1.5x Python', pyS ? tsS <= 1.5 * pyS : undefined, ratio(tsS, pyS)),
+    ]);
+  }
+
+  // 8 pipelines at once in one process against one
+  let many: Result | null = null;
+  const manySize = sizes[0];
+  if (only.has('many')) {
+    const manyRuns: Result[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      process.stderr.write(`bench: round ${round}/${rounds} 8 pipelines at once ${sizeName(manySize)} ...\n`);
+      const r = await runChild('8 pipelines', ...nodeChild('ts_many', [manySize.width, manySize.height, framesFor(manySize), '--pipelines', 8]), 600);
+      console.log(JSON.stringify(r));
+      if (r.frames !== 8 * framesFor(manySize)) failures.push(`8 pipelines: ${r.frames} frames counted, expected ${8 * framesFor(manySize)}`);
+      manyRuns.push(r);
+    }
+    many = [...manyRuns].sort((a, b) => a.fps - b.fps)[manyRuns.length >> 1];
+  }
+
   let idle: Result | null = null;
-  if (only.has('ts-tutorial')) {
+  if (only.has('live')) {
     process.stderr.write('bench: CPU while waiting on a live 5 fps pipeline ...\n');
     idle = await runChild('ts-tutorial live 5 fps', ...nodeChild('ts_live_idle', [15]), 60);
     console.log(JSON.stringify(idle));
     if (idle.frames !== 15) failures.push(`ts-tutorial live 5 fps: ${idle.frames} frames counted, expected 15`);
   }
 
-  // the table
-  const rows: string[][] = [];
-  for (const size of sizes) {
-    const med = (impl: Impl): number | undefined => {
-      const rs = results.get(`${impl} ${sizeName(size)}`);
-      return rs ? median(rs.map((r) => r.fps)) : undefined;
-    };
-    const python = med('python');
-    const ceiling = med('ceiling');
-    for (const impl of IMPLS) {
-      const rs = results.get(`${impl} ${sizeName(size)}`);
-      if (!rs) continue;
-      const fps = median(rs.map((r) => r.fps));
-      let target = '';
-      if (impl === 'ts-tutorial') target = python ? `≥ 1.0x Python: ${fps >= python ? 'PASS' : 'MISS'}` : '≥ 1.0x Python: —';
-      if (impl === 'ts-fastest') target = ceiling ? `≥ 0.5x ceiling: ${fps >= 0.5 * ceiling ? 'PASS' : 'MISS'}` : '≥ 0.5x ceiling: —';
-      const name =
-        impl === 'python' ? 'python-pygobject' : impl === 'ceiling' ? `ceiling (${rs[0].impl}, fakesink)` : impl;
-      const cpus = rs.filter((r) => r.cpuSeconds !== undefined).map((r) => (r.cpuSeconds! / r.frames) * 1e6);
-      rows.push([
-        name,
-        `${sizeName(size)} ×${framesFor(size)}`,
-        fmtFps(fps),
-        ratio(fps, python),
-        ratio(fps, ceiling),
-        mb(Math.max(...rs.map((r) => r.maxRssKb))),
-        cpus.length ? median(cpus).toFixed(0) : '—',
-        target,
-      ]);
-    }
-  }
   console.log('');
   console.log(
     `Frames/s from PLAYING to end of stream, median of ${rounds} round(s), each run in its own process ` +
@@ -405,14 +442,47 @@ async function main(): Promise<void> {
   );
   console.log('');
   console.log(
-    table(['impl', 'size × frames', 'frames/s', 'vs Python', 'vs ceiling', 'peak RSS (MB)', 'CPU µs/frame', 'target'], rows),
+    table(
+      ['path', 'size × frames', 'frames/s', 'vs Python', 'vs copy limit', 'vs ceiling', 'peak RSS (MB)', 'CPU µs/frame', 'targets'],
+      rows,
+      [2, 3, 4, 5, 6, 7],
+    ),
   );
   console.log('');
   console.log(
     'peak RSS: the highest of the rounds. CPU µs/frame: process CPU time (all threads, user + system) over the timed region, ' +
       'per frame, median: less disturbed than frames/s when other processes compete for the cores.',
   );
-  if (noPython) console.log(`\nPython reference skipped: ${noPython}${only.has('ceiling') ? '; ceiling measured with a Node child (GstPipeline, fakesink)' : ''}.`);
+  if (noPython) console.log(`\nPython reference skipped: ${noPython}; ceiling measured with a Node child (GstPipeline, fakesink).`);
+  if (startupRows.length) {
+    console.log('');
+    console.log('Start to first frame: wall time from spawning the process to its exit, one RGB 640x480 buffer, median:');
+    console.log('');
+    console.log(table(['command', 'seconds', 'Python (s)', 'vs Python', 'target'], startupRows, [1, 2, 3]));
+  }
+  if (many) {
+    const single = fpsOf('ts-source-copy', manySize);
+    const per = many.perPipelineFps ?? [];
+    console.log('');
+    console.log(`Pipelines at once in one process (GstVideoSource defaults, ${sizeName(manySize)} ×${framesFor(manySize)} each, median run):`);
+    console.log('');
+    console.log(
+      table(
+        ['pipelines', 'total frames/s', 'per pipeline (min-max)', 'one pipeline (ts-source-copy)', 'peak RSS (MB)', 'target'],
+        [
+          [
+            String(many.pipelines ?? 8),
+            fmtFps(many.fps),
+            per.length ? `${fmtFps(Math.min(...per))}-${fmtFps(Math.max(...per))}` : '—',
+            single ? fmtFps(single) : '—',
+            mb(many.maxRssKb),
+            check('total ≥ one pipeline', single ? many.fps >= single : undefined, ratio(many.fps, single)),
+          ],
+        ],
+        [1, 3, 4],
+      ),
+    );
+  }
   if (idle) {
     const pct = idle.cpuPercent ?? NaN;
     console.log('');
@@ -424,22 +494,23 @@ async function main(): Promise<void> {
   finish(failures, started);
 }
 
-/** Soak: 10,000 frames through ts-fastest and ts-tutorial, RSS after the first 100 frames and at the last. */
-async function soak(nodeChild: (name: string, args: (string | number)[]) => [string, string[]], started: number): Promise<void> {
+/** Soak: 10,000 frames through each path in its own process, RSS after the first 100 frames and at the last. */
+async function soak(nodeChild: NodeChild, started: number): Promise<void> {
   const size = sizes[0];
   const n = framesOverride ?? 10_000;
-  const paths: [string, string][] = [
-    ['ts-fastest', 'ts_source'],
-    ['ts-tutorial', 'ts_tutorial'],
+  const paths: [Impl, string, string[]][] = [
+    ['ts-tutorial', 'ts_tutorial', []],
+    ['ts-source-copy', 'ts_source', ['--copy']],
+    ['ts-fastest', 'ts_source', []],
   ];
   const failures: string[] = [];
   const rows: string[][] = [];
   const traces: string[] = [];
-  for (const [impl, program] of paths) {
-    if (opts.only && !only.has(impl as Impl)) continue;
+  for (const [impl, program, extra] of paths) {
+    if (opts.only && !only.has(impl)) continue;
     const label = `soak ${impl} ${sizeName(size)}`;
     process.stderr.write(`bench: ${label} x${n} ...\n`);
-    const r = await runChild(label, ...nodeChild(program, [size.width, size.height, n, '--soak']), 900);
+    const r = await runChild(label, ...nodeChild(program, [size.width, size.height, n, '--soak', ...extra]), 900);
     console.log(JSON.stringify(r));
     if (r.frames !== n) failures.push(`${label}: ${r.frames} frames counted, expected ${n}`);
     if (r.rssStartKb == null || r.rssEndKb == null) {
@@ -450,6 +521,8 @@ async function soak(nodeChild: (name: string, args: (string | number)[]) => [str
     // A leak keeps climbing in the second half; a pool or heap that fills up once does not.
     const trace = r.rssTraceKb ?? [];
     const half = trace[Math.floor((trace.length - 1) / 2)];
+    const targets = [check('growth < 50 MB', growth < 50, `${growth.toFixed(0)} MB`)];
+    if (impl === 'ts-tutorial') targets.push(check('peak ≤ 250 MB', r.maxRssKb / 1024 <= 250, `${mb(r.maxRssKb)} MB`));
     rows.push([
       impl,
       `${sizeName(size)} ×${n}`,
@@ -459,7 +532,7 @@ async function soak(nodeChild: (name: string, args: (string | number)[]) => [str
       growth.toFixed(1),
       half !== undefined ? ((r.rssEndKb - half) / 1024).toFixed(1) : '—',
       mb(r.maxRssKb),
-      `< 50 MB: ${growth < 50 ? 'PASS' : 'MISS'}`,
+      targets.join('; '),
     ]);
     traces.push(`${impl}: RSS (MB) every ${r.rssEveryKb ?? '?'} frames: ${trace.map(mb).join(' ')}`);
   }
@@ -468,8 +541,9 @@ async function soak(nodeChild: (name: string, args: (string | number)[]) => [str
   console.log('');
   console.log(
     table(
-      ['path', 'size × frames', 'frames/s', 'RSS start (MB)', 'RSS end (MB)', 'growth (MB)', 'growth, 2nd half (MB)', 'peak RSS (MB)', 'target'],
+      ['path', 'size × frames', 'frames/s', 'RSS start (MB)', 'RSS end (MB)', 'growth (MB)', 'growth, 2nd half (MB)', 'peak RSS (MB)', 'targets'],
       rows,
+      [2, 3, 4, 5, 6, 7],
     ),
   );
   console.log('');

@@ -50,6 +50,8 @@ const service = tsNode.register({
   ...repl.evalAwarePartialHost,
   project: path.join(ROOT, 'tsconfig.json'),
   transpileOnly: !typecheck,
+  // tsconfig's caching transpiler works in transpile-only mode only; type checking compiles itself
+  ...(typecheck ? { transpiler: false } : {}),
 });
 repl.setService(service);
 

@@ -5,7 +5,7 @@
 export { GLib, GObject, Gst, GstApp, GstAudio, GstBase, GstVideo, gi } from './gi';
 export { GstContext } from './context';
 export { GstPipeline, type ElementClass, type GstPipelineOptions, type GstWarning } from './pipeline';
-export { GstVideoSource, type GstVideoSourceOptions, type VideoFrame } from './video-source';
+export { GstVideoSource, type GstVideoSourceOptions, type VideoFrame, type VideoPlane } from './video-source';
 export { GstVideoSink, type GstVideoSinkOptions, type PushOptions } from './video-sink';
 export { gstMetaGet, gstMetaRemove, gstMetaWrite, type ObjectInfo, type ObjectInfoInit } from './meta';
 export { GstElementNotFoundError, GstError, GstParseError, GstPipelineError } from './errors';

@@ -23,10 +23,17 @@ export interface NativeLayout {
   rowBytes: number;
   strides: number[];
   offsets: number[];
+  /** bytes of the pixels of one row of each plane, tight (empty for tiled or complex formats) */
+  planeRowBytes: number[];
+  /** rows of each plane (empty for tiled or complex formats) */
+  planeRows: number[];
 }
 
-/** [bytes, pts, dts, duration, offset (-1 = none), layout when the caps changed, objects meta (undefined = none)] */
-export type NativeFrame = [ArrayBuffer, number, number, number, number, NativeLayout | null, ObjectInfo[] | undefined];
+/**
+ * [bytes, pts, dts, duration, offset (-1 = none), layout when the caps changed, bytes are a copy
+ * (planes packed tight), objects meta (undefined = none)]
+ */
+export type NativeFrame = [ArrayBuffer, number, number, number, number, NativeLayout | null, boolean, ObjectInfo[] | undefined];
 
 interface Native {
   /** the Node.js headers the addon was compiled against */
@@ -34,6 +41,8 @@ interface Native {
   /** throws unless node-gtk's version and wrapper layout are the ones the addon reads */
   checkNodeGtk(version: string, buffer: Gst.Buffer, bufferSize: number, caps: Gst.Caps, capsText: string, element: Gst.Element, elementName: string): void;
   copyBuffer(buffer: Gst.Buffer): ArrayBuffer;
+  /** bytes copied into JS-owned frames since the process started (every copy function counts) */
+  copiedBytes(): number;
   videoLayout(caps: Gst.Caps): NativeLayout | null;
   /** the bytes (rows packed) and the layout (one object per caps, shared: do not change it) */
   copyVideo(buffer: Gst.Buffer, caps: Gst.Caps): [ArrayBuffer, NativeLayout | null];
@@ -64,6 +73,11 @@ interface Native {
   /** [instanceId, classId] of an element defined here, or null */
   elementIdOf(element: Gst.Element): [number, number] | null;
   elementTakeFinalized(): number[];
+  /**
+   * The benchmark's copy limit: pulls samples until end of stream, copying each into one reused
+   * buffer; the frame count and the checksum (middle byte of each frame, summed mod 2^32).
+   */
+  benchCopyLimit(sink: GstApp.AppSink): { frames: number; checksum: number };
 }
 
 /**

@@ -6,7 +6,8 @@ import { markLive, markStopped, type LivePipeline } from './context';
 import { GstElementNotFoundError, GstParseError, GstPipelineError } from './errors';
 import { Gst, GstApp } from './gi';
 import { native } from './native';
-import { closeSampleHandlers, drainSampleHandlers, setOwner } from './signals';
+import { closeSampleHandlers, drainSampleHandlers } from './samples';
+import { setOwner } from './signals';
 
 /** A class of elements, for {@link GstPipeline.getByCls}: `GstApp.AppSink`, `Gst.Bin`... */
 export type ElementClass<T extends Gst.Element> = abstract new (...args: never[]) => T;

@@ -2,17 +2,30 @@
  * GstVideoSource: a pipeline ending in an appsink becomes a stream of frames
  * (gstreamer-python's GstVideoSource, with promises and `for await`).
  *
- * The way of a frame: the appsink queues a sample on GStreamer's streaming thread and a native
- * handler wakes the JS thread (it never waits for it); the JS side pulls every ready sample in one
- * native call that copies the bytes (rows unpadded) and reads the timestamps, then queues them
- * as plain {@link VideoFrame} objects for `pop()`.
+ * The way of a frame: the sample engine (src/samples.ts) wakes the JS thread when the appsink has
+ * samples; the source takes them in one native call per batch that copies the bytes (rows
+ * unpadded) or maps them (zero-copy) and reads the timestamps, and queues them as plain
+ * {@link VideoFrame} objects for `pop()`.
  */
 import { GstPipelineError } from './errors';
-import { GstApp } from './gi';
+import { Gst, GstApp } from './gi';
 import { native, type NativeFrame, type NativeLayout } from './native';
 import { GstPipeline, type GstPipelineOptions } from './pipeline';
+import { engineError, SAMPLES_PER_TURN, SampleEngine, type SampleConsumer } from './samples';
 import { shapeFrame, type SampleArray, type ShapedArray } from './buffer';
 import type { ObjectInfo } from './meta';
+
+/** Where one plane of a frame lies in its `data`, in bytes. */
+export interface VideoPlane {
+  /** byte offset of the plane's first row */
+  readonly offset: number;
+  /** bytes from the start of one row to the next */
+  readonly stride: number;
+  /** bytes of pixels in one row (the rest of a stride is padding) */
+  readonly rowBytes: number;
+  /** rows in the plane */
+  readonly rows: number;
+}
 
 /** One video frame, as plain data ready for a tensor library. */
 export interface VideoFrame<T extends SampleArray = SampleArray> extends ShapedArray<T> {
@@ -29,6 +42,13 @@ export interface VideoFrame<T extends SampleArray = SampleArray> extends ShapedA
   /** frame number as the source counts it, or null */
   readonly offset: number | null;
   /**
+   * Where each plane lies in `data` (I420 has 3, NV12 2, RGB 1). A copy packs every plane's rows
+   * tight, one plane after the other; a zero-copy view has GStreamer's strides and offsets.
+   * Empty for formats whose planes are not rows of whole pixels (tiled, v210...): `data` is then
+   * the buffer's bytes as they are.
+   */
+  readonly planes: readonly VideoPlane[];
+  /**
    * The objects the buffer carried as object metadata (`gstMetaWrite` upstream, e.g. in a
    * pad probe); undefined when it carried none.
    */
@@ -43,7 +63,11 @@ export interface VideoFrame<T extends SampleArray = SampleArray> extends ShapedA
 export interface GstVideoSourceOptions extends GstPipelineOptions {
   /** When the queue is full, drop the oldest frame instead of holding the pipeline back. Default false. */
   leaky?: boolean;
-  /** Frames the queue holds. Default 100. */
+  /**
+   * Frames the queue holds, a positive integer. Default 100. Without `leaky`, fewer are pulled
+   * ahead of `pop()` (16 MB of frames, at least 2; 2 with `zeroCopy`): the rest wait in the
+   * pipeline, which is held back, so no frame is lost.
+   */
   maxBuffersSize?: number;
   /** Called for each frame a leaky queue drops, with the count of drops so far. */
   onDrop?: (frame: VideoFrame, dropped: number) => void;
@@ -57,22 +81,47 @@ export interface GstVideoSourceOptions extends GstPipelineOptions {
   zeroCopy?: boolean;
 }
 
-/**
- * Samples the appsink itself may hold beyond our queue when the user left it unbounded. Few:
- * each held sample is a buffer the source's pool cannot reuse, and a pool cycling through many
- * buffers writes every frame to memory that is out of cache (measured: 1 or 2 held is ~2x faster than 8).
- */
-const SINK_MAX_BUFFERS = 2;
-/** Zero-copy frames queued ahead of `pop()`: each holds a GStreamer buffer, as above. */
+/** Zero-copy frames queued ahead of `pop()`: each holds a GStreamer buffer the source cannot reuse. */
 const ZERO_COPY_PREFETCH = 2;
-/** Most frames pulled in one turn of the event loop, so the loop stays responsive. */
-const FRAMES_PER_TURN = 64;
+/**
+ * Bytes of copied frames queued ahead of `pop()` without `leaky` (at least 2 frames): a queue of
+ * 100 1080p frames is 600 MB, and memory that far ahead is out of cache and out of the frame pool.
+ */
+const COPY_PREFETCH_BYTES = 16 * 1024 * 1024;
+
+/** `maxBuffersSize` checked: a positive integer (a RangeError or TypeError naming the option otherwise). */
+function queueSizeOption(value: unknown): number {
+  if (value === undefined) return 100;
+  if (typeof value !== 'number') throw new TypeError(`GstVideoSource: maxBuffersSize must be a number, got ${typeof value}`);
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`GstVideoSource: maxBuffersSize must be a positive integer, got ${value}`);
+  return value;
+}
+
+function flagOption(options: GstVideoSourceOptions, name: 'leaky' | 'zeroCopy'): boolean {
+  const value = options[name];
+  if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`GstVideoSource: ${name} must be a boolean, got ${typeof value}`);
+  return value ?? false;
+}
 
 function time(ns: number): number | null {
   return ns < 0 ? null : ns;
 }
 
 type Waiter = (frame: VideoFrame | null) => void;
+
+/** The planes of a frame of `layout`: packed tight (a copy) and as GStreamer lays them out (a view). */
+function planesOf(layout: NativeLayout): { tight: VideoPlane[]; view: VideoPlane[] } {
+  const tight: VideoPlane[] = [];
+  const view: VideoPlane[] = [];
+  let offset = 0;
+  layout.planeRowBytes.forEach((rowBytes, i) => {
+    const rows = layout.planeRows[i];
+    tight.push({ offset, stride: rowBytes, rowBytes, rows });
+    view.push({ offset: layout.offsets[i], stride: layout.strides[i], rowBytes, rows });
+    offset += rowBytes * rows;
+  });
+  return { tight, view };
+}
 
 /**
  * Frames out of any pipeline that ends in one appsink.
@@ -96,23 +145,34 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
   private readonly queue: VideoFrame[] = [];
   private readonly waiters: Waiter[] = [];
   private layout: NativeLayout | null = null;
-  private notifier = 0;
-  private scheduled = false;
+  private planes: { tight: VideoPlane[]; view: VideoPlane[] } | null = null;
+  private engine: SampleEngine | null = null;
+  private flushProbe: bigint | null = null;
   private pulled = 0;
   private dropped = 0;
 
   constructor(command: string, options: GstVideoSourceOptions = {}) {
+    if (typeof options !== 'object' || options === null) throw new TypeError('GstVideoSource: options must be an object');
+    const maxBuffersSize = queueSizeOption(options.maxBuffersSize);
+    const leaky = flagOption(options, 'leaky');
+    const zeroCopy = flagOption(options, 'zeroCopy');
+    if (options.onDrop !== undefined && typeof options.onDrop !== 'function')
+      throw new TypeError(`GstVideoSource: onDrop must be a function, got ${typeof options.onDrop}`);
     super(command, options);
-    this.leaky = options.leaky ?? false;
-    this.maxBuffersSize = Math.max(1, options.maxBuffersSize ?? 100);
+    this.leaky = leaky;
+    this.maxBuffersSize = maxBuffersSize;
     this.onDrop = options.onDrop;
-    this.zeroCopy = options.zeroCopy ?? false;
+    this.zeroCopy = zeroCopy;
     this.appsink = this.getOneByCls(GstApp.AppSink);
   }
 
   /** Frames the queue holds before the pipeline is held back (without `leaky`). */
   private get queueBound(): number {
-    return this.zeroCopy && !this.leaky ? Math.min(this.maxBuffersSize, ZERO_COPY_PREFETCH) : this.maxBuffersSize;
+    if (this.leaky) return this.maxBuffersSize;
+    if (this.zeroCopy) return Math.min(this.maxBuffersSize, ZERO_COPY_PREFETCH);
+    const frameBytes = this.layout?.size ?? 0;
+    const ahead = frameBytes > 0 ? Math.max(ZERO_COPY_PREFETCH, Math.floor(COPY_PREFETCH_BYTES / frameBytes)) : ZERO_COPY_PREFETCH;
+    return Math.min(this.maxBuffersSize, ahead);
   }
 
   /** Frames received from the appsink so far. */
@@ -131,14 +191,20 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
   }
 
   protected override onPipelineInit(): void {
-    const sink = this.appsink;
-    sink.emitSignals = true;
-    if (sink.maxBuffers === 0) sink.maxBuffers = SINK_MAX_BUFFERS;
-    this.notifier = native.notify(sink, 'new-sample', () => this.pull(), false);
+    this.appsink.emitSignals = true;
+    const consumer: SampleConsumer = { room: () => this.room(), take: (limit) => this.take(limit) };
+    this.engine = new SampleEngine(this.appsink, consumer);
+    // A flushing seek: frames queued before it belong to the old position.
+    const pad = this.appsink.getStaticPad('sink');
+    if (pad)
+      this.flushProbe = pad.addProbe(Gst.PadProbeType.EVENT_FLUSH, () => {
+        this.dropQueued();
+        return Gst.PadProbeReturn.OK;
+      });
   }
 
   protected override onEos(): void {
-    this.pull(Number.POSITIVE_INFINITY, false);
+    this.engine?.drainAll();
   }
 
   protected override sendEndOfStream(): boolean {
@@ -149,9 +215,10 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
   }
 
   protected override onStopped(): void {
-    if (this.notifier) {
-      native.unnotify(this.notifier);
-      this.notifier = 0;
+    this.engine?.close();
+    if (this.flushProbe !== null) {
+      this.appsink.getStaticPad('sink')?.removeProbe(Number(this.flushProbe));
+      this.flushProbe = null;
     }
     for (const waiter of this.waiters.splice(0)) waiter(null);
   }
@@ -159,17 +226,24 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
   /**
    * The next frame: at once when one is queued, else when one arrives. Resolves to null when the
    * stream is over and the queue empty, or after `timeoutMs` without a frame; rejects with the
-   * pipeline's error once the queue is empty after a failure.
+   * pipeline's error once the queue is empty after a failure, and with a {@link GstPipelineError}
+   * before {@link startup}.
    */
   pop(timeoutMs?: number): Promise<VideoFrame | null> {
+    if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0))
+      return Promise.reject(new RangeError(`pop(timeoutMs): timeoutMs must be a number >= 0, got ${String(timeoutMs)}`));
+    if (!this.engine && !this.isDone)
+      return Promise.reject(new GstPipelineError('pop() before startup(): call startup() first, then pop frames'));
     if (this.onLoan) {
       this.onLoan.release();
       this.onLoan = null;
     }
+    // Samples may be ready that no wake-up announced yet: take them now, not a loop turn later.
+    if (this.queue.length === 0) this.engine?.drain();
     const frame = this.queue.shift();
     if (frame && this.zeroCopy) this.onLoan = frame;
     if (frame) {
-      this.schedule();
+      this.engine?.resume();
       return Promise.resolve(frame);
     }
     if (this.isDone) return this.error ? Promise.reject(this.error) : Promise.resolve(null);
@@ -200,41 +274,53 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
     }
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.isDone) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.pull();
-    });
+  /** Frames the queue takes now (the engine's question; a full, non-leaky queue holds the stream back). */
+  private room(): number {
+    if (this.isDone) return 0;
+    return this.leaky ? Number.POSITIVE_INFINITY : this.queueBound - this.queue.length;
   }
 
-  /** Pulls the samples ready in the appsink into the queue (within the queue's bound unless leaky). */
-  private pull(limit = FRAMES_PER_TURN, bounded = !this.leaky): void {
-    if (this.isDone) return;
-    let budget = bounded ? Math.min(limit, this.queueBound - this.queue.length) : limit;
+  /** Takes up to `limit` samples out of the appsink into the queue (the engine's call). */
+  private take(limit: number): number {
+    if (this.isDone) return 0;
+    let taken = 0;
     try {
-      while (budget > 0) {
-        const batch = native.pullFrames(this.appsink, Math.min(budget, FRAMES_PER_TURN), this.zeroCopy);
-        if (batch.length === 0) return;
-        budget -= batch.length;
-        for (const raw of batch) this.enqueue(this.frameOf(raw));
+      while (taken < limit) {
+        const want = Math.min(limit - taken, SAMPLES_PER_TURN);
+        const batch = native.pullFrames(this.appsink, want, this.zeroCopy);
+        for (const raw of batch) {
+          this.enqueue(this.frameOf(raw));
+          // Copies come back at garbage collection; zero-copy frames at the next pop().
+          if (!this.zeroCopy) this.engine?.reclaim();
+        }
+        taken += batch.length;
+        if (batch.length < want) break;
       }
     } catch (error) {
       // Runs from a native wake-up: nothing above would catch it.
-      this.fail(error instanceof GstPipelineError ? error : new GstPipelineError(String(error), null, this.appsink.name, { cause: error }));
-      return;
+      this.fail(engineError(this.appsink, error));
     }
-    // More may be waiting: come back next turn (a full, non-leaky queue waits for pop() instead).
-    if (this.leaky || this.queue.length < this.queueBound) this.schedule();
+    return taken;
   }
 
-  private frameOf([bytes, pts, dts, duration, offset, layout, objects]: NativeFrame): VideoFrame {
-    if (layout) this.layout = layout;
+  /** Drops the queued frames (a flushing seek went through the appsink). */
+  private dropQueued(): void {
+    for (const frame of this.queue.splice(0)) frame.release();
+  }
+
+  private frameOf([bytes, pts, dts, duration, offset, layout, copied, objects]: NativeFrame): VideoFrame {
+    if (layout) {
+      this.layout = layout;
+      this.planes = planesOf(layout);
+    }
     const current = this.layout;
-    if (!current) throw new GstPipelineError(`appsink caps are not raw video`, null, this.appsink.name);
+    if (!current || !this.planes) throw new GstPipelineError(`appsink caps are not raw video`, null, this.appsink.name);
+    const { data, shape } = shapeFrame(bytes, current, !this.zeroCopy);
+    // One literal, every field in one order: every frame shares one object shape (a spread made
+    // V8 build each frame's shape property by property: the top JS cost per zero-copy frame).
     return {
-      ...shapeFrame(bytes, current, !this.zeroCopy),
+      data,
+      shape,
       format: current.format,
       width: current.width,
       height: current.height,
@@ -242,6 +328,7 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
       dts: time(dts),
       duration: time(duration),
       offset: time(offset),
+      planes: copied ? this.planes.tight : this.planes.view,
       objects,
       release: () => native.release(bytes),
     };

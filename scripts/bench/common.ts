@@ -1,6 +1,6 @@
 /**
  * What the benchmark's child programs share: their command line, the pipeline they measure, and
- * the one JSON line each prints (python_appsink.py's format, plus the child's peak RSS).
+ * the one JSON line each prints (the format of scripts/bench/python_appsink.py).
  *
  * Children run as plain JavaScript that scripts/bench.ts transpiles once, so their RSS is the
  * library's and node-gtk's, without ts-node's compiler (about 60 MB more).
@@ -17,6 +17,8 @@ export interface ChildArgs {
   soak: boolean;
   /** ts_source: copy frames (default options) instead of `{ zeroCopy: true }` */
   copy: boolean;
+  /** ts_many: pipelines run at once */
+  pipelines: number;
 }
 
 export function childArgs(): ChildArgs {
@@ -27,12 +29,15 @@ export function childArgs(): ChildArgs {
       pattern: { type: 'string', default: 'black' },
       soak: { type: 'boolean', default: false },
       copy: { type: 'boolean', default: false },
+      pipelines: { type: 'string', default: '8' },
     },
   });
   const [width, height, frames] = positionals.map(Number);
   if (![width, height, frames].every((n) => Number.isInteger(n) && n > 0))
-    throw new Error(`usage: ${process.argv[1]} WIDTH HEIGHT FRAMES [--format RGB] [--pattern black] [--soak] [--copy]`);
-  return { width, height, frames, format: values.format!, pattern: values.pattern!, soak: values.soak!, copy: values.copy! };
+    throw new Error(`usage: ${process.argv[1]} WIDTH HEIGHT FRAMES [--format RGB] [--pattern black] [--soak] [--copy] [--pipelines K]`);
+  const pipelines = Number(values.pipelines);
+  if (!Number.isInteger(pipelines) || pipelines < 1) throw new Error(`--pipelines wants a positive integer, got ${values.pipelines}`);
+  return { width, height, frames, format: values.format!, pattern: values.pattern!, soak: values.soak!, copy: values.copy!, pipelines };
 }
 
 /** The measured pipeline, as python_appsink.py builds it. */

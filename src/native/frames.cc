@@ -5,6 +5,7 @@
 
 #include <gst/app/gstappsrc.h>
 
+#include <atomic>
 #include <cstring>
 #include <string>
 
@@ -22,7 +23,49 @@ using v8::Isolate;
 using v8::Local;
 using v8::Value;
 
+namespace {
+// Bytes of every copy made so far (all threads, all environments): the JS side collects young
+// garbage once enough frames were copied since the last collection (src/samples.ts).
+std::atomic<double> copied_bytes{0};
+}  // namespace
+
+// The planes of a planar frame, each packed tight, into *result (empty with an exception thrown
+// when the buffer cannot be read). False when the format's planes are not rows of whole pixels:
+// the caller then copies the bytes as they are.
+bool CopyPlanes(Isolate* isolate, GstBuffer* buffer, const Layout* layout, Local<Value>* result) {
+  const GstVideoInfo* info = &layout->info;
+  guint planes = GST_VIDEO_INFO_N_PLANES(info);
+  size_t row_bytes[GST_VIDEO_MAX_PLANES], rows[GST_VIDEO_MAX_PLANES], size = 0;
+  for (guint p = 0; p < planes; p++) {
+    if (!PlaneRows(info, p, &row_bytes[p], &rows[p])) return false;
+    size += row_bytes[p] * rows[p];
+  }
+  GstVideoFrame frame;
+  // The frame map honours the buffer's GstVideoMeta (its own strides and offsets) when it has one.
+  if (!gst_video_frame_map(&frame, const_cast<GstVideoInfo*>(info), buffer, GST_MAP_READ)) {
+    ThrowError(isolate, "buffer does not hold a frame of its caps (gst_video_frame_map failed)");
+    *result = Local<Value>();
+    return true;
+  }
+  auto* out = static_cast<guint8*>(TakeFrameMemory(size ? size : 1));
+  guint8* to = out;
+  for (guint p = 0; p < planes; p++) {
+    const guint8* from = static_cast<const guint8*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, p));
+    size_t stride = size_t(GST_VIDEO_FRAME_PLANE_STRIDE(&frame, p));
+    for (size_t r = 0; r < rows[p]; r++, to += row_bytes[p]) memcpy(to, from + r * stride, row_bytes[p]);
+  }
+  gst_video_frame_unmap(&frame);
+  copied_bytes.fetch_add(double(size), std::memory_order_relaxed);
+  *result = OwnedArrayBuffer(isolate, out, size);
+  return true;
+}
+
 Local<Value> CopyBytes(Isolate* isolate, GstBuffer* buffer, const Layout* layout) {
+  // Planar: each plane's rows packed tight, one plane after the other (padding between rows and
+  // planes is not copied: it may be memory nobody wrote).
+  Local<Value> planar;
+  if (layout && !layout->packed && GST_VIDEO_INFO_N_PLANES(&layout->info) > 1 && CopyPlanes(isolate, buffer, layout, &planar))
+    return planar;
   GstMapInfo map;
   if (!gst_buffer_map(buffer, &map, GST_MAP_READ)) {
     ThrowError(isolate, "gst_buffer_map(READ) failed");
@@ -54,10 +97,16 @@ Local<Value> CopyBytes(Isolate* isolate, GstBuffer* buffer, const Layout* layout
     memcpy(data, map.data, size);
   }
   gst_buffer_unmap(buffer, &map);
+  copied_bytes.fetch_add(double(size), std::memory_order_relaxed);
   return OwnedArrayBuffer(isolate, data, size);
 }
 
 namespace {
+
+// copiedBytes(): number, bytes copied into JS-owned frames since the process started
+void CopiedBytes(const FunctionCallbackInfo<Value>& args) {
+  args.GetReturnValue().Set(copied_bytes.load(std::memory_order_relaxed));
+}
 
 // copyBuffer(buffer: Gst.Buffer): ArrayBuffer, all of its bytes
 void CopyBuffer(const FunctionCallbackInfo<Value>& args) {
@@ -222,6 +271,7 @@ void InitFrames(Local<v8::Context> context, Local<v8::Object> exports, Addon* ad
   auto* cache = new LayoutCache();
   addon->OnTeardown([cache] { delete cache; });
   SetMethod(context, exports, "copyBuffer", CopyBuffer, cache);
+  SetMethod(context, exports, "copiedBytes", CopiedBytes, cache);
   SetMethod(context, exports, "videoLayout", VideoLayout, cache);
   SetMethod(context, exports, "copyVideo", CopyVideo, cache);
   SetMethod(context, exports, "mapBuffer", MapBuffer, cache);

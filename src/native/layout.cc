@@ -14,6 +14,25 @@ using v8::Number;
 using v8::Object;
 using v8::Value;
 
+bool PlaneRows(const GstVideoInfo* info, guint plane, size_t* row_bytes, size_t* rows) {
+  const GstVideoFormatInfo* finfo = info->finfo;
+  if (plane >= GST_VIDEO_INFO_N_PLANES(info) || GST_VIDEO_FORMAT_INFO_IS_TILED(finfo) || GST_VIDEO_FORMAT_INFO_IS_COMPLEX(finfo))
+    return false;
+  gint comps[GST_VIDEO_MAX_COMPONENTS];
+  gst_video_format_info_component(finfo, plane, comps);
+  if (comps[0] < 0) return false;
+  size_t bytes = 0;
+  for (int i = 0; i < GST_VIDEO_MAX_COMPONENTS && comps[i] >= 0; i++) {
+    gint pstride = GST_VIDEO_FORMAT_INFO_PSTRIDE(finfo, comps[i]);
+    if (pstride <= 0) return false;
+    size_t width = size_t(GST_VIDEO_INFO_COMP_WIDTH(info, comps[i])) * size_t(pstride);
+    if (width > bytes) bytes = width;
+  }
+  *row_bytes = bytes;
+  *rows = size_t(GST_VIDEO_INFO_COMP_HEIGHT(info, comps[0]));
+  return true;
+}
+
 bool ReadLayout(GstCaps* caps, Layout* out) {
   gst_video_info_init(&out->info);
   if (caps == nullptr || !gst_video_info_from_caps(&out->info, caps)) return false;
@@ -48,6 +67,16 @@ Local<Object> LayoutObject(Isolate* isolate, const Layout& layout) {
   }
   Set(isolate, obj, "strides", strides);
   Set(isolate, obj, "offsets", offsets);
+  // Tight rows of each plane (empty when the format has no such rows): what a copy packs to.
+  Local<Array> plane_row_bytes = Array::New(isolate);
+  Local<Array> plane_rows = Array::New(isolate);
+  size_t row_bytes, rows;
+  for (guint i = 0; i < planes && PlaneRows(info, i, &row_bytes, &rows); i++) {
+    plane_row_bytes->Set(context, i, Number::New(isolate, double(row_bytes))).Check();
+    plane_rows->Set(context, i, Number::New(isolate, double(rows))).Check();
+  }
+  Set(isolate, obj, "planeRowBytes", plane_row_bytes);
+  Set(isolate, obj, "planeRows", plane_rows);
   return obj;
 }
 

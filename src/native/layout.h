@@ -16,6 +16,10 @@ struct Layout {
   size_t row_bytes = 0;    // bytes of pixels in one row (packed formats)
 };
 
+// The tight geometry of plane `plane`: bytes of the pixels of one row and its rows. False for
+// formats whose planes are not rows of whole pixels (tiled, complex packings such as v210).
+bool PlaneRows(const GstVideoInfo* info, guint plane, size_t* row_bytes, size_t* rows);
+
 // False (and `out->video` false) for caps that are not raw video.
 bool ReadLayout(GstCaps* caps, Layout* out);
 

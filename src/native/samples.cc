@@ -10,6 +10,9 @@
 #include "pool.h"
 #include "util.h"
 
+#include <cstring>
+#include <vector>
+
 namespace gstts {
 
 namespace {
@@ -23,8 +26,22 @@ using v8::Value;
 
 double ClockOrMinus(GstClockTime t) { return GST_CLOCK_TIME_IS_VALID(t) ? double(t) : -1; }
 
+// A view of the whole buffer is read with the caps' strides and offsets (the layout object): true
+// when the buffer is laid out so, i.e. it has no GstVideoMeta saying otherwise and rows need no packing.
+bool ViewableAsCaps(GstBuffer* buffer, const Layout& layout) {
+  const GstVideoInfo* info = &layout.info;
+  if (layout.packed && GST_VIDEO_INFO_PLANE_STRIDE(info, 0) != int(layout.row_bytes)) return false;
+  GstVideoMeta* meta = gst_buffer_get_video_meta(buffer);
+  if (meta == nullptr) return true;
+  if (meta->n_planes != GST_VIDEO_INFO_N_PLANES(info)) return false;
+  for (guint p = 0; p < meta->n_planes; p++)
+    if (meta->stride[p] != GST_VIDEO_INFO_PLANE_STRIDE(info, p) || meta->offset[p] != GST_VIDEO_INFO_PLANE_OFFSET(info, p)) return false;
+  return true;
+}
+
 // pullFrames(appsink, max: number, zeroCopy: boolean): Frame[]; each frame is
-// [ArrayBuffer, pts, dts, duration, offset, layout | null (when caps changed) ].
+// [ArrayBuffer, pts, dts, duration, offset, layout | null (when caps changed), copied: boolean].
+// A zero-copy frame is a view of the whole buffer unless its layout is not the caps' (then a copy).
 // The caps seen last ride on the sink (qdata), so each sink reports its own caps changes.
 void PullFrames(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
@@ -50,9 +67,11 @@ void PullFrames(const FunctionCallbackInfo<Value>& args) {
       if (layout.video) layout_value = LayoutObject(isolate, layout);
     }
     Local<Value> data;
+    bool copied = true;
     if (buffer == nullptr) {
       data = v8::ArrayBuffer::New(isolate, 0);
-    } else if (zero_copy && !(layout.packed && GST_VIDEO_INFO_PLANE_STRIDE(&layout.info, 0) != int(layout.row_bytes))) {
+    } else if (zero_copy && (!layout.video || ViewableAsCaps(buffer, layout))) {
+      copied = false;
       auto* m = new Holder();
       m->buffer = gst_buffer_ref(buffer);
       m->owns_ref = true;
@@ -71,7 +90,7 @@ void PullFrames(const FunctionCallbackInfo<Value>& args) {
         return;
       }
     }
-    Local<Array> frame = Array::New(isolate, 7);
+    Local<Array> frame = Array::New(isolate, 8);
     frame->Set(context, 0, data).Check();
     frame->Set(context, 1, Number::New(isolate, buffer ? ClockOrMinus(GST_BUFFER_PTS(buffer)) : -1)).Check();
     frame->Set(context, 2, Number::New(isolate, buffer ? ClockOrMinus(GST_BUFFER_DTS(buffer)) : -1)).Check();
@@ -79,17 +98,48 @@ void PullFrames(const FunctionCallbackInfo<Value>& args) {
     double offset = buffer && GST_BUFFER_OFFSET_IS_VALID(buffer) ? double(GST_BUFFER_OFFSET(buffer)) : -1;
     frame->Set(context, 4, Number::New(isolate, offset)).Check();
     frame->Set(context, 5, layout_value).Check();
-    frame->Set(context, 6, buffer ? ObjectsOf(isolate, buffer) : v8::Undefined(isolate).As<Value>()).Check();
+    frame->Set(context, 6, v8::Boolean::New(isolate, copied)).Check();
+    frame->Set(context, 7, buffer ? ObjectsOf(isolate, buffer) : v8::Undefined(isolate).As<Value>()).Check();
     out->Set(context, out->Length(), frame).Check();
     gst_sample_unref(sample);
   }
   args.GetReturnValue().Set(out);
 }
 
+// benchCopyLimit(appsink): { frames, checksum }. The benchmark's copy limit: pulls every sample
+// until end of stream (blocking the JS thread) and copies each frame into one reused buffer, the
+// least work any path that hands out a copy per frame can do. checksum: the middle byte of each
+// frame, summed mod 2^32 (the benchmark's checksum for 8-bit formats).
+void BenchCopyLimit(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  GObject* sink = UnwrapObject(isolate, args[0], GST_TYPE_APP_SINK, "expected a GstApp.AppSink");
+  if (!sink) return;
+  std::vector<guint8> frame;
+  double frames = 0;
+  guint32 checksum = 0;
+  while (GstSample* sample = gst_app_sink_pull_sample(GST_APP_SINK(sink))) {
+    GstBuffer* buffer = gst_sample_get_buffer(sample);
+    GstMapInfo map;
+    if (buffer && gst_buffer_map(buffer, &map, GST_MAP_READ)) {
+      if (frame.size() < map.size) frame.resize(map.size);
+      memcpy(frame.data(), map.data, map.size);
+      if (map.size) checksum += frame[map.size / 2];
+      gst_buffer_unmap(buffer, &map);
+    }
+    frames++;
+    gst_sample_unref(sample);
+  }
+  Local<v8::Object> result = v8::Object::New(isolate);
+  Set(isolate, result, "frames", Number::New(isolate, frames));
+  Set(isolate, result, "checksum", Number::New(isolate, checksum));
+  args.GetReturnValue().Set(result);
+}
+
 }  // namespace
 
 void InitSamples(Local<v8::Context> context, Local<v8::Object> exports, Addon* addon) {
   SetMethod(context, exports, "pullFrames", PullFrames, addon);
+  SetMethod(context, exports, "benchCopyLimit", BenchCopyLimit, addon);
 }
 
 }  // namespace gstts
