@@ -27,4 +27,58 @@ test("gst_launch -p with a bad pipeline: GStreamer's message, exit 1", async () 
   assert.match(run.stderr, /no element "nosuchelement"/);
 });
 
+test('gst_launch_many: five pipelines in parallel, each file holds the frames it reports', async () => {
+  const run = await runExample('gst_launch_many', [], { timeoutMs: 60_000 });
+  assert.is(run.code, 0, exitedCleanly(run));
+  const reported = [...run.stdout.matchAll(/^(gst_launch_many_\d\.webm): (\d+) frames$/gm)].map((m) => [m[1], Number(m[2])] as const);
+  assert.is(reported.length, 5, run.stdout);
+  for (const [file, frames] of reported) {
+    assert.ok(frames >= 50 && frames <= 300, `randint(50, 300): ${frames}`);
+    const info = await discover(path.join(run.cwd, file)); // quicker than decoding ~900 frames
+    assert.ok(Math.abs(info.durationS - frames / 30) < 0.02, `${file}: ${info.durationS} s for ${frames} frames`);
+    assert.equal([info.width, info.height], [320, 240]);
+  }
+});
+
+test('gst_launch_many_mt: three child processes play at once; Ctrl-C stops them all cleanly', async () => {
+  let interrupted = false;
+  const run = await runExample('gst_launch_many_mt', [], {
+    timeoutMs: 60_000,
+    onStdout: (stdout, child) => {
+      if (!interrupted && (stdout.match(/^pipeline playing in process \d+$/gm) ?? []).length === 3) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    },
+  });
+  assert.ok(interrupted, exitedCleanly(run));
+  assert.is(run.code, 0, exitedCleanly(run));
+  assert.match(run.stdout, /^Pressed Ctrl-C$/m);
+  const reports = [...run.stdout.matchAll(/^pipeline in process (\d+): (\d+) buffers$/gm)];
+  assert.is(reports.length, 3, run.stdout);
+  assert.is(new Set(reports.map((m) => m[1])).size, 3, 'three processes');
+  // stopped early: fewer than the 100 buffers of the whole stream (they play at 30 per second)
+  for (const m of reports) assert.ok(Number(m[2]) < 100, m[0]);
+});
+
+test('pipeline_with_factory: plain node-gtk and a GLib main loop run the stream to its end (50 frames)', async () => {
+  const run = await runExample('pipeline_with_factory', []);
+  assert.is(run.code, 0, exitedCleanly(run));
+  assert.match(run.stdout, /^End of stream$/m);
+  const decoded = await countWebmFrames(path.join(run.cwd, 'pipeline_with_factory.webm'));
+  assert.equal([decoded.frames, decoded.width, decoded.height], [50, 320, 240]);
+});
+
+test('pipeline_with_parse_launch: the default runs to its end (100 frames); an error on the bus exits 1', async () => {
+  const run = await runExample('pipeline_with_parse_launch', []);
+  assert.is(run.code, 0, exitedCleanly(run));
+  assert.match(run.stdout, /^End of stream$/m);
+  const info = await discover(path.join(run.cwd, 'pipeline_with_parse_launch.webm'));
+  assert.ok(Math.abs(info.durationS - 100 / 30) < 0.05, info.report);
+
+  const failing = await runExample('pipeline_with_parse_launch', ['-p', 'videotestsrc num-buffers=5 ! filesink location=/nonexistent/dir/x']);
+  assert.is(failing.code, 1, exitedCleanly(failing));
+  assert.match(failing.stdout, /Could not open file/);
+});
+
 test.run();
