@@ -81,4 +81,21 @@ test('pipeline_with_parse_launch: the default runs to its end (100 frames); an e
   assert.match(failing.stdout, /Could not open file/);
 });
 
+test('run_wrt_rank: decodebin picks the decoder whose rank was raised', async () => {
+  const run = await runExample('run_wrt_rank', []);
+  assert.is(run.code, 0, exitedCleanly(run));
+  assert.match(run.stdout, /^Rank of target plugin: gdkpixbufdec \( 0 \)$/m, 'rank none before');
+  assert.match(run.stdout, /^Target element \(gdkpixbufdec\) is present$/m);
+  assert.not.match(run.stdout, /'pngdec'/, 'pngdec, rank primary, was passed over');
+
+  const primary = await runExample('run_wrt_rank', ['-d', 'pngdec']);
+  assert.is(primary.code, 0, exitedCleanly(primary));
+  assert.match(primary.stdout, /^Target element \(pngdec\) is present$/m);
+  assert.not.match(primary.stdout, /'gdkpixbufdec'/);
+
+  const unknown = await runExample('run_wrt_rank', ['-d', 'nosuchdecoder']);
+  assert.is(unknown.code, 1);
+  assert.match(unknown.stderr, /no element "nosuchdecoder"/);
+});
+
 test.run();
