@@ -33,3 +33,4 @@ export {
   type SampleArray,
   type ShapedArray,
 } from './buffer';
+export { contactSheet, savePng, type ContactSheetOptions, type Picture } from './pictures';
