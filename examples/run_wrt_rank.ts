@@ -55,14 +55,14 @@ async function main(): Promise<void> {
   const maxRankElement = factories[0];
   if (maxRankElement.getName() !== targetElementName) {
     console.log('--- Before ---');
-    console.log('Max rank plugin:', maxRankElement.getName(), '(', maxRankElement.getRank(), ')');
-    console.log('Rank of target plugin:', targetElement.getName(), '(', targetElement.getRank(), ')');
+    console.log(`Max rank plugin: ${maxRankElement.getName()} ( ${maxRankElement.getRank()} )`);
+    console.log(`Rank of target plugin: ${targetElement.getName()} ( ${targetElement.getRank()} )`);
     console.log('--- After ---');
   }
 
   // Increase target's element rank
   targetElement.setRank(maxRankElement.getRank() + 1);
-  console.log('Rank of target plugin:', targetElement.getName(), '(', targetElement.getRank(), ')');
+  console.log(`Rank of target plugin: ${targetElement.getName()} ( ${targetElement.getRank()} )`);
 
   using context = new GstContext();
   void context;
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   } finally {
     // print all elements and notify of target plugin presence
     const elements = [...new Set([...iterateRecurse(p.pipeline).map((el) => el.getFactory()?.getName() ?? '?'), ...added])];
-    console.log('All elements: ', elements);
+    console.log(`All elements:  [${elements.map((name) => `'${name}'`).join(', ')}]`);
     console.log(`Target element (${targetElementName}) is ${elements.includes(targetElementName) ? 'present' : 'missing'}`);
     await p.shutdown();
   }

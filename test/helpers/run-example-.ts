@@ -10,8 +10,8 @@ import { ROOT, type Exit, type RunOptions } from './support-';
 
 /** ts-node from the repository, whatever the child's working directory. */
 const TS_NODE = require.resolve('ts-node/register', { paths: [ROOT] });
-/** ...with the repository's tsconfig (ts-node looks for one from the working directory up). */
-const ENV = { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') };
+/** ...with the repository's tsconfig (ts-node looks for one from the working directory up), and output without colours. */
+const ENV = { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), FORCE_COLOR: '0' };
 
 export interface ExampleRun extends Exit {
   /** where the example ran: its files are there */
