@@ -4,11 +4,14 @@
  *   npx ts-node examples/gst_capture.ts
  */
 import { GstContext, GstVideoSource, timeArgs, type VideoFrame } from '../src';
+import { commandLine } from './helpers/cli';
 
 const WIDTH = 640;
 const HEIGHT = 480;
 const NUM_BUFFERS = 50;
 const VIDEO_FORMAT = 'RGB';
+
+commandLine(__filename, 'Reads frames out of a pipeline as typed arrays (no options, as in Python).', {});
 
 const capsFilter = `capsfilter caps=video/x-raw,format=${VIDEO_FORMAT},width=${WIDTH},height=${HEIGHT}`;
 const command = `videotestsrc num-buffers=${NUM_BUFFERS} ! ${capsFilter} ! appsink emit-signals=True sync=false`;

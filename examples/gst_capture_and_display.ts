@@ -5,26 +5,25 @@
  *
  *   npx ts-node examples/gst_capture_and_display.ts -d "appsrc emit-signals=True is-live=True ! videoconvert ! autovideosink sync=false"
  */
-import { parseArgs } from 'node:util';
 import { GstContext, GstVideoSink, GstVideoSource } from '../src';
+import { commandLine, intOption } from './helpers/cli';
 
 const WIDTH = 640;
 const HEIGHT = 480;
 const VIDEO_FORMAT = 'RGB';
 
-const { values: args } = parseArgs({
-  options: {
-    num_buffers: { type: 'string', short: 'n', default: '1000' },
-    display: {
-      type: 'string',
-      short: 'd',
-      // (Python: gtksink, which needs a display)
-      default: 'appsrc emit-signals=True is-live=True ! videoconvert ! vp8enc deadline=1 ! webmmux ! filesink location=gst_capture_and_display.webm',
-    },
+const args = commandLine(__filename, 'Captures frames from one pipeline and pushes them into another.', {
+  num_buffers: { type: 'string', short: 'n', default: '1000', help: 'Num buffers to capture' },
+  // (Python: gtksink, which needs a display)
+  display: {
+    type: 'string',
+    short: 'd',
+    default: 'appsrc emit-signals=True is-live=True ! videoconvert ! vp8enc deadline=1 ! webmmux ! filesink location=gst_capture_and_display.webm',
+    help: 'display pipeline, from its appsrc',
   },
 });
 
-const NUM_BUFFERS = Number(args.num_buffers);
+const NUM_BUFFERS = intOption('num_buffers', args.num_buffers);
 const capsFilter = `capsfilter caps=video/x-raw,format=${VIDEO_FORMAT},width=${WIDTH},height=${HEIGHT}`;
 const captureCmd = `videotestsrc num-buffers=${NUM_BUFFERS} ! ${capsFilter} ! appsink emit-signals=True sync=false`;
 const displayCmd = args.display;

@@ -6,9 +6,9 @@
  *   npx ts-node examples/run_appsrc.ts
  *   npx ts-node examples/run_appsrc.ts -n 300 -p "appsrc emit-signals=True is-live=True caps=video/x-raw,format=RGB,width=640,height=480,framerate=30/1 ! queue ! videoconvert ! autovideosink"
  */
-import { parseArgs } from 'node:util';
 import { Gst, GstApp, GstContext, GstPipeline, typedArrayToGstBuffer } from '../src';
 import * as utils from '../src/utils';
+import { commandLine, intOption } from './helpers/cli';
 
 const VIDEO_FORMAT = 'RGB';
 const WIDTH = 640;
@@ -29,11 +29,9 @@ const DEFAULT_PIPELINE = utils.toGstString([
   'filesink location=run_appsrc.webm',
 ]);
 
-const { values: args } = parseArgs({
-  options: {
-    pipeline: { type: 'string', short: 'p', default: DEFAULT_PIPELINE }, // Gstreamer pipeline without gst-launch
-    num_buffers: { type: 'string', short: 'n', default: '100' }, // Num buffers to pass
-  },
+const args = commandLine(__filename, 'Pushes frames made in TypeScript into a pipeline through appsrc.', {
+  pipeline: { type: 'string', short: 'p', default: DEFAULT_PIPELINE, help: 'Gstreamer pipeline without gst-launch' },
+  num_buffers: { type: 'string', short: 'n', default: '100', help: 'Num buffers to pass' },
 });
 
 /** Parses appsrc's caps from the pipeline string: { width: '640', height: '480', format: 'RGB', framerate: '30/1' } */
@@ -51,7 +49,7 @@ function parseCaps(pipeline: string): Record<string, string> {
 
 const command = args.pipeline;
 const argsCaps = parseCaps(command);
-const NUM_BUFFERS = Number(args.num_buffers);
+const NUM_BUFFERS = intOption('num_buffers', args.num_buffers);
 
 const width = Number(argsCaps.width ?? WIDTH);
 const height = Number(argsCaps.height ?? HEIGHT);

@@ -15,6 +15,8 @@ packages=(
   # GStreamer at run time, its typelibs, and its tools (gst-discoverer-1.0 checks written files)
   gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 gstreamer1.0-tools
   gstreamer1.0-plugins-base gstreamer1.0-plugins-base-apps gstreamer1.0-plugins-good
+  # examples/run_rtsp.ts: gst-rtsp-server and its typelib (the client side, rtspsrc, is in -good)
+  gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-gi python3-gst-1.0 python3-numpy)

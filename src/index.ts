@@ -49,3 +49,4 @@ export {
 export type { BooleanPropertySpec, DoublePropertySpec, IntPropertySpec, PropertySpec, StringPropertySpec } from './element/properties';
 export { GstAudioSource, type AudioFrame, type GstAudioSourceOptions } from './audio-source';
 export { audioLayoutFromCaps, type AudioLayoutInfo, type AudioSampleArray, type AudioShapedArray } from './audio';
+export { contactSheet, savePng, type ContactSheetOptions, type Picture } from './pictures';

@@ -1,0 +1,27 @@
+/**
+ * Any pipeline, run to its end: gstreamer-python's examples/gst_launch.py (gst-launch-1.0 from a script).
+ *
+ *   npx ts-node examples/gst_launch.ts -p "videotestsrc num-buffers=100 ! fakesink sync=false"
+ *   npx ts-node examples/gst_launch.ts -p "videotestsrc num-buffers=10 ! pngenc ! multifilesink location=frame-%02d.png"
+ */
+import { GstContext, GstPipeline } from '../src';
+import { commandLine } from './helpers/cli';
+
+const DEFAULT_PIPELINE = 'videotestsrc num-buffers=100 ! fakesink sync=false';
+
+const args = commandLine(__filename, 'Runs a GStreamer pipeline until its end of stream.', {
+  pipeline: { type: 'string', short: 'p', default: DEFAULT_PIPELINE, help: 'Gstreamer pipeline without gst-launch' },
+});
+
+async function main(): Promise<void> {
+  // with GstContext(), GstPipeline(args['pipeline']) as pipeline:
+  using context = new GstContext();
+  await using pipeline = new GstPipeline(args.pipeline).startup();
+  void context;
+  await pipeline.done; // while not pipeline.is_done: time.sleep(.1)
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,82 @@
+/**
+ * Runs an example as a user does (`node -r ts-node/register examples/<name>.ts ...`), in a fresh
+ * temporary directory so the files it writes land there. Not a suite (see support-.ts).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawn } from 'node:child_process';
+import { ROOT, type Exit, type RunOptions } from './support-';
+
+/** ts-node from the repository, whatever the child's working directory. */
+const TS_NODE = require.resolve('ts-node/register', { paths: [ROOT] });
+/** ...with the repository's tsconfig (ts-node looks for one from the working directory up), and output without colours. */
+const ENV = { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), FORCE_COLOR: '0' };
+
+export interface ExampleRun extends Exit {
+  /** where the example ran: its files are there */
+  cwd: string;
+}
+
+const dirs: string[] = [];
+
+/** Removes the directories of every run so far (call after each test). */
+export function removeRunDirectories(): void {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** Runs examples/<name>.ts with `args`; `options.what` defaults to the name. */
+export function runExample(
+  name: string,
+  args: readonly string[],
+  options: Partial<RunOptions> & { cwd?: string } = {},
+): Promise<ExampleRun> {
+  const cwd = options.cwd ?? fs.mkdtempSync(path.join(os.tmpdir(), `gstreamer-ts-${name}-`));
+  if (!options.cwd) dirs.push(cwd);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const what = options.what ?? `${name} ${args.join(' ')}`;
+  return new Promise<ExampleRun>((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, ['-r', TS_NODE, path.join(ROOT, 'examples', `${name}.ts`), ...args], {
+      cwd,
+      env: ENV,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    child.stdin.end();
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      stdout += chunk;
+      options.onStdout?.(stdout, child);
+    });
+    child.stderr.on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${what}: still running after ${timeoutMs} ms (killed)\n--- stdout\n${stdout.slice(-2000)}\n--- stderr\n${stderr.slice(-2000)}`));
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, elapsedMs: Date.now() - started, cwd });
+    });
+  });
+}
+
+/** Fails with the run's output unless it exited with 0. */
+export function exitedCleanly(run: ExampleRun): string {
+  return `exit ${run.code} (signal ${run.signal})\n--- stdout\n${run.stdout.slice(-3000)}\n--- stderr\n${run.stderr.slice(-3000)}`;
+}
+
+/** The examples: every examples/*.ts, by name without '.ts' (helpers/ holds no example). */
+export function exampleNames(): string[] {
+  return fs
+    .readdirSync(path.join(ROOT, 'examples'))
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => file.slice(0, -'.ts'.length))
+    .sort();
+}
