@@ -25,6 +25,9 @@ export interface NativeLayout {
 /** [bytes, pts, dts, duration, offset (-1 = none), layout when the caps changed] */
 export type NativeFrame = [ArrayBuffer, number, number, number, number, NativeLayout | null];
 
+/** A bus message as watchBus hands it over: [type, text, debug, source name, error domain, error code, source's location]. */
+export type NativeBusMessage = [number, string | null, string | null, string | null, string | null, number, string | null];
+
 interface Native {
   copyBuffer(buffer: Gst.Buffer): ArrayBuffer;
   videoLayout(caps: Gst.Caps): NativeLayout | null;
@@ -43,6 +46,11 @@ interface Native {
   setStateAsync(element: Gst.Element, state: Gst.State): Promise<Gst.StateChangeReturn>;
   sendEosAsync(element: Gst.Element): Promise<number>;
   quietGLibCriticals(on: boolean): void;
+  /** EOS, ERROR and WARNING messages of the pipeline's bus, without a node-gtk wrapper of the bus. */
+  watchBus(pipeline: Gst.Element, callback: (message: NativeBusMessage) => void): number;
+  unwatchBus(id: number): void;
+  popBusError(pipeline: Gst.Element): NativeBusMessage | null;
+  detachBus(pipeline: Gst.Element): void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
