@@ -7,7 +7,7 @@ export { GstContext } from './context';
 export { GstPipeline, type ElementClass, type GstPipelineOptions, type GstWarning } from './pipeline';
 export { GstVideoSource, type GstVideoSourceOptions, type VideoFrame } from './video-source';
 export { GstVideoSink, type GstVideoSinkOptions, type PushOptions } from './video-sink';
-export { GstElementNotFoundError, GstError, GstParseError, GstPipelineError } from './errors';
+export { GstElementNotFoundError, GstError, GstParseError, GstPipelineError, GstStateError } from './errors';
 export {
   fractionToStr,
   getBufferSizeFromGstCaps,
