@@ -17,6 +17,7 @@ export {
   gstVideoFormatFromString,
   gstVideoFormatPlugin,
   timeArgs,
+  toFraction,
   toGstString,
   type SampleArrayType,
   type VideoFormatLike,
