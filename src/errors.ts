@@ -63,7 +63,7 @@ export function packageOfElement(name: string): string | null {
 
 /** A hint for GStreamer's `no element "x264enc"` message: the package to install. */
 function parseHint(message: string): string {
-  const missing = /no element "([^"]+)"/.exec(message);
+  const missing = /no element "([^"]+)"/i.exec(message);
   if (!missing) return '';
   const pkg = packageOfElement(missing[1]);
   return pkg

@@ -85,9 +85,13 @@ function parse(command: string): Gst.Pipeline {
   if (nul >= 0) throw new GstParseError(command, `the description holds a NUL character at index ${nul}`);
   let element: Gst.Element;
   try {
-    element = Gst.parseLaunch(command);
+    // FATAL_ERRORS: on any error GStreamer frees what it had built (a pipeline, its bus and its
+    // sockets) instead of handing it to node-gtk, which would drop it unfreed when it throws.
+    element = Gst.parseLaunchFull(command, null, Gst.ParseFlags.FATAL_ERRORS);
   } catch (error) {
-    throw new GstParseError(command, error instanceof Error ? error.message : String(error));
+    const message = error instanceof Error ? error.message : String(error);
+    // With FATAL_ERRORS GStreamer capitalises some messages ('No element "x"'): written as without it.
+    throw new GstParseError(command, /^[A-Z][a-z]/.test(message) ? message[0].toLowerCase() + message.slice(1) : message);
   }
   return inPipeline(element);
 }
@@ -215,7 +219,7 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
    */
   get bus(): Gst.Bus {
     if (!this.busObject) {
-      const bus = this.pipeline.getBus();
+      const bus = this.isDone ? null : this.pipeline.getBus();
       if (!bus) throw new GstStateError(`the bus of ${this.constructor.name} "${quote(this.command)}" was let go when it ended`);
       setOwner(bus, this);
       this.busObject = bus;
@@ -253,11 +257,11 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
    * has ended it throws a {@link GstStateError}.
    */
   startup(): this {
-    if (this.started) return this;
     if (this.finished)
       throw new GstStateError(
         `cannot start ${this.constructor.name} "${quote(this.command)}": it has ended (${this.failure ? 'failed' : 'end of stream or shutdown()'}); create a new one`,
       );
+    if (this.started) return this;
     let setup: unknown;
     try {
       this.onPipelineInit();
@@ -351,6 +355,8 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
 
   /** Every element of the class, in sub-bins too; `[]` when none. */
   getByCls<T extends Gst.Element>(cls: ElementClass<T>): T[] {
+    if (typeof cls !== 'function')
+      throw new TypeError(`getByCls(cls): cls must be a class of elements such as GstApp.AppSink, got ${describeValue(cls)}`);
     const found: T[] = [];
     for (const element of elementsOf(this.pipeline)) if (element instanceof cls) found.push(element);
     return found;
@@ -370,6 +376,9 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
   getByName(name: string): Gst.Element | null;
   getByName<T extends Gst.Element>(name: string, cls: ElementClass<T>): T | null;
   getByName<T extends Gst.Element>(name: string, cls?: ElementClass<T>): Gst.Element | null {
+    if (typeof name !== 'string') throw new TypeError(`getByName(name): name must be a string, got ${describeValue(name)}`);
+    if (cls !== undefined && typeof cls !== 'function')
+      throw new TypeError(`getByName(name, cls): cls must be a class of elements, got ${describeValue(cls)}`);
     const element = this.pipeline.getByName(name);
     if (element && cls && !(element instanceof cls))
       throw new TypeError(`element "${name}" is a ${element.constructor.name}, not a ${cls.name}`);
@@ -490,7 +499,8 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
     void native.setStateAsync(this.pipeline, Gst.State.NULL).then(() => {
       // NULL: nothing posts any more. Without the pipeline's reference the bus (and its two
       // sockets) goes now, not when V8 gets round to collecting the pipeline's wrapper.
-      if (!this.busObject) native.detachBus(this.pipeline);
+      // A bus the user asked for stays usable through `bus`; it goes when they drop it.
+      native.detachBus(this.pipeline);
       markStopped(this);
       settle();
     });
