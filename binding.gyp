@@ -13,6 +13,7 @@
         "src/native/loop.cc",
         "src/native/state.cc",
         "src/native/log.cc",
+        "src/native/bus.cc",
         "src/native/meta.cc",
         "src/native/element.cc"
       ],

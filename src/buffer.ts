@@ -3,6 +3,7 @@
  * `ndarray_to_gst_buffer`, `map_gst_buffer`, `map_gst_memory`). The bytes move through the native
  * addon: one memcpy for a copy, none for a view (node-gtk alone takes ~90 ms a frame: NOTES fact 4).
  */
+import { describeValue, notRawVideoMessage } from './errors';
 import { Gst } from './gi';
 import { native, type NativeLayout } from './native';
 import { getNumChannels, getTypedArrayType, isForeignEndian, type SampleArrayType } from './utils';
@@ -53,15 +54,30 @@ function requireBuffer(buffer: Gst.Buffer): void {
   if (!(buffer instanceof Gst.Buffer)) throw new TypeError(`expected a Gst.Buffer, got ${describe(buffer)}`);
 }
 
-function describe(value: unknown): string {
-  if (value === null || typeof value !== 'object') return String(value);
-  return value.constructor?.name ?? 'object';
+const describe = describeValue;
+
+/** A dimension of a shape: a whole number from 1 (a typed error naming it otherwise). */
+function checkDimension(value: unknown, name: string, what: string): number {
+  if (typeof value !== 'number') throw new TypeError(`${what}: ${name} must be a number, got ${describe(value)}`);
+  if (!Number.isInteger(value) || value < 1 || value > 0x7fffffff)
+    throw new RangeError(`${what}: ${name} must be a whole number from 1, got ${describe(value)}`);
+  return value;
+}
+
+/** A buffer's size checked against the size its caps give one frame. */
+function checkFrameSize(buffer: Gst.Buffer, layout: NativeLayout): void {
+  const size = Number(buffer.getSize());
+  if (size !== layout.size)
+    throw new RangeError(
+      `buffer holds ${size} bytes, but its caps (${layout.format} ${layout.width}x${layout.height}) give a frame ${layout.size} bytes: ` +
+        'the caps do not describe this buffer',
+    );
 }
 
 function videoLayout(caps: Gst.Caps): NativeLayout {
   if (!(caps instanceof Gst.Caps)) throw new TypeError(`expected a Gst.Caps, got ${describe(caps)}`);
   const layout = native.videoLayout(caps);
-  if (!layout) throw new TypeError(`not raw video caps: ${caps.toString()}`);
+  if (!layout) throw new TypeError(notRawVideoMessage(caps.toString()));
   return layout;
 }
 
@@ -85,8 +101,15 @@ export function gstBufferToTypedArray<T extends SampleArrayType = Uint8ArrayCons
   options: { width: number; height: number; channels: number; arrayType?: T },
 ): ShapedArray<InstanceType<T>> {
   requireBuffer(buffer);
-  const { width, height, channels } = options;
+  const what = 'gstBufferToTypedArray(buffer, options)';
+  if (options === null || typeof options !== 'object')
+    throw new TypeError(`${what}: options must be { width, height, channels, arrayType? }, got ${describe(options)}`);
+  const width = checkDimension(options.width, 'width', what);
+  const height = checkDimension(options.height, 'height', what);
+  const channels = checkDimension(options.channels, 'channels', what);
   const ArrayType = options.arrayType ?? Uint8Array;
+  if (ArrayType !== Uint8Array && ArrayType !== Uint16Array)
+    throw new TypeError(`${what}: arrayType must be Uint8Array or Uint16Array, got ${describe(ArrayType)}`);
   const rowBytes = width * channels * ArrayType.BYTES_PER_ELEMENT;
   const bytes = native.copyBuffer(buffer);
   let packed = bytes;
@@ -115,13 +138,21 @@ export function gstBufferToTypedArray<T extends SampleArrayType = Uint8ArrayCons
 export function gstBufferWithCapsToTypedArray<T extends ShapedArray | AudioShapedArray = ShapedArray>(buffer: Gst.Buffer, caps: Gst.Caps): T {
   requireBuffer(buffer);
   if (!(caps instanceof Gst.Caps)) throw new TypeError(`expected a Gst.Caps, got ${describe(caps)}`);
-  const [bytes, layout] = native.copyVideo(buffer, caps);
+  let copy: [ArrayBuffer, NativeLayout | null];
+  try {
+    copy = native.copyVideo(buffer, caps);
+  } catch (error) {
+    // The native copy refuses a buffer too small for the rows its caps describe.
+    throw new RangeError(error instanceof Error ? error.message : String(error));
+  }
+  const [bytes, layout] = copy;
   if (!layout) {
     const audio = audioLayoutFromCaps(caps);
     if (audio) return shapeAudio(bytes, audio) as T;
     native.release(bytes);
-    throw new TypeError(`not raw video or raw audio caps: ${caps.toString()}`);
+    throw new TypeError(notRawVideoMessage(caps.toString()));
   }
+  checkFrameSize(buffer, layout);
   return shapeFrame(bytes, layout) as T;
 }
 

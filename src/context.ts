@@ -33,6 +33,11 @@ export function markStopped(pipeline: LivePipeline): void {
   }
 }
 
+/** Pipelines started and not yet torn down (NULL reached). @internal */
+export function livePipelineCount(): number {
+  return live.size;
+}
+
 /** Stops every pipeline still playing: end of stream first, then NULL. */
 async function shutdownAll(): Promise<void> {
   await Promise.all([...live].map((pipeline) => pipeline.shutdown()));

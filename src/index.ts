@@ -8,7 +8,7 @@ export { GstPipeline, type ElementClass, type GstPipelineOptions, type GstWarnin
 export { GstVideoSource, type GstVideoSourceOptions, type VideoFrame, type VideoPlane } from './video-source';
 export { GstVideoSink, type GstVideoSinkOptions, type PushOptions } from './video-sink';
 export { gstMetaGet, gstMetaRemove, gstMetaWrite, type ObjectInfo, type ObjectInfoInit } from './meta';
-export { GstElementNotFoundError, GstError, GstParseError, GstPipelineError } from './errors';
+export { GstElementNotFoundError, GstError, GstParseError, GstPipelineError, GstStateError } from './errors';
 export {
   fractionToStr,
   getBufferSizeFromGstCaps,
@@ -18,6 +18,7 @@ export {
   gstVideoFormatFromString,
   gstVideoFormatPlugin,
   timeArgs,
+  toFraction,
   toGstString,
   type SampleArrayType,
   type VideoFormatLike,

@@ -35,6 +35,9 @@ export interface NativeLayout {
  */
 export type NativeFrame = [ArrayBuffer, number, number, number, number, NativeLayout | null, boolean, ObjectInfo[] | undefined];
 
+/** A bus message as watchBus hands it over: [type, text, debug, source name, error domain, error code, source's location]. */
+export type NativeBusMessage = [number, string | null, string | null, string | null, string | null, number, string | null];
+
 interface Native {
   /** the Node.js headers the addon was compiled against */
   builtFor: { node: string; modules: number };
@@ -78,6 +81,11 @@ interface Native {
    * buffer; the frame count and the checksum (middle byte of each frame, summed mod 2^32).
    */
   benchCopyLimit(sink: GstApp.AppSink): { frames: number; checksum: number };
+  /** EOS, ERROR and WARNING messages of the pipeline's bus, without a node-gtk wrapper of the bus. */
+  watchBus(pipeline: Gst.Element, callback: (message: NativeBusMessage) => void): number;
+  unwatchBus(id: number): void;
+  popBusError(pipeline: Gst.Element): NativeBusMessage | null;
+  detachBus(pipeline: Gst.Element): void;
 }
 
 /**

@@ -3,11 +3,12 @@
  * (gstreamer-python's GstPipeline, in camelCase, plus a promise for the end of the stream).
  */
 import { markLive, markStopped, type LivePipeline } from './context';
-import { GstElementNotFoundError, GstParseError, GstPipelineError } from './errors';
+import { describeValue, GstElementNotFoundError, GstParseError, GstPipelineError, GstStateError, quote } from './errors';
 import { Gst, GstApp } from './gi';
-import { native } from './native';
+import { native, type NativeBusMessage } from './native';
+import { pipelineEnded } from './reclaim';
 import { closeSampleHandlers, drainSampleHandlers } from './samples';
-import { setOwner } from './signals';
+import { releaseHandlers, setOwner } from './signals';
 
 /** A class of elements, for {@link GstPipeline.getByCls}: `GstApp.AppSink`, `Gst.Bin`... */
 export type ElementClass<T extends Gst.Element> = abstract new (...args: never[]) => T;
@@ -20,13 +21,55 @@ export interface GstWarning {
 }
 
 export interface GstPipelineOptions {
-  /** Runs after parsing and before PLAYING: the place to set element properties. */
-  beforePlaying?: (pipeline: GstPipeline) => void;
-  /** Warnings from the bus; printed on stderr when not given. */
+  /**
+   * Runs after parsing and before PLAYING: the place to set element properties. When it returns
+   * a promise, PLAYING waits for it. A throw or a rejection ends the pipeline ({@link GstPipeline.done}
+   * rejects with a {@link GstPipelineError} whose `cause` is the error).
+   */
+  beforePlaying?: (pipeline: GstPipeline) => unknown;
+  /** Warnings from the bus; printed on stderr when not given. A throw in it fails the pipeline. */
   onWarning?: (warning: GstWarning) => void;
 }
 
-/** Every element inside `bin`, sub-bins included (node-gtk cannot walk a Gst.Iterator: NOTES fact 8). */
+/** Most ms a shutdown may wait for the end of the stream (about 24 days: setTimeout's limit). */
+const MAX_TIMEOUT_MS = 0x7fffffff;
+
+/** Checks `value` is a timeout in ms: a finite number >= 0 (fractions allowed). @internal */
+export function checkTimeout(value: unknown, what: string): number {
+  if (typeof value !== 'number') throw new TypeError(`${what} must be a number of milliseconds, got ${describeValue(value)}`);
+  if (!(value >= 0 && value <= MAX_TIMEOUT_MS))
+    throw new RangeError(`${what} must be between 0 and ${MAX_TIMEOUT_MS} ms, got ${describeValue(value)}`);
+  return value;
+}
+
+function checkOptions(options: unknown, what: string): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object')
+    throw new TypeError(`${what}: options must be an object, got ${describeValue(options)}`);
+  for (const name of ['beforePlaying', 'onWarning'] as const) {
+    const value = (options as Record<string, unknown>)[name];
+    if (value !== undefined && typeof value !== 'function')
+      throw new TypeError(`${what}: options.${name} must be a function, got ${describeValue(value)}`);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return quote(error instanceof Error ? error.message : String(error), 500);
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+/** A {@link GstPipelineError} from an ERROR message; a missing file's path is named in the message. */
+function errorFrom([, text, debug, source, domain, , location]: NativeBusMessage): GstPipelineError {
+  let message = text ?? 'unknown error';
+  if (domain === 'gst-resource-error-quark' && location && !message.includes(location))
+    message = `${message.replace(/\.$/, '')}: "${quote(location)}"`;
+  return new GstPipelineError(message, debug, source);
+}
+
+/** Every element inside `bin`, sub-bins included (node-gtk cannot walk a Gst.Iterator: docs/node-gtk.md, 'Iterators'). */
 function* elementsOf(bin: Gst.Bin): Generator<Gst.Element> {
   const count = bin.getChildrenCount();
   for (let i = 0; i < count; i++) {
@@ -38,17 +81,77 @@ function* elementsOf(bin: Gst.Bin): Generator<Gst.Element> {
 }
 
 function parse(command: string): Gst.Pipeline {
+  const nul = command.indexOf('\0');
+  // GStreamer reads a C string: it would stop at the NUL and run what comes before it.
+  if (nul >= 0) throw new GstParseError(command, `the description holds a NUL character at index ${nul}`);
   let element: Gst.Element;
   try {
-    element = Gst.parseLaunch(command);
+    // FATAL_ERRORS: on any error GStreamer frees what it had built (a pipeline, its bus and its
+    // sockets) instead of handing it to node-gtk, which would drop it unfreed when it throws.
+    element = Gst.parseLaunchFull(command, null, Gst.ParseFlags.FATAL_ERRORS);
   } catch (error) {
-    throw new GstParseError(command, error instanceof Error ? error.message : String(error));
+    const message = error instanceof Error ? error.message : String(error);
+    // With FATAL_ERRORS GStreamer capitalises some messages ('No element "x"'): written as without it.
+    throw new GstParseError(command, /^[A-Z][a-z]/.test(message) ? message[0].toLowerCase() + message.slice(1) : message);
   }
+  return inPipeline(element);
+}
+
+/** `element` itself when it is a pipeline; else a new pipeline holding it (a description of one element, a bin). */
+function inPipeline(element: Gst.Element): Gst.Pipeline {
   if (element instanceof Gst.Pipeline) return element;
-  // A description of one element ('fakesink') parses to that element alone.
+  const parent = element.getParent();
+  if (parent)
+    throw new TypeError(`element "${element.name}" is inside "${parent.name}" already: pass the pipeline (or the top bin) instead`);
   const pipeline = new Gst.Pipeline();
   pipeline.add(element);
   return pipeline;
+}
+
+/** `videotestsrc ! videoconvert ! appsink name=sink`: the elements of a built pipeline, as far as they are linked. */
+function describeBin(bin: Gst.Bin): string {
+  const children: Gst.Element[] = [];
+  const count = bin.getChildrenCount();
+  for (let i = 0; i < count; i++) {
+    const child = bin.getChildByIndex(i);
+    if (child instanceof Gst.Element) children.push(child);
+  }
+  // GstBin keeps its newest child first.
+  children.reverse();
+  const label = (element: Gst.Element): string => {
+    const factory = element.getFactory()?.name ?? element.constructor.name;
+    return new RegExp(`^${factory}\\d+$`).test(element.name) ? factory : `${factory} name=${element.name}`;
+  };
+  const fedFromInside = (element: Gst.Element): boolean => {
+    let fed = false;
+    element.foreachSinkPad((_, pad) => {
+      const peer = pad.getPeer()?.getParentElement();
+      if (peer && children.includes(peer)) fed = true;
+      return !fed;
+    });
+    return fed;
+  };
+  const seen = new Set<Gst.Element>();
+  const chains: string[] = [];
+  const walk = (first: Gst.Element): void => {
+    const parts: string[] = [];
+    let element: Gst.Element | null = first;
+    while (element && !seen.has(element)) {
+      seen.add(element);
+      parts.push(label(element));
+      let next: Gst.Element | null = null;
+      element.foreachSrcPad((_, pad) => {
+        const peer = pad.getPeer()?.getParentElement() ?? null;
+        if (peer && children.includes(peer) && !seen.has(peer)) next = peer;
+        return next === null;
+      });
+      element = next;
+    }
+    if (parts.length > 0) chains.push(parts.join(' ! '));
+  };
+  for (const child of children) if (!fedFromInside(child)) walk(child);
+  for (const child of children) walk(child);
+  return chains.length > 0 ? chains.join('  ') : `(empty ${bin.constructor.name})`;
 }
 
 /**
@@ -63,35 +166,66 @@ function parse(command: string): Gst.Pipeline {
  * tells which. While it plays, it keeps the process alive.
  */
 export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
-  /** The gst-launch description. */
+  /**
+   * The gst-launch description; for a pipeline built element by element, its elements as far
+   * as they are linked (`videotestsrc ! videoconvert ! appsink`).
+   */
   readonly command: string;
   /** The node-gtk pipeline object. */
   readonly pipeline: Gst.Pipeline;
-  /** The pipeline's bus. */
-  readonly bus: Gst.Bus;
 
   private readonly options: GstPipelineOptions;
   private started = false;
   private finished = false;
   private observed = false;
-  private busHandler = 0;
+  private busWatch = 0;
+  private busObject: Gst.Bus | null = null;
+  private playing = false;
   private readonly ended: Promise<void>;
   private settle!: (error: GstPipelineError | null) => void;
   private stopping: Promise<void> | null = null;
   private failure: GstPipelineError | null = null;
 
-  constructor(command: string, options: GstPipelineOptions = {}) {
-    this.command = command;
+  /**
+   * @param command a gst-launch description (`'videotestsrc ! autovideosink'`), or a pipeline
+   *   built element by element: a Gst.Pipeline, or a Gst.Bin / Gst.Element not in a bin yet,
+   *   which is then placed in a new pipeline. Either way the same lifetime, bus handling,
+   *   {@link done} and end of stream.
+   */
+  constructor(command: string | Gst.Element, options: GstPipelineOptions = {}) {
+    const what = `new ${new.target.name}(command, options)`;
+    checkOptions(options, what);
+    if (typeof command === 'string') {
+      this.pipeline = parse(command);
+      this.command = command;
+    } else if (command instanceof Gst.Element) {
+      this.pipeline = inPipeline(command);
+      this.command = describeBin(this.pipeline);
+    } else {
+      throw new TypeError(`${what}: command must be a gst-launch description or a Gst.Element, got ${describeValue(command)}`);
+    }
     this.options = options;
-    this.pipeline = parse(command);
-    const bus = this.pipeline.getBus();
-    if (!bus) throw new GstPipelineError(`pipeline "${command}" has no bus`);
-    this.bus = bus;
+    // From the start: handlers connected before startup() (in beforePlaying, say) belong to this pipeline too.
+    setOwner(this.pipeline, this);
     this.ended = new Promise<void>((resolve, reject) => {
       this.settle = (error) => (error ? reject(error) : resolve());
     });
     // Nobody may be waiting: an unobserved failure is printed (see onError), never an unhandled rejection.
     this.ended.catch(() => undefined);
+  }
+
+  /**
+   * The pipeline's bus (e.g. to watch `message::state-changed`). Made on first use: a bus nobody
+   * asked for is let go as soon as the pipeline ends, and its sockets with it.
+   */
+  get bus(): Gst.Bus {
+    if (!this.busObject) {
+      const bus = this.isDone ? null : this.pipeline.getBus();
+      if (!bus) throw new GstStateError(`the bus of ${this.constructor.name} "${quote(this.command)}" was let go when it ended`);
+      setOwner(bus, this);
+      this.busObject = bus;
+    }
+    return this.busObject;
   }
 
   /**
@@ -118,30 +252,50 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
     return this.failure;
   }
 
-  /** Runs the hook, watches the bus, sets PLAYING. Calling it again does nothing. */
+  /**
+   * Runs the hooks ({@link onPipelineInit}, then `beforePlaying`, awaited when it returns a
+   * promise), watches the bus, sets PLAYING. Calling it again does nothing; after the pipeline
+   * has ended it throws a {@link GstStateError}.
+   */
   startup(): this {
+    if (this.finished)
+      throw new GstStateError(
+        `cannot start ${this.constructor.name} "${quote(this.command)}": it has ended (${this.failure ? 'failed' : 'end of stream or shutdown()'}); create a new one`,
+      );
     if (this.started) return this;
-    if (this.finished) throw new GstPipelineError('cannot start a pipeline that was shut down');
+    let setup: unknown;
     try {
       this.onPipelineInit();
-      this.options.beforePlaying?.(this);
+      setup = this.options.beforePlaying?.(this);
     } catch (error) {
       // Nothing started: the pipeline ends here, done rejects, and the caller gets the throw.
-      this.failure = new GstPipelineError(`setting up before PLAYING failed: ${error instanceof Error ? error.message : String(error)}`, null, null, { cause: error });
+      this.failure = new GstPipelineError(`setting up before PLAYING failed: ${messageOf(error)}`, null, null, { cause: error });
       this.finish(this.failure);
       throw error;
     }
     this.started = true;
-    setOwner(this.pipeline, this);
-    this.bus.addSignalWatch();
-    this.busHandler = this.bus.connect('message', (message: Gst.Message) => this.onMessage(message));
+    this.busWatch = native.watchBus(this.pipeline, (message) => this.handleMessage(message));
     markLive(this);
-    if (this.pipeline.setState(Gst.State.PLAYING) === Gst.StateChangeReturn.FAILURE) {
-      // The reason is on the bus; take it now so that the error says what went wrong.
-      const message = this.bus.popFiltered(Gst.MessageType.ERROR);
-      this.fail(message ? this.errorFrom(message) : new GstPipelineError('failed to set the pipeline to PLAYING'));
+    if (isThenable(setup)) {
+      setup.then(
+        () => this.play(),
+        (error: unknown) =>
+          this.fail(new GstPipelineError(`setting up before PLAYING failed: ${messageOf(error)}`, null, null, { cause: error })),
+      );
+    } else {
+      this.play();
     }
     return this;
+  }
+
+  private play(): void {
+    if (this.finished || this.failure) return;
+    this.playing = true;
+    if (this.pipeline.setState(Gst.State.PLAYING) === Gst.StateChangeReturn.FAILURE) {
+      // The reason is on the bus; take it now so that the error says what went wrong.
+      const message = native.popBusError(this.pipeline);
+      this.fail(message ? errorFrom(message) : new GstPipelineError('failed to set the pipeline to PLAYING'));
+    }
   }
 
   /**
@@ -149,8 +303,14 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
    * NULL once it arrives or after `timeoutMs`. Idempotent: later calls return the same promise.
    */
   shutdown(timeoutMs = 1000): Promise<void> {
+    checkTimeout(timeoutMs, 'shutdown(timeoutMs)');
+    return this.endStream(timeoutMs);
+  }
+
+  /** End of stream, then NULL once it comes through or after `timeoutMs`; at once when nothing plays. */
+  private endStream(timeoutMs: number): Promise<void> {
     if (this.stopping) return this.stopping;
-    if (!this.isActive || !this.sendEndOfStream()) {
+    if (!this.isActive || !this.playing || !this.sendEndOfStreamGuarded()) {
       this.finish(null);
       this.stopping = this.ended.catch(() => undefined);
       return this.stopping;
@@ -175,6 +335,15 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
     return this.stopping;
   }
 
+  private sendEndOfStreamGuarded(): boolean {
+    try {
+      return this.sendEndOfStream();
+    } catch (error) {
+      this.failure ??= new GstPipelineError(`sending the end of stream failed: ${messageOf(error)}`, null, null, { cause: error });
+      return false;
+    }
+  }
+
   private isPlaying(): boolean {
     const [result, state, pending] = this.pipeline.getState(0);
     return result === Gst.StateChangeReturn.SUCCESS && state === Gst.State.PLAYING && pending === Gst.State.VOID_PENDING;
@@ -187,6 +356,8 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
 
   /** Every element of the class, in sub-bins too; `[]` when none. */
   getByCls<T extends Gst.Element>(cls: ElementClass<T>): T[] {
+    if (typeof cls !== 'function')
+      throw new TypeError(`getByCls(cls): cls must be a class of elements such as GstApp.AppSink, got ${describeValue(cls)}`);
     const found: T[] = [];
     for (const element of elementsOf(this.pipeline)) if (element instanceof cls) found.push(element);
     return found;
@@ -206,6 +377,9 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
   getByName(name: string): Gst.Element | null;
   getByName<T extends Gst.Element>(name: string, cls: ElementClass<T>): T | null;
   getByName<T extends Gst.Element>(name: string, cls?: ElementClass<T>): Gst.Element | null {
+    if (typeof name !== 'string') throw new TypeError(`getByName(name): name must be a string, got ${describeValue(name)}`);
+    if (cls !== undefined && typeof cls !== 'function')
+      throw new TypeError(`getByName(name, cls): cls must be a class of elements, got ${describeValue(cls)}`);
     const element = this.pipeline.getByName(name);
     if (element && cls && !(element instanceof cls))
       throw new TypeError(`element "${name}" is a ${element.constructor.name}, not a ${cls.name}`);
@@ -221,7 +395,7 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
   /** Called once the pipeline is torn down (end of stream, error or shutdown), before {@link done} settles. */
   protected onStopped(): void {}
 
-  /** Called when the pipeline fails; prints the error when nobody awaits {@link done}. */
+  /** Called when the pipeline fails; prints the error when nobody reads {@link done}. */
   protected onError(error: GstPipelineError): void {
     // Checked a turn later: the failure may come inside startup(), before the caller reads `done`.
     setImmediate(() => {
@@ -249,38 +423,57 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
     return true;
   }
 
-  /** Fails the pipeline: it stops, and {@link done} rejects with `error` (the first failure wins). @internal */
-  fail(error: GstPipelineError): void {
+  /**
+   * Fails the pipeline: it stops, and {@link done} rejects with `error` (the first failure wins).
+   * With `endOfStream` (a handler failed while the stream still flows) the stream is ended first,
+   * within the shutdown timeout, so that muxers finish their files. @internal
+   */
+  fail(error: GstPipelineError, options: { endOfStream?: boolean } = {}): void {
     if (this.finished || this.failure) return;
     this.failure = error;
-    this.onError(error);
-    this.finish(error);
+    try {
+      this.onError(error);
+    } catch (hookError) {
+      console.error(`${this.constructor.name}: onError threw while handling "${error.message}":`, hookError);
+    }
+    if (options.endOfStream && this.started) void this.endStream(1000);
+    else this.finish(error);
   }
 
-  private onMessage(message: Gst.Message): void {
-    switch (message.type) {
+  /** Runs a hook of ours or of the user's; a throw (or a rejected promise) fails the pipeline. */
+  private guard(hook: string, run: () => unknown): void {
+    const failed = (error: unknown): void =>
+      this.fail(new GstPipelineError(`${hook} threw: ${messageOf(error)}`, null, null, { cause: error }), { endOfStream: true });
+    try {
+      const result = run();
+      if (isThenable(result)) result.then(undefined, failed);
+    } catch (error) {
+      failed(error);
+    }
+  }
+
+  /** EOS, ERROR and WARNING from the bus. */
+  private handleMessage(message: NativeBusMessage): void {
+    if (this.finished) return;
+    switch (message[0]) {
       case Gst.MessageType.EOS:
         // Samples still waiting in appsinks reach their handlers before the pipeline is torn down.
         drainSampleHandlers(elementsOf(this.pipeline));
-        this.onEos();
+        this.guard('onEos', () => this.onEos());
         this.finish(null);
         break;
       case Gst.MessageType.ERROR:
-        this.fail(this.errorFrom(message));
+        this.fail(errorFrom(message));
         break;
       case Gst.MessageType.WARNING: {
-        const [warning, debug] = message.parseWarning();
-        this.onWarning({ message: warning.message, debug, source: message.src?.name ?? null });
+        const [, text, debug, source] = message;
+        const report: GstWarning = { message: text ?? '', debug, source };
+        this.guard('onWarning', () => this.onWarning(report));
         break;
       }
       default:
         break;
     }
-  }
-
-  private errorFrom(message: Gst.Message): GstPipelineError {
-    const [error, debug] = message.parseError();
-    return new GstPipelineError(error.message, debug, message.src?.name ?? null);
   }
 
   /**
@@ -291,14 +484,24 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
     if (this.finished) return;
     this.finished = true;
     const settle = (): void => {
-      this.onStopped();
+      try {
+        this.onStopped();
+      } catch (hookError) {
+        this.failure ??= new GstPipelineError(`onStopped threw: ${messageOf(hookError)}`, null, null, { cause: hookError });
+      }
+      // Nothing of the pipeline runs any more: let go of user callbacks, so that it can be collected.
+      releaseHandlers(this);
       this.settle(error ?? this.failure);
+      pipelineEnded();
     };
     if (!this.started) return settle();
     closeSampleHandlers(elementsOf(this.pipeline));
-    this.bus.disconnect(this.busHandler);
-    this.bus.removeSignalWatch();
+    native.unwatchBus(this.busWatch);
     void native.setStateAsync(this.pipeline, Gst.State.NULL).then(() => {
+      // NULL: nothing posts any more. Without the pipeline's reference the bus (and its two
+      // sockets) goes now, not when V8 gets round to collecting the pipeline's wrapper.
+      // A bus the user asked for stays usable through `bus`; it goes when they drop it.
+      native.detachBus(this.pipeline);
       markStopped(this);
       settle();
     });

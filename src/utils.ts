@@ -3,6 +3,7 @@
  */
 import * as os from 'node:os';
 import { Gst, GstVideo } from './gi';
+import { describeValue, notRawVideoMessage } from './errors';
 import { native } from './native';
 
 /** A video format, by GStreamer's name (`'RGB'`) or by `GstVideo.VideoFormat` value. */
@@ -72,7 +73,7 @@ export function isForeignEndian(format: VideoFormatLike): boolean {
 /** `[width, height, channels]` of video caps (gstreamer-python's tuple). Throws on caps that are not raw video. */
 export function getBufferSizeFromGstCaps(caps: Gst.Caps): [width: number, height: number, channels: number] {
   const layout = native.videoLayout(caps);
-  if (!layout) throw new TypeError(`not raw video caps: ${caps.toString()}`);
+  if (!layout) throw new TypeError(notRawVideoMessage(caps.toString()));
   return [layout.width, layout.height, getNumChannels(layout.format)];
 }
 
@@ -88,9 +89,55 @@ export function toGstString(plugins: ReadonlyArray<string | ReadonlyArray<string
   return flat.slice(1).reduce((out, plugin) => `${out}${plugin.endsWith('.') ? '' : ' !'} ${plugin}`, flat[0]);
 }
 
-/** A fraction as GStreamer writes it: `30/1`. Accepts `[num, den]`, `{ num, denom }` or a whole number. */
+/** Largest numerator or denominator of a GStreamer fraction (a gint). */
+const MAX_FRACTION_TERM = 0x7fffffff;
+
+/**
+ * A rate as a GStreamer fraction `[numerator, denominator]`: whole numbers as `n/1`, the NTSC
+ * family exactly (29.97 is 30000/1001, 23.976 is 24000/1001, 59.94 is 60000/1001), other
+ * fractional rates by continued fractions (as gst_util_double_to_fraction), e.g. 12.5 is 25/2.
+ * `[num, den]` pairs are checked and kept. A `RangeError` / `TypeError` names the value otherwise.
+ */
+export function toFraction(rate: number | readonly [number, number], what = 'fps'): [number, number] {
+  if (Array.isArray(rate)) {
+    const [num, den] = rate as readonly unknown[];
+    if (rate.length !== 2 || typeof num !== 'number' || typeof den !== 'number')
+      throw new TypeError(`${what} must be a number or [numerator, denominator], got [${(rate as unknown[]).map(describeValue).join(', ')}]`);
+    for (const [name, term] of [['numerator', num], ['denominator', den]] as const)
+      if (!Number.isInteger(term) || term < 1 || term > MAX_FRACTION_TERM)
+        throw new RangeError(`${what} ${name} must be a whole number from 1 to ${MAX_FRACTION_TERM}, got ${describeValue(term)}`);
+    return [num, den];
+  }
+  if (typeof rate !== 'number') throw new TypeError(`${what} must be a number or [numerator, denominator], got ${describeValue(rate)}`);
+  if (!Number.isFinite(rate) || rate <= 0 || rate > MAX_FRACTION_TERM)
+    throw new RangeError(`${what} must be a finite number above 0 (frames per second), got ${describeValue(rate)}`);
+  if (Number.isInteger(rate)) return [rate, 1];
+  // NTSC: n * 1000/1001, written with 2 or 3 decimals (29.97, 23.976, 59.94, 119.88...).
+  const ntsc = Math.round(rate * 1.001);
+  if (ntsc > 0 && Math.abs((ntsc * 1000) / 1001 - rate) < 0.006 && ntsc * 1000 <= MAX_FRACTION_TERM) return [ntsc * 1000, 1001];
+  // Continued fractions: the first convergent within 1e-9 of the rate.
+  let [h0, h1, k0, k1] = [0, 1, 1, 0];
+  let x = rate;
+  for (let i = 0; i < 30; i++) {
+    const a = Math.floor(x);
+    const [h2, k2] = [a * h1 + h0, a * k1 + k0];
+    if (h2 > MAX_FRACTION_TERM || k2 > MAX_FRACTION_TERM) break;
+    [h0, h1, k0, k1] = [h1, h2, k1, k2];
+    if (Math.abs(h1 / k1 - rate) < 1e-9 * rate || x - a < 1e-12) break;
+    x = 1 / (x - a);
+  }
+  return [h1, k1];
+}
+
+/**
+ * A fraction as GStreamer writes it: `30/1`. Accepts `[num, den]`, `{ num, denom }` or a number
+ * (fractional rates become fractions: 29.97 gives `30000/1001`, see {@link toFraction}).
+ */
 export function fractionToStr(fraction: readonly [number, number] | { num: number; denom: number } | number): string {
-  if (typeof fraction === 'number') return `${fraction}/1`;
+  if (typeof fraction === 'number') {
+    const [num, den] = toFraction(fraction, 'fraction');
+    return `${num}/${den}`;
+  }
   if (Array.isArray(fraction)) return `${fraction[0]}/${fraction[1]}`;
   const f = fraction as { num: number; denom: number };
   return `${f.num}/${f.denom}`;

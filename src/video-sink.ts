@@ -3,15 +3,16 @@
  * (gstreamer-python's GstVideoSink, with a push that never blocks Node's event loop).
  */
 import { type ShapedArray } from './buffer';
-import { Gst, GstApp } from './gi';
+import { describeValue, GstStateError, quote } from './errors';
+import { Gst, GstApp, GstVideo } from './gi';
 import { native, type NativeLayout } from './native';
 import { GstPipeline, type GstPipelineOptions } from './pipeline';
-import { fractionToStr, gstVideoFormatPlugin, isForeignEndian } from './utils';
+import { getTypedArrayType, gstVideoFormatFromString, gstVideoFormatPlugin, isForeignEndian, toFraction } from './utils';
 
 export interface GstVideoSinkOptions extends GstPipelineOptions {
   width: number;
   height: number;
-  /** frames per second: a number or `[numerator, denominator]`. Default 30. */
+  /** frames per second: a number (29.97 is taken as 30000/1001) or `[numerator, denominator]`. Default 30. */
   fps?: number | readonly [number, number];
   /** GStreamer's name of the pixel format. Default 'RGB'. */
   format?: string;
@@ -19,21 +20,76 @@ export interface GstVideoSinkOptions extends GstPipelineOptions {
   maxQueuedFrames?: number;
 }
 
-/** Timestamps of a pushed frame, in nanoseconds. Left out, they advance by one frame each push. */
+/**
+ * Timestamps of a pushed frame, in nanoseconds (rounded; `offset`: a whole frame count). Left out, they
+ * advance by one frame each push; `null` or `Gst.CLOCK_TIME_NONE` stamps none.
+ */
 export interface PushOptions {
-  pts?: number | bigint;
-  dts?: number | bigint;
-  duration?: number | bigint;
-  offset?: number | bigint;
+  pts?: number | bigint | null;
+  dts?: number | bigint | null;
+  duration?: number | bigint | null;
+  offset?: number | bigint | null;
 }
 
 const NONE = -1;
+/** GStreamer's times are unsigned 64-bit nanoseconds with all ones meaning none: 2^63 keeps clear of that. */
+const MAX_NS = 2n ** 63n;
 
-/** A time option in nanoseconds as the native side takes it: a whole number, or -1 for none. */
-function ns(value: number | bigint | undefined | null, fallback: number): number {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value === 'bigint') return value < 0n || value === Gst.CLOCK_TIME_NONE ? NONE : Number(value);
-  return value < 0 ? NONE : Math.round(value);
+/** A time (or count) option as the native side takes it: a whole number, or -1 for none; a typed error otherwise. */
+function ns(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (value === null || value === Gst.CLOCK_TIME_NONE || (name === 'offset' && value === Gst.BUFFER_OFFSET_NONE)) return NONE;
+  const accepted = `${name === 'offset' ? 'a whole number of frames' : 'a number of nanoseconds'} from 0 to 2^63, null or Gst.CLOCK_TIME_NONE`;
+  if (typeof value === 'bigint') {
+    if (value < 0n || value >= MAX_NS) throw new RangeError(`push(frame, { ${name} }): ${name} must be ${accepted}, got ${describeValue(value)}`);
+    return Number(value);
+  }
+  if (typeof value !== 'number') throw new TypeError(`push(frame, { ${name} }): ${name} must be ${accepted}, got ${describeValue(value)}`);
+  // Times may be fractional (i * 1e9 / 30 is natural to write): rounded to the nanosecond. A count may not.
+  if (!Number.isFinite(value) || value < 0 || value >= Number(MAX_NS) || (name === 'offset' && !Number.isInteger(value)))
+    throw new RangeError(`push(frame, { ${name} }): ${name} must be ${accepted}, got ${describeValue(value)}`);
+  return Math.round(value);
+}
+
+const MAX_DIMENSION = 0x7fffffff;
+
+function checkDimension(options: GstVideoSinkOptions, name: 'width' | 'height'): number {
+  const value: unknown = options[name];
+  if (typeof value !== 'number') throw new TypeError(`GstVideoSink options.${name} must be a number of pixels, got ${describeValue(value)}`);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_DIMENSION)
+    throw new RangeError(`GstVideoSink options.${name} must be a whole number of pixels from 1 to ${MAX_DIMENSION}, got ${describeValue(value)}`);
+  return value;
+}
+
+function checkSinkOptions(options: unknown): asserts options is GstVideoSinkOptions {
+  if (options === null || typeof options !== 'object')
+    throw new TypeError(`new GstVideoSink(command, options): options must be an object with width and height, got ${describeValue(options)}`);
+  const { format, maxQueuedFrames } = options as GstVideoSinkOptions;
+  if (format !== undefined) {
+    if (typeof format !== 'string') throw new TypeError(`GstVideoSink options.format must be a format name such as 'RGB', got ${describeValue(format)}`);
+    if (gstVideoFormatFromString(format) === GstVideo.VideoFormat.UNKNOWN)
+      throw new RangeError(`GstVideoSink options.format: GStreamer has no video format ${describeValue(format)} (e.g. 'RGB', 'BGRx', 'GRAY8', 'I420')`);
+  }
+  if (maxQueuedFrames !== undefined && (typeof maxQueuedFrames !== 'number' || !Number.isInteger(maxQueuedFrames) || maxQueuedFrames < 1))
+    throw new RangeError(`GstVideoSink options.maxQueuedFrames must be a whole number from 1, got ${describeValue(maxQueuedFrames)}`);
+}
+
+/** Typed arrays push takes: bytes for any format, 16-bit samples for formats that have them. */
+function checkElementType(view: ArrayBufferView, format: string): void {
+  if (view instanceof Uint8Array || view instanceof Uint8ClampedArray || view instanceof DataView) return;
+  if (view instanceof Uint16Array && getTypedArrayType(format) === Uint16Array) return;
+  const wanted = getTypedArrayType(format) === Uint16Array ? 'a Uint16Array of samples or a Uint8Array of bytes' : 'a Uint8Array';
+  throw new TypeError(`push(frame): a ${view.constructor.name} does not fit ${format}: give ${wanted}`);
+}
+
+function isDetached(view: ArrayBufferView): boolean {
+  if (view.byteLength !== 0) return false;
+  try {
+    new Uint8Array(view.buffer);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /**
@@ -60,12 +116,13 @@ export class GstVideoSink extends GstPipeline {
   private needData = 0;
   private readonly roomWaiters: Array<() => void> = [];
 
-  constructor(command: string, options: GstVideoSinkOptions) {
+  constructor(command: string | Gst.Element, options: GstVideoSinkOptions) {
+    checkSinkOptions(options);
+    const width = checkDimension(options, 'width');
+    const height = checkDimension(options, 'height');
+    const [num, den] = toFraction(options.fps ?? 30, 'GstVideoSink options.fps');
     super(command, options);
-    const fps = options.fps ?? 30;
-    const [num, den] = typeof fps === 'number' ? [fps, 1] : fps;
-    if (!(num > 0 && den > 0)) throw new RangeError(`fps must be positive, got ${fractionToStr(fps)}`);
-    this.caps = gstVideoFormatPlugin({ width: options.width, height: options.height, fps: [num, den], format: options.format ?? 'RGB' });
+    this.caps = gstVideoFormatPlugin({ width, height, fps: [num, den], format: options.format ?? 'RGB' });
     const caps = Gst.Caps.fromString(this.caps);
     const layout = caps && native.videoLayout(caps);
     if (!caps || !layout) throw new RangeError(`cannot make raw video caps from ${this.caps}`);
@@ -119,13 +176,20 @@ export class GstVideoSink extends GstPipeline {
    * when the pipeline no longer plays.
    */
   async push(frame: ArrayBufferView | ShapedArray | Gst.Buffer, options: PushOptions = {}): Promise<void> {
-    if (!this.isActive) throw this.error ?? new Error(`${this.constructor.name} is not playing: call startup() first`);
+    if (this.error) throw this.error;
+    if (!this.isActive)
+      throw new GstStateError(
+        this.isDone
+          ? `${this.constructor.name} "${quote(this.command)}" has ended: push() needs a new GstVideoSink, started with startup()`
+          : `${this.constructor.name} is not playing yet: call startup() before push()`,
+      );
+    if (options === null || typeof options !== 'object') throw new TypeError(`push(frame, options): options must be an object, got ${describeValue(options)}`);
     const index = this.pushed;
     // Scaled per frame, as gst_util_uint64_scale would: no drift from a rounded frame duration.
-    const pts = ns(options.pts, Math.round((index * 1e9 * this.fpsD) / this.fpsN));
-    const dts = ns(options.dts, NONE);
-    const duration = ns(options.duration, this.frameNs);
-    const offset = ns(options.offset, index);
+    const pts = ns(options.pts, 'pts', Math.round((index * 1e9 * this.fpsD) / this.fpsN));
+    const dts = ns(options.dts, 'dts', NONE);
+    const duration = ns(options.duration, 'duration', this.frameNs);
+    const offset = ns(options.offset, 'offset', index);
     let flow: number;
     if (frame instanceof Gst.Buffer) {
       const size = Number(frame.getSize());
@@ -147,8 +211,10 @@ export class GstVideoSink extends GstPipeline {
   }
 
   private bytesOf(frame: ArrayBufferView | ShapedArray): Uint8Array {
-    const view = 'shape' in frame ? frame.data : frame;
-    if (!ArrayBuffer.isView(view)) throw new TypeError('push expects a typed array, a ShapedArray or a Gst.Buffer');
+    const view: unknown = frame !== null && typeof frame === 'object' && 'shape' in frame ? frame.data : frame;
+    if (!ArrayBuffer.isView(view)) throw new TypeError(`push(frame): frame must be a typed array, a ShapedArray or a Gst.Buffer, got ${describeValue(view)}`);
+    if (isDetached(view)) throw new TypeError(`push(frame): the ${view.constructor.name}'s ArrayBuffer is detached (transferred or released): there are no bytes to push`);
+    checkElementType(view, this.layout.format);
     let bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
     // Samples (a Uint16Array) of a big-endian format go in as GStreamer's bytes; plain bytes as they are.
     if (view instanceof Uint16Array && isForeignEndian(this.layout.format)) bytes = Buffer.from(bytes).swap16();

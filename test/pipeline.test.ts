@@ -18,6 +18,7 @@ import {
   GstParseError,
   GstPipeline,
   GstPipelineError,
+  GstStateError,
   type GstWarning,
 } from '../src';
 import { reachesState, rejectionOf, runScript, SRC, within } from './helpers/support-';
@@ -245,8 +246,8 @@ test('shutdown() of a live pipeline resolves, is idempotent, and done resolves',
   await within(pipeline.done, 1000, 'done after shutdown');
   await within(pipeline.shutdown(), 1000, 'shutdown again');
   assert.is(pipeline.pipeline.getState(0)[1], Gst.State.NULL);
-  // startup() again does nothing: the pipeline stays done
-  assert.is(pipeline.startup(), pipeline);
+  // startup() again says what to do instead (a GstStateError): the pipeline stays done
+  assert.throws(() => pipeline.startup(), (error: unknown) => error instanceof GstStateError && /create a new one/.test(error.message));
   assert.is(pipeline.isDone, true);
   assert.is(pipeline.pipeline.getState(0)[1], Gst.State.NULL);
 });

@@ -9,6 +9,7 @@
 //   notify.cc   signal notifiers that never block a streaming thread on JS
 //   loop.cc     GLib's default main context driven from libuv
 //   state.cc    state changes and end-of-stream on a worker thread
+//   bus.cc      bus watches without a JS wrapper of the bus (EOS, ERROR, WARNING)
 //   log.cc      silence for GLib-CRITICAL lines while typelibs load
 //   meta.cc     object-detection metadata on buffers (a GstMeta of our own)
 //   element.cc  elements written in TypeScript (a GstVideoFilter subclass per class)
@@ -54,6 +55,7 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   gstts::InitLoop(context, exports, addon);
   gstts::InitState(context, exports, addon);
   gstts::InitLog(context, exports, addon);
+  gstts::InitBus(context, exports, addon);
   gstts::InitMeta(exports);
   gstts::InitElement(exports);
   gstts::Set(isolate, exports, "builtFor", BuiltFor(isolate));

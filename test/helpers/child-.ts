@@ -1,0 +1,37 @@
+/**
+ * Child processes for the lifetime and hostile-input suites (not a suite: the name ends in '-'):
+ * `node --expose-gc -r ts-node/register/transpile-only <file> args...` under a low `ulimit -n`,
+ * so that a leak of file descriptors fails loudly instead of passing, and a crash (signal,
+ * abort) cannot hide inside the suite's own process.
+ */
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { ROOT, type Exit } from './support-';
+
+/** Runs `file` (a path under test/) in a fresh node with `ulimit -n fdLimit`; resolves when it exits. */
+export function runLimited(file: string, args: readonly string[], options: { fdLimit: number; timeoutMs: number; what: string }): Promise<Exit> {
+  return new Promise<Exit>((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(
+      'bash',
+      ['-c', `ulimit -n ${options.fdLimit} && exec "$0" "$@"`, process.execPath, '--expose-gc', '-r', 'ts-node/register/transpile-only', path.join(ROOT, 'test', file), ...args],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${options.what}: still running after ${options.timeoutMs} ms (killed)\n--- stdout\n${stdout.slice(-3000)}\n--- stderr\n${stderr.slice(-3000)}`));
+    }, options.timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, elapsedMs: Date.now() - started });
+    });
+  });
+}
