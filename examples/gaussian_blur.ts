@@ -8,8 +8,8 @@
  *   npx ts-node examples/gaussian_blur.ts --kernel 15 --sigma-x 4 --pattern smpte -o out.png
  *   npx ts-node examples/gaussian_blur.ts --pipeline "videotestsrc ! gaussian_blur kernel=9 sigmaX=5 ! videoconvert ! autovideosink"
  */
-import { parseArgs } from 'node:util';
 import { GstContext, GstPipeline, GstVideoFilter, registerElement, type VideoFilterFrame } from '../src';
+import { commandLine } from './helpers/cli';
 
 /**
  * Weights of a 1-D Gaussian of `size` taps (odd), summing to 1. A sigma of 0 or less picks one
@@ -79,62 +79,38 @@ export class GaussianBlur extends GstVideoFilter {
   }
 }
 
-const USAGE = `usage: gaussian_blur.ts [options]
-  -o, --output FILE     PNG to write (default gaussian_blur.png)
-  -k, --kernel N        kernel size, odd (default 9)
-      --sigma-x S       horizontal sigma (default 5)
-      --sigma-y S       vertical sigma (default 5)
-      --width W, --height H   frame size (default 640x480)
-      --pattern NAME    videotestsrc pattern (default smpte)
-  -p, --pipeline DESC   run this launch description instead (it may use gaussian_blur)
-  -h, --help            this text`;
+const args = commandLine(__filename, 'Blurs one frame of a test pattern with a Gaussian blur element written in TypeScript and writes it as PNG.', {
+  output: { type: 'string', short: 'o', default: 'gaussian_blur.png', help: 'PNG to write' },
+  kernel: { type: 'string', short: 'k', default: '9', help: 'kernel size, odd' },
+  'sigma-x': { type: 'string', default: '5', help: 'horizontal sigma' },
+  'sigma-y': { type: 'string', default: '5', help: 'vertical sigma' },
+  width: { type: 'string', default: '640', help: 'frame width' },
+  height: { type: 'string', default: '480', help: 'frame height' },
+  pattern: { type: 'string', default: 'smpte', help: 'videotestsrc pattern' },
+  pipeline: { type: 'string', short: 'p', help: 'run this launch description instead (it may use gaussian_blur)' },
+});
 
-function options(): { output: string; kernel: number; sigmaX: number; sigmaY: number; width: number; height: number; pattern: string; pipeline?: string } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        output: { type: 'string', short: 'o', default: 'gaussian_blur.png' },
-        kernel: { type: 'string', short: 'k', default: '9' },
-        'sigma-x': { type: 'string', default: '5' },
-        'sigma-y': { type: 'string', default: '5' },
-        width: { type: 'string', default: '640' },
-        height: { type: 'string', default: '480' },
-        pattern: { type: 'string', default: 'smpte' },
-        pipeline: { type: 'string', short: 'p' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+/** A number option, or exit 2 naming it (as argparse's type=float does). */
+function number(name: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n)) {
+    process.stderr.write(`gaussian_blur.ts: error: argument --${name}: invalid number: '${text}'\n`);
     process.exit(2);
   }
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const number = (name: string, text: string): number => {
-    const n = Number(text);
-    if (!Number.isFinite(n)) {
-      console.error(`--${name}: not a number: ${text}\n${USAGE}`);
-      process.exit(2);
-    }
-    return n;
-  };
-  return {
-    output: values.output,
-    kernel: number('kernel', values.kernel),
-    sigmaX: number('sigma-x', values['sigma-x']),
-    sigmaY: number('sigma-y', values['sigma-y']),
-    width: number('width', values.width),
-    height: number('height', values.height),
-    pattern: values.pattern,
-    pipeline: values.pipeline,
-  };
+  return n;
 }
 
 async function main(): Promise<void> {
-  const opts = options();
+  const opts = {
+    output: args.output,
+    kernel: number('kernel', args.kernel),
+    sigmaX: number('sigma-x', args['sigma-x']),
+    sigmaY: number('sigma-y', args['sigma-y']),
+    width: number('width', args.width),
+    height: number('height', args.height),
+    pattern: args.pattern,
+    pipeline: args.pipeline,
+  };
   registerElement(GaussianBlur);
   const command =
     opts.pipeline ??
@@ -147,8 +123,7 @@ async function main(): Promise<void> {
   if (!opts.pipeline) console.log(`wrote ${opts.output} (kernel ${opts.kernel | 1}, sigma ${opts.sigmaX} x ${opts.sigmaY})`);
 }
 
-if (require.main === module)
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  });
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

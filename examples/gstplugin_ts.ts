@@ -9,8 +9,8 @@
  *   npx ts-node examples/gstplugin_ts.ts --no-invert --int-prop 100 --float-prop 0.2 --str-prop set
  *   npx ts-node examples/gstplugin_ts.ts --pipeline "videotestsrc ! videoconvert ! gstplugin_ts invert=true ! videoconvert ! autovideosink"
  */
-import { parseArgs } from 'node:util';
 import { GstContext, GstPipeline, GstVideoFilter, registerElement, type VideoFilterFrame } from '../src';
+import { commandLine } from './helpers/cli';
 
 export class GstPluginTs extends GstVideoFilter {
   // The name in launch descriptions, and the formats both pads take.
@@ -46,45 +46,19 @@ export class GstPluginTs extends GstVideoFilter {
   }
 }
 
-const USAGE = `usage: gstplugin_ts.ts [options]
-  -o, --output FILE     PNG to write (default gstplugin_ts.png)
-  -n, --num-buffers N   frames to run (default 5; the last is written)
-      --no-invert       do not invert
-      --int-prop N      first row of the band
-      --band N          rows in the band (default 0: none)
-      --float-prop X    band level 0..1 (default 1)
-      --str-prop TEXT   printed with the first frame
-  -p, --pipeline DESC   run this launch description instead (it may use gstplugin_ts)
-  -h, --help            this text`;
-
-function options() {
-  try {
-    const { values } = parseArgs({
-      options: {
-        output: { type: 'string', short: 'o', default: 'gstplugin_ts.png' },
-        'num-buffers': { type: 'string', short: 'n', default: '5' },
-        'no-invert': { type: 'boolean', default: false },
-        'int-prop': { type: 'string', default: '0' },
-        band: { type: 'string', default: '0' },
-        'float-prop': { type: 'string', default: '1' },
-        'str-prop': { type: 'string', default: 'gstplugin_ts' },
-        pipeline: { type: 'string', short: 'p' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-    return values;
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    process.exit(2);
-  }
-}
+const args = commandLine(__filename, 'Runs the template element written in TypeScript over a test pattern and writes the last frame as PNG.', {
+  output: { type: 'string', short: 'o', default: 'gstplugin_ts.png', help: 'PNG to write' },
+  'num-buffers': { type: 'string', short: 'n', default: '5', help: 'frames to run (the last is written)' },
+  'no-invert': { type: 'boolean', help: 'do not invert' },
+  'int-prop': { type: 'string', default: '0', help: 'first row of the band' },
+  band: { type: 'string', default: '0', help: 'rows in the band (0: none)' },
+  'float-prop': { type: 'string', default: '1', help: 'band level 0..1' },
+  'str-prop': { type: 'string', default: 'gstplugin_ts', help: 'printed with the first frame' },
+  pipeline: { type: 'string', short: 'p', help: 'run this launch description instead (it may use gstplugin_ts)' },
+});
 
 async function main(): Promise<void> {
-  const opts = options();
-  if (opts.help) {
-    console.log(USAGE);
-    return;
-  }
+  const opts = args;
   registerElement(GstPluginTs);
   const element =
     `gstplugin_ts invert=${!opts['no-invert']} intProp=${Number(opts['int-prop'])} band=${Number(opts.band)} ` +

@@ -8,8 +8,8 @@
  *   npx ts-node examples/video_crop.ts --left 10 --top 20 --right 30 --bottom 40 -o out.png
  *   npx ts-node examples/video_crop.ts --pipeline "videotestsrc ! videoconvert ! video_crop left=10 top=20 ! videoconvert ! autovideosink"
  */
-import { parseArgs } from 'node:util';
 import { GstContext, GstPipeline, GstVideoTransform, registerElement, type VideoFilterFrame } from '../src';
+import { commandLine } from './helpers/cli';
 
 const side = (description: string) => ({ type: 'int', minimum: 0, maximum: 65535, default: 0, description }) as const;
 
@@ -46,43 +46,20 @@ export class VideoCrop extends GstVideoTransform {
   }
 }
 
-const USAGE = `usage: video_crop.ts [options]
-  -o, --output FILE     PNG to write (default video_crop.png)
-      --left N, --right N, --top N, --bottom N   what to cut (default left 40, the others 0)
-      --width W, --height H   input frame size (default 320x240)
-      --pattern NAME    videotestsrc pattern (default smpte)
-  -p, --pipeline DESC   run this launch description instead (it may use video_crop)
-  -h, --help            this text`;
-
-function options() {
-  try {
-    const { values } = parseArgs({
-      options: {
-        output: { type: 'string', short: 'o', default: 'video_crop.png' },
-        left: { type: 'string', default: '40' },
-        right: { type: 'string', default: '0' },
-        top: { type: 'string', default: '0' },
-        bottom: { type: 'string', default: '0' },
-        width: { type: 'string', default: '320' },
-        height: { type: 'string', default: '240' },
-        pattern: { type: 'string', default: 'smpte' },
-        pipeline: { type: 'string', short: 'p' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-    return values;
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    process.exit(2);
-  }
-}
+const args = commandLine(__filename, 'Crops one frame of a test pattern with a video_crop element written in TypeScript and writes it as PNG.', {
+  output: { type: 'string', short: 'o', default: 'video_crop.png', help: 'PNG to write' },
+  left: { type: 'string', default: '40', help: 'pixels cut on the left' },
+  right: { type: 'string', default: '0', help: 'pixels cut on the right' },
+  top: { type: 'string', default: '0', help: 'rows cut at the top' },
+  bottom: { type: 'string', default: '0', help: 'rows cut at the bottom' },
+  width: { type: 'string', default: '320', help: 'input frame width' },
+  height: { type: 'string', default: '240', help: 'input frame height' },
+  pattern: { type: 'string', default: 'smpte', help: 'videotestsrc pattern' },
+  pipeline: { type: 'string', short: 'p', help: 'run this launch description instead (it may use video_crop)' },
+});
 
 async function main(): Promise<void> {
-  const opts = options();
-  if (opts.help) {
-    console.log(USAGE);
-    return;
-  }
+  const opts = args;
   registerElement(VideoCrop);
   const crop = `video_crop left=${Number(opts.left)} right=${Number(opts.right)} top=${Number(opts.top)} bottom=${Number(opts.bottom)}`;
   const command =

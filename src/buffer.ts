@@ -150,7 +150,7 @@ export function gstBufferWithCapsToTypedArray<T extends ShapedArray | AudioShape
     const audio = audioLayoutFromCaps(caps);
     if (audio) return shapeAudio(bytes, audio) as T;
     native.release(bytes);
-    throw new TypeError(notRawVideoMessage(caps.toString()));
+    throw new TypeError(notRawVideoMessage(caps.toString(), 'raw video or raw audio'));
   }
   checkFrameSize(buffer, layout);
   return shapeFrame(bytes, layout) as T;

@@ -115,9 +115,9 @@ export class GstStateError extends GstPipelineError {
 }
 
 /** The message for caps that are not raw video where raw video is needed, with the usual fix. @internal */
-export function notRawVideoMessage(caps: string): string {
+export function notRawVideoMessage(caps: string, expected = 'raw video'): string {
   return (
-    `not raw video caps: ${quote(caps)} (frames need video/x-raw: put videoconvert and a caps filter before the ` +
+    `not ${expected} caps: ${quote(caps)} (frames need video/x-raw: put videoconvert and a caps filter before the ` +
     `appsink, e.g. "... ! videoconvert ! video/x-raw,format=RGB ! appsink")`
   );
 }

@@ -7,7 +7,7 @@
  * unpadded) or maps them (zero-copy) and reads the timestamps, and queues them as plain
  * {@link VideoFrame} objects for `pop()`.
  */
-import { GstPipelineError } from './errors';
+import { describeValue, GstPipelineError } from './errors';
 import { Gst, GstApp } from './gi';
 import { native, type NativeFrame, type NativeLayout } from './native';
 import { GstPipeline, type GstPipelineOptions } from './pipeline';
@@ -151,8 +151,8 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
   private pulled = 0;
   private dropped = 0;
 
-  constructor(command: string, options: GstVideoSourceOptions = {}) {
-    if (typeof options !== 'object' || options === null) throw new TypeError('GstVideoSource: options must be an object');
+  constructor(command: string | Gst.Element, options: GstVideoSourceOptions = {}) {
+    if (typeof options !== 'object' || options === null) throw new TypeError(`GstVideoSource: options must be an object, got ${describeValue(options)}`);
     const maxBuffersSize = queueSizeOption(options.maxBuffersSize);
     const leaky = flagOption(options, 'leaky');
     const zeroCopy = flagOption(options, 'zeroCopy');

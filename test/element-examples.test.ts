@@ -114,7 +114,7 @@ test('each example: --help prints the usage and exits 0; an unknown option print
   names.forEach((name, i) => {
     const [help, bad] = [runs[2 * i], runs[2 * i + 1]];
     assert.is(help.code, 0, `${name} --help`);
-    assert.match(help.stdout, new RegExp(`^usage: ${name}\\.ts`));
+    assert.match(help.stdout, new RegExp(`^usage: npx ts-node examples/${name}\\.ts`));
     assert.is(bad.code, 2, `${name} --no-such-option`);
     assert.match(bad.stderr, /usage:/);
   });

@@ -39,7 +39,7 @@ function transpile(): string {
     fs.mkdirSync(path.dirname(path.join(dir, to)), { recursive: true });
     fs.writeFileSync(path.join(dir, to), out.outputText);
   };
-  for (const file of fs.readdirSync(path.join(ROOT, 'src')))
+  for (const file of fs.readdirSync(path.join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }))
     if (file.endsWith('.ts') && !file.endsWith('.d.ts')) write(`src/${file}`, `src/${file.replace(/\.ts$/, '.js')}`);
   fs.copyFileSync(path.join(ROOT, 'src', 'gi.js'), path.join(dir, 'src', 'gi.js'));
   write('test/helpers/hostile-cases-.ts', 'test/helpers/hostile-cases-.js');
