@@ -4,8 +4,8 @@ export const MODULES = {
   'src/signals.ts': ['appsink', 'signals', 'pipeline'],
   'src/video-source.ts': ['video-source', 'frames'],
   'src/video-sink.ts': ['video-sink', 'frames'],
-  'src/pipeline.ts': ['pipeline', 'lifetime', 'signals'],
-  'src/context.ts': ['context', 'lifetime'],
+  'src/pipeline.ts': ['pipeline', 'pipeline-hooks', 'lifetime', 'signals'],
+  'src/context.ts': ['context', 'lifetime', 'pipeline-hooks'],
   'src/utils.ts': ['utils', 'buffer', 'frames'],
   'src/errors.ts': ['pipeline', 'appsink'],
 };

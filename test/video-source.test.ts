@@ -130,20 +130,23 @@ test('leaky queue: the newest frames stay, the oldest are dropped and counted', 
 });
 
 test('bounded queue: a source nobody pops waits at maxBuffersSize, then gives every frame in order', async () => {
-  const src = source(`videotestsrc num-buffers=200 ! ${TINY} ! appsink sync=false`, { maxBuffersSize: 10 });
+  const src = source(`videotestsrc num-buffers=200 ! ${TINY} ! appsink name=sink max-buffers=1 sync=false`, { maxBuffersSize: 10 });
   let finished = false;
   void src.done.then(() => (finished = true));
+  // Buffers on their way into the appsink: with 10 in the queue and 1 in the appsink (max-buffers=1),
+  // the 12th blocks the streaming thread in the appsink, and nothing more comes until a pop.
+  let arrived = 0;
+  src.getByName('sink')!.getStaticPad('sink')!.addProbe(Gst.PadProbeType.BUFFER, () => {
+    arrived++;
+    return Gst.PadProbeReturn.OK;
+  });
   src.startup();
-  await until(() => src.queueSize >= 10, 10_000, 'the queue to fill');
-  // An observation window, not a synchronisation: 200 frames of 16x16 take a few ms to make, so
-  // an unbounded queue would hold them all (and the stream end) long before the window closes.
-  let peak = 0;
-  const closes = Date.now() + 300;
-  while (Date.now() < closes) {
-    peak = Math.max(peak, src.queueSize);
-    await turn();
-  }
-  assert.is(peak, 10, 'the queue never holds more than maxBuffersSize');
+  await until(() => arrived >= 12 && src.queueSize >= 10, 10_000, 'the queue and the appsink to fill');
+  // The JS side may now pull whatever it is allowed to: a queue past its bound would take the
+  // appsink's sample and let the streaming thread go on.
+  for (let i = 0; i < 50; i++) await turn();
+  assert.is(src.queueSize, 10, 'the queue holds maxBuffersSize frames, no more');
+  assert.is(arrived, 12, 'the stream is held back behind the full queue');
   assert.not.ok(finished, 'the stream waits for pop(): done has not resolved');
   assert.not.ok(src.isDone);
   assert.is(src.droppedCount, 0);
@@ -335,18 +338,21 @@ test('await using: leaving the scope ends a live source', async () => {
 
 test('leaving the scope after `break` out of for await, with the queue full, ends the source (no hang)', async () => {
   const script = `
-    const { GstVideoSource } = require(${JSON.stringify(SRC)});
+    const { Gst, GstVideoSource } = require(${JSON.stringify(SRC)});
     (async () => {
-      const source = new GstVideoSource('videotestsrc num-buffers=200 ! ${TINY} ! appsink sync=false', { maxBuffersSize: 10 }).startup();
+      const source = new GstVideoSource('videotestsrc num-buffers=200 ! ${TINY} ! appsink name=sink max-buffers=1 sync=false', { maxBuffersSize: 10 });
+      let arrived = 0;
+      source.getByName('sink').getStaticPad('sink').addProbe(Gst.PadProbeType.BUFFER, () => (arrived++, Gst.PadProbeReturn.OK));
+      source.startup();
       for await (const frame of source) if (frame.offset === 2) break;
-      // As in user code that stops reading: the queue fills, and the appsink behind it.
-      const settled = Date.now() + 100;
-      while (source.queueSize < 10 || Date.now() < settled) await new Promise((resolve) => setImmediate(resolve));
+      // As in user code that stops reading: the queue fills (10), then the appsink behind it (max-buffers=1),
+      // and the 3 + 10 + 1 + 1 = 15th buffer blocks the streaming thread on its way into the appsink.
+      while (source.queueSize < 10 || arrived < 15) await new Promise((resolve) => setImmediate(resolve));
       console.log('full ' + source.queueSize);
       await source[Symbol.asyncDispose](); // what 'await using' does at the end of the scope
       console.log('ended ' + source.isDone);
     })();`;
-  const exit = await runScript(script, { timeoutMs: 6_000, what: 'disposing of a source whose queue is full' });
+  const exit = await runScript(script, { timeoutMs: 20_000, what: 'disposing of a source whose queue is full' });
   assert.match(exit.stdout, /full 10/, exit.stderr);
   assert.match(exit.stdout, /ended true/, `shutdown finished\n${exit.stdout}\n${exit.stderr}`);
   assert.is(exit.code, 0, exit.stderr);
@@ -367,7 +373,7 @@ test('an appsink that receives caps other than raw video: pop rejects with GstPi
       await source.shutdown();
       console.log('alive');
     })();`;
-  const exit = await runScript(script, { timeoutMs: 10_000, what: 'a source on audio' });
+  const exit = await runScript(script, { timeoutMs: 20_000, what: 'a source on audio' });
   assert.match(exit.stdout, /rejected GstPipelineError: .*(raw video|caps)/i, `pop's outcome\n--- stdout\n${exit.stdout}\n--- stderr\n${exit.stderr.slice(-1500)}`);
   assert.match(exit.stdout, /alive/);
   assert.is(exit.code, 0);
