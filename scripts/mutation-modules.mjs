@@ -2,7 +2,7 @@
 export const MODULES = {
   'src/buffer.ts': ['buffer', 'frames', 'appsink'],
   'src/signals.ts': ['appsink', 'signals', 'pipeline'],
-  'src/video-source.ts': ['video-source', 'frames'],
+  'src/video-source.ts': ['video-source', 'frames', 'lifetime'],
   'src/video-sink.ts': ['video-sink', 'frames'],
   'src/pipeline.ts': ['pipeline', 'pipeline-hooks', 'lifetime', 'signals'],
   'src/context.ts': ['context', 'lifetime', 'pipeline-hooks'],

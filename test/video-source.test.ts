@@ -418,4 +418,45 @@ test('leaky with zeroCopy: the newest maxBuffersSize frames stay, intact; the dr
   assert.equal(kept, [7, 8, 9]);
 });
 
+test('the appsink holds few samples: an unset max-buffers gets a bound, a set one is kept', () => {
+  const unset = source(`videotestsrc num-buffers=1 ! ${TINY} ! appsink sync=false`).startup();
+  assert.ok(unset.appsink.maxBuffers > 0 && unset.appsink.maxBuffers <= 4, `max-buffers ${unset.appsink.maxBuffers}`);
+  const set = source(`videotestsrc num-buffers=1 ! ${TINY} ! appsink max-buffers=7 sync=false`).startup();
+  assert.is(set.appsink.maxBuffers, 7);
+});
+
+test('copied frames are the caller\'s: the next pop leaves them intact, whether they were queued or waited for', async () => {
+  const layout = layoutOf('GRAY8', 8, 2);
+  const src = source(`${appsrcFor(layout)} ! appsink sync=false`).startup();
+  const appsrc = src.getByName('src', GstApp.AppSrc)!;
+  // waited for: the pop comes before the frame
+  const first = src.pop();
+  pushRaw(appsrc, gstBytes(layout, 0), 0);
+  const frame0 = await within(first, 5_000, 'a pop that waits for frame 0');
+  assert.ok(frame0, 'a waiting pop resolves with the frame that arrives');
+  pushRaw(appsrc, gstBytes(layout, 1), 1);
+  pushRaw(appsrc, gstBytes(layout, 2), 2);
+  const frame1 = await within(src.pop(), 5_000, 'pop 1');
+  const frame2 = await within(src.pop(), 5_000, 'pop 2');
+  assert.equal([frame0.offset, frame1?.offset, frame2?.offset], [0, 1, 2]);
+  [frame0, frame1!, frame2!].forEach((frame, i) => assert.is(mismatch(frame.data, tightBytes(layout, i)), null, `frame ${i} intact after later pops`));
+  // a pop waiting when the stream ends without error resolves null
+  const last = src.pop();
+  appsrc.endOfStream();
+  assert.is(await within(last, 5_000, 'a pop waiting at the end of the stream'), null);
+});
+
+test('frames still in the appsink at end of stream (wait-on-eos=false) are all delivered, in order', async () => {
+  const layout = layoutOf('GRAY8', 8, 2);
+  // A queue of 2 and an appsink that takes 20 and posts its end of stream without waiting for them.
+  const src = source(`${appsrcFor(layout)} ! appsink max-buffers=20 wait-on-eos=false sync=false`, { maxBuffersSize: 2 }).startup();
+  const appsrc = src.getByName('src', GstApp.AppSrc)!;
+  for (let i = 0; i < 10; i++) pushRaw(appsrc, gstBytes(layout, i), i);
+  appsrc.endOfStream();
+  await within(src.done, 10_000, 'the end of the stream');
+  const offsets: Array<number | null> = [];
+  await popAll(src, 5_000, (frame) => offsets.push(frame.offset));
+  assert.equal(offsets, [...Array(10).keys()], 'every frame, none lost at the teardown');
+});
+
 test.run();
