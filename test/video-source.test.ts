@@ -436,6 +436,8 @@ test('copied frames are the caller\'s: the next pop leaves them intact, whether 
   assert.ok(frame0, 'a waiting pop resolves with the frame that arrives');
   pushRaw(appsrc, gstBytes(layout, 1), 1);
   pushRaw(appsrc, gstBytes(layout, 2), 2);
+  // queued: both frames wait in the queue before they are popped
+  await until(() => src.queueSize === 2, 5_000, 'frames 1 and 2 in the queue');
   const frame1 = await within(src.pop(), 5_000, 'pop 1');
   const frame2 = await within(src.pop(), 5_000, 'pop 2');
   assert.equal([frame0.offset, frame1?.offset, frame2?.offset], [0, 1, 2]);
@@ -443,7 +445,15 @@ test('copied frames are the caller\'s: the next pop leaves them intact, whether 
   // a pop waiting when the stream ends without error resolves null
   const last = src.pop();
   appsrc.endOfStream();
-  assert.is(await within(last, 5_000, 'a pop waiting at the end of the stream'), null);
+  const outcome = await within(
+    last.then(
+      (value) => ({ resolved: value }),
+      (error: unknown) => ({ rejected: error }),
+    ),
+    5_000,
+    'a pop waiting at the end of the stream',
+  );
+  assert.equal(outcome, { resolved: null }, 'resolves null, does not reject');
 });
 
 test('frames still in the appsink at end of stream (wait-on-eos=false) are all delivered, in order', async () => {
