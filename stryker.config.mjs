@@ -16,10 +16,10 @@ export default {
   mutate: [module],
   coverageAnalysis: 'off',
   // Shared 2-core machine: two mutants at a time; a mutant that makes the suites hang is a timeout after
-  // its suites' normal time times 1.5 plus 20 s.
+  // its suites' normal time times 1.25 plus 10 s.
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
-  timeoutMS: 20_000,
-  timeoutFactor: 1.5,
+  timeoutMS: 10_000,
+  timeoutFactor: 1.25,
   reporters: ['json', 'clear-text', 'progress'],
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
   jsonReporter: { fileName: `reports/mutation/${name}.json` },

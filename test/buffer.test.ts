@@ -400,7 +400,7 @@ test('the array fn got is empty once mapGstBuffer returns, and once fn throws (t
   }
   assert.is(keptOnThrow.length, 0);
   // the mapping was ended: the buffer maps for WRITE again, and the write before the throw is kept
-  mapGstBuffer(buffer, Gst.MapFlags.WRITE, (data) => assert.is(data[0], 42));
+  assert.is(mapGstBuffer(buffer, Gst.MapFlags.WRITE, (data) => data[0]), 42, 'mapped for WRITE again, the byte written before the throw kept');
 });
 
 test('an async fn keeps the mapping until its promise settles', async () => {

@@ -3,6 +3,7 @@
  * pipelines still playing, signals, and the process lifetime around pipelines: no busy loop
  * while a live pipeline waits for frames, and an exit by itself once they are done.
  */
+import { createHook } from 'node:async_hooks';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Gst, GstApp, GstContext, GstPipeline } from '../src';
@@ -81,7 +82,7 @@ test('await using: a live pipeline inside is shut down (end of stream, then NULL
   assert.is(stopped.pipeline.getState(0)[1], Gst.State.NULL);
 });
 
-test('no busy loop: a 5 frames/s live pipeline with a new-sample handler costs little CPU', async () => {
+test('no busy loop: a 5 frames/s live pipeline with a new-sample handler schedules a few callbacks a frame, not thousands', async () => {
   const pipeline = new GstPipeline(
     'videotestsrc is-live=true num-buffers=10 ! video/x-raw,framerate=5/1,width=64,height=48 ! appsink emit-signals=true',
   );
@@ -91,18 +92,24 @@ test('no busy loop: a 5 frames/s live pipeline with a new-sample handler costs l
     if (sink.emit('pull-sample')) frames++;
     return Gst.FlowReturn.OK;
   });
-  const cpu = process.cpuUsage();
-  const started = process.hrtime.bigint();
-  pipeline.startup();
-  await within(pipeline.done, 10_000, 'live pipeline');
-  const used = process.cpuUsage(cpu);
-  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-  const cpuMs = (used.user + used.system) / 1000;
-  const percent = (100 * cpuMs) / wallMs;
-  console.log(`    [cpu] ${cpuMs.toFixed(0)} ms of CPU over ${wallMs.toFixed(0)} ms (${percent.toFixed(1)}%), ${frames} frames`);
+  // A busy loop is a callback that schedules itself again and again while nothing happens: counted
+  // here as the immediates and timers created during the 2 s stream, a figure no machine load changes.
+  // (CPU time spent waiting is a benchmark figure: npm run bench.)
+  const scheduled = new Map<string, number>();
+  const hook = createHook({
+    init(_id, type) {
+      if (type === 'Immediate' || type === 'Timeout') scheduled.set(type, (scheduled.get(type) ?? 0) + 1);
+    },
+  }).enable();
+  try {
+    pipeline.startup();
+    await within(pipeline.done, 10_000, 'live pipeline');
+  } finally {
+    hook.disable();
+  }
   assert.is(frames, 10);
-  assert.ok(wallMs > 1500, `a 10-frame 5 fps live stream takes about 2 s, took ${wallMs.toFixed(0)} ms`);
-  assert.ok(percent < 25, `CPU ${percent.toFixed(1)}% of wall time`);
+  const count = (scheduled.get('Immediate') ?? 0) + (scheduled.get('Timeout') ?? 0);
+  assert.ok(count < 20 * frames, `${count} callbacks scheduled for ${frames} frames (${JSON.stringify([...scheduled])}): a loop that polls`);
 });
 
 test('the process exits by itself once a pipeline is done (nothing left alive)', async () => {
@@ -111,7 +118,7 @@ test('the process exits by itself once a pipeline is done (nothing left alive)',
     const pipeline = new GstPipeline('videotestsrc num-buffers=5 ! video/x-raw,width=64,height=48 ! fakesink sync=false').startup();
     pipeline.done.then(() => console.log('done'));
   `;
-  const exit = await runScript(script, { timeoutMs: 15_000, what: 'a 5-frame pipeline in a child' });
+  const exit = await runScript(script, { timeoutMs: 20_000, what: 'a 5-frame pipeline in a child' });
   assert.is(exit.code, 0, exit.stderr);
   assert.is(exit.signal, null);
   assert.match(exit.stdout, /^done$/m);
@@ -124,7 +131,7 @@ test('the process exits by itself with a GstContext left open once its pipelines
     const pipeline = new GstPipeline('videotestsrc num-buffers=5 ! video/x-raw,width=64,height=48 ! fakesink sync=false').startup();
     pipeline.done.then(() => console.log('done, context active: ' + context.isActive));
   `;
-  const exit = await runScript(script, { timeoutMs: 15_000, what: 'a pipeline in an open context in a child' });
+  const exit = await runScript(script, { timeoutMs: 20_000, what: 'a pipeline in an open context in a child' });
   assert.is(exit.code, 0, exit.stderr);
   assert.match(exit.stdout, /^done, context active: true$/m);
 });
@@ -141,7 +148,7 @@ test('SIGTERM in an open context ends the live pipeline cleanly; the process exi
   `;
   let signalled = 0;
   const exit = await runScript(script, {
-    timeoutMs: 15_000,
+    timeoutMs: 20_000,
     what: 'SIGTERM in a child',
     onStdout: (stdout, child) => {
       if (!signalled && /^playing$/m.test(stdout)) {
@@ -173,7 +180,7 @@ test('a second Ctrl-C exits at once (130), without waiting for the shutdown the 
   `;
   const sent: string[] = [];
   const exit = await runScript(script, {
-    timeoutMs: 15_000,
+    timeoutMs: 20_000,
     what: 'two SIGINTs in a child',
     onStdout: (stdout, child) => {
       // The second signal only after the first was handled: two pending SIGINTs would merge into one.

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Gst, GstApp, GstContext, GstPipeline, GstVideoSink } from '../src';
+import { Gst, GstApp, GstContext, GstPipeline, GstVideoSink, GstVideoSource } from '../src';
 import { gstBytes, layoutOf } from './helpers/content-';
 import { countWebmFrames, discover } from './helpers/media-';
 import { reachesState, within } from './helpers/support-';
@@ -96,6 +96,20 @@ test('await using GstContext: leaving the scope ends the stream of a pipeline st
   assert.ok(left.isDone, 'the context stopped the pipeline');
   await within(left.done, 5_000, 'done');
   await assertComplete(file, 'GstContext');
+});
+
+test('await using GstVideoSource: leaving the scope ends the stream, so a recording branch beside the appsink finishes its file', async () => {
+  const file = fileFor('source');
+  {
+    await using source = new GstVideoSource(
+      `appsrc name=src caps="${LAYOUT.caps}" format=time ! tee name=t ! queue ! appsink sync=false t. ! queue ! ${ENCODE} ! filesink location="${file}"`,
+    ).startup();
+    pushFrames(source);
+    await within(reachesState(source, Gst.State.PLAYING), 5_000, 'PLAYING');
+    const first = await within(source.pop(), 5_000, 'a frame at the appsink');
+    assert.is(first?.offset ?? null, null, 'frames pushed without offsets');
+  }
+  await assertComplete(file, 'GstVideoSource');
 });
 
 test.run();

@@ -100,7 +100,7 @@ test("a throw in a streaming thread's handler does not end the process (run in a
     pipeline.startup();
     pipeline.done.then(() => console.log('resolved'), (error) => console.log('rejected: ' + error.message));
   `;
-  const exit = await runScript(script, { timeoutMs: 15_000, what: 'a throwing handoff handler in a child' });
+  const exit = await runScript(script, { timeoutMs: 20_000, what: 'a throwing handoff handler in a child' });
   assert.is(exit.code, 0, exit.stderr);
   assert.match(exit.stdout, /^rejected: id: 'handoff' handler threw: boom$/m);
 });

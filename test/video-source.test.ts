@@ -130,20 +130,23 @@ test('leaky queue: the newest frames stay, the oldest are dropped and counted', 
 });
 
 test('bounded queue: a source nobody pops waits at maxBuffersSize, then gives every frame in order', async () => {
-  const src = source(`videotestsrc num-buffers=200 ! ${TINY} ! appsink sync=false`, { maxBuffersSize: 10 });
+  const src = source(`videotestsrc num-buffers=200 ! ${TINY} ! appsink name=sink max-buffers=1 sync=false`, { maxBuffersSize: 10 });
   let finished = false;
   void src.done.then(() => (finished = true));
+  // Buffers on their way into the appsink: with 10 in the queue and 1 in the appsink (max-buffers=1),
+  // the 12th blocks the streaming thread in the appsink, and nothing more comes until a pop.
+  let arrived = 0;
+  src.getByName('sink')!.getStaticPad('sink')!.addProbe(Gst.PadProbeType.BUFFER, () => {
+    arrived++;
+    return Gst.PadProbeReturn.OK;
+  });
   src.startup();
-  await until(() => src.queueSize >= 10, 10_000, 'the queue to fill');
-  // An observation window, not a synchronisation: 200 frames of 16x16 take a few ms to make, so
-  // an unbounded queue would hold them all (and the stream end) long before the window closes.
-  let peak = 0;
-  const closes = Date.now() + 300;
-  while (Date.now() < closes) {
-    peak = Math.max(peak, src.queueSize);
-    await turn();
-  }
-  assert.is(peak, 10, 'the queue never holds more than maxBuffersSize');
+  await until(() => arrived >= 12 && src.queueSize >= 10, 10_000, 'the queue and the appsink to fill');
+  // The JS side may now pull whatever it is allowed to: a queue past its bound would take the
+  // appsink's sample and let the streaming thread go on.
+  for (let i = 0; i < 50; i++) await turn();
+  assert.is(src.queueSize, 10, 'the queue holds maxBuffersSize frames, no more');
+  assert.is(arrived, 12, 'the stream is held back behind the full queue');
   assert.not.ok(finished, 'the stream waits for pop(): done has not resolved');
   assert.not.ok(src.isDone);
   assert.is(src.droppedCount, 0);
@@ -335,18 +338,21 @@ test('await using: leaving the scope ends a live source', async () => {
 
 test('leaving the scope after `break` out of for await, with the queue full, ends the source (no hang)', async () => {
   const script = `
-    const { GstVideoSource } = require(${JSON.stringify(SRC)});
+    const { Gst, GstVideoSource } = require(${JSON.stringify(SRC)});
     (async () => {
-      const source = new GstVideoSource('videotestsrc num-buffers=200 ! ${TINY} ! appsink sync=false', { maxBuffersSize: 10 }).startup();
+      const source = new GstVideoSource('videotestsrc num-buffers=200 ! ${TINY} ! appsink name=sink max-buffers=1 sync=false', { maxBuffersSize: 10 });
+      let arrived = 0;
+      source.getByName('sink').getStaticPad('sink').addProbe(Gst.PadProbeType.BUFFER, () => (arrived++, Gst.PadProbeReturn.OK));
+      source.startup();
       for await (const frame of source) if (frame.offset === 2) break;
-      // As in user code that stops reading: the queue fills, and the appsink behind it.
-      const settled = Date.now() + 100;
-      while (source.queueSize < 10 || Date.now() < settled) await new Promise((resolve) => setImmediate(resolve));
+      // As in user code that stops reading: the queue fills (10), then the appsink behind it (max-buffers=1),
+      // and the 3 + 10 + 1 + 1 = 15th buffer blocks the streaming thread on its way into the appsink.
+      while (source.queueSize < 10 || arrived < 15) await new Promise((resolve) => setImmediate(resolve));
       console.log('full ' + source.queueSize);
       await source[Symbol.asyncDispose](); // what 'await using' does at the end of the scope
       console.log('ended ' + source.isDone);
     })();`;
-  const exit = await runScript(script, { timeoutMs: 6_000, what: 'disposing of a source whose queue is full' });
+  const exit = await runScript(script, { timeoutMs: 20_000, what: 'disposing of a source whose queue is full' });
   assert.match(exit.stdout, /full 10/, exit.stderr);
   assert.match(exit.stdout, /ended true/, `shutdown finished\n${exit.stdout}\n${exit.stderr}`);
   assert.is(exit.code, 0, exit.stderr);
@@ -367,7 +373,7 @@ test('an appsink that receives caps other than raw video: pop rejects with GstPi
       await source.shutdown();
       console.log('alive');
     })();`;
-  const exit = await runScript(script, { timeoutMs: 10_000, what: 'a source on audio' });
+  const exit = await runScript(script, { timeoutMs: 20_000, what: 'a source on audio' });
   assert.match(exit.stdout, /rejected GstPipelineError: .*(raw video|caps)/i, `pop's outcome\n--- stdout\n${exit.stdout}\n--- stderr\n${exit.stderr.slice(-1500)}`);
   assert.match(exit.stdout, /alive/);
   assert.is(exit.code, 0);
@@ -410,6 +416,57 @@ test('leaky with zeroCopy: the newest maxBuffersSize frames stay, intact; the dr
     3,
   );
   assert.equal(kept, [7, 8, 9]);
+});
+
+test('the appsink holds few samples: an unset max-buffers gets a bound, a set one is kept', () => {
+  const unset = source(`videotestsrc num-buffers=1 ! ${TINY} ! appsink sync=false`).startup();
+  assert.ok(unset.appsink.maxBuffers > 0 && unset.appsink.maxBuffers <= 4, `max-buffers ${unset.appsink.maxBuffers}`);
+  const set = source(`videotestsrc num-buffers=1 ! ${TINY} ! appsink max-buffers=7 sync=false`).startup();
+  assert.is(set.appsink.maxBuffers, 7);
+});
+
+test('copied frames are the caller\'s: the next pop leaves them intact, whether they were queued or waited for', async () => {
+  const layout = layoutOf('GRAY8', 8, 2);
+  const src = source(`${appsrcFor(layout)} ! appsink sync=false`).startup();
+  const appsrc = src.getByName('src', GstApp.AppSrc)!;
+  // waited for: the pop comes before the frame
+  const first = src.pop();
+  pushRaw(appsrc, gstBytes(layout, 0), 0);
+  const frame0 = await within(first, 5_000, 'a pop that waits for frame 0');
+  assert.ok(frame0, 'a waiting pop resolves with the frame that arrives');
+  pushRaw(appsrc, gstBytes(layout, 1), 1);
+  pushRaw(appsrc, gstBytes(layout, 2), 2);
+  // queued: both frames wait in the queue before they are popped
+  await until(() => src.queueSize === 2, 5_000, 'frames 1 and 2 in the queue');
+  const frame1 = await within(src.pop(), 5_000, 'pop 1');
+  const frame2 = await within(src.pop(), 5_000, 'pop 2');
+  assert.equal([frame0.offset, frame1?.offset, frame2?.offset], [0, 1, 2]);
+  [frame0, frame1!, frame2!].forEach((frame, i) => assert.is(mismatch(frame.data, tightBytes(layout, i)), null, `frame ${i} intact after later pops`));
+  // a pop waiting when the stream ends without error resolves null
+  const last = src.pop();
+  appsrc.endOfStream();
+  const outcome = await within(
+    last.then(
+      (value) => ({ resolved: value }),
+      (error: unknown) => ({ rejected: error }),
+    ),
+    5_000,
+    'a pop waiting at the end of the stream',
+  );
+  assert.equal(outcome, { resolved: null }, 'resolves null, does not reject');
+});
+
+test('frames still in the appsink at end of stream (wait-on-eos=false) are all delivered, in order', async () => {
+  const layout = layoutOf('GRAY8', 8, 2);
+  // A queue of 2 and an appsink that takes 20 and posts its end of stream without waiting for them.
+  const src = source(`${appsrcFor(layout)} ! appsink max-buffers=20 wait-on-eos=false sync=false`, { maxBuffersSize: 2 }).startup();
+  const appsrc = src.getByName('src', GstApp.AppSrc)!;
+  for (let i = 0; i < 10; i++) pushRaw(appsrc, gstBytes(layout, i), i);
+  appsrc.endOfStream();
+  await within(src.done, 10_000, 'the end of the stream');
+  const offsets: Array<number | null> = [];
+  await popAll(src, 5_000, (frame) => offsets.push(frame.offset));
+  assert.equal(offsets, [...Array(10).keys()], 'every frame, none lost at the teardown');
 });
 
 test.run();

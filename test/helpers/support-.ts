@@ -27,7 +27,8 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
       },
       (error: unknown) => {
         clearTimeout(timer);
-        reject(error);
+        // uvu ends a suite silently, exit code 0, when a test fails with a value that is not an Error (null, say).
+        reject(error instanceof Error ? error : new Error(`${what}: rejected with ${String(error)}`, { cause: error }));
       },
     );
   });
