@@ -89,7 +89,7 @@ if [[ -n "$failed" ]]; then
   for part in $failed; do
     case "$part" in
       node-gtk)
-        echo "setup: node-gtk is not built for Node.js v$node_version (ABI $node_modules_abi): rebuilding it (about a minute)" >&2
+        echo "setup: node-gtk is not built for Node.js v$node_version (ABI $node_modules_abi): rebuilding it (a minute or more)" >&2
         # node-pre-gyp keeps a binary that is there, loadable or not, and its incremental build
         # would relink objects compiled against other headers: both go first
         rm -rf node_modules/node-gtk/lib/binding/node-v"$node_modules_abi"-* node_modules/node-gtk/build
