@@ -46,7 +46,7 @@ const PYTHON_SCRIPT = path.join(ROOT, 'scripts', 'bench', 'python_appsink.py');
 // ---------------------------------------------------------------------------------------------
 // options
 
-const IMPLS = ['ceiling', 'copy-limit', 'ts-tutorial', 'ts-source-copy', 'ts-fastest', 'python', 'startup', 'many', 'live'] as const;
+const IMPLS = ['ceiling', 'copy-limit', 'ts-tutorial', 'ts-source-copy', 'ts-fastest', 'python', 'startup', 'many', 'element', 'live'] as const;
 type Impl = (typeof IMPLS)[number];
 
 const usage = `usage: npm run bench -- [--rounds K] [--only LIST] [--sizes WxH,...] [--frames N] [--soak]
@@ -172,6 +172,8 @@ interface Result {
   rssTraceKb?: number[];
   // the live pipeline
   cpuPercent?: number;
+  // elements written in TypeScript / Python (scripts/bench/ts_element.ts, python_element.py)
+  msPerFrame?: number;
   // several pipelines
   pipelines?: number;
   perPipelineFps?: number[];
@@ -427,6 +429,33 @@ async function main(): Promise<void> {
     many = [...manyRuns].sort((a, b) => a.fps - b.fps)[manyRuns.length >> 1];
   }
 
+  // an element in the pipeline, written in TypeScript (src/element/) and in Python (PyGObject's
+  // GstBase.BaseTransform with do_transform_ip): the whole pipeline's cost per frame at 640x480
+  const elementRows: string[][] = [];
+  if (only.has('element')) {
+    const n = framesOverride ?? 3000;
+    const runs: Array<[string, [string, string[]]]> = [
+      ['videotestsrc ! fakesink (no element)', nodeChild('ts_fakesink', [640, 480, n])],
+      ['TypeScript GstVideoFilter (transformFrameIp, in place)', nodeChild('ts_element', [640, 480, n])],
+      ['TypeScript GstVideoAnalyzer (analyzeFrame, read only)', nodeChild('ts_element', [640, 480, n, '--analyzer'])],
+    ];
+    if (!noPython) runs.push(['Python GstBase.BaseTransform (do_transform_ip)', [PYTHON, [path.join(ROOT, 'scripts', 'bench', 'python_element.py'), '640', '480', String(n)]]]);
+    const medians: number[] = [];
+    for (const [label, [command, args]] of runs) {
+      const ms: number[] = [];
+      for (let round = 1; round <= rounds; round++) {
+        process.stderr.write(`bench: round ${round}/${rounds} ${label} ...\n`);
+        const r = await runChild(label, command, args, 600);
+        console.log(JSON.stringify(r));
+        if (r.frames !== n) failures.push(`${label}: ${r.frames} frames counted, expected ${n}`);
+        ms.push(r.msPerFrame ?? 1000 / r.fps);
+      }
+      medians.push(median(ms));
+    }
+    const python = noPython ? undefined : medians[medians.length - 1];
+    runs.forEach(([label], i) => elementRows.push([label, medians[i].toFixed(3), fmtFps(1000 / medians[i]), python ? ratio(python, medians[i]) : '—']));
+  }
+
   let idle: Result | null = null;
   if (only.has('live')) {
     process.stderr.write('bench: CPU while waiting on a live 5 fps pipeline ...\n');
@@ -482,6 +511,12 @@ async function main(): Promise<void> {
         [1, 3, 4],
       ),
     );
+  }
+  if (elementRows.length) {
+    console.log('');
+    console.log('An element inside the pipeline, 640x480 RGB videotestsrc to fakesink, median ms per frame of the whole pipeline:');
+    console.log('');
+    console.log(table(['element', 'ms/frame', 'frames/s', 'speed vs Python'], elementRows, [1, 2, 3]));
   }
   if (idle) {
     const pct = idle.cpuPercent ?? NaN;

@@ -1,7 +1,7 @@
 /**
  * Gst.Buffer <-> typed arrays, and buffers mapped in place (gstreamer-python's `gst_buffer_*_to_ndarray`,
  * `ndarray_to_gst_buffer`, `map_gst_buffer`, `map_gst_memory`). The bytes move through the native
- * addon: one memcpy for a copy, none for a view (node-gtk alone takes ~90 ms a frame: NOTES fact 4).
+ * addon: one memcpy for a copy, none for a view (node-gtk alone takes ~90 ms a frame: docs/node-gtk.md, 'Buffer bytes out of GStreamer').
  */
 import { describeValue, notRawVideoMessage } from './errors';
 import { Gst } from './gi';

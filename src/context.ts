@@ -14,7 +14,7 @@ export interface LivePipeline {
 
 const live = new Set<LivePipeline>();
 // node-gtk hands cross-thread signals to JS through an unref'd libuv handle: with nothing else
-// alive libuv stops polling and the streaming thread waits forever (NOTES fact 1). One ref'd,
+// alive libuv stops polling and the streaming thread waits forever (docs/node-gtk.md, 'Cross-thread signals'). One ref'd,
 // idle timer while any pipeline plays keeps it polled, costs nothing, and lets the process exit after.
 let keepAlive: NodeJS.Timeout | null = null;
 

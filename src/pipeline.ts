@@ -69,7 +69,7 @@ function errorFrom([, text, debug, source, domain, , location]: NativeBusMessage
   return new GstPipelineError(message, debug, source);
 }
 
-/** Every element inside `bin`, sub-bins included (node-gtk cannot walk a Gst.Iterator: docs/node-gtk.md, 'Iterators'). */
+/** Every element inside `bin`, sub-bins included (node-gtk cannot walk a Gst.Iterator: docs/node-gtk.md, 'Gst.Iterator'). */
 function* elementsOf(bin: Gst.Bin): Generator<Gst.Element> {
   const count = bin.getChildrenCount();
   for (let i = 0; i < count; i++) {

@@ -1,8 +1,8 @@
 /**
  * The tutorial's path: an appsink's 'new-sample' handler that emits 'pull-sample' and turns each
- * sample into a shaped typed array. Every frame must arrive (NOTES fact 1: with plain node-gtk the
+ * sample into a shaped typed array. Every frame must arrive (docs/node-gtk.md, 'Cross-thread signals': with plain node-gtk the
  * streaming thread hangs after the first buffer), and a handler that throws or answers with an
- * error flow must fail the pipeline, not the process (NOTES fact 3).
+ * error flow must fail the pipeline, not the process (docs/node-gtk.md, 'A throw in a signal handler').
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -173,7 +173,7 @@ test("on('new-sample', fn) and off('new-sample', fn) work as connect / disconnec
 });
 
 test('in a process with nothing else alive, the tutorial gets every frame and the process exits by itself', async () => {
-  // NOTES fact 1: with plain node-gtk, nothing keeps libuv polling and the streaming thread
+  // docs/node-gtk.md, 'Cross-thread signals': with plain node-gtk, nothing keeps libuv polling and the streaming thread
   // hangs after the first buffer. The child has no timers of its own and no process.exit.
   const script = `
     const { Gst, GstApp, GstPipeline, gstBufferWithCapsToTypedArray } = require(${JSON.stringify(SRC)});

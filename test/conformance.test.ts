@@ -537,7 +537,7 @@ function checkFixture(key: string, make: () => object | null): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// calls with arguments: what src/ and examples/ call, and the NOTES facts
+// calls with arguments: what src/ and examples/ call, and the facts in docs/node-gtk.md
 
 /** The declarations of `ns.name()` or `Ns.Class[.#]method()` taking `argc` arguments. */
 function callableDecls(target: string, argc: number): ts.SignatureDeclaration[] {

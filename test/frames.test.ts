@@ -38,7 +38,7 @@ import {
   tightSamples,
   type Layout,
 } from './helpers/content-';
-import { caps, pipelinesStoppedAfterEach, within } from './helpers/support-';
+import { caps, pipelinesStoppedAfterEach, rejectionOf, within } from './helpers/support-';
 
 const track = pipelinesStoppedAfterEach(test);
 const FRAMES = 3;
@@ -274,15 +274,15 @@ test('gstBufferView on GRAY16_BE: GStreamer\'s bytes in place, rows with their s
   assert.equal([...view.shape], [i420.size]);
 });
 
-test('GstVideoSink timestamps: 0 stays 0, negatives and CLOCK_TIME_NONE are none, numbers and bigints alike, for arrays and Gst.Buffers', async () => {
+test('GstVideoSink timestamps: 0 stays 0, null and CLOCK_TIME_NONE are none, negatives are refused, numbers and bigints alike, for arrays and Gst.Buffers', async () => {
   const layout = layoutOf('GRAY8', 8, 2);
   const sink = track(new GstVideoSink('appsrc ! appsink name=out sync=false', { width: 8, height: 2, format: 'GRAY8', fps: 25 })).startup();
   const NONE = Gst.CLOCK_TIME_NONE;
   const cases: Array<[string, Parameters<GstVideoSink['push']>[1], bigint[]]> = [
     ['zeros as bigints', { pts: 0n, dts: 0n, duration: 0n, offset: 0n }, [0n, 0n, 0n, 0n]],
     ['zeros as numbers', { pts: 0, dts: 0, duration: 0, offset: 0 }, [0n, 0n, 0n, 0n]],
-    ['negative numbers', { pts: -1, dts: -5, duration: -1, offset: -1 }, [NONE, NONE, NONE, NONE]],
-    ['negative bigints and CLOCK_TIME_NONE', { pts: NONE, dts: -1n, duration: NONE, offset: -2n }, [NONE, NONE, NONE, NONE]],
+    ['null', { pts: null, dts: null, duration: null, offset: null }, [NONE, NONE, NONE, NONE]],
+    ['CLOCK_TIME_NONE', { pts: NONE, dts: NONE, duration: NONE, offset: null }, [NONE, NONE, NONE, NONE]],
     ['positive', { pts: 7n, dts: 3, duration: 11.4, offset: 9n }, [7n, 3n, 11n, 9n]],
     ['left out (pts and offset from the push count at 25/s)', {}, []],
   ];
@@ -290,6 +290,12 @@ test('GstVideoSink timestamps: 0 stays 0, negatives and CLOCK_TIME_NONE are none
   for (const [, options, asBuffer] of all) {
     const bytes = gstBytes(layout, 0);
     await within(sink.push(asBuffer ? Gst.Buffer.newWrapped(bytes as unknown as number[]) : bytes, options), 5_000, 'push');
+  }
+  // A negative time is a mistake, not "none": refused with a RangeError naming the option.
+  for (const options of [{ pts: -1 }, { dts: -5n }, { duration: -1 }]) {
+    const error = await rejectionOf(sink.push(gstBytes(layout, 0), options), 5_000, 'push with a negative time');
+    assert.instance(error, RangeError);
+    assert.match((error as Error).message, new RegExp(`${Object.keys(options)[0]} must be`));
   }
   const raw = pullRaw(sink.getByName('out', GstApp.AppSink)!, all.length);
   raw.forEach((frame, i) => {

@@ -401,7 +401,7 @@ test('shutdown() of a pipeline still prerolling ends it: done settles and the pr
 });
 
 test('a pad probe callback that throws fails the pipeline, not the process (run in a child)', async () => {
-  // NOTES fact 3 for the other callback users write: node-gtk turns a throw in a probe into a
+  // docs/node-gtk.md, 'A throw in a signal handler', for the other callback users write: node-gtk turns a throw in a probe into a
   // process exit (here reported as a null message in the bus handler of src/pipeline.ts).
   const script = `
     const { Gst, GstPipeline } = require(${JSON.stringify(SRC)});

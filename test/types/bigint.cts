@@ -1,4 +1,4 @@
-// Must not compile: 64-bit values are bigint at run time (NOTES fact 6), and `5 * Gst.SECOND`
+// Must not compile: 64-bit values are bigint at run time (docs/node-gtk.md, '64-bit integers are BigInt'), and `5 * Gst.SECOND`
 // throws "Cannot mix BigInt and other types". test/typings.test.ts compiles each snippet without its
 // expect-error directives and asserts each diagnostic; tsc -p . checks that the directives still hold.
 import { Gst } from '../../src/gi';
