@@ -385,16 +385,16 @@ test('fps: a number or [num, den]; zero, negative or NaN is a RangeError naming 
   assert.is(sink(SINK_COMMAND, { width: 8, height: 8, fps: [30000, 1001], format: 'GRAY8' }).caps, 'video/x-raw,format=GRAY8,width=8,height=8,framerate=30000/1001');
   assert.is(sink(SINK_COMMAND, { width: 8, height: 8 }).caps, 'video/x-raw,format=RGB,width=8,height=8,framerate=30/1', 'default 30/1 RGB');
   for (const [fps, shown] of [
-    [0, '0/1'],
-    [-5, '-5/1'],
-    [NaN, 'NaN/1'],
-    [[30, 0], '30/0'],
-    [[0, 1], '0/1'],
-    [[-30, 1], '-30/1'],
+    [0, '0'],
+    [-5, '-5'],
+    [NaN, 'NaN'],
+    [[30, 0], '0'],
+    [[0, 1], '0'],
+    [[-30, 1], '-30'],
   ] as Array<[number | [number, number], string]>) {
     assert.throws(
       () => sink(SINK_COMMAND, { width: 8, height: 8, fps }),
-      (error: unknown) => error instanceof RangeError && error.message === `fps must be positive, got ${shown}`,
+      (error: unknown) => error instanceof RangeError && /^GstVideoSink options\.fps .*must be .*, got (\S+)$/.exec(error.message)?.[1] === shown,
       `fps ${shown}`,
     );
   }
