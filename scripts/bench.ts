@@ -464,24 +464,26 @@ async function main(): Promise<void> {
     if (idle.frames !== 15) failures.push(`ts-tutorial live 5 fps: ${idle.frames} frames counted, expected 15`);
   }
 
-  console.log('');
-  console.log(
-    `Frames/s from PLAYING to end of stream, median of ${rounds} round(s), each run in its own process ` +
-      `(${os.cpus().length} cores, Node ${process.versions.node}; load average ${loadStart} before, ${load()} after):`,
-  );
-  console.log('');
-  console.log(
-    table(
-      ['path', 'size × frames', 'frames/s', 'vs Python', 'vs copy limit', 'vs ceiling', 'peak RSS (MB)', 'CPU µs/frame', 'targets'],
-      rows,
-      [2, 3, 4, 5, 6, 7],
-    ),
-  );
-  console.log('');
-  console.log(
-    'peak RSS: the highest of the rounds. CPU µs/frame: process CPU time (all threads, user + system) over the timed region, ' +
-      'per frame, median: less disturbed than frames/s when other processes compete for the cores.',
-  );
+  if (rows.length) {
+    console.log('');
+    console.log(
+      `Frames/s from PLAYING to end of stream, median of ${rounds} round(s), each run in its own process ` +
+        `(${os.cpus().length} cores, Node ${process.versions.node}; load average ${loadStart} before, ${load()} after):`,
+    );
+    console.log('');
+    console.log(
+      table(
+        ['path', 'size × frames', 'frames/s', 'vs Python', 'vs copy limit', 'vs ceiling', 'peak RSS (MB)', 'CPU µs/frame', 'targets'],
+        rows,
+        [2, 3, 4, 5, 6, 7],
+      ),
+    );
+    console.log('');
+    console.log(
+      'peak RSS: the highest of the rounds. CPU µs/frame: process CPU time (all threads, user + system) over the timed region, ' +
+        'per frame, median: less disturbed than frames/s when other processes compete for the cores.',
+    );
+  }
   if (noPython) console.log(`\nPython reference skipped: ${noPython}; ceiling measured with a Node child (GstPipeline, fakesink).`);
   if (startupRows.length) {
     console.log('');
