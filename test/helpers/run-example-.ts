@@ -5,8 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
-import { ROOT, type Exit, type RunOptions } from './support-';
+import { ROOT, runNode, type Exit, type RunOptions } from './support-';
 
 /** ts-node from the repository, whatever the child's working directory. */
 const TS_NODE = require.resolve('ts-node/register', { paths: [ROOT] });
@@ -35,36 +34,8 @@ export function runExample(
   if (!options.cwd) dirs.push(cwd);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const what = options.what ?? `${name} ${args.join(' ')}`;
-  return new Promise<ExampleRun>((resolve, reject) => {
-    const started = Date.now();
-    const child = spawn(process.execPath, ['-r', TS_NODE, path.join(ROOT, 'examples', `${name}.ts`), ...args], {
-      cwd,
-      env: ENV,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    child.stdin.end();
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      stdout += chunk;
-      options.onStdout?.(stdout, child);
-    });
-    child.stderr.on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${what}: still running after ${timeoutMs} ms (killed)\n--- stdout\n${stdout.slice(-2000)}\n--- stderr\n${stderr.slice(-2000)}`));
-    }, timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, elapsedMs: Date.now() - started, cwd });
-    });
-  });
+  const script = path.join(ROOT, 'examples', `${name}.ts`);
+  return runNode(['-r', TS_NODE, script, ...args], { ...options, timeoutMs, what, cwd, env: ENV }).then((exit) => ({ ...exit, cwd }));
 }
 
 /** Fails with the run's output unless it exited with 0. */

@@ -62,13 +62,17 @@ export interface RunOptions {
   what: string;
   /** called on each stdout chunk with everything read so far */
   onStdout?: (stdout: string, child: ChildProcessWithoutNullStreams) => void;
+  /** working directory (default: the repository root) */
+  cwd?: string;
+  /** environment (default: this process's) */
+  env?: NodeJS.ProcessEnv;
 }
 
-/** Runs `node ...args` from the repository root and resolves when it exits. */
+/** Runs `node ...args` (from the repository root unless `options.cwd`) and resolves when it exits. */
 export function runNode(args: readonly string[], options: RunOptions): Promise<Exit> {
   return new Promise<Exit>((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: options.cwd ?? ROOT, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdin.end();
     let stdout = '';
     let stderr = '';
