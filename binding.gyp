@@ -9,6 +9,7 @@
         "src/native/layout.cc",
         "src/native/frames.cc",
         "src/native/samples.cc",
+        "src/native/stream_copy.cc",
         "src/native/notify.cc",
         "src/native/loop.cc",
         "src/native/state.cc",

@@ -134,6 +134,12 @@ export function gstBufferToTypedArray<T extends SampleArrayType = Uint8ArrayCons
  * Float32Array..., `[samples, channels]` interleaved, `[channels, samples]` planar, `[samples]` mono).
  * The result is typed as video; for audio caps name the type:
  * `gstBufferWithCapsToTypedArray<AudioShapedArray>(buffer, caps)`.
+ *
+ * Once an appsink's 'new-sample' handlers copy frames, the copy is made on the streaming thread
+ * as each frame reaches the appsink, and the buffer pulled is that copy: the array is then the
+ * buffer's own memory (no second copy), which no GStreamer element writes or reuses while the
+ * array lives. Writing to such an array changes what that Gst.Buffer holds; a second array of the
+ * same buffer is a copy of its own.
  */
 export function gstBufferWithCapsToTypedArray<T extends ShapedArray | AudioShapedArray = ShapedArray>(buffer: Gst.Buffer, caps: Gst.Caps): T {
   requireBuffer(buffer);

@@ -44,8 +44,8 @@ interface Native {
   /** throws unless node-gtk's version and wrapper layout are the ones the addon reads */
   checkNodeGtk(version: string, buffer: Gst.Buffer, bufferSize: number, caps: Gst.Caps, capsText: string, element: Gst.Element, elementName: string): void;
   copyBuffer(buffer: Gst.Buffer): ArrayBuffer;
-  /** bytes copied into JS-owned frames since the process started (every copy function counts) */
-  copiedBytes(): number;
+  /** Bytes copied into frames since the process started: by every thread, or by the calling thread only. */
+  copiedBytes(thisThread: boolean): number;
   videoLayout(caps: Gst.Caps): NativeLayout | null;
   /** the bytes (rows packed) and the layout (one object per caps, shared: do not change it) */
   copyVideo(buffer: Gst.Buffer, caps: Gst.Caps): [ArrayBuffer, NativeLayout | null];
@@ -54,6 +54,11 @@ interface Native {
   release(bytes: ArrayBuffer): void;
   fillBuffer(buffer: Gst.Buffer, bytes: ArrayBufferView | ArrayBuffer, pts: number, dts: number, duration: number, offset: number): void;
   pushBytes(src: GstApp.AppSrc, bytes: ArrayBufferView | ArrayBuffer, pts: number, dts: number, duration: number, offset: number): number;
+  /**
+   * From now on frames reaching the appsink are copied on the streaming thread, when their copy
+   * is their bytes as they are; pullFrames then hands that copy out without copying again.
+   */
+  copyOnStream(sink: GstApp.AppSink): void;
   pullFrames(sink: GstApp.AppSink, max: number, zeroCopy: boolean): NativeFrame[];
   notify(object: object, signal: string, callback: (count: number) => void, ref: boolean): number;
   notifyFlow(id: number, flow: number): void;

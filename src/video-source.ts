@@ -194,6 +194,7 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
     this.appsink.emitSignals = true;
     const consumer: SampleConsumer = { room: () => this.room(), take: (limit) => this.take(limit) };
     this.engine = new SampleEngine(this.appsink, consumer);
+    if (!this.zeroCopy) this.engine.copyOnStream();
     // A flushing seek: frames queued before it belong to the old position.
     const pad = this.appsink.getStaticPad('sink');
     if (pad)

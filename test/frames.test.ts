@@ -75,11 +75,11 @@ function assertTimes(frame: VideoFrame, i: number, what: string): void {
   );
 }
 
-/** Pushes frames 0..FRAMES-1 of `layout` into the appsrc `src` of `pipeline`, then ends the stream. */
-function feed(pipeline: GstPipeline, layout: Layout): void {
+/** Pushes frames 0..frames-1 of `layout` into the appsrc `src` of `pipeline`, then ends the stream. */
+function feed(pipeline: GstPipeline, layout: Layout, frames = FRAMES): void {
   const src = pipeline.getByName('src', GstApp.AppSrc);
   if (!src) throw new Error('no appsrc named src');
-  for (let i = 0; i < FRAMES; i++) pushRaw(src, gstBytes(layout, i), i);
+  for (let i = 0; i < frames; i++) pushRaw(src, gstBytes(layout, i), i);
   src.endOfStream();
 }
 
@@ -187,6 +187,47 @@ for (const format of PACKED_FORMATS) {
         assert.equal([frame.pts, frame.dts, frame.duration], [BigInt(ptsOf(i)), BigInt(dtsOf(i)), BigInt(FRAME_NS)], `${what} frame ${i}: times`);
       });
     }
+  });
+}
+
+/**
+ * Frames of 32 to 128 KB, rows without padding: big enough that copies move to the streaming
+ * thread (src/native/stream_copy.cc) on both paths once the first frame was copied, except
+ * GRAY16_BE (its copy is swapped, so it stays on the JS thread). 12 frames, so most reach the
+ * appsink after the move; every one is held to the end, so a copy that aliased memory GStreamer
+ * reuses would show another frame's samples.
+ */
+const LARGE = { width: 256, height: 128, frames: 12 };
+for (const format of ['RGB', 'GRAY8', 'GRAY16_LE', 'GRAY16_BE', 'I420']) {
+  test(`${format} ${LARGE.width}x${LARGE.height} x${LARGE.frames}, all held to the end: samples and times as pushed on the tutorial path and in GstVideoSource copies`, async () => {
+    const layout = layoutOf(format, LARGE.width, LARGE.height);
+    const pipeline = track(new GstPipeline(`${appsrcFor(layout)} ! appsink name=out emit-signals=true sync=false`));
+    const out = pipeline.getByName('out', GstApp.AppSink)!;
+    const tutorial: Array<{ frame: ShapedArray; pts: bigint }> = [];
+    out.connect('new-sample', () => {
+      const sample = out.emit('pull-sample') as Gst.Sample;
+      const buffer = sample.getBuffer()!;
+      tutorial.push({ frame: gstBufferWithCapsToTypedArray(buffer, sample.getCaps()!), pts: buffer.pts });
+      return Gst.FlowReturn.OK;
+    });
+    pipeline.startup();
+    feed(pipeline, layout, LARGE.frames);
+    await within(pipeline.done, 10_000, `${format} tutorial path to its end`);
+    assert.is(tutorial.length, LARGE.frames, 'samples handled');
+    tutorial.forEach(({ frame, pts }, i) => {
+      assertSamples(frame, layout, i, `${format} tutorial frame ${i}`);
+      assert.is(pts, BigInt(ptsOf(i)), `${format} tutorial frame ${i}: pts`);
+    });
+
+    const source = track(new GstVideoSource(`${appsrcFor(layout)} ! appsink sync=false`)).startup();
+    feed(source, layout, LARGE.frames);
+    const held: VideoFrame[] = [];
+    await framesOf(source, (frame) => held.push(frame));
+    assert.is(held.length, LARGE.frames, 'GstVideoSource frames');
+    held.forEach((frame, i) => {
+      assertSamples(frame, layout, i, `${format} GstVideoSource frame ${i}`);
+      assertTimes(frame, i, `${format} GstVideoSource frame ${i}`);
+    });
   });
 }
 

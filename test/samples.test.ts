@@ -2,11 +2,13 @@
  * src/samples.ts and what GstVideoSource takes from it: one engine for both ways of reading an
  * appsink. Async handlers that reject fail the pipeline; GstVideoSource checks its options,
  * refuses pop() before startup(), forgets frames queued before a flushing seek, and gives planar
- * frames with their planes (tight in a copy, GStreamer's strides and offsets in a view).
+ * frames with their planes (tight in a copy, GStreamer's strides and offsets in a view). Handlers
+ * that copy frames get the copies made on the streaming thread (src/native/stream_copy.cc).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Gst, GstApp, GstPipeline, GstPipelineError, GstVideo, GstVideoSource, type GstVideoSourceOptions } from '../src';
+import { Gst, GstApp, GstPipeline, GstPipelineError, GstVideo, GstVideoSource, gstBufferWithCapsToTypedArray, type GstVideoSourceOptions } from '../src';
+import { native } from '../src/native';
 import { caps, pipelinesStoppedAfterEach, rejectionOf, within } from './helpers/support-';
 
 const track = pipelinesStoppedAfterEach(test);
@@ -99,5 +101,51 @@ for (const format of ['I420', 'NV12']) {
     });
   });
 }
+
+test('a handler that copies frames gets its copies made on the streaming thread: the bytes of the buffer, a second array of it is a copy of its own', async () => {
+  const frames = 12;
+  const pipeline = track(
+    new GstPipeline(`videotestsrc num-buffers=${frames} pattern=ball ! video/x-raw,format=RGB,width=192,height=128 ! appsink emit-signals=true sync=false`),
+  );
+  const appsink = pipeline.getOneByCls(GstApp.AppSink);
+  const copiedHere: number[] = [];
+  const problems: string[] = [];
+  appsink.connect('new-sample', () => {
+    const sample = appsink.emit('pull-sample') as Gst.Sample;
+    const buffer = sample.getBuffer()!;
+    const before = native.copiedBytes(true);
+    const first = gstBufferWithCapsToTypedArray(buffer, sample.getCaps()!);
+    copiedHere.push(native.copiedBytes(true) - before);
+    // The reference, read with plain node-gtk.
+    const bytes = Uint8Array.from(buffer.extractDup(0, buffer.getSize()));
+    const data = first.data as Uint8Array;
+    if (data.length !== bytes.length || data.some((v, k) => v !== bytes[k])) problems.push(`frame ${copiedHere.length - 1}: bytes differ from the buffer's`);
+    const second = gstBufferWithCapsToTypedArray(buffer, sample.getCaps()!);
+    const was = data[0];
+    (second.data as Uint8Array)[0] = was ^ 0xff;
+    if (data[0] !== was) problems.push(`frame ${copiedHere.length - 1}: writing to a second array changed the first`);
+    return Gst.FlowReturn.OK;
+  });
+  pipeline.startup();
+  await within(pipeline.done, 10_000, 'to the end of the stream');
+  assert.equal(problems, []);
+  assert.is(copiedHere.length, frames);
+  assert.is(copiedHere[0], 192 * 128 * 3, 'the first frame is copied on the JS thread');
+  assert.equal(copiedHere.slice(-4), [0, 0, 0, 0], 'the last frames were copied before they reached the handler');
+});
+
+test('GstVideoSource copies come from the streaming thread once it runs; zeroCopy frames are never copied', async () => {
+  for (const zeroCopy of [false, true]) {
+    const source = track(new GstVideoSource('videotestsrc num-buffers=8 ! video/x-raw,format=RGB,width=192,height=128 ! appsink sync=false', { zeroCopy })).startup();
+    const before = native.copiedBytes(true);
+    let frames = 0;
+    for await (const frame of source) {
+      assert.is(frame.data.length, 192 * 128 * 3);
+      frames++;
+    }
+    assert.is(frames, 8);
+    assert.is(native.copiedBytes(true) - before, 0, `zeroCopy ${zeroCopy}: bytes copied on the JS thread`);
+  }
+});
 
 test.run();

@@ -112,6 +112,7 @@ void InitNotify(v8::Local<v8::Context> context, v8::Local<v8::Object> exports, A
 void InitLoop(v8::Local<v8::Context> context, v8::Local<v8::Object> exports, Addon* addon);
 void InitState(v8::Local<v8::Context> context, v8::Local<v8::Object> exports, Addon* addon);
 void InitLog(v8::Local<v8::Context> context, v8::Local<v8::Object> exports, Addon* addon);
+void InitStreamCopy(v8::Local<v8::Context> context, v8::Local<v8::Object> exports, Addon* addon);
 void InitBus(v8::Local<v8::Context> context, v8::Local<v8::Object> exports, Addon* addon);
 
 }  // namespace gstts

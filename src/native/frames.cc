@@ -12,6 +12,7 @@
 #include "addon.h"
 #include "nodegtk.h"
 #include "pool.h"
+#include "stream_copy.h"
 #include "util.h"
 
 namespace gstts {
@@ -27,7 +28,14 @@ namespace {
 // Bytes of every copy made so far (all threads, all environments): the JS side collects young
 // garbage once enough frames were copied since the last collection (src/samples.ts).
 std::atomic<double> copied_bytes{0};
+// The same, by the calling thread alone (what a JS handler copied, whatever streaming threads do).
+thread_local double thread_copied_bytes = 0;
 }  // namespace
+
+void CountCopiedBytes(size_t size) {
+  copied_bytes.fetch_add(double(size), std::memory_order_relaxed);
+  thread_copied_bytes += double(size);
+}
 
 // The planes of a planar frame, each packed tight, into *result (empty with an exception thrown
 // when the buffer cannot be read). False when the format's planes are not rows of whole pixels:
@@ -55,12 +63,15 @@ bool CopyPlanes(Isolate* isolate, GstBuffer* buffer, const Layout* layout, Local
     for (size_t r = 0; r < rows[p]; r++, to += row_bytes[p]) memcpy(to, from + r * stride, row_bytes[p]);
   }
   gst_video_frame_unmap(&frame);
-  copied_bytes.fetch_add(double(size), std::memory_order_relaxed);
+  CountCopiedBytes(size);
   *result = OwnedArrayBuffer(isolate, out, size);
   return true;
 }
 
 Local<Value> CopyBytes(Isolate* isolate, GstBuffer* buffer, const Layout* layout) {
+  // The streaming thread may have made this copy already (stream_copy.cc).
+  Local<v8::ArrayBuffer> taken = TakeStreamCopy(isolate, buffer, layout);
+  if (!taken.IsEmpty()) return taken;
   // Planar: each plane's rows packed tight, one plane after the other (padding between rows and
   // planes is not copied: it may be memory nobody wrote).
   Local<Value> planar;
@@ -97,15 +108,16 @@ Local<Value> CopyBytes(Isolate* isolate, GstBuffer* buffer, const Layout* layout
     memcpy(data, map.data, size);
   }
   gst_buffer_unmap(buffer, &map);
-  copied_bytes.fetch_add(double(size), std::memory_order_relaxed);
+  CountCopiedBytes(size);
   return OwnedArrayBuffer(isolate, data, size);
 }
 
 namespace {
 
-// copiedBytes(): number, bytes copied into JS-owned frames since the process started
+// copiedBytes(thisThread: boolean): number, bytes copied into JS-owned frames since the process
+// started, by every thread or by the calling thread only
 void CopiedBytes(const FunctionCallbackInfo<Value>& args) {
-  args.GetReturnValue().Set(copied_bytes.load(std::memory_order_relaxed));
+  args.GetReturnValue().Set(args[0]->IsTrue() ? thread_copied_bytes : copied_bytes.load(std::memory_order_relaxed));
 }
 
 // copyBuffer(buffer: Gst.Buffer): ArrayBuffer, all of its bytes

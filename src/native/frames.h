@@ -14,4 +14,7 @@ namespace gstts {
 // Empty (with a JS exception pending) when the buffer cannot be read.
 v8::Local<v8::Value> CopyBytes(v8::Isolate* isolate, GstBuffer* buffer, const Layout* layout);
 
+// Adds to the bytes copied into frames so far (what src/samples.ts collects garbage by).
+void CountCopiedBytes(size_t size);
+
 }  // namespace gstts

@@ -46,6 +46,39 @@ bool ReadLayout(GstCaps* caps, Layout* out) {
   return true;
 }
 
+bool VerbatimLayout(const Layout& layout) {
+  if (!layout.video) return false;
+  const GstVideoInfo* info = &layout.info;
+  const GstVideoFormatInfo* finfo = info->finfo;
+  bool little = GST_VIDEO_FORMAT_INFO_IS_LE(finfo) != 0;
+  if (GST_VIDEO_FORMAT_INFO_BITS(finfo) > 8 && little != (G_BYTE_ORDER == G_LITTLE_ENDIAN)) return false;
+  if (layout.packed) return GST_VIDEO_INFO_PLANE_STRIDE(info, 0) == int(layout.row_bytes) && GST_VIDEO_INFO_PLANE_OFFSET(info, 0) == 0;
+  size_t offset = 0;
+  for (guint p = 0; p < GST_VIDEO_INFO_N_PLANES(info); p++) {
+    size_t row_bytes, rows;
+    if (!PlaneRows(info, p, &row_bytes, &rows)) return false;
+    if (GST_VIDEO_INFO_PLANE_OFFSET(info, p) != offset || size_t(GST_VIDEO_INFO_PLANE_STRIDE(info, p)) != row_bytes) return false;
+    offset += row_bytes * rows;
+  }
+  return GST_VIDEO_INFO_SIZE(info) == offset;
+}
+
+bool ViewableAsCaps(GstBuffer* buffer, const Layout& layout) {
+  const GstVideoInfo* info = &layout.info;
+  if (layout.packed && GST_VIDEO_INFO_PLANE_STRIDE(info, 0) != int(layout.row_bytes)) return false;
+  GstVideoMeta* meta = gst_buffer_get_video_meta(buffer);
+  if (meta == nullptr) return true;
+  if (meta->n_planes != GST_VIDEO_INFO_N_PLANES(info)) return false;
+  for (guint p = 0; p < meta->n_planes; p++)
+    if (meta->stride[p] != GST_VIDEO_INFO_PLANE_STRIDE(info, p) || meta->offset[p] != GST_VIDEO_INFO_PLANE_OFFSET(info, p)) return false;
+  return true;
+}
+
+bool CopyIsVerbatim(GstBuffer* buffer, const Layout& layout) {
+  return VerbatimLayout(layout) && ViewableAsCaps(buffer, layout) &&
+         (layout.packed || gst_buffer_get_size(buffer) == GST_VIDEO_INFO_SIZE(&layout.info));
+}
+
 Local<Object> LayoutObject(Isolate* isolate, const Layout& layout) {
   Local<v8::Context> context = isolate->GetCurrentContext();
   Local<Object> obj = Object::New(isolate);

@@ -23,6 +23,16 @@ bool PlaneRows(const GstVideoInfo* info, guint plane, size_t* row_bytes, size_t*
 // False (and `out->video` false) for caps that are not raw video.
 bool ReadLayout(GstCaps* caps, Layout* out);
 
+// True when the copy of a frame of `layout` (CopyBytes) is the frame's bytes as they are: rows
+// and planes packed tight, samples in the host's byte order (so nothing is packed or swapped).
+bool VerbatimLayout(const Layout& layout);
+// The same for one buffer: the layout is verbatim and the buffer is laid out as its caps say
+// (no GstVideoMeta saying otherwise, planes not followed by other bytes).
+bool CopyIsVerbatim(GstBuffer* buffer, const Layout& layout);
+// A view of the whole buffer reads as the caps' strides and offsets say (the layout object):
+// the buffer has no GstVideoMeta saying otherwise and rows need no packing.
+bool ViewableAsCaps(GstBuffer* buffer, const Layout& layout);
+
 v8::Local<v8::Object> LayoutObject(v8::Isolate* isolate, const Layout& layout);
 
 // The layout object of the caps seen last, reused while frames keep coming with the same caps

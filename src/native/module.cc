@@ -6,6 +6,7 @@
 //   layout.cc   video layout from caps
 //   frames.cc   copies, zero-copy views, release, bytes into GStreamer
 //   samples.cc  appsink pulls on the JS thread
+//   stream_copy.cc  copies made on the streaming thread, as frames reach an appsink
 //   notify.cc   signal notifiers that never block a streaming thread on JS
 //   loop.cc     GLib's default main context driven from libuv
 //   state.cc    state changes and end-of-stream on a worker thread
@@ -51,6 +52,7 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   gstts::InitNodeGtk(context, exports, addon);
   gstts::InitFrames(context, exports, addon);
   gstts::InitSamples(context, exports, addon);
+  gstts::InitStreamCopy(context, exports, addon);
   gstts::InitNotify(context, exports, addon);
   gstts::InitLoop(context, exports, addon);
   gstts::InitState(context, exports, addon);

@@ -26,21 +26,8 @@ using v8::Value;
 
 double ClockOrMinus(GstClockTime t) { return GST_CLOCK_TIME_IS_VALID(t) ? double(t) : -1; }
 
-// A view of the whole buffer is read with the caps' strides and offsets (the layout object): true
-// when the buffer is laid out so, i.e. it has no GstVideoMeta saying otherwise and rows need no packing.
-bool ViewableAsCaps(GstBuffer* buffer, const Layout& layout) {
-  const GstVideoInfo* info = &layout.info;
-  if (layout.packed && GST_VIDEO_INFO_PLANE_STRIDE(info, 0) != int(layout.row_bytes)) return false;
-  GstVideoMeta* meta = gst_buffer_get_video_meta(buffer);
-  if (meta == nullptr) return true;
-  if (meta->n_planes != GST_VIDEO_INFO_N_PLANES(info)) return false;
-  for (guint p = 0; p < meta->n_planes; p++)
-    if (meta->stride[p] != GST_VIDEO_INFO_PLANE_STRIDE(info, p) || meta->offset[p] != GST_VIDEO_INFO_PLANE_OFFSET(info, p)) return false;
-  return true;
-}
-
 // pullFrames(appsink, max: number, zeroCopy: boolean): Frame[]; each frame is
-// [ArrayBuffer, pts, dts, duration, offset, layout | null (when caps changed), copied: boolean].
+// [ArrayBuffer, pts, dts, duration, offset, layout | null (when caps changed), copied: boolean, objects].
 // A zero-copy frame is a view of the whole buffer unless its layout is not the caps' (then a copy).
 // The caps seen last ride on the sink (qdata), so each sink reports its own caps changes.
 void PullFrames(const FunctionCallbackInfo<Value>& args) {
