@@ -83,8 +83,21 @@ const COLLECT_EVERY_SAMPLES = 64;
 /** Copies smaller than this stay on the JS thread: the probe costs more than they do. */
 const STREAM_COPY_MIN_BYTES = 64 * 1024;
 
+/**
+ * Copies since the last collection past which {@link SampleEngine.reclaim} collects at once rather
+ * than at the end of the turn: a long turn (a backlog drained in one go) must not pile up frames.
+ */
+const COLLECT_NOW_BYTES = 4 * COLLECT_EVERY_BYTES;
+
 /** Process-wide: one collection serves every appsink. */
-const reclaimer = { bytesAt: 0, samples: 0 };
+const reclaimer = { bytesAt: 0, samples: 0, scheduled: false };
+
+function collect(): void {
+  collectYoung();
+  reclaimer.samples = 0;
+  reclaimer.bytesAt = native.copiedBytes(false);
+  reclaimer.scheduled = false;
+}
 
 /** Pulls the samples of one appsink into one consumer. */
 export class SampleEngine {
@@ -148,15 +161,21 @@ export class SampleEngine {
     if (taken >= budget && bounded) this.resume();
   }
 
-  /** After a sample whose frame lives until garbage collection: collects young garbage when enough piled up. */
+  /**
+   * After a sample whose frame lives until garbage collection: collects young garbage when enough
+   * piled up, at the end of this turn of the event loop (once the consumers have run, so what they
+   * dropped this turn is garbage and what they still queue has not aged), or at once past
+   * {@link COLLECT_NOW_BYTES}.
+   */
   reclaim(): void {
     const copied = native.copiedBytes(false);
     const samples = ++reclaimer.samples;
+    if (copied - reclaimer.bytesAt >= COLLECT_NOW_BYTES) return collect();
     const due = samples >= COLLECT_EVERY_SAMPLES || (samples >= COLLECT_AFTER_SAMPLES && copied - reclaimer.bytesAt >= COLLECT_EVERY_BYTES);
-    if (!due) return;
-    collectYoung();
-    reclaimer.samples = 0;
-    reclaimer.bytesAt = copied;
+    if (due && !reclaimer.scheduled) {
+      reclaimer.scheduled = true;
+      setImmediate(collect).unref();
+    }
   }
 
   /** Takes everything left in the appsink, however long it takes: at end of stream. */
