@@ -134,6 +134,17 @@ Local<ArrayBuffer> ViewArrayBuffer(Isolate* isolate, Holder* h) {
   return HolderArrayBuffer(isolate, h, h->map.data, h->map.size);
 }
 
+Local<ArrayBuffer> ReadView(Isolate* isolate, GstBuffer* buffer) {
+  auto* h = new Holder();
+  if (!gst_buffer_map(buffer, &h->map, GST_MAP_READ)) {
+    delete h;
+    return {};
+  }
+  h->buffer = gst_buffer_ref(buffer);
+  h->owns_ref = true;
+  return ViewArrayBuffer(isolate, h);
+}
+
 void ReleaseArrayBuffer(Local<v8::Value> value) {
   if (!value->IsArrayBuffer()) return;
   Local<ArrayBuffer> ab = value.As<ArrayBuffer>();

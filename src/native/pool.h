@@ -33,6 +33,9 @@ struct Holder {
 v8::Local<v8::ArrayBuffer> OwnedArrayBuffer(v8::Isolate* isolate, void* data, size_t size);
 // An ArrayBuffer over the mapping in `holder` (buffer or memory set, map filled).
 v8::Local<v8::ArrayBuffer> ViewArrayBuffer(v8::Isolate* isolate, Holder* holder);
+// An ArrayBuffer over `buffer` mapped for reading that holds a reference of its own (so it may
+// outlive the caller's); empty when the buffer cannot be mapped.
+v8::Local<v8::ArrayBuffer> ReadView(v8::Isolate* isolate, GstBuffer* buffer);
 // Detaches `value` and gives back what it holds, if it is one of ours; otherwise does nothing.
 void ReleaseArrayBuffer(v8::Local<v8::Value> value);
 

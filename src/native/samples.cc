@@ -59,17 +59,12 @@ void PullFrames(const FunctionCallbackInfo<Value>& args) {
       data = v8::ArrayBuffer::New(isolate, 0);
     } else if (zero_copy && (!layout.video || ViewableAsCaps(buffer, layout))) {
       copied = false;
-      auto* m = new Holder();
-      m->buffer = gst_buffer_ref(buffer);
-      m->owns_ref = true;
-      if (!gst_buffer_map(buffer, &m->map, GST_MAP_READ)) {
-        gst_buffer_unref(buffer);
-        delete m;
+      data = ReadView(isolate, buffer);
+      if (data.IsEmpty()) {
         gst_sample_unref(sample);
         ThrowError(isolate, "gst_buffer_map(READ) failed");
         return;
       }
-      data = ViewArrayBuffer(isolate, m);
     } else {
       data = CopyBytes(isolate, buffer, layout.video ? &layout : nullptr);
       if (data.IsEmpty()) {

@@ -145,15 +145,7 @@ v8::Local<v8::ArrayBuffer> TakeStreamCopy(v8::Isolate* isolate, GstBuffer* buffe
   if (layout ? !CopyIsVerbatim(buffer, *layout) : gst_buffer_n_memory(buffer) != 1) return {};
   // Stealing the mark is atomic (the object's lock): one caller takes the copy.
   if (gst_mini_object_steal_qdata(GST_MINI_OBJECT_CAST(buffer), CopyQuark()) == nullptr) return {};
-  auto* holder = new Holder();
-  holder->buffer = gst_buffer_ref(buffer);
-  holder->owns_ref = true;
-  if (!gst_buffer_map(buffer, &holder->map, GST_MAP_READ)) {
-    gst_buffer_unref(buffer);
-    delete holder;
-    return {};
-  }
-  return ViewArrayBuffer(isolate, holder);
+  return ReadView(isolate, buffer);
 }
 
 void InitStreamCopy(v8::Local<v8::Context> context, v8::Local<v8::Object> exports, Addon* addon) {
