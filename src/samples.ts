@@ -14,11 +14,10 @@
  * Both consumers share the appsink's bound ({@link SINK_MAX_BUFFERS} when the user set none),
  * the batch size and the way memory comes back ({@link SampleEngine.reclaim}).
  */
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { GstPipelineError } from './errors';
 import { Gst, GstApp } from './gi';
 import { native } from './native';
+import { collectGarbage } from './reclaim';
 import { reportThrow } from './signals';
 
 /** Most samples taken in one turn of the event loop. */
@@ -61,11 +60,7 @@ export interface SampleConsumer {
  * mapping new pages; it costs about as much as one small copy (few young objects survive). A
  * frame the user keeps is untouched.
  */
-const collectYoung: () => void = (() => {
-  v8.setFlagsFromString('--expose-gc');
-  const gc = vm.runInNewContext('gc') as (options: { type: 'minor' }) => void;
-  return () => gc({ type: 'minor' });
-})();
+const collectYoung = (): void => collectGarbage({ type: 'minor' });
 
 /** Copies between two collections: well inside the native frame pool (64 MB), so frames recycle. */
 const COLLECT_EVERY_BYTES = 8 * 1024 * 1024;
