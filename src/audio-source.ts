@@ -11,6 +11,7 @@ import { audioLayoutFromCaps, shapeAudio, type AudioSampleArray, type AudioShape
 import { GstPipelineError } from './errors';
 import { Gst, GstApp } from './gi';
 import { native } from './native';
+import { FrameQueue } from './frame-queue';
 import { GstPipeline, type GstPipelineOptions } from './pipeline';
 
 /** One buffer of raw audio, as plain data. */
@@ -49,8 +50,6 @@ const PER_TURN = 64;
 const clock = (t: bigint | number): number | null => (BigInt(t) === Gst.CLOCK_TIME_NONE ? null : Number(t));
 const NO_OFFSET = 2n ** 64n - 1n;
 
-type Waiter = (frame: AudioFrame | null) => void;
-
 /**
  * Audio out of any pipeline that ends in one appsink.
  *
@@ -64,19 +63,16 @@ export class GstAudioSource extends GstPipeline implements AsyncIterable<AudioFr
   readonly appsink: GstApp.AppSink;
   private readonly leaky: boolean;
   private readonly maxBuffersSize: number;
-  private readonly onDrop?: (frame: AudioFrame, dropped: number) => void;
-  private readonly queue: AudioFrame[] = [];
-  private readonly waiters: Waiter[] = [];
+  private readonly queue: FrameQueue<AudioFrame>;
   private notifier = 0;
   private scheduled = false;
   private pulled = 0;
-  private dropped = 0;
 
   constructor(command: string, options: GstAudioSourceOptions = {}) {
     super(command, options);
     this.leaky = options.leaky ?? false;
     this.maxBuffersSize = Math.max(1, options.maxBuffersSize ?? 100);
-    this.onDrop = options.onDrop;
+    this.queue = new FrameQueue(this.leaky ? this.maxBuffersSize : null, options.onDrop);
     this.appsink = this.getOneByCls(GstApp.AppSink);
   }
 
@@ -92,7 +88,7 @@ export class GstAudioSource extends GstPipeline implements AsyncIterable<AudioFr
 
   /** Buffers a leaky queue dropped so far. */
   get droppedCount(): number {
-    return this.dropped;
+    return this.queue.dropped;
   }
 
   protected override onPipelineInit(): void {
@@ -117,7 +113,7 @@ export class GstAudioSource extends GstPipeline implements AsyncIterable<AudioFr
       native.unnotify(this.notifier);
       this.notifier = 0;
     }
-    for (const waiter of this.waiters.splice(0)) waiter(null);
+    this.queue.end();
   }
 
   /**
@@ -132,21 +128,7 @@ export class GstAudioSource extends GstPipeline implements AsyncIterable<AudioFr
       return Promise.resolve(frame);
     }
     if (this.isDone) return this.error ? Promise.reject(this.error) : Promise.resolve(null);
-    return new Promise<AudioFrame | null>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const waiter: Waiter = (next) => {
-        if (timer) clearTimeout(timer);
-        if (next === null && this.error) reject(this.error);
-        else resolve(next);
-      };
-      this.waiters.push(waiter);
-      if (timeoutMs !== undefined)
-        timer = setTimeout(() => {
-          const index = this.waiters.indexOf(waiter);
-          if (index >= 0) this.waiters.splice(index, 1);
-          resolve(null);
-        }, timeoutMs);
-    });
+    return this.queue.wait(timeoutMs, () => this.error);
   }
 
   /** Every buffer until the end of the stream; throws the pipeline's error if it fails. */
@@ -207,17 +189,6 @@ export class GstAudioSource extends GstPipeline implements AsyncIterable<AudioFr
 
   private enqueue(frame: AudioFrame): void {
     this.pulled++;
-    const waiter = this.waiters.shift();
-    if (waiter) {
-      waiter(frame);
-      return;
-    }
     this.queue.push(frame);
-    if (this.leaky && this.queue.length > this.maxBuffersSize) {
-      const oldest = this.queue.shift()!;
-      this.dropped++;
-      this.onDrop?.(oldest, this.dropped);
-      oldest.release();
-    }
   }
 }

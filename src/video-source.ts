@@ -13,6 +13,7 @@ import { describeValue, GstPipelineError } from './errors';
 import { Gst, GstApp } from './gi';
 import { native, type NativeFrame, type NativeLayout } from './native';
 import { GstPipeline, type GstPipelineOptions } from './pipeline';
+import { FrameQueue } from './frame-queue';
 import { engineError, SAMPLES_PER_TURN, SampleEngine, type SampleConsumer } from './samples';
 import { shapeFrame, type SampleArray, type ShapedArray } from './buffer';
 import type { ObjectInfo } from './meta';
@@ -109,8 +110,6 @@ function time(ns: number): number | null {
   return ns < 0 ? null : ns;
 }
 
-type Waiter = (frame: VideoFrame | null) => void;
-
 /** The planes of a frame of `layout`: packed tight (a copy) and as GStreamer lays them out (a view). */
 function planesOf(layout: NativeLayout): { tight: VideoPlane[]; view: VideoPlane[] } {
   const tight: VideoPlane[] = [];
@@ -140,18 +139,15 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
   readonly appsink: GstApp.AppSink;
   private readonly leaky: boolean;
   private readonly maxBuffersSize: number;
-  private readonly onDrop?: (frame: VideoFrame, dropped: number) => void;
   private readonly zeroCopy: boolean;
   /** the zero-copy frame handed out last, released at the next pop */
   private onLoan: VideoFrame | null = null;
-  private readonly queue: VideoFrame[] = [];
-  private readonly waiters: Waiter[] = [];
+  private readonly queue: FrameQueue<VideoFrame>;
   private layout: NativeLayout | null = null;
   private planes: { tight: VideoPlane[]; view: VideoPlane[] } | null = null;
   private engine: SampleEngine | null = null;
   private flushProbe: bigint | null = null;
   private pulled = 0;
-  private dropped = 0;
 
   constructor(command: string | Gst.Element, options: GstVideoSourceOptions = {}) {
     if (typeof options !== 'object' || options === null) throw new TypeError(`GstVideoSource: options must be an object, got ${describeValue(options)}`);
@@ -163,7 +159,7 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
     super(command, options);
     this.leaky = leaky;
     this.maxBuffersSize = maxBuffersSize;
-    this.onDrop = options.onDrop;
+    this.queue = new FrameQueue(leaky ? maxBuffersSize : null, options.onDrop);
     this.zeroCopy = zeroCopy;
     this.appsink = this.getOneByCls(GstApp.AppSink);
   }
@@ -189,7 +185,7 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
 
   /** Frames a leaky queue dropped so far. */
   get droppedCount(): number {
-    return this.dropped;
+    return this.queue.dropped;
   }
 
   protected override onPipelineInit(): void {
@@ -223,7 +219,7 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
       this.appsink.getStaticPad('sink')?.removeProbe(Number(this.flushProbe));
       this.flushProbe = null;
     }
-    for (const waiter of this.waiters.splice(0)) waiter(null);
+    this.queue.end();
   }
 
   /**
@@ -250,21 +246,11 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
       return Promise.resolve(frame);
     }
     if (this.isDone) return this.error ? Promise.reject(this.error) : Promise.resolve(null);
-    return new Promise<VideoFrame | null>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const waiter: Waiter = (next) => {
-        if (timer) clearTimeout(timer);
-        if (next && this.zeroCopy) this.onLoan = next;
-        if (next === null && this.error) reject(this.error);
-        else resolve(next);
-      };
-      this.waiters.push(waiter);
-      if (timeoutMs !== undefined)
-        timer = setTimeout(() => {
-          const index = this.waiters.indexOf(waiter);
-          if (index >= 0) this.waiters.splice(index, 1);
-          resolve(null);
-        }, timeoutMs);
+    const next = this.queue.wait(timeoutMs, () => this.error);
+    if (!this.zeroCopy) return next;
+    return next.then((frame) => {
+      if (frame) this.onLoan = frame;
+      return frame;
     });
   }
 
@@ -308,7 +294,7 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
 
   /** Drops the queued frames (a flushing seek went through the appsink). */
   private dropQueued(): void {
-    for (const frame of this.queue.splice(0)) frame.release();
+    for (const frame of this.queue.clear()) frame.release();
   }
 
   private frameOf([bytes, pts, dts, duration, offset, layout, copied, objects]: NativeFrame): VideoFrame {
@@ -339,17 +325,6 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
 
   private enqueue(frame: VideoFrame): void {
     this.pulled++;
-    const waiter = this.waiters.shift();
-    if (waiter) {
-      waiter(frame);
-      return;
-    }
     this.queue.push(frame);
-    if (this.leaky && this.queue.length > this.maxBuffersSize) {
-      const oldest = this.queue.shift()!;
-      this.dropped++;
-      this.onDrop?.(oldest, this.dropped);
-      oldest.release();
-    }
   }
 }
