@@ -102,6 +102,16 @@ export class GstAudioSource extends GstPipeline implements AsyncIterable<AudioFr
     this.pull(Number.POSITIVE_INFINITY, false);
   }
 
+  /** A failure that a waiting pop() hands to its caller is not printed: it has been seen. */
+  protected override onError(error: GstPipelineError): void {
+    if (this.queue.waiting === 0) super.onError(error);
+  }
+
+  /** A full queue (not leaky) holds the stream back: not the source's silence. */
+  protected override isHeldBack(): boolean {
+    return !this.leaky && this.queue.length >= this.maxBuffersSize;
+  }
+
   protected override sendEndOfStream(): boolean {
     this.appsink.drop = true;
     this.appsink.waitOnEos = false;

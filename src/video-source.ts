@@ -206,6 +206,16 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
     this.engine?.drainAll();
   }
 
+  /** A failure that a waiting pop() hands to its caller is not printed: it has been seen. */
+  protected override onError(error: GstPipelineError): void {
+    if (this.queue.waiting === 0) super.onError(error);
+  }
+
+  /** A full queue (not leaky) holds the stream back: not the source's silence. */
+  protected override isHeldBack(): boolean {
+    return !this.leaky && this.queue.length >= this.queueBound;
+  }
+
   protected override sendEndOfStream(): boolean {
     // The reader is leaving: samples still in the appsink need not wait for it.
     this.appsink.drop = true;
