@@ -87,6 +87,8 @@ interface Native {
   notifyFlow(id: number, flow: number): void;
   unnotify(id: number): void;
   startGLib(): void;
+  stopGLib(): void;
+  adoptNodeGtkLoop(start: () => void): boolean;
   setStateAsync(element: Gst.Element, state: Gst.State): Promise<Gst.StateChangeReturn>;
   sendEosAsync(element: Gst.Element): Promise<number>;
   quietGLibCriticals(on: boolean): void;
