@@ -29,7 +29,25 @@ Gst.init(null);
   native.checkNodeGtk(require('node-gtk/package.json').version, buffer, Number(buffer.getSize()), caps, caps.toString(), element, element.getName());
 }
 
-// GLib's default main context (bus watches, GLib timeouts) runs inside Node's own loop from now on.
+// GLib's default main context (bus watches, GLib timeouts) runs inside Node's own loop from now on,
+// until the process exits: nothing is dispatched while Node tears the environment down.
 native.startGLib();
+process.once('exit', () => native.stopGLib());
+
+// A script's own GLib.MainLoop: node-gtk's first run() attaches a source that runs libuv inside
+// GLib's loop; the addon keeps it asleep whenever GLib's loop is not the one running
+// (src/native/loop.cc, docs/node-gtk.md "Main loops").
+{
+  const nodeGtkLoop = require('node-gtk/lib/loop.js');
+  const run = GLib.MainLoop.prototype.run;
+  let adopted = false;
+  GLib.MainLoop.prototype.run = function run_() {
+    if (!adopted) {
+      adopted = true;
+      native.adoptNodeGtkLoop(() => nodeGtkLoop.start());
+    }
+    return run.apply(this, arguments);
+  };
+}
 
 module.exports = { gi, GLib, GObject, Gst, GstBase, GstApp, GstVideo, GstAudio };
