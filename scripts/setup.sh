@@ -111,7 +111,7 @@ if [[ -n "$failed" ]]; then
   done
   failed=$(try_load)
   if [[ -n "$failed" ]]; then
-    echo "setup: still cannot load ($failed) in Node.js v$node_version; headers used: ${npm_config_nodedir:-node-gyp's for v$node_version}" >&2
+    echo "setup: still cannot load ($failed) in Node.js v$node_version; headers used: ${npm_config_nodedir:-those of node-gyp for v$node_version}" >&2
     exit 1
   fi
 fi

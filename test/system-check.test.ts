@@ -73,7 +73,10 @@ test('on this machine: its GStreamer passes, and a typelib it lacks is named wit
   assert.throws(() => gi.require('GstNoSuchNamespace', '1.0'), (error: unknown) => !(error instanceof GstError) && /GstNoSuchNamespace/.test(String(error)));
 });
 
-test('scripts/setup.sh finds this GStreamer supported', () => {
+test('scripts/setup.sh parses whole and finds this GStreamer supported', () => {
+  // --system-only returns before the script's end: bash -n reads all of it
+  const parse = spawnSync('bash', ['-n', 'scripts/setup.sh'], { encoding: 'utf8' });
+  assert.is(parse.status, 0, parse.stderr);
   const run = spawnSync('bash', ['scripts/setup.sh', '--system-only'], { encoding: 'utf8' });
   assert.is(run.status, 0, run.stderr);
   assert.not.match(run.stderr, /needs GStreamer/);
