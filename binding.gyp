@@ -7,6 +7,7 @@
         "src/native/nodegtk.cc",
         "src/native/pool.cc",
         "src/native/layout.cc",
+        "src/native/audio_layout.cc",
         "src/native/frames.cc",
         "src/native/samples.cc",
         "src/native/stream_copy.cc",

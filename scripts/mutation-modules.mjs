@@ -3,6 +3,7 @@ export const MODULES = {
   'src/buffer.ts': ['buffer', 'frames'],
   'src/signals.ts': ['appsink', 'signals', 'pipeline'],
   'src/video-source.ts': ['video-source', 'frames', 'lifetime'],
+  'src/sample-source.ts': ['video-source', 'audio', 'samples'],
   'src/video-sink.ts': ['video-sink', 'frames'],
   'src/pipeline.ts': ['pipeline', 'pipeline-hooks', 'lifetime', 'signals'],
   'src/context.ts': ['context', 'lifetime', 'pipeline-hooks'],

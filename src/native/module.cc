@@ -4,6 +4,7 @@
 //   nodegtk.cc  the only file that knows node-gtk's private wrapper layout, and its load check
 //   pool.cc     recycled frame memory; ArrayBuffers that own frames or mapped GStreamer memory
 //   layout.cc   video layout from caps
+//   audio_layout.cc  audio layout from caps
 //   frames.cc   copies, zero-copy views, release, bytes into GStreamer
 //   samples.cc  appsink pulls on the JS thread
 //   stream_copy.cc  copies made on the streaming thread, as frames reach an appsink
@@ -24,6 +25,7 @@
 #include <v8.h>
 
 #include "addon.h"
+#include "audio_layout.h"
 #include "element.h"
 #include "meta.h"
 #include "util.h"
@@ -52,6 +54,7 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   addon->cleanup_hook = node::AddEnvironmentCleanupHook(isolate, TeardownAddon, addon);
   gstts::InitNodeGtk(context, exports, addon);
   gstts::InitFrames(context, exports, addon);
+  gstts::InitAudioLayout(context, exports);
   gstts::InitSamples(context, exports, addon);
   gstts::InitStreamCopy(context, exports, addon);
   gstts::InitNotify(context, exports, addon);
