@@ -2,7 +2,7 @@
  * Choose the decoder decodebin picks, by raising its rank: gstreamer-python's
  * examples/run_wrt_rank.py. Python's default reads a public RTSP camera and prefers
  * avdec_h264; headless and offline, the default decodes PNG frames and prefers gdkpixbufdec
- * (rank none) over pngdec (rank primary).
+ * (ranked below pngdec's primary: none in GStreamer 1.22, secondary in 1.26) over pngdec.
  *
  *   node scripts/run.js examples/run_wrt_rank.ts
  *   node scripts/run.js examples/run_wrt_rank.ts -d pngdec

@@ -50,7 +50,13 @@ function stale() {
     }
   };
   walk(SRC);
-  return inputs.some((file) => fs.statSync(file).mtimeMs > built);
+  return inputs.some((file) => {
+    try {
+      return fs.statSync(file).mtimeMs > built;
+    } catch {
+      return true; // an input not there yet (typings/ before scripts/typings-select.js ran): build, and let the build say what is missing
+    }
+  });
 }
 
 const ts = require('typescript');

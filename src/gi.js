@@ -4,11 +4,37 @@
 // Plain JavaScript so that gi.d.ts can give each namespace both meanings, value and type:
 // `Gst.init(null)` and `let b: Gst.Buffer` from one import.
 const { native, requireNodeGtk } = require('./native');
+const { GstError } = require('./errors');
+const { gstreamerVersionProblem, typelibProblem } = require('./system-check');
 
 const gi = requireNodeGtk();
+
+// A namespace whose typelib is missing fails with node-gtk's message followed by the Debian
+// package that holds it (src/system-check.js), here and in scripts' own gi.require calls
+// (e.g. gi.require('GstRtspServer', '1.0'): gir1.2-gst-rtsp-server-1.0).
+if (!gi.require.gstreamerTs) {
+  const require_ = gi.require;
+  gi.require = function require(namespace, version) {
+    try {
+      return require_.apply(this, arguments);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const problem = typelibProblem(String(namespace), message);
+      if (problem === message) throw error;
+      throw new GstError(problem, { cause: error });
+    }
+  };
+  gi.require.gstreamerTs = true;
+}
+
 const GLib = gi.require('GLib', '2.0');
 const GObject = gi.require('GObject', '2.0');
 const Gst = gi.require('Gst', '1.0');
+// GStreamer older than 1.22 is not supported: one line with the version found and the range
+{
+  const problem = gstreamerVersionProblem(Gst.version().slice(0, 3).join('.'));
+  if (problem !== null) throw new GstError(problem);
+}
 const GstBase = gi.require('GstBase', '1.0');
 const GstApp = gi.require('GstApp', '1.0');
 // Loading GstVideo makes node-gtk trip three GLib assertions that change nothing
@@ -29,7 +55,25 @@ Gst.init(null);
   native.checkNodeGtk(require('node-gtk/package.json').version, buffer, Number(buffer.getSize()), caps, caps.toString(), element, element.getName());
 }
 
-// GLib's default main context (bus watches, GLib timeouts) runs inside Node's own loop from now on.
+// GLib's default main context (bus watches, GLib timeouts) runs inside Node's own loop from now on,
+// until the process exits: nothing is dispatched while Node tears the environment down.
 native.startGLib();
+process.once('exit', () => native.stopGLib());
+
+// A script's own GLib.MainLoop: node-gtk's first run() attaches a source that runs libuv inside
+// GLib's loop; the addon keeps it asleep whenever GLib's loop is not the one running
+// (src/native/loop.cc, docs/node-gtk.md "Main loops").
+{
+  const nodeGtkLoop = require('node-gtk/lib/loop.js');
+  const run = GLib.MainLoop.prototype.run;
+  let adopted = false;
+  GLib.MainLoop.prototype.run = function run_() {
+    if (!adopted) {
+      adopted = true;
+      native.adoptNodeGtkLoop(() => nodeGtkLoop.start());
+    }
+    return run.apply(this, arguments);
+  };
+}
 
 module.exports = { gi, GLib, GObject, Gst, GstBase, GstApp, GstVideo, GstAudio };

@@ -10,6 +10,7 @@ import type { ObjectInfo } from './meta';
 
 /** Video layout read from caps by gst_video_info_from_caps. */
 export interface NativeLayout {
+  media: 'video';
   format: string;
   width: number;
   height: number;
@@ -29,11 +30,32 @@ export interface NativeLayout {
   planeRows: number[];
 }
 
+/** Audio layout read from caps by gst_audio_info_from_caps (src/native/audio_layout.cc). */
+export interface NativeAudioLayout {
+  media: 'audio';
+  /** GStreamer's name: 'S16LE', 'F32LE', 'U8'... */
+  format: string;
+  rate: number;
+  channels: number;
+  /** bytes per frame (one sample of every channel) */
+  bpf: number;
+  /** bits each sample takes in memory */
+  width: number;
+  /** bits of each sample that hold its value */
+  depth: number;
+  signed: boolean;
+  float: boolean;
+  littleEndian: boolean;
+  /** false for `layout=non-interleaved` */
+  interleaved: boolean;
+}
+
 /**
- * [bytes, pts, dts, duration, offset (-1 = none), layout when the caps changed, bytes are a copy
- * (planes packed tight), objects meta (undefined = none)]
+ * [bytes, pts, dts, duration, offset (-1 = none), layout when the caps changed (null: unchanged,
+ * or neither raw video nor raw audio), bytes are a copy (planes packed tight), objects meta
+ * (undefined = none)]
  */
-export type NativeFrame = [ArrayBuffer, number, number, number, number, NativeLayout | null, boolean, ObjectInfo[] | undefined];
+export type NativeFrame = [ArrayBuffer, number, number, number, number, NativeLayout | NativeAudioLayout | null, boolean, ObjectInfo[] | undefined];
 
 /** A bus message as watchBus hands it over: [type, text, debug, source name, error domain, error code, source's location]. */
 export type NativeBusMessage = [number, string | null, string | null, string | null, string | null, number, string | null];
@@ -47,6 +69,7 @@ interface Native {
   /** Bytes copied into frames since the process started: by every thread, or by the calling thread only. */
   copiedBytes(thisThread: boolean): number;
   videoLayout(caps: Gst.Caps): NativeLayout | null;
+  audioLayout(caps: Gst.Caps): NativeAudioLayout | null;
   /** the bytes (rows packed) and the layout (one object per caps, shared: do not change it) */
   copyVideo(buffer: Gst.Buffer, caps: Gst.Caps): [ArrayBuffer, NativeLayout | null];
   mapBuffer(buffer: Gst.Buffer, write: boolean, keepAlive: boolean): ArrayBuffer;
@@ -64,6 +87,8 @@ interface Native {
   notifyFlow(id: number, flow: number): void;
   unnotify(id: number): void;
   startGLib(): void;
+  stopGLib(): void;
+  adoptNodeGtkLoop(start: () => void): boolean;
   setStateAsync(element: Gst.Element, state: Gst.State): Promise<Gst.StateChangeReturn>;
   sendEosAsync(element: Gst.Element): Promise<number>;
   quietGLibCriticals(on: boolean): void;
@@ -91,6 +116,14 @@ interface Native {
   unwatchBus(id: number): void;
   popBusError(pipeline: Gst.Element): NativeBusMessage | null;
   detachBus(pipeline: Gst.Element): void;
+  /** Starts timing the silence of the pipeline's network sources (with `live`, of its live sources too). */
+  watchSources(pipeline: Gst.Bin, live: boolean): number;
+  /**
+   * [ms since the watched sources' latest buffer, their names (empty: none found yet), current
+   * state, target state]; with `restart` (or while the target is not PLAYING) silence restarts now.
+   */
+  sourceSilence(id: number, restart: boolean): [number, string[], number, number];
+  unwatchSources(id: number): void;
 }
 
 /**

@@ -7,14 +7,14 @@
  * wakes the JS thread when the appsink has samples; the source takes them in one native call per
  * batch that hands out those copies (or copies there, rows unpadded, frames that need packing) or
  * maps them (zero-copy) and reads the timestamps, and queues them as plain {@link VideoFrame}
- * objects for `pop()`.
+ * objects for `pop()`. The queue, `pop()` and the engine's consumer are the part every source
+ * shares (src/sample-source.ts); what is video's own is here: frames from the video layout, and
+ * how far ahead copies are pulled.
  */
 import { describeValue, GstPipelineError } from './errors';
-import { Gst, GstApp } from './gi';
+import type { Gst } from './gi';
 import { native, type NativeFrame, type NativeLayout } from './native';
-import { GstPipeline, type GstPipelineOptions } from './pipeline';
-import { FrameQueue } from './frame-queue';
-import { engineError, SAMPLES_PER_TURN, SampleEngine, type SampleConsumer } from './samples';
+import { flagOption, SampleSource, time, type SampleSourceOptions } from './sample-source';
 import { shapeFrame, type SampleArray, type ShapedArray } from './buffer';
 import type { ObjectInfo } from './meta';
 
@@ -63,7 +63,7 @@ export interface VideoFrame<T extends SampleArray = SampleArray> extends ShapedA
   release(): void;
 }
 
-export interface GstVideoSourceOptions extends GstPipelineOptions {
+export interface GstVideoSourceOptions extends SampleSourceOptions<VideoFrame> {
   /** When the queue is full, drop the oldest frame instead of holding the pipeline back. Default false. */
   leaky?: boolean;
   /**
@@ -92,24 +92,6 @@ const ZERO_COPY_PREFETCH = 2;
  */
 const COPY_PREFETCH_BYTES = 16 * 1024 * 1024;
 
-/** `maxBuffersSize` checked: a positive integer (a RangeError or TypeError naming the option otherwise). */
-function queueSizeOption(value: unknown): number {
-  if (value === undefined) return 100;
-  if (typeof value !== 'number') throw new TypeError(`GstVideoSource: maxBuffersSize must be a number, got ${typeof value}`);
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`GstVideoSource: maxBuffersSize must be a positive integer, got ${value}`);
-  return value;
-}
-
-function flagOption(options: GstVideoSourceOptions, name: 'leaky' | 'zeroCopy'): boolean {
-  const value = options[name];
-  if (value !== undefined && typeof value !== 'boolean') throw new TypeError(`GstVideoSource: ${name} must be a boolean, got ${typeof value}`);
-  return value ?? false;
-}
-
-function time(ns: number): number | null {
-  return ns < 0 ? null : ns;
-}
-
 /** The planes of a frame of `layout`: packed tight (a copy) and as GStreamer lays them out (a view). */
 function planesOf(layout: NativeLayout): { tight: VideoPlane[]; view: VideoPlane[] } {
   const tight: VideoPlane[] = [];
@@ -134,173 +116,32 @@ function planesOf(layout: NativeLayout): { tight: VideoPlane[]; view: VideoPlane
  * Without `leaky`, a full queue holds the pipeline back (memory stays bounded); with it, the
  * oldest frames are dropped and counted.
  */
-export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFrame> {
-  /** The pipeline's appsink. */
-  readonly appsink: GstApp.AppSink;
-  private readonly leaky: boolean;
-  private readonly maxBuffersSize: number;
+export class GstVideoSource extends SampleSource<VideoFrame> {
   private readonly zeroCopy: boolean;
-  /** the zero-copy frame handed out last, released at the next pop */
-  private onLoan: VideoFrame | null = null;
-  private readonly queue: FrameQueue<VideoFrame>;
   private layout: NativeLayout | null = null;
   private planes: { tight: VideoPlane[]; view: VideoPlane[] } | null = null;
-  private engine: SampleEngine | null = null;
-  private flushProbe: bigint | null = null;
-  private pulled = 0;
 
   constructor(command: string | Gst.Element, options: GstVideoSourceOptions = {}) {
     if (typeof options !== 'object' || options === null) throw new TypeError(`GstVideoSource: options must be an object, got ${describeValue(options)}`);
-    const maxBuffersSize = queueSizeOption(options.maxBuffersSize);
-    const leaky = flagOption(options, 'leaky');
-    const zeroCopy = flagOption(options, 'zeroCopy');
-    if (options.onDrop !== undefined && typeof options.onDrop !== 'function')
-      throw new TypeError(`GstVideoSource: onDrop must be a function, got ${typeof options.onDrop}`);
-    super(command, options);
-    this.leaky = leaky;
-    this.maxBuffersSize = maxBuffersSize;
-    this.queue = new FrameQueue(leaky ? maxBuffersSize : null, options.onDrop);
+    const zeroCopy = flagOption('GstVideoSource', options, 'zeroCopy');
+    super(command, options, { name: 'GstVideoSource', zeroCopy, copyOnStream: !zeroCopy });
     this.zeroCopy = zeroCopy;
-    this.appsink = this.getOneByCls(GstApp.AppSink);
   }
 
-  /** Frames the queue holds before the pipeline is held back (without `leaky`). */
-  private get queueBound(): number {
-    if (this.leaky) return this.maxBuffersSize;
+  /** 2 zero-copy frames ahead, or copies up to {@link COPY_PREFETCH_BYTES} (at least 2). */
+  protected override queueBound(): number {
     if (this.zeroCopy) return Math.min(this.maxBuffersSize, ZERO_COPY_PREFETCH);
     const frameBytes = this.layout?.size ?? 0;
     const ahead = frameBytes > 0 ? Math.max(ZERO_COPY_PREFETCH, Math.floor(COPY_PREFETCH_BYTES / frameBytes)) : ZERO_COPY_PREFETCH;
     return Math.min(this.maxBuffersSize, ahead);
   }
 
-  /** Frames received from the appsink so far. */
-  get totalBuffersCount(): number {
-    return this.pulled;
-  }
-
-  /** Frames waiting in the queue. */
-  get queueSize(): number {
-    return this.queue.length;
-  }
-
-  /** Frames a leaky queue dropped so far. */
-  get droppedCount(): number {
-    return this.queue.dropped;
-  }
-
-  protected override onPipelineInit(): void {
-    this.appsink.emitSignals = true;
-    const consumer: SampleConsumer = { room: () => this.room(), take: (limit) => this.take(limit) };
-    this.engine = new SampleEngine(this.appsink, consumer);
-    if (!this.zeroCopy) this.engine.copyOnStream();
-    // A flushing seek: frames queued before it belong to the old position.
-    const pad = this.appsink.getStaticPad('sink');
-    if (pad)
-      this.flushProbe = pad.addProbe(Gst.PadProbeType.EVENT_FLUSH, () => {
-        this.dropQueued();
-        return Gst.PadProbeReturn.OK;
-      });
-  }
-
-  protected override onEos(): void {
-    this.engine?.drainAll();
-  }
-
-  protected override sendEndOfStream(): boolean {
-    // The reader is leaving: samples still in the appsink need not wait for it.
-    this.appsink.drop = true;
-    this.appsink.waitOnEos = false;
-    return super.sendEndOfStream();
-  }
-
-  protected override onStopped(): void {
-    this.engine?.close();
-    if (this.flushProbe !== null) {
-      this.appsink.getStaticPad('sink')?.removeProbe(Number(this.flushProbe));
-      this.flushProbe = null;
-    }
-    this.queue.end();
-  }
-
-  /**
-   * The next frame: at once when one is queued, else when one arrives. Resolves to null when the
-   * stream is over and the queue empty, or after `timeoutMs` without a frame; rejects with the
-   * pipeline's error once the queue is empty after a failure, and with a {@link GstPipelineError}
-   * before {@link startup}.
-   */
-  pop(timeoutMs?: number): Promise<VideoFrame | null> {
-    if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0))
-      return Promise.reject(new RangeError(`pop(timeoutMs): timeoutMs must be a number >= 0, got ${String(timeoutMs)}`));
-    if (!this.engine && !this.isDone)
-      return Promise.reject(new GstPipelineError('pop() before startup(): call startup() first, then pop frames'));
-    if (this.onLoan) {
-      this.onLoan.release();
-      this.onLoan = null;
-    }
-    // Samples may be ready that no wake-up announced yet: take them now, not a loop turn later.
-    if (this.queue.length === 0) this.engine?.drain();
-    const frame = this.queue.shift();
-    if (frame && this.zeroCopy) this.onLoan = frame;
-    if (frame) {
-      this.engine?.resume();
-      return Promise.resolve(frame);
-    }
-    if (this.isDone) return this.error ? Promise.reject(this.error) : Promise.resolve(null);
-    const next = this.queue.wait(timeoutMs, () => this.error);
-    if (!this.zeroCopy) return next;
-    return next.then((frame) => {
-      if (frame) this.onLoan = frame;
-      return frame;
-    });
-  }
-
-  /** Every frame until the end of the stream; throws the pipeline's error if it fails. */
-  async *[Symbol.asyncIterator](): AsyncIterator<VideoFrame> {
-    for (;;) {
-      const frame = await this.pop();
-      if (frame === null) return;
-      yield frame;
-    }
-  }
-
-  /** Frames the queue takes now (the engine's question; a full, non-leaky queue holds the stream back). */
-  private room(): number {
-    if (this.isDone) return 0;
-    return this.leaky ? Number.POSITIVE_INFINITY : this.queueBound - this.queue.length;
-  }
-
-  /** Takes up to `limit` samples out of the appsink into the queue (the engine's call). */
-  private take(limit: number): number {
-    if (this.isDone) return 0;
-    let taken = 0;
-    try {
-      while (taken < limit) {
-        const want = Math.min(limit - taken, SAMPLES_PER_TURN);
-        const batch = native.pullFrames(this.appsink, want, this.zeroCopy);
-        for (const raw of batch) {
-          this.enqueue(this.frameOf(raw));
-          // Copies come back at garbage collection; zero-copy frames at the next pop().
-          if (!this.zeroCopy) this.engine?.reclaim();
-        }
-        taken += batch.length;
-        if (batch.length < want) break;
-      }
-    } catch (error) {
-      // Runs from a native wake-up: nothing above would catch it.
-      this.fail(engineError(this.appsink, error));
-    }
-    return taken;
-  }
-
-  /** Drops the queued frames (a flushing seek went through the appsink). */
-  private dropQueued(): void {
-    for (const frame of this.queue.clear()) frame.release();
-  }
-
-  private frameOf([bytes, pts, dts, duration, offset, layout, copied, objects]: NativeFrame): VideoFrame {
-    if (layout) {
+  protected override frameOf([bytes, pts, dts, duration, offset, layout, copied, objects]: NativeFrame): VideoFrame {
+    if (layout?.media === 'video') {
       this.layout = layout;
       this.planes = planesOf(layout);
+    } else if (layout) {
+      this.layout = this.planes = null;
     }
     const current = this.layout;
     if (!current || !this.planes) throw new GstPipelineError(`appsink caps are not raw video`, null, this.appsink.name);
@@ -321,10 +162,5 @@ export class GstVideoSource extends GstPipeline implements AsyncIterable<VideoFr
       objects,
       release: () => native.release(bytes),
     };
-  }
-
-  private enqueue(frame: VideoFrame): void {
-    this.pulled++;
-    this.queue.push(frame);
   }
 }

@@ -6,6 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
+  audioLayoutFromCaps,
   Gst,
   GstAudioSource,
   gstBufferView,
@@ -104,6 +105,27 @@ test('release gives a buffer back at once; a video appsink is refused by GstAudi
   const source = track(new GstAudioSource('videotestsrc num-buffers=1 ! appsink')).startup();
   const error = await within(source.pop().then(() => null, (e: unknown) => e), 10_000, 'pop');
   assert.match(String(error), /not raw audio/);
+});
+
+test('GstAudioSource shares GstVideoSource\'s engine: its options are checked, pop() before startup() rejects, a leaky queue drops', async () => {
+  const cmd = sine('S16LE', 1);
+  assert.throws(() => new GstAudioSource(cmd, { maxBuffersSize: 0 }), (e: unknown) => e instanceof RangeError && /GstAudioSource: maxBuffersSize/.test(String(e)));
+  assert.throws(() => new GstAudioSource(cmd, { leaky: 1 } as unknown as GstAudioSourceOptions), (e: unknown) => e instanceof TypeError && /leaky/.test(String(e)));
+  const idle = track(new GstAudioSource(cmd));
+  await within(idle.pop().then(() => assert.unreachable('resolved'), (e: unknown) => assert.match(String(e), 'startup()')), 1_000, 'pop before startup');
+  const drops: number[] = [];
+  const source = track(new GstAudioSource(cmd.replace('num-buffers=3', 'num-buffers=20'), { leaky: true, maxBuffersSize: 2, onDrop: (_, n) => drops.push(n) })).startup();
+  await within(source.done, 10_000, 'a leaky source that nobody pops to finish');
+  assert.is(source.totalBuffersCount, 20);
+  assert.is(source.queueSize, 2);
+  assert.equal(drops, Array.from({ length: 18 }, (_, i) => i + 1));
+});
+
+test('unfixed or non-audio caps have no audio layout (null, no GStreamer CRITICAL)', () => {
+  assert.is(audioLayoutFromCaps(Gst.Caps.fromString('audio/x-raw')!), null);
+  assert.is(audioLayoutFromCaps(Gst.Caps.fromString('video/x-raw,format=RGB,width=2,height=2,framerate=1/1')!), null);
+  const layout = audioLayoutFromCaps(Gst.Caps.fromString('audio/x-raw,format=S16LE,rate=8000,channels=2,layout=non-interleaved')!);
+  assert.equal({ ...layout, arrayType: layout?.arrayType.name }, { format: 'S16LE', rate: 8000, channels: 2, interleaved: false, arrayType: 'Int16Array', foreignEndian: false });
 });
 
 test('buffer helpers: audio caps give sample values; big-endian copies are swapped, views keep the bytes', () => {

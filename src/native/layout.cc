@@ -83,6 +83,7 @@ Local<Object> LayoutObject(Isolate* isolate, const Layout& layout) {
   Local<v8::Context> context = isolate->GetCurrentContext();
   Local<Object> obj = Object::New(isolate);
   const GstVideoInfo* info = &layout.info;
+  Set(isolate, obj, "media", Str(isolate, "video"));
   Set(isolate, obj, "format", Str(isolate, gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(info))));
   Set(isolate, obj, "width", Integer::New(isolate, GST_VIDEO_INFO_WIDTH(info)));
   Set(isolate, obj, "height", Integer::New(isolate, GST_VIDEO_INFO_HEIGHT(info)));

@@ -1,6 +1,12 @@
 // GLib's default main context, driven from libuv's loop (prepare -> poll -> check -> dispatch),
 // so bus watches and GLib sources run while Node's own loop stays in charge: no nested GLib
 // main loop (docs/node-gtk.md, "Main loops").
+//
+// A script may also run a GLib.MainLoop of its own. node-gtk then attaches, once, a source to
+// the default context that runs libuv from inside GLib (its prepare calls into JS, its dispatch
+// runs uv_run). That source is for GLib's loop only: while this driver prepares the context it
+// is told to sleep (adoptNodeGtkLoop swaps its functions for ones that check), libuv's own fd is
+// never polled from libuv, and the driver stops at process 'exit', before Node's teardown.
 
 #include <glib.h>
 
@@ -40,6 +46,27 @@ struct Loop {
   Driver* driver = nullptr;
 };
 
+// node-gtk's libuv-in-GLib source, once adopted: its own functions, called through ours.
+const GSourceFuncs* node_gtk_funcs = nullptr;
+// True on the thread whose driver is inside g_main_context_prepare (not during dispatch, where a
+// handler may run a GLib.MainLoop that needs node-gtk's source awake).
+thread_local bool driver_preparing = false;
+
+gboolean AdoptedPrepare(GSource* source, gint* timeout) {
+  if (driver_preparing) {
+    *timeout = -1;
+    return FALSE;
+  }
+  return node_gtk_funcs->prepare(source, timeout);
+}
+
+gboolean AdoptedDispatch(GSource* source, GSourceFunc callback, gpointer data) {
+  if (driver_preparing) return G_SOURCE_CONTINUE;
+  return node_gtk_funcs->dispatch(source, callback, data);
+}
+
+GSourceFuncs adopted_funcs = {AdoptedPrepare, nullptr, AdoptedDispatch, nullptr, nullptr, nullptr};
+
 void NoopTimer(uv_timer_t*) {}
 void NoopPoll(uv_poll_t*, int, int) {}
 
@@ -52,8 +79,17 @@ void DriverPrepare(uv_prepare_t* handle) {
   auto* d = static_cast<Driver*>(handle->data);
   d->prepared = false;
   if (g_main_depth() > 0) return;  // a GLib loop is running and drives libuv itself
+  if (d->addon->tearing_down()) return;
   if (!g_main_context_acquire(d->context)) return;
-  g_main_context_prepare(d->context, &d->max_priority);
+  {
+    // A source that calls into JS from its prepare (node-gtk's, if not adopted) finds a scope.
+    v8::Isolate* isolate = d->addon->isolate();
+    v8::HandleScope scope(isolate);
+    v8::Context::Scope context_scope(d->addon->context());
+    driver_preparing = true;
+    g_main_context_prepare(d->context, &d->max_priority);
+    driver_preparing = false;
+  }
   gint timeout = -1;
   gint n = static_cast<gint>(d->fds.size());
   for (;;) {
@@ -65,9 +101,12 @@ void DriverPrepare(uv_prepare_t* handle) {
     d->fds.resize(need);
     n = need;
   }
-  // Watch exactly the fds GLib asked for.
+  // Watch exactly the fds GLib asked for, but libuv's own (node-gtk's source polls it for GLib's loop).
+  uv_loop_t* loop = d->prepare.loop;
+  const int backend_fd = uv_backend_fd(loop);
   std::unordered_map<int, int> wanted;
   for (const GPollFD& p : d->fds) {
+    if (p.fd == backend_fd) continue;
     int events = 0;
     if (p.events & (G_IO_IN | G_IO_PRI | G_IO_HUP | G_IO_ERR)) events |= UV_READABLE;
     if (p.events & G_IO_OUT) events |= UV_WRITABLE;
@@ -81,12 +120,15 @@ void DriverPrepare(uv_prepare_t* handle) {
       ++it;
     }
   }
-  uv_loop_t* loop = d->prepare.loop;
   for (auto& [fd, events] : wanted) {
     uv_poll_t*& poll = d->polls[fd];
     if (poll == nullptr) {
       poll = new uv_poll_t;
-      uv_poll_init(loop, poll, fd);
+      if (uv_poll_init(loop, poll, fd) != 0) {  // not pollable by libuv: GLib's timeout still runs
+        delete poll;
+        d->polls.erase(fd);
+        continue;
+      }
       uv_unref(reinterpret_cast<uv_handle_t*>(poll));
     }
     uv_poll_start(poll, events ? events : UV_READABLE, NoopPoll);
@@ -104,6 +146,9 @@ void DriverCheck(uv_check_t* handle) {
   d->prepared = false;
   for (GPollFD& p : d->fds) p.revents = 0;
   if (!d->fds.empty()) g_poll(d->fds.data(), d->fds.size(), 0);
+  const int backend_fd = uv_backend_fd(d->check.loop);
+  for (GPollFD& p : d->fds)
+    if (p.fd == backend_fd) p.revents = 0;  // libuv's events are libuv's, not a GLib source's
   bool ready = g_main_context_check(d->context, d->max_priority, d->fds.data(), d->fds.size());
   if (ready) CallIntoJs(d->addon, d->resource, [&](v8::Isolate*, Local<v8::Context>) { g_main_context_dispatch(d->context); });
   g_main_context_release(d->context);
@@ -148,6 +193,50 @@ void StartGLib(const FunctionCallbackInfo<Value>& args) {
   loop_state->driver = d;
 }
 
+// stopGLib(): at process 'exit' (src/gi.js), so that nothing is dispatched once JS is gone.
+void StopGLib(const FunctionCallbackInfo<Value>& args) {
+  auto* loop_state = DataOf<Loop>(args);
+  if (loop_state->driver == nullptr) return;
+  StopDriver(loop_state->driver);
+  loop_state->driver = nullptr;
+}
+
+// adoptNodeGtkLoop(start): calls node-gtk's loop start; the one source it attaches to the default
+// context (its libuv-in-GLib source) gets functions that keep it asleep while this driver
+// prepares. Returns whether it was adopted (false: started before, or not one source).
+void AdoptNodeGtkLoop(const FunctionCallbackInfo<Value>& args) {
+  v8::Isolate* isolate = args.GetIsolate();
+  if (!args[0]->IsFunction()) return ThrowType(isolate, "adoptNodeGtkLoop(start): start must be a function");
+  GMainContext* context = g_main_context_default();
+  auto marker = [context] {
+    GSource* s = g_idle_source_new();
+    guint id = g_source_attach(s, context);
+    g_source_destroy(s);
+    g_source_unref(s);
+    return id;
+  };
+  guint before = marker();
+  v8::Local<v8::Value> result;
+  if (!args[0].As<v8::Function>()->Call(isolate->GetCurrentContext(), v8::Undefined(isolate), 0, nullptr).ToLocal(&result)) return;
+  guint after = marker();
+  GSource* found = nullptr;
+  int count = 0;
+  for (guint id = before + 1; id < after; id++) {
+    GSource* s = g_main_context_find_source_by_id(context, id);
+    if (s == nullptr) continue;
+    found = s;
+    count++;
+  }
+  bool adopted = false;
+  if (count == 1 && found->source_funcs != &adopted_funcs && found->source_funcs->prepare && found->source_funcs->dispatch &&
+      (node_gtk_funcs == nullptr || node_gtk_funcs == found->source_funcs)) {
+    node_gtk_funcs = found->source_funcs;
+    found->source_funcs = &adopted_funcs;
+    adopted = true;
+  }
+  args.GetReturnValue().Set(adopted);
+}
+
 }  // namespace
 
 void InitLoop(Local<v8::Context> context, Local<Object> exports, Addon* addon) {
@@ -157,6 +246,8 @@ void InitLoop(Local<v8::Context> context, Local<Object> exports, Addon* addon) {
     delete loop_state;
   });
   SetMethod(context, exports, "startGLib", StartGLib, loop_state);
+  SetMethod(context, exports, "stopGLib", StopGLib, loop_state);
+  SetMethod(context, exports, "adoptNodeGtkLoop", AdoptNodeGtkLoop, loop_state);
 }
 
 }  // namespace gstts

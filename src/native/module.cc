@@ -4,6 +4,7 @@
 //   nodegtk.cc  the only file that knows node-gtk's private wrapper layout, and its load check
 //   pool.cc     recycled frame memory; ArrayBuffers that own frames or mapped GStreamer memory
 //   layout.cc   video layout from caps
+//   audio_layout.cc  audio layout from caps
 //   frames.cc   copies, zero-copy views, release, bytes into GStreamer
 //   samples.cc  appsink pulls on the JS thread
 //   stream_copy.cc  copies made on the streaming thread, as frames reach an appsink
@@ -11,6 +12,7 @@
 //   loop.cc     GLib's default main context driven from libuv
 //   state.cc    state changes and end-of-stream on a worker thread
 //   bus.cc      bus watches without a JS wrapper of the bus (EOS, ERROR, WARNING)
+//   source_watch.cc  how long a pipeline's network sources have sent nothing
 //   log.cc      silence for GLib-CRITICAL lines while typelibs load
 //   meta.cc     object-detection metadata on buffers (a GstMeta of our own)
 //   element.cc  elements written in TypeScript (a GstVideoFilter subclass per class)
@@ -23,6 +25,7 @@
 #include <v8.h>
 
 #include "addon.h"
+#include "audio_layout.h"
 #include "element.h"
 #include "meta.h"
 #include "util.h"
@@ -51,6 +54,7 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   addon->cleanup_hook = node::AddEnvironmentCleanupHook(isolate, TeardownAddon, addon);
   gstts::InitNodeGtk(context, exports, addon);
   gstts::InitFrames(context, exports, addon);
+  gstts::InitAudioLayout(context, exports);
   gstts::InitSamples(context, exports, addon);
   gstts::InitStreamCopy(context, exports, addon);
   gstts::InitNotify(context, exports, addon);
@@ -58,6 +62,7 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   gstts::InitState(context, exports, addon);
   gstts::InitLog(context, exports, addon);
   gstts::InitBus(context, exports, addon);
+  gstts::InitSourceWatch(context, exports, addon);
   gstts::InitMeta(exports);
   gstts::InitElement(exports);
   gstts::Set(isolate, exports, "builtFor", BuiltFor(isolate));

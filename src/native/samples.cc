@@ -3,6 +3,7 @@
 #include <gst/app/gstappsink.h>
 
 #include "addon.h"
+#include "audio_layout.h"
 #include "frames.h"
 #include "layout.h"
 #include "meta.h"
@@ -27,7 +28,8 @@ using v8::Value;
 double ClockOrMinus(GstClockTime t) { return GST_CLOCK_TIME_IS_VALID(t) ? double(t) : -1; }
 
 // pullFrames(appsink, max: number, zeroCopy: boolean): Frame[]; each frame is
-// [ArrayBuffer, pts, dts, duration, offset, layout | null (when caps changed), copied: boolean, objects].
+// [ArrayBuffer, pts, dts, duration, offset, layout | null (when caps changed: a video or an audio
+// layout, by its `media`), copied: boolean, objects].
 // A zero-copy frame is a view of the whole buffer unless its layout is not the caps' (then a copy).
 // The caps seen last ride on the sink (qdata), so each sink reports its own caps changes.
 void PullFrames(const FunctionCallbackInfo<Value>& args) {
@@ -51,7 +53,9 @@ void PullFrames(const FunctionCallbackInfo<Value>& args) {
     if (caps != g_object_get_qdata(sink, caps_quark)) {
       g_object_set_qdata_full(sink, caps_quark, caps ? gst_caps_ref(caps) : nullptr,
                               (GDestroyNotify)gst_caps_unref);
+      GstAudioInfo audio;
       if (layout.video) layout_value = LayoutObject(isolate, layout);
+      else if (ReadAudioLayout(caps, &audio)) layout_value = AudioLayoutObject(isolate, audio);
     }
     Local<Value> data;
     bool copied = true;
