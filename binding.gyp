@@ -16,13 +16,14 @@
         "src/native/state.cc",
         "src/native/log.cc",
         "src/native/bus.cc",
+        "src/native/source_watch.cc",
         "src/native/meta.cc",
         "src/native/element.cc"
       ],
       "cflags_cc": ["-std=c++20", "-O2", "-Wall", "-Wno-unused-parameter", "-Wno-cast-function-type"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
-      "cflags": ["<!@(pkg-config --cflags gstreamer-1.0 gstreamer-app-1.0 gstreamer-video-1.0 gstreamer-audio-1.0)"],
-      "libraries": ["<!@(pkg-config --libs gstreamer-1.0 gstreamer-app-1.0 gstreamer-video-1.0 gstreamer-audio-1.0)"]
+      "cflags": ["<!@(pkg-config --cflags gstreamer-1.0 gstreamer-base-1.0 gstreamer-app-1.0 gstreamer-video-1.0 gstreamer-audio-1.0)"],
+      "libraries": ["<!@(pkg-config --libs gstreamer-1.0 gstreamer-base-1.0 gstreamer-app-1.0 gstreamer-video-1.0 gstreamer-audio-1.0)"]
     }
   ]
 }

@@ -98,6 +98,26 @@ export class GstPipelineError extends GstError {
   }
 }
 
+/**
+ * A source went away without ending its stream: a network source sent nothing for longer than
+ * `sourceTimeoutMs` (a camera without power or network, a frozen server), or its stream ended
+ * after such a silence or right after it failed to read (docs/sources.md). A
+ * {@link GstPipelineError}, so existing handlers catch it; a reconnect loop catches this one.
+ */
+export class GstSourceLostError extends GstPipelineError {
+  override name = 'GstSourceLostError';
+  constructor(
+    message: string,
+    /** ms the source had sent nothing when the loss was told */
+    readonly silentMs: number,
+    /** name of the source element that went silent, when known */
+    source: string | null,
+    debug: string | null = null,
+  ) {
+    super(message, debug, source);
+  }
+}
+
 /** A pipeline lacks an element the caller needs (e.g. no appsink for a video source). */
 export class GstElementNotFoundError extends GstError {
   override name = 'GstElementNotFoundError';

@@ -24,6 +24,11 @@ export class FrameQueue<F extends { release(): void }> {
     return this.frames.length;
   }
 
+  /** Pops waiting for a frame (they get the failure, if the stream fails). */
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
   /** The oldest waiting frame, taken out. */
   shift(): F | undefined {
     return this.frames.shift();

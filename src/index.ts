@@ -8,7 +8,7 @@ export { GstPipeline, type ElementClass, type GstPipelineOptions, type GstWarnin
 export { GstVideoSource, type GstVideoSourceOptions, type VideoFrame, type VideoPlane } from './video-source';
 export { GstVideoSink, type GstVideoSinkOptions, type PushOptions } from './video-sink';
 export { gstMetaGet, gstMetaRemove, gstMetaWrite, type ObjectInfo, type ObjectInfoInit } from './meta';
-export { GstElementNotFoundError, GstError, GstParseError, GstPipelineError, GstStateError } from './errors';
+export { GstElementNotFoundError, GstError, GstParseError, GstPipelineError, GstSourceLostError, GstStateError } from './errors';
 export {
   fractionToStr,
   getBufferSizeFromGstCaps,

@@ -116,6 +116,14 @@ interface Native {
   unwatchBus(id: number): void;
   popBusError(pipeline: Gst.Element): NativeBusMessage | null;
   detachBus(pipeline: Gst.Element): void;
+  /** Starts timing the silence of the pipeline's network sources (with `live`, of its live sources too). */
+  watchSources(pipeline: Gst.Bin, live: boolean): number;
+  /**
+   * [ms since the watched sources' latest buffer, their names (empty: none found yet), current
+   * state, target state]; with `restart` (or while the target is not PLAYING) silence restarts now.
+   */
+  sourceSilence(id: number, restart: boolean): [number, string[], number, number];
+  unwatchSources(id: number): void;
 }
 
 /**

@@ -3,12 +3,14 @@
  * (gstreamer-python's GstPipeline, in camelCase, plus a promise for the end of the stream).
  */
 import { markLive, markStopped, type LivePipeline } from './context';
-import { describeValue, GstElementNotFoundError, GstParseError, GstPipelineError, GstStateError, quote } from './errors';
+import { filesRead, truncation, type FileRead } from './file-sizes';
+import { describeValue, GstElementNotFoundError, GstParseError, GstPipelineError, GstSourceLostError, GstStateError, quote } from './errors';
 import { Gst, GstApp } from './gi';
 import { native, type NativeBusMessage } from './native';
 import { pipelineEnded } from './reclaim';
 import { closeSampleHandlers, drainSampleHandlers } from './samples';
 import { releaseHandlers, setOwner } from './signals';
+import { DEFAULT_SOURCE_TIMEOUT_MS, END_AFTER_SILENCE_MS, SourceWatch, type Silence } from './source-watch';
 
 /** A class of elements, for {@link GstPipeline.getByCls}: `GstApp.AppSink`, `Gst.Bin`... */
 export type ElementClass<T extends Gst.Element> = abstract new (...args: never[]) => T;
@@ -29,6 +31,14 @@ export interface GstPipelineOptions {
   beforePlaying?: (pipeline: GstPipeline) => unknown;
   /** Warnings from the bus; printed on stderr when not given. A throw in it fails the pipeline. */
   onWarning?: (warning: GstWarning) => void;
+  /**
+   * Most ms the pipeline's network sources (rtspsrc, udpsrc, souphttpsrc...: klass
+   * "Source/Network") may send nothing while it plays; past it the pipeline fails with a
+   * {@link GstSourceLostError}. Default 10000 (10 s); 0 turns the watchdog off. Given explicitly,
+   * live sources (v4l2src, appsrc is-live=true...) are watched too. Time the consumer holds the
+   * stream back (a full queue) does not count. See docs/sources.md.
+   */
+  sourceTimeoutMs?: number;
 }
 
 /** Most ms a shutdown may wait for the end of the stream (about 24 days: setTimeout's limit). */
@@ -51,6 +61,8 @@ function checkOptions(options: unknown, what: string): void {
     if (value !== undefined && typeof value !== 'function')
       throw new TypeError(`${what}: options.${name} must be a function, got ${describeValue(value)}`);
   }
+  const timeout = (options as Record<string, unknown>).sourceTimeoutMs;
+  if (timeout !== undefined) checkTimeout(timeout, `${what}: options.sourceTimeoutMs`);
 }
 
 function messageOf(error: unknown): string {
@@ -61,12 +73,17 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
-/** A {@link GstPipelineError} from an ERROR message; a missing file's path is named in the message. */
-function errorFrom([, text, debug, source, domain, , location]: NativeBusMessage): GstPipelineError {
-  let message = text ?? 'unknown error';
+/** The text of an ERROR or WARNING message; a missing file's path (a resource's location) is named in it. */
+function textOf([, text, , , domain, , location]: NativeBusMessage): string {
+  const message = text ?? 'unknown error';
   if (domain === 'gst-resource-error-quark' && location && !message.includes(location))
-    message = `${message.replace(/\.$/, '')}: "${quote(location)}"`;
-  return new GstPipelineError(message, debug, source);
+    return `${message.replace(/\.$/, '')}: "${quote(location)}"`;
+  return message;
+}
+
+/** A {@link GstPipelineError} from an ERROR message. */
+function errorFrom(message: NativeBusMessage): GstPipelineError {
+  return new GstPipelineError(textOf(message), message[2], message[3]);
 }
 
 /** Every element inside `bin`, sub-bins included (node-gtk cannot walk a Gst.Iterator: docs/node-gtk.md, 'Gst.Iterator'). */
@@ -185,6 +202,11 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
   private settle!: (error: GstPipelineError | null) => void;
   private stopping: Promise<void> | null = null;
   private failure: GstPipelineError | null = null;
+  private sourceWatch: SourceWatch | null = null;
+  /** the files the pipeline reads, with their sizes when it was set to PLAYING */
+  private files: FileRead[] = [];
+  /** the last resource warning of a watched source, and when it came (performance.now()) */
+  private sourceWarning: { warning: GstWarning; at: number } | null = null;
 
   /**
    * @param command a gst-launch description (`'videotestsrc ! autovideosink'`), or a pipeline
@@ -291,11 +313,54 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
   private play(): void {
     if (this.finished || this.failure) return;
     this.playing = true;
+    this.watchSources();
+    this.files = filesRead(elementsOf(this.pipeline));
     if (this.pipeline.setState(Gst.State.PLAYING) === Gst.StateChangeReturn.FAILURE) {
       // The reason is on the bus; take it now so that the error says what went wrong.
       const message = native.popBusError(this.pipeline);
       this.fail(message ? errorFrom(message) : new GstPipelineError('failed to set the pipeline to PLAYING'));
     }
+  }
+
+  /** Starts the watchdog on the network sources (docs/sources.md): silence counts from now. */
+  private watchSources(): void {
+    const given = this.options.sourceTimeoutMs;
+    this.sourceWatch = new SourceWatch(
+      this.pipeline,
+      given ?? DEFAULT_SOURCE_TIMEOUT_MS,
+      given !== undefined && given > 0,
+      () => this.isHeldBack(),
+      (silence) => this.fail(this.lostError(silence, `nothing received for ${Math.round(silence.silentMs)} ms (sourceTimeoutMs is ${given ?? DEFAULT_SOURCE_TIMEOUT_MS} ms)`)),
+    );
+  }
+
+  private lostError({ silentMs, sources }: Silence, why: string, debug: string | null = null): GstSourceLostError {
+    return new GstSourceLostError(`source lost: ${why}`, silentMs, sources.length === 1 ? sources[0] : sources.join(', '), debug);
+  }
+
+  /**
+   * An end of stream that is a loss: a watched source had sent nothing for {@link
+   * END_AFTER_SILENCE_MS}, or its last word was a failure to read (a server that closed the
+   * connection, over TCP). Null for a true end.
+   */
+  private lossAtEnd(): GstSourceLostError | null {
+    const silence = this.sourceWatch?.silence();
+    if (!silence) return null;
+    const warned = this.sourceWarning;
+    // No buffer since the warning: the source failed to read, then ended.
+    if (warned && silence.silentMs >= performance.now() - warned.at)
+      return this.lostError(silence, `${warned.warning.message} (then end of stream)`, warned.warning.debug);
+    if (silence.silentMs >= END_AFTER_SILENCE_MS)
+      return this.lostError(silence, `end of stream after ${Math.round(silence.silentMs)} ms without data (a source that falls silent, then ends, was cut off)`);
+    return null;
+  }
+
+  /**
+   * True while the consumer holds the stream back (its queue is full): the sources' silence
+   * then is not theirs, and the watchdog does not count it. False here; sources with a queue override it.
+   */
+  protected isHeldBack(): boolean {
+    return false;
   }
 
   /**
@@ -456,18 +521,24 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
   private handleMessage(message: NativeBusMessage): void {
     if (this.finished) return;
     switch (message[0]) {
-      case Gst.MessageType.EOS:
+      case Gst.MessageType.EOS: {
         // Samples still waiting in appsinks reach their handlers before the pipeline is torn down.
         drainSampleHandlers(elementsOf(this.pipeline));
+        // Not for the end that shutdown() sent: the user is leaving, whatever the sources did.
+        const lost = this.stopping ? null : (this.lossAtEnd() ?? truncation(this.files));
+        if (lost) return this.fail(lost);
         this.guard('onEos', () => this.onEos());
         this.finish(null);
         break;
+      }
       case Gst.MessageType.ERROR:
         this.fail(errorFrom(message));
         break;
       case Gst.MessageType.WARNING: {
-        const [, text, debug, source] = message;
+        const [, text, debug, source, domain] = message;
         const report: GstWarning = { message: text ?? '', debug, source };
+        if (domain === 'gst-resource-error-quark' && source && this.sourceWatch?.silence()?.sources.includes(source))
+          this.sourceWarning = { warning: { ...report, message: textOf(message) }, at: performance.now() };
         this.guard('onWarning', () => this.onWarning(report));
         break;
       }
@@ -483,6 +554,7 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
   private finish(error: GstPipelineError | null): void {
     if (this.finished) return;
     this.finished = true;
+    this.sourceWatch?.stop();
     const settle = (): void => {
       try {
         this.onStopped();

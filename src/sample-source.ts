@@ -126,6 +126,16 @@ export abstract class SampleSource<F extends ReleasableFrame> extends GstPipelin
     this.engine?.drainAll();
   }
 
+  /** A failure that a waiting pop() hands to its caller is not printed: it has been seen. */
+  protected override onError(error: GstPipelineError): void {
+    if (this.queue.waiting === 0) super.onError(error);
+  }
+
+  /** A full queue (not leaky) holds the stream back: not the source's silence (docs/sources.md). */
+  protected override isHeldBack(): boolean {
+    return !this.leaky && this.queue.length >= this.queueBound();
+  }
+
   protected override sendEndOfStream(): boolean {
     // The reader is leaving: samples still in the appsink need not wait for it.
     this.appsink.drop = true;

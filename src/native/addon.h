@@ -114,5 +114,6 @@ void InitState(v8::Local<v8::Context> context, v8::Local<v8::Object> exports, Ad
 void InitLog(v8::Local<v8::Context> context, v8::Local<v8::Object> exports, Addon* addon);
 void InitStreamCopy(v8::Local<v8::Context> context, v8::Local<v8::Object> exports, Addon* addon);
 void InitBus(v8::Local<v8::Context> context, v8::Local<v8::Object> exports, Addon* addon);
+void InitSourceWatch(v8::Local<v8::Context> context, v8::Local<v8::Object> exports, Addon* addon);
 
 }  // namespace gstts

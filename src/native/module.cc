@@ -12,6 +12,7 @@
 //   loop.cc     GLib's default main context driven from libuv
 //   state.cc    state changes and end-of-stream on a worker thread
 //   bus.cc      bus watches without a JS wrapper of the bus (EOS, ERROR, WARNING)
+//   source_watch.cc  how long a pipeline's network sources have sent nothing
 //   log.cc      silence for GLib-CRITICAL lines while typelibs load
 //   meta.cc     object-detection metadata on buffers (a GstMeta of our own)
 //   element.cc  elements written in TypeScript (a GstVideoFilter subclass per class)
@@ -61,6 +62,7 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   gstts::InitState(context, exports, addon);
   gstts::InitLog(context, exports, addon);
   gstts::InitBus(context, exports, addon);
+  gstts::InitSourceWatch(context, exports, addon);
   gstts::InitMeta(exports);
   gstts::InitElement(exports);
   gstts::Set(isolate, exports, "builtFor", BuiltFor(isolate));

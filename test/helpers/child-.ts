@@ -9,13 +9,13 @@ import * as path from 'node:path';
 import { ROOT, type Exit } from './support-';
 
 /** Runs `file` (a path under test/) in a fresh node with `ulimit -n fdLimit`; resolves when it exits. */
-export function runLimited(file: string, args: readonly string[], options: { fdLimit: number; timeoutMs: number; what: string }): Promise<Exit> {
+export function runLimited(file: string, args: readonly string[], options: { fdLimit: number; timeoutMs: number; what: string; env?: NodeJS.ProcessEnv }): Promise<Exit> {
   return new Promise<Exit>((resolve, reject) => {
     const started = Date.now();
     const child = spawn(
       'bash',
       ['-c', `ulimit -n ${options.fdLimit} && exec "$0" "$@"`, process.execPath, '--expose-gc', '-r', 'ts-node/register/transpile-only', path.join(ROOT, 'test', file), ...args],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
     let stderr = '';
