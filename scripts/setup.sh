@@ -81,6 +81,8 @@ if [[ ! -d node_modules/node-gtk || ! -d node_modules/typescript ]]; then
   echo "setup: installing node_modules and building the native addon for Node.js v$node_version" >&2
   if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund >&2; else npm install --no-audit --no-fund >&2; fi
 fi
+# typings/*.d.ts for this machine's GStreamer (docs/typings.md)
+node scripts/typings-select.js --quiet
 
 # Both native binaries must load in this Node.js: node-gtk's (one per Node ABI, in
 # node_modules/node-gtk/lib/binding/node-v<ABI>-linux-x64) and the addon's (build/, one at a time,

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * `npm run typings`: regenerates typings/ from this machine's GObject-introspection typelibs.
+ * `npm run typings`: regenerates the typings from this machine's GObject-introspection typelibs
+ * (docs/typings.md: one committed set per GStreamer version, selected by scripts/typings-select.js).
  *
  * Step 1 runs node-gtk's own generator (node-gtk/tools/generate-types.js) for GLib, GObject, Gst,
  * GstBase, GstApp, GstVideo and GstAudio (GModule comes along as a dependency) into a scratch directory.
@@ -53,7 +54,10 @@
  *  8. The node-gtk.d.ts module shim: `require()` of an unknown namespace returns `unknown`,
  *     `System` is typed, `registerClass` returns the class it gets; its comment path is stable.
  *
- * Usage: node scripts/typings.js [--outdir DIR]     (default: typings/ in this repository)
+ * Usage: node scripts/typings.js            typings/*.d.ts for exactly this machine (what src/ reads)
+ *        node scripts/typings.js --set      typings/gst-<major>.<minor>/, the committed set for
+ *                                           this GStreamer (docs/typings.md)
+ *        node scripts/typings.js --outdir DIR
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -1014,16 +1018,26 @@ function generate(outdir) {
 }
 
 function main(argv) {
+  const select = require('./typings-select.js');
   let outdir = path.join(ROOT, 'typings');
+  let asSet = false;
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--outdir') outdir = path.resolve(argv[++i]);
+    if (argv[i] === '--outdir' && i + 1 < argv.length) outdir = path.resolve(argv[++i]);
+    else if (argv[i] === '--set') asSet = true;
     else {
-      console.error('usage: node scripts/typings.js [--outdir DIR]');
+      console.error('usage: node scripts/typings.js [--set | --outdir DIR]');
       process.exit(2);
     }
   }
+  const version = select.gstVersion();
+  if (asSet) {
+    if (!version) throw new Error('--set: cannot tell the GStreamer version (pkg-config --modversion gstreamer-1.0)');
+    outdir = path.join(ROOT, 'typings', `gst-${select.minorOf(version)}`);
+  }
   const written = generate(outdir);
-  console.log(`typings: wrote ${written.join(', ')} to ${path.relative(process.cwd(), outdir) || '.'}`);
+  // typings/*.d.ts made for this machine: typings-select.js keeps them while GStreamer stays.
+  if (outdir === path.join(ROOT, 'typings')) select.mark({ generated: true, gstreamer: version });
+  console.log(`typings: wrote ${written.join(', ')} to ${path.relative(process.cwd(), outdir) || '.'}${version ? ` (GStreamer ${version})` : ''}`);
 }
 
 module.exports = { generate, NAMESPACES };

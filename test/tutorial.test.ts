@@ -55,7 +55,7 @@ test.before(() => {
     fs.writeFileSync(file, block.code.replace(/from 'gstreamer-ts'/g, "from '../src'"));
     files.push({ block, file });
   });
-  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../tsconfig.json', include: ['*.ts', '../typings'] }));
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../tsconfig.json', include: ['*.ts', '../typings/*.d.ts'] }));
 });
 
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -1,8 +1,9 @@
 /**
  * The generated typings: reproducible from the typelibs, and strict where node-gtk is.
  *
- * - `npm run typings` regenerates typings/ byte for byte (twice, to tell a non-deterministic
- *   generator from stale committed files).
+ * - `npm run typings` regenerates the committed set for the running GStreamer,
+ *   typings/gst-<major>.<minor>/, byte for byte (twice, to tell a non-deterministic generator
+ *   from a stale set); typings/*.d.ts, which src/ reads, hold that set (docs/typings.md).
  * - test/types/*.cts are compiled with the project's compiler options. Each line after an
  *   `@ts-expect-error TSnnnn message` directive must fail with that code and message once the
  *   directive is taken out, and nothing else may fail; positive.cts is the control that compiles.
@@ -19,6 +20,20 @@ import * as assert from 'uvu/assert';
 
 const ROOT = path.resolve(__dirname, '..');
 const TYPINGS = path.join(ROOT, 'typings');
+
+interface TypingsSet {
+  name: string;
+  major: number;
+  minor: number;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const select = require('../scripts/typings-select.js') as {
+  gstVersion(): string | null;
+  sets(dir?: string): TypingsSet[];
+  choose(available: TypingsSet[], version: string | null): { set: TypingsSet; exact: boolean };
+  minorOf(version: string | null): string | null;
+};
+const GST = select.gstVersion();
 const SNIPPETS = path.join(__dirname, 'types');
 
 function regenerate(outdir: string): Promise<{ code: number | null; output: string }> {
@@ -50,25 +65,66 @@ function firstDifference(a: string, b: string): string {
   return 'no line differs';
 }
 
-test('npm run typings reproduces typings/ exactly, run after run', async () => {
+test(`npm run typings reproduces the committed set for this GStreamer (${GST}) exactly, run after run`, async () => {
+  assert.ok(GST, 'the GStreamer version is known (pkg-config --modversion gstreamer-1.0)');
+  const setDir = path.join(TYPINGS, `gst-${select.minorOf(GST)}`);
+  if (!fs.existsSync(setDir))
+    assert.unreachable(`no committed typings for GStreamer ${GST}: make them with \`npm run typings -- --set\` on this system and commit ${path.relative(ROOT, setDir)}/ (docs/typings.md)`);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'gstreamer-ts-typings-test-'));
   try {
     const dirs = [path.join(scratch, 'a'), path.join(scratch, 'b')];
     const runs = await Promise.all(dirs.map(regenerate));
     runs.forEach((r) => assert.is(r.code, 0, `scripts/typings.js failed:\n${r.output}`));
 
-    const committed = fs.readdirSync(TYPINGS).sort();
-    for (const dir of dirs) assert.equal(fs.readdirSync(dir).sort(), committed, 'the same files as typings/');
+    const committed = fs.readdirSync(setDir).sort();
+    for (const dir of dirs) assert.equal(fs.readdirSync(dir).sort(), committed, `the same files as ${path.relative(ROOT, setDir)}/`);
     for (const file of committed) {
       const [a, b] = dirs.map((d) => fs.readFileSync(path.join(d, file), 'utf8'));
       if (a !== b) assert.unreachable(`${file}: two runs differ (not deterministic), ${firstDifference(b, a)}`);
-      const current = fs.readFileSync(path.join(TYPINGS, file), 'utf8');
+      const current = fs.readFileSync(path.join(setDir, file), 'utf8');
       if (a !== current)
-        assert.unreachable(`typings/${file} is not what npm run typings makes now; run it and commit. First difference at ${firstDifference(a, current)}`);
+        assert.unreachable(
+          `${path.relative(ROOT, setDir)}/${file} is not what npm run typings makes now; run \`npm run typings -- --set\` and commit. First difference at ${firstDifference(a, current)}`,
+        );
     }
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+});
+
+test('typings/*.d.ts, what src/ reads, are the set for this GStreamer (scripts/typings-select.js put them there)', () => {
+  const { set, exact } = select.choose(select.sets(), GST);
+  assert.ok(exact, `a committed set for GStreamer ${GST}`);
+  const files = fs.readdirSync(path.join(TYPINGS, set.name)).sort();
+  assert.equal(fs.readdirSync(TYPINGS).filter((f) => f.endsWith('.d.ts')).sort(), files, `the files of typings/${set.name}`);
+  for (const file of files)
+    assert.ok(
+      fs.readFileSync(path.join(TYPINGS, file), 'utf8') === fs.readFileSync(path.join(TYPINGS, set.name, file), 'utf8'),
+      `typings/${file} is typings/${set.name}/${file}: run node scripts/typings-select.js`,
+    );
+});
+
+test('typings-select chooses the set of the same minor version, else the nearest older one, else the oldest', () => {
+  const available: TypingsSet[] = [
+    { name: 'gst-1.22', major: 1, minor: 22 },
+    { name: 'gst-1.26', major: 1, minor: 26 },
+  ];
+  const pick = (version: string | null): string => {
+    const { set, exact } = select.choose(available, version);
+    return `${set.name}${exact ? '' : ' (nearest)'}`;
+  };
+  assert.is(pick('1.22.0'), 'gst-1.22');
+  assert.is(pick('1.22.12'), 'gst-1.22');
+  assert.is(pick('1.26.2'), 'gst-1.26');
+  assert.is(pick('1.24.2'), 'gst-1.22 (nearest)');
+  assert.is(pick('1.28.0'), 'gst-1.26 (nearest)');
+  assert.is(pick('2.0.0'), 'gst-1.26 (nearest)');
+  assert.is(pick('1.20.3'), 'gst-1.22 (nearest)');
+  assert.is(pick(null), 'gst-1.22 (nearest)');
+  // what is committed: sets by name, oldest first, and one for each system CI proves
+  const committed = select.sets().map((s) => s.name);
+  assert.equal([...committed].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })), committed, 'oldest first');
+  for (const proved of ['gst-1.22', 'gst-1.26']) assert.ok(committed.includes(proved), `typings/${proved} is committed (${committed.join(', ')})`);
 });
 
 interface Expectation {
