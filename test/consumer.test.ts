@@ -27,15 +27,18 @@ const consumer = suite('consumer');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 let project: ConsumerProject;
 
+let setupError: unknown;
 consumer.before(async () => {
   try {
     project = await consumerProject();
     console.log(`consumer: packed and installed in ${project.seconds.toFixed(0)} s (TypeScript ${project.typescript})`);
   } catch (error) {
-    // uvu does not report a failing hook: say why, then every test fails on the missing project
-    console.error('consumer: setting up the project failed:', error);
-    throw error;
+    // uvu neither reports a failing hook nor fails the run for it: each test fails with it instead
+    setupError = error;
   }
+});
+consumer.before.each(() => {
+  if (setupError) throw setupError instanceof Error ? setupError : new Error(String(setupError));
 });
 
 let testStarted = 0;
