@@ -27,6 +27,10 @@ const consumer = suite('consumer');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 let project: ConsumerProject;
 
+let testStarted = 0;
+consumer.before.each(() => {
+  testStarted = Date.now();
+});
 let setupError: unknown;
 consumer.before(async () => {
   try {
@@ -41,10 +45,6 @@ consumer.before.each(() => {
   if (setupError) throw setupError instanceof Error ? setupError : new Error(String(setupError));
 });
 
-let testStarted = 0;
-consumer.before.each(() => {
-  testStarted = Date.now();
-});
 consumer.after.each(() => {
   if (process.env.GSTREAMER_TS_CONSUMER_TIMES) console.log(`consumer: test took ${((Date.now() - testStarted) / 1000).toFixed(1)} s`);
 });
