@@ -19,6 +19,11 @@
  *
  * Output: one line per checkpoint (`path cycle fds threads rssMb`), or with --json one JSON line
  * per path ({ name, samples: [{ cycle, fds, threads, rssMb }], ms }), then `alive`.
+ *
+ * --live-objects, under GStreamer's leaks tracer (GST_TRACERS=leaks GST_DEBUG=GST_TRACER:7): at
+ * each checkpoint, a line `live objects: <path> cycle <n>` on stderr and then the tracer's list
+ * of the GStreamer objects alive (`object-alive, type-name=(string)...` lines), so that a
+ * pipeline's buffers, samples or elements kept past its end show up whatever their size.
  */
 import * as fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -158,8 +163,11 @@ async function main(): Promise<void> {
       frames: { type: 'string', default: '3' },
       at: { type: 'string', default: '1,100,1000,3000' },
       json: { type: 'boolean', default: false },
+      'live-objects': { type: 'boolean', default: false },
     },
   });
+  const leaks = values['live-objects'] ? Gst.tracingGetActiveTracers().find((tracer) => tracer.name.startsWith('leaks')) : undefined;
+  if (values['live-objects'] && !leaks) throw new Error('--live-objects: run under GST_TRACERS=leaks GST_DEBUG=GST_TRACER:7');
   FRAMES = Number(values.frames);
   const total = Number(values.cycles);
   if (!Number.isInteger(total) || total < 1) throw new RangeError(`--cycles must be a positive integer, got ${values.cycles}`);
@@ -177,6 +185,10 @@ async function main(): Promise<void> {
         const sample = await usage(cycle);
         samples.push(sample);
         if (!values.json) console.log(`${name} cycle ${cycle}: ${sample.fds} fds, ${sample.threads} threads, ${sample.rssMb} MB RSS`);
+        if (leaks) {
+          console.error(`live objects: ${name} cycle ${cycle}`);
+          leaks.emit('log-live-objects');
+        }
       }
     }
     if (values.json) console.log(JSON.stringify({ name, samples, ms: Date.now() - started }));
