@@ -4,12 +4,13 @@
  * Kernel size and sigmas are GObject properties, settable in the description.
  * Headless by default: it blurs one frame of a test pattern and writes it as a PNG.
  *
- *   npx ts-node examples/gaussian_blur.ts                      # writes gaussian_blur.png
- *   npx ts-node examples/gaussian_blur.ts --kernel 15 --sigma-x 4 --pattern smpte -o out.png
- *   npx ts-node examples/gaussian_blur.ts --pipeline "videotestsrc ! gaussian_blur kernel=9 sigmaX=5 ! videoconvert ! autovideosink"
+ *   node scripts/run.js examples/gaussian_blur.ts                      # writes gaussian_blur.png
+ *   node scripts/run.js examples/gaussian_blur.ts --kernel 15 --sigma-x 4 --pattern smpte -o out.png
+ *   node scripts/run.js examples/gaussian_blur.ts --pipeline "videotestsrc ! gaussian_blur kernel=9 sigmaX=5 ! videoconvert ! autovideosink"
  */
-import { GstContext, GstPipeline, GstVideoFilter, registerElement, type VideoFilterFrame } from '../src';
-import { commandLine } from './helpers/cli';
+import { GstContext, GstPipeline } from 'gstreamer-ts';
+import { GstVideoFilter, registerElement, type VideoFilterFrame } from 'gstreamer-ts/element';
+import { commandLine } from './helpers/cli.ts';
 
 /**
  * Weights of a 1-D Gaussian of `size` taps (odd), summing to 1. A sigma of 0 or less picks one
@@ -79,7 +80,7 @@ export class GaussianBlur extends GstVideoFilter {
   }
 }
 
-const args = commandLine(__filename, 'Blurs one frame of a test pattern with a Gaussian blur element written in TypeScript and writes it as PNG.', {
+const args = commandLine(process.argv[1], 'Blurs one frame of a test pattern with a Gaussian blur element written in TypeScript and writes it as PNG.', {
   output: { type: 'string', short: 'o', default: 'gaussian_blur.png', help: 'PNG to write' },
   kernel: { type: 'string', short: 'k', default: '9', help: 'kernel size, odd' },
   'sigma-x': { type: 'string', default: '5', help: 'horizontal sigma' },

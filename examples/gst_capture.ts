@@ -1,17 +1,17 @@
 /**
  * Frames out of a pipeline as typed arrays with GstVideoSource: gstreamer-python's examples/gst_capture.py.
  *
- *   npx ts-node examples/gst_capture.ts
+ *   node scripts/run.js examples/gst_capture.ts
  */
-import { GstContext, GstVideoSource, timeArgs, type VideoFrame } from '../src';
-import { commandLine } from './helpers/cli';
+import { GstContext, GstVideoSource, timeArgs, type VideoFrame } from 'gstreamer-ts';
+import { commandLine } from './helpers/cli.ts';
 
 const WIDTH = 640;
 const HEIGHT = 480;
 const NUM_BUFFERS = 50;
 const VIDEO_FORMAT = 'RGB';
 
-commandLine(__filename, 'Reads frames out of a pipeline as typed arrays (no options, as in Python).', {});
+commandLine(process.argv[1], 'Reads frames out of a pipeline as typed arrays (no options, as in Python).', {});
 
 const capsFilter = `capsfilter caps=video/x-raw,format=${VIDEO_FORMAT},width=${WIDTH},height=${HEIGHT}`;
 const command = `videotestsrc num-buffers=${NUM_BUFFERS} ! ${capsFilter} ! appsink emit-signals=True sync=false`;

@@ -3,16 +3,16 @@
  * examples/gst_capture_and_display.py. The default display needs no screen: it writes
  * gst_capture_and_display.webm. On a desktop, show the frames instead:
  *
- *   npx ts-node examples/gst_capture_and_display.ts -d "appsrc emit-signals=True is-live=True ! videoconvert ! autovideosink sync=false"
+ *   node scripts/run.js examples/gst_capture_and_display.ts -d "appsrc emit-signals=True is-live=True ! videoconvert ! autovideosink sync=false"
  */
-import { GstContext, GstVideoSink, GstVideoSource } from '../src';
-import { commandLine, intOption } from './helpers/cli';
+import { GstContext, GstVideoSink, GstVideoSource } from 'gstreamer-ts';
+import { commandLine, intOption } from './helpers/cli.ts';
 
 const WIDTH = 640;
 const HEIGHT = 480;
 const VIDEO_FORMAT = 'RGB';
 
-const args = commandLine(__filename, 'Captures frames from one pipeline and pushes them into another.', {
+const args = commandLine(process.argv[1], 'Captures frames from one pipeline and pushes them into another.', {
   num_buffers: { type: 'string', short: 'n', default: '1000', help: 'Num buffers to capture' },
   // (Python: gtksink, which needs a display)
   display: {

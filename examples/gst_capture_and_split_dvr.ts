@@ -6,15 +6,15 @@
  * writes VP8 in WebM (vp8enc from plugins-good): video_0.webm, video_1.webm.
  * -n and -f are additions (Python has no options).
  *
- *   npx ts-node examples/gst_capture_and_split_dvr.ts
+ *   node scripts/run.js examples/gst_capture_and_split_dvr.ts
  */
-import { GstContext, GstVideoSink, GstVideoSource } from '../src';
-import { commandLine, intOption } from './helpers/cli';
+import { GstContext, GstVideoSink, GstVideoSource } from 'gstreamer-ts';
+import { commandLine, intOption } from './helpers/cli.ts';
 
 const [WIDTH, HEIGHT] = [640, 480];
 const VIDEO_FORMAT = 'RGB';
 
-const args = commandLine(__filename, 'Captures frames and records them into several whole video files.', {
+const args = commandLine(process.argv[1], 'Captures frames and records them into several whole video files.', {
   num_buffers: { type: 'string', short: 'n', default: '1000', help: 'Num buffers to capture' },
   num_files: { type: 'string', short: 'f', default: '2', help: 'Num video files to split the recording into' },
 });

@@ -3,16 +3,16 @@
  * examples/gst_display.py. Python shows random noise in a window (gtksink); headless, the
  * default writes gst_display.webm. -n and -d are additions (Python has no options).
  *
- *   npx ts-node examples/gst_display.ts
- *   npx ts-node examples/gst_display.ts -d "appsrc emit-signals=True is-live=True ! videoconvert ! autovideosink sync=false"
+ *   node scripts/run.js examples/gst_display.ts
+ *   node scripts/run.js examples/gst_display.ts -d "appsrc emit-signals=True is-live=True ! videoconvert ! autovideosink sync=false"
  */
-import { GstContext, GstVideoSink } from '../src';
-import { commandLine, intOption } from './helpers/cli';
+import { GstContext, GstVideoSink } from 'gstreamer-ts';
+import { commandLine, intOption } from './helpers/cli.ts';
 
 const [WIDTH, HEIGHT, CHANNELS] = [640, 480, 3];
 const VIDEO_FORMAT = 'RGB';
 
-const args = commandLine(__filename, 'Pushes frames of random noise into a display pipeline.', {
+const args = commandLine(process.argv[1], 'Pushes frames of random noise into a display pipeline.', {
   num_buffers: { type: 'string', short: 'n', default: '1000', help: 'Num buffers to display' },
   // (Python: "appsrc emit-signals=True is-live=True ! videoconvert ! gtksink sync=false", which needs a display)
   display: {

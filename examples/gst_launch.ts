@@ -1,15 +1,15 @@
 /**
  * Any pipeline, run to its end: gstreamer-python's examples/gst_launch.py (gst-launch-1.0 from a script).
  *
- *   npx ts-node examples/gst_launch.ts -p "videotestsrc num-buffers=100 ! fakesink sync=false"
- *   npx ts-node examples/gst_launch.ts -p "videotestsrc num-buffers=10 ! pngenc ! multifilesink location=frame-%02d.png"
+ *   node scripts/run.js examples/gst_launch.ts -p "videotestsrc num-buffers=100 ! fakesink sync=false"
+ *   node scripts/run.js examples/gst_launch.ts -p "videotestsrc num-buffers=10 ! pngenc ! multifilesink location=frame-%02d.png"
  */
-import { GstContext, GstPipeline } from '../src';
-import { commandLine } from './helpers/cli';
+import { GstContext, GstPipeline } from 'gstreamer-ts';
+import { commandLine } from './helpers/cli.ts';
 
 const DEFAULT_PIPELINE = 'videotestsrc num-buffers=100 ! fakesink sync=false';
 
-const args = commandLine(__filename, 'Runs a GStreamer pipeline until its end of stream.', {
+const args = commandLine(process.argv[1], 'Runs a GStreamer pipeline until its end of stream.', {
   pipeline: { type: 'string', short: 'p', default: DEFAULT_PIPELINE, help: 'Gstreamer pipeline without gst-launch' },
 });
 

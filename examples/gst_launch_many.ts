@@ -3,12 +3,12 @@
  * Python shows five windows (gtksink); headless, each pipeline writes its frames to
  * gst_launch_many_<i>.webm instead. Each has its own streaming threads: they play in parallel.
  *
- *   npx ts-node examples/gst_launch_many.ts
+ *   node scripts/run.js examples/gst_launch_many.ts
  */
-import { GstContext, GstPipeline } from '../src';
-import { commandLine } from './helpers/cli';
+import { GstContext, GstPipeline } from 'gstreamer-ts';
+import { commandLine } from './helpers/cli.ts';
 
-commandLine(__filename, 'Plays five pipelines in parallel (no options, as in Python).', {});
+commandLine(process.argv[1], 'Plays five pipelines in parallel (no options, as in Python).', {});
 
 /** randint(a, b): a whole number from a to b, both included */
 const randint = (a: number, b: number): number => a + Math.floor(Math.random() * (b - a + 1));

@@ -11,11 +11,11 @@
  *   - one child process per pipeline (this file): each has its own JS thread, so a slow or
  *     crashing handler in one cannot stall or kill the others; the parent stops them all on Ctrl-C.
  *
- *   npx ts-node examples/gst_launch_many_mt.ts
+ *   node scripts/run.js examples/gst_launch_many_mt.ts
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { Gst, GstContext, GstPipeline } from '../src';
-import { commandLine } from './helpers/cli';
+import { Gst, GstContext, GstPipeline } from 'gstreamer-ts';
+import { commandLine } from './helpers/cli.ts';
 
 const DEFAULT_PIPELINE = 'videotestsrc num-buffers=100 ! fakesink name=sink';
 
@@ -51,9 +51,9 @@ async function launchPipeline(): Promise<void> {
 
 /** The parent's part: start the children, wait for them, stop them all on Ctrl-C. */
 async function main(): Promise<void> {
-  commandLine(__filename, 'Plays three pipelines in parallel, one child process each (no options, as in Python).', {});
+  commandLine(process.argv[1], 'Plays three pipelines in parallel, one child process each (no options, as in Python).', {});
   const numPipeline = 3;
-  const children: ChildProcess[] = Array.from({ length: numPipeline }, () => fork(__filename, [], { stdio: 'inherit' }));
+  const children: ChildProcess[] = Array.from({ length: numPipeline }, () => fork(process.argv[1], [], { stdio: 'inherit' }));
 
   process.on('SIGINT', () => {
     console.log('Pressed Ctrl-C');

@@ -3,14 +3,14 @@
  * (savePng and contactSheet from src/pictures.ts). Not in gstreamer-python: the headless way to
  * see what a pipeline produces.
  *
- *   npx ts-node examples/gst_snapshot.ts -p "videotestsrc pattern=ball" -o ball.png
- *   npx ts-node examples/gst_snapshot.ts -p "videotestsrc pattern=ball" -n 12 -c 4 -e 5 -o sheet.png
- *   npx ts-node examples/gst_snapshot.ts -p "filesrc location=clip.webm ! decodebin" -n 16 -e 30 -o clip.png
+ *   node scripts/run.js examples/gst_snapshot.ts -p "videotestsrc pattern=ball" -o ball.png
+ *   node scripts/run.js examples/gst_snapshot.ts -p "videotestsrc pattern=ball" -n 12 -c 4 -e 5 -o sheet.png
+ *   node scripts/run.js examples/gst_snapshot.ts -p "filesrc location=clip.webm ! decodebin" -n 16 -e 30 -o clip.png
  */
-import { contactSheet, savePng } from '../src';
-import { commandLine, intOption } from './helpers/cli';
+import { contactSheet, savePng } from 'gstreamer-ts';
+import { commandLine, intOption } from './helpers/cli.ts';
 
-const args = commandLine(__filename, 'Saves the first frame of a pipeline, or a contact sheet of its frames, as PNG.', {
+const args = commandLine(process.argv[1], 'Saves the first frame of a pipeline, or a contact sheet of its frames, as PNG.', {
   pipeline: { type: 'string', short: 'p', default: 'videotestsrc pattern=ball', help: 'Gstreamer pipeline that produces video, without a sink' },
   output: { type: 'string', short: 'o', default: 'snapshot.png', help: 'PNG file to write' },
   num_frames: { type: 'string', short: 'n', default: '1', help: 'frames on the picture (more than 1: a contact sheet)' },

@@ -5,12 +5,13 @@
  * band of rows at `intProp` with the level `floatProp` (0..1) of white.
  * Headless by default: it runs a few frames of a test pattern and writes the last as a PNG.
  *
- *   npx ts-node examples/gstplugin_ts.ts                       # writes gstplugin_ts.png
- *   npx ts-node examples/gstplugin_ts.ts --no-invert --int-prop 100 --float-prop 0.2 --str-prop set
- *   npx ts-node examples/gstplugin_ts.ts --pipeline "videotestsrc ! videoconvert ! gstplugin_ts invert=true ! videoconvert ! autovideosink"
+ *   node scripts/run.js examples/gstplugin_ts.ts                       # writes gstplugin_ts.png
+ *   node scripts/run.js examples/gstplugin_ts.ts --no-invert --int-prop 100 --float-prop 0.2 --str-prop set
+ *   node scripts/run.js examples/gstplugin_ts.ts --pipeline "videotestsrc ! videoconvert ! gstplugin_ts invert=true ! videoconvert ! autovideosink"
  */
-import { GstContext, GstPipeline, GstVideoFilter, registerElement, type VideoFilterFrame } from '../src';
-import { commandLine } from './helpers/cli';
+import { GstContext, GstPipeline } from 'gstreamer-ts';
+import { GstVideoFilter, registerElement, type VideoFilterFrame } from 'gstreamer-ts/element';
+import { commandLine } from './helpers/cli.ts';
 
 export class GstPluginTs extends GstVideoFilter {
   // The name in launch descriptions, and the formats both pads take.
@@ -46,7 +47,7 @@ export class GstPluginTs extends GstVideoFilter {
   }
 }
 
-const args = commandLine(__filename, 'Runs the template element written in TypeScript over a test pattern and writes the last frame as PNG.', {
+const args = commandLine(process.argv[1], 'Runs the template element written in TypeScript over a test pattern and writes the last frame as PNG.', {
   output: { type: 'string', short: 'o', default: 'gstplugin_ts.png', help: 'PNG to write' },
   'num-buffers': { type: 'string', short: 'n', default: '5', help: 'frames to run (the last is written)' },
   'no-invert': { type: 'boolean', help: 'do not invert' },

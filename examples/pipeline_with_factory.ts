@@ -5,12 +5,13 @@
  * Python shows the ball in a window (gtksink); headless, the frames go to
  * pipeline_with_factory.webm.
  *
- *   npx ts-node examples/pipeline_with_factory.ts
+ *   node scripts/run.js examples/pipeline_with_factory.ts
  *
  * What a plain node-gtk user must know (each one makes this script stop early or hang):
  *  1. `loop.run()` must be called from synchronous code: at the top level of a CommonJS
- *     script (as here) or in a plain function. Called after an `await`, or at the top level of
- *     an ES module, node-gtk defers it to a timer and returns at once: the script carries on
+ *     script, or in a callback of its own (`setImmediate`, as here, which works in CommonJS and
+ *     in an ES module alike). Called after an `await`, or at the top level of an ES module
+ *     (`node main.ts` runs one), node-gtk defers it to a timer and returns at once: the script carries on
  *     past the loop, sets the pipeline to NULL before the end of stream, and the loop then runs
  *     forever. Nothing else keeps Node alive for GLib either: a bus watch is a GLib source,
  *     invisible to Node's own loop, so a script that relies on Node's loop alone exits at once
@@ -27,9 +28,9 @@
  *     GLib's default context inside Node's loop (no GLib.MainLoop needed, see GstPipeline).
  */
 import * as gi from 'node-gtk';
-import { commandLine } from './helpers/cli';
+import { commandLine } from './helpers/cli.ts';
 
-commandLine(__filename, 'Builds a pipeline element by element and runs it in a GLib main loop (no options, as in Python).', {});
+commandLine(process.argv[1], 'Builds a pipeline element by element and runs it in a GLib main loop (no options, as in Python).', {});
 
 const GLib = gi.require('GLib', '2.0');
 const Gst = gi.require('Gst', '1.0');
@@ -102,7 +103,10 @@ bus.connect('message', (message: InstanceType<typeof Gst.Message>) => {
   }
 });
 
-loop.run(); // synchronous, at the top level (point 1)
+// synchronous, in a callback of its own (point 1)
+setImmediate(() => {
+  loop.run();
 
-// Stop Pipeline
-pipeline.setState(Gst.State.NULL);
+  // Stop Pipeline
+  pipeline.setState(Gst.State.NULL);
+});

@@ -5,16 +5,16 @@
  * pipeline_with_parse_launch.webm. What a plain node-gtk user must know to write this is
  * listed in examples/pipeline_with_factory.ts.
  *
- *   npx ts-node examples/pipeline_with_parse_launch.ts
- *   npx ts-node examples/pipeline_with_parse_launch.ts -p "videotestsrc num-buffers=100 ! autovideosink"
+ *   node scripts/run.js examples/pipeline_with_parse_launch.ts
+ *   node scripts/run.js examples/pipeline_with_parse_launch.ts -p "videotestsrc num-buffers=100 ! autovideosink"
  */
 import * as gi from 'node-gtk';
-import { commandLine } from './helpers/cli';
+import { commandLine } from './helpers/cli.ts';
 
 // (Python: "videotestsrc num-buffers=100 ! autovideosink", which needs a display)
 const DEFAULT_PIPELINE = 'videotestsrc num-buffers=100 ! videoconvert ! vp8enc deadline=1 ! webmmux ! filesink location=pipeline_with_parse_launch.webm';
 
-const args = commandLine(__filename, 'Runs a gst-launch description in a GLib main loop.', {
+const args = commandLine(process.argv[1], 'Runs a gst-launch description in a GLib main loop.', {
   pipeline: { type: 'string', short: 'p', default: DEFAULT_PIPELINE, help: 'Gstreamer pipeline without gst-launch' },
 });
 
@@ -76,7 +76,10 @@ bus.connect('message', (message: InstanceType<typeof Gst.Message>) => {
   }
 });
 
-loop.run(); // synchronous, at the top level: see examples/pipeline_with_factory.ts
+// synchronous, in a callback of its own: see examples/pipeline_with_factory.ts, point 1
+setImmediate(() => {
+  loop.run();
 
-// Stop Pipeline
-pipeline.setState(Gst.State.NULL);
+  // Stop Pipeline
+  pipeline.setState(Gst.State.NULL);
+});

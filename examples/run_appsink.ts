@@ -4,9 +4,9 @@
  *   npm start
  *   npm start -- -p "videotestsrc num-buffers=100 ! capsfilter caps=video/x-raw,format=RGB,width=640,height=480 ! appsink emit-signals=True"
  */
-import { Gst, GstApp, GstContext, GstPipeline, gstBufferWithCapsToTypedArray, timeArgs, type ShapedArray } from '../src';
-import * as utils from '../src/utils';
-import { commandLine } from './helpers/cli';
+import { Gst, GstApp, GstContext, GstPipeline, gstBufferWithCapsToTypedArray, timeArgs, type ShapedArray } from 'gstreamer-ts';
+import * as utils from 'gstreamer-ts/utils';
+import { commandLine } from './helpers/cli.ts';
 
 // Converts list of plugins to gst-launch string
 // ['plugin_1', 'plugin_2', 'plugin_3'] => plugin_1 ! plugin_2 ! plugin_3
@@ -17,7 +17,7 @@ const DEFAULT_PIPELINE = utils.toGstString([
   'appsink emit-signals=True',
 ]);
 
-const args = commandLine(__filename, 'Prints the shape of every frame an appsink receives.', {
+const args = commandLine(process.argv[1], 'Prints the shape of every frame an appsink receives.', {
   pipeline: { type: 'string', short: 'p', default: DEFAULT_PIPELINE, help: 'Gstreamer pipeline without gst-launch' },
 });
 

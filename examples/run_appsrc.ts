@@ -3,12 +3,12 @@
  * examples/run_appsrc.py. The default pipeline needs no display: it writes run_appsrc.webm
  * (VP8), which any browser or video player opens.
  *
- *   npx ts-node examples/run_appsrc.ts
- *   npx ts-node examples/run_appsrc.ts -n 300 -p "appsrc emit-signals=True is-live=True caps=video/x-raw,format=RGB,width=640,height=480,framerate=30/1 ! queue ! videoconvert ! autovideosink"
+ *   node scripts/run.js examples/run_appsrc.ts
+ *   node scripts/run.js examples/run_appsrc.ts -n 300 -p "appsrc emit-signals=True is-live=True caps=video/x-raw,format=RGB,width=640,height=480,framerate=30/1 ! queue ! videoconvert ! autovideosink"
  */
-import { Gst, GstApp, GstContext, GstPipeline, typedArrayToGstBuffer } from '../src';
-import * as utils from '../src/utils';
-import { commandLine, intOption } from './helpers/cli';
+import { Gst, GstApp, GstContext, GstPipeline, typedArrayToGstBuffer } from 'gstreamer-ts';
+import * as utils from 'gstreamer-ts/utils';
+import { commandLine, intOption } from './helpers/cli.ts';
 
 const VIDEO_FORMAT = 'RGB';
 const WIDTH = 640;
@@ -29,7 +29,7 @@ const DEFAULT_PIPELINE = utils.toGstString([
   'filesink location=run_appsrc.webm',
 ]);
 
-const args = commandLine(__filename, 'Pushes frames made in TypeScript into a pipeline through appsrc.', {
+const args = commandLine(process.argv[1], 'Pushes frames made in TypeScript into a pipeline through appsrc.', {
   pipeline: { type: 'string', short: 'p', default: DEFAULT_PIPELINE, help: 'Gstreamer pipeline without gst-launch' },
   num_buffers: { type: 'string', short: 'n', default: '100', help: 'Num buffers to pass' },
 });

@@ -4,16 +4,16 @@
  * gst-rtsp-server builds for its clients, as raw RTP video at rtsp://127.0.0.1:8554/stream.rtp.
  * --port is an addition (Python has no options). Needs gir1.2-gst-rtsp-server-1.0.
  *
- *   npx ts-node examples/run_rtsp.ts
+ *   node scripts/run.js examples/run_rtsp.ts
  *   gst-launch-1.0 rtspsrc location=rtsp://127.0.0.1:8554/stream.rtp ! rtpvrawdepay ! videoconvert ! autovideosink
  */
-import { Gst, GstApp, GstContext, GstVideoSource, gi, typedArrayToGstBuffer, toGstString } from '../src';
-import { commandLine, intOption } from './helpers/cli';
+import { Gst, GstApp, GstContext, GstVideoSource, gi, typedArrayToGstBuffer, toGstString } from 'gstreamer-ts';
+import { commandLine, intOption } from './helpers/cli.ts';
 
 const VIDEO_FORMAT = 'RGB';
 const [WIDTH, HEIGHT] = [320, 240];
 
-const args = commandLine(__filename, 'Serves frames pushed from TypeScript over RTSP.', {
+const args = commandLine(process.argv[1], 'Serves frames pushed from TypeScript over RTSP.', {
   port: { type: 'string', default: '8554', help: 'RTSP port to listen on' },
 });
 const PORT = intOption('port', args.port);

@@ -5,13 +5,13 @@
  * the server died or refuses), it waits and opens the stream again, from 250 ms up to
  * --max-backoff ms between tries while the camera stays away. Ctrl-C ends it.
  *
- *   npx ts-node examples/run_rtsp.ts &                # a server at rtsp://127.0.0.1:8554/stream.rtp
- *   npx ts-node examples/run_rtsp_reconnect.ts        # then stop the server (kill -STOP, kill) and start it again
+ *   node scripts/run.js examples/run_rtsp.ts &                # a server at rtsp://127.0.0.1:8554/stream.rtp
+ *   node scripts/run.js examples/run_rtsp_reconnect.ts        # then stop the server (kill -STOP, kill) and start it again
  */
-import { GstPipelineError, GstSourceLostError, GstVideoSource, type VideoFrame } from '../src';
-import { commandLine, intOption } from './helpers/cli';
+import { GstPipelineError, GstSourceLostError, GstVideoSource, type VideoFrame } from 'gstreamer-ts';
+import { commandLine, intOption } from './helpers/cli.ts';
 
-const args = commandLine(__filename, 'Reads an RTSP stream, and opens it again whenever its source goes away.', {
+const args = commandLine(process.argv[1], 'Reads an RTSP stream, and opens it again whenever its source goes away.', {
   url: { type: 'string', default: 'rtsp://127.0.0.1:8554/stream.rtp', help: 'RTSP stream to read' },
   timeout: { type: 'string', default: '10000', help: 'ms without data after which the source is lost (sourceTimeoutMs)' },
   'max-backoff': { type: 'string', default: '5000', help: 'most ms between two tries while the source stays away' },

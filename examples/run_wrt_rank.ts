@@ -4,18 +4,18 @@
  * avdec_h264; headless and offline, the default decodes PNG frames and prefers gdkpixbufdec
  * (ranked below pngdec's primary: none in GStreamer 1.22, secondary in 1.26) over pngdec.
  *
- *   npx ts-node examples/run_wrt_rank.ts
- *   npx ts-node examples/run_wrt_rank.ts -d pngdec
- *   npx ts-node examples/run_wrt_rank.ts -p "rtspsrc location=rtsp://... ! decodebin ! videoconvert ! autovideosink" -d avdec_h264
+ *   node scripts/run.js examples/run_wrt_rank.ts
+ *   node scripts/run.js examples/run_wrt_rank.ts -d pngdec
+ *   node scripts/run.js examples/run_wrt_rank.ts -p "rtspsrc location=rtsp://... ! decodebin ! videoconvert ! autovideosink" -d avdec_h264
  */
-import { Gst, GstContext, GstPipeline } from '../src';
-import { commandLine } from './helpers/cli';
+import { Gst, GstContext, GstPipeline } from 'gstreamer-ts';
+import { commandLine } from './helpers/cli.ts';
 
 const TARGET_PLUGIN_NAME = 'gdkpixbufdec'; // (Python: avdec_h264)
 // (Python: "rtspsrc location=rtsp://freja.hiof.no:1935/... ! decodebin ! videoconvert ! gtksink")
 const DEFAULT_PIPELINE = 'videotestsrc num-buffers=10 ! pngenc ! decodebin ! videoconvert ! fakesink';
 
-const args = commandLine(__filename, 'Raises the rank of a decoder so that decodebin picks it.', {
+const args = commandLine(process.argv[1], 'Raises the rank of a decoder so that decodebin picks it.', {
   pipeline: { type: 'string', short: 'p', default: DEFAULT_PIPELINE, help: 'Gstreamer pipeline without gst-launch' },
   decoder: { type: 'string', short: 'd', default: TARGET_PLUGIN_NAME, help: 'Specify plugin name (decoder) to use' },
 });

@@ -4,12 +4,13 @@
  * `bottom` are GObject properties; the output size follows from them when caps are negotiated.
  * Headless by default: it crops one frame of a test pattern and writes it as a PNG.
  *
- *   npx ts-node examples/video_crop.ts                          # writes video_crop.png
- *   npx ts-node examples/video_crop.ts --left 10 --top 20 --right 30 --bottom 40 -o out.png
- *   npx ts-node examples/video_crop.ts --pipeline "videotestsrc ! videoconvert ! video_crop left=10 top=20 ! videoconvert ! autovideosink"
+ *   node scripts/run.js examples/video_crop.ts                          # writes video_crop.png
+ *   node scripts/run.js examples/video_crop.ts --left 10 --top 20 --right 30 --bottom 40 -o out.png
+ *   node scripts/run.js examples/video_crop.ts --pipeline "videotestsrc ! videoconvert ! video_crop left=10 top=20 ! videoconvert ! autovideosink"
  */
-import { GstContext, GstPipeline, GstVideoTransform, registerElement, type VideoFilterFrame } from '../src';
-import { commandLine } from './helpers/cli';
+import { GstContext, GstPipeline } from 'gstreamer-ts';
+import { GstVideoTransform, registerElement, type VideoFilterFrame } from 'gstreamer-ts/element';
+import { commandLine } from './helpers/cli.ts';
 
 const side = (description: string) => ({ type: 'int', minimum: 0, maximum: 65535, default: 0, description }) as const;
 
@@ -46,7 +47,7 @@ export class VideoCrop extends GstVideoTransform {
   }
 }
 
-const args = commandLine(__filename, 'Crops one frame of a test pattern with a video_crop element written in TypeScript and writes it as PNG.', {
+const args = commandLine(process.argv[1], 'Crops one frame of a test pattern with a video_crop element written in TypeScript and writes it as PNG.', {
   output: { type: 'string', short: 'o', default: 'video_crop.png', help: 'PNG to write' },
   left: { type: 'string', default: '40', help: 'pixels cut on the left' },
   right: { type: 'string', default: '0', help: 'pixels cut on the right' },

@@ -15,7 +15,7 @@
  *   ts-fastest      GstVideoSource with { zeroCopy: true }
  *   python          scripts/bench/python_appsink.py: the tutorial in PyGObject, extract_dup -> numpy
  *
- * plus: start to first frame (`ts-node examples/run_appsink.ts` with a one-buffer pipeline, as the
+ * plus: start to first frame (`node scripts/run.js examples/run_appsink.ts` with a one-buffer pipeline, as the
  * tutorial runs, against the same in Python), 8 pipelines at once in one process, and the CPU
  * cost of waiting on a live source.
  *
@@ -248,6 +248,12 @@ function pythonMissing(): string | null {
   return null;
 }
 
+/** Which runner scripts/run.js uses on this Node: its own TypeScript (with `using`), or ts-node. */
+function startupRunner(): string {
+  const probe = spawnSync(process.execPath, ['-e', 'new Function("{ using r = null; }"); process.exit(process.features.typescript ? 0 : 1)'], { encoding: 'utf8' });
+  return probe.status === 0 ? "Node's type stripping" : 'ts-node, transpile-only';
+}
+
 /** Wall seconds from spawning `command` to its exit (it must exit 0). */
 function timedRun(label: string, command: string, args: string[]): number {
   const started = process.hrtime.bigint();
@@ -389,24 +395,26 @@ async function main(): Promise<void> {
     }
   }
 
-  // start to first frame, as the tutorial runs (ts-node on the example), against Python
+  // start to first frame, as the README runs a script (Node's own TypeScript where this Node has
+  // it with `using`, else ts-node: scripts/run.js picks), against Python
   const startupRows: string[][] = [];
   if (only.has('startup')) {
     const tries = Math.max(5, rounds);
     const pipeline = 'videotestsrc num-buffers=1 ! video/x-raw,format=RGB,width=640,height=480 ! appsink emit-signals=True';
-    const tsNode = path.join(ROOT, 'node_modules', '.bin', 'ts-node');
+    const runner = path.join(ROOT, 'scripts', 'run.js');
+    const how = startupRunner();
     const tsTimes: number[] = [];
     const pyTimes: number[] = [];
     for (let i = 0; i < tries; i++) {
       process.stderr.write(`bench: start to first frame ${i + 1}/${tries} ...\n`);
-      tsTimes.push(timedRun('ts-node examples/run_appsink.ts', tsNode, ['examples/run_appsink.ts', '-p', pipeline]));
+      tsTimes.push(timedRun('node scripts/run.js examples/run_appsink.ts', process.execPath, [runner, 'examples/run_appsink.ts', '-p', pipeline]));
       if (!noPython) pyTimes.push(timedRun('python_appsink.py 640 480 1', PYTHON, [PYTHON_SCRIPT, '640', '480', '1']));
     }
     const tsS = median(tsTimes);
     const pyS = pyTimes.length ? median(pyTimes) : undefined;
-    console.log(JSON.stringify({ impl: 'startup', tsNodeSeconds: tsTimes, pythonSeconds: pyTimes }));
+    console.log(JSON.stringify({ impl: 'startup', runner: how, node: process.version, seconds: tsTimes, pythonSeconds: pyTimes }));
     startupRows.push([
-      'ts-node examples/run_appsink.ts -p "<1 buffer>"',
+      `node scripts/run.js examples/run_appsink.ts -p "<1 buffer>" (${how}, Node ${process.version})`,
       tsS.toFixed(3),
       pyS ? pyS.toFixed(3) : '—',
       ratio(tsS, pyS),

@@ -19,6 +19,11 @@
  *
  * Output: one line per checkpoint (`path cycle fds threads rssMb`), or with --json one JSON line
  * per path ({ name, samples: [{ cycle, fds, threads, rssMb }], ms }), then `alive`.
+ *
+ * --live-objects, under GStreamer's leaks tracer (GST_TRACERS=leaks GST_DEBUG=GST_TRACER:7): at
+ * each checkpoint, a line `live objects: <path> cycle <n>` on stderr and then the tracer's list
+ * of the GStreamer objects alive (`object-alive, type-name=(string)...` lines), so that a
+ * pipeline's buffers, samples or elements kept past its end show up whatever their size.
  */
 import * as fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -39,16 +44,6 @@ import {
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc: usage is measured after full collections');
 
-const { values } = parseArgs({
-  options: {
-    path: { type: 'string', default: 'all' },
-    cycles: { type: 'string', default: '1000' },
-    frames: { type: 'string', default: '3' },
-    at: { type: 'string', default: '1,100,1000,3000' },
-    json: { type: 'boolean', default: false },
-  },
-});
-
 const WIDTH = 640;
 const HEIGHT = 480;
 const FRAME_BYTES = WIDTH * HEIGHT * 3;
@@ -56,7 +51,8 @@ const CAPS = `video/x-raw,format=RGB,width=${WIDTH},height=${HEIGHT}`;
 /** S16LE stereo: 230,400 samples of 4 bytes make one buffer the size of a video frame. */
 const AUDIO_SOURCE = `audiotestsrc wave=silence samplesperbuffer=${FRAME_BYTES / 4}`;
 const AUDIO_CAPS = 'audio/x-raw,format=S16LE,channels=2,rate=48000';
-const FRAMES = Number(values.frames);
+/** Frames per cycle (--frames). */
+let FRAMES = 3;
 
 /** The smallest element written in TypeScript that touches every frame. */
 class CycleMark extends GstVideoFilter {
@@ -66,6 +62,11 @@ class CycleMark extends GstVideoFilter {
   transformFrameIp(frame: VideoFilterFrame): void {
     frame.data[0] = 255;
   }
+}
+
+/** Registers the TypeScript element the `element` path uses (once). */
+export function registerCycleElement(): void {
+  if (!Gst.ElementFactory.find(CycleMark.elementName)) registerElement(CycleMark);
 }
 
 function expectFrames(what: string, frames: number): void {
@@ -155,13 +156,26 @@ async function usage(cycle: number): Promise<Usage> {
 }
 
 async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      path: { type: 'string', default: 'all' },
+      cycles: { type: 'string', default: '1000' },
+      frames: { type: 'string', default: '3' },
+      at: { type: 'string', default: '1,100,1000,3000' },
+      json: { type: 'boolean', default: false },
+      'live-objects': { type: 'boolean', default: false },
+    },
+  });
+  const leaks = values['live-objects'] ? Gst.tracingGetActiveTracers().find((tracer) => tracer.name.startsWith('leaks')) : undefined;
+  if (values['live-objects'] && !leaks) throw new Error('--live-objects: run under GST_TRACERS=leaks GST_DEBUG=GST_TRACER:7');
+  FRAMES = Number(values.frames);
   const total = Number(values.cycles);
   if (!Number.isInteger(total) || total < 1) throw new RangeError(`--cycles must be a positive integer, got ${values.cycles}`);
   if (!Number.isInteger(FRAMES) || FRAMES < 1) throw new RangeError(`--frames must be a positive integer, got ${values.frames}`);
   const names = values.path === 'all' ? Object.keys(PATHS) : values.path.split(',');
   for (const name of names) if (!PATHS[name]) throw new RangeError(`unknown --path ${name}: one of ${Object.keys(PATHS).join(', ')}, or all`);
   const checkpoints = new Set([...values.at.split(',').map(Number).filter((n) => n <= total), total]);
-  registerElement(CycleMark);
+  registerCycleElement();
   for (const name of names) {
     const started = Date.now();
     const samples: Usage[] = [];
@@ -171,6 +185,10 @@ async function main(): Promise<void> {
         const sample = await usage(cycle);
         samples.push(sample);
         if (!values.json) console.log(`${name} cycle ${cycle}: ${sample.fds} fds, ${sample.threads} threads, ${sample.rssMb} MB RSS`);
+        if (leaks) {
+          console.error(`live objects: ${name} cycle ${cycle}`);
+          leaks.emit('log-live-objects');
+        }
       }
     }
     if (values.json) console.log(JSON.stringify({ name, samples, ms: Date.now() - started }));
@@ -178,7 +196,9 @@ async function main(): Promise<void> {
   console.log('alive');
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

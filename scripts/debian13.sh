@@ -230,8 +230,12 @@ else
 fi
 merged="$state/merged"
 mkdir -p "$merged" "$cache/debian13-npm"
-mount -t overlay overlay -o "lowerdir=$root,upperdir=$state/upper,workdir=$state/work" "$merged"
-mounts+=("$merged")
+if mount -t overlay overlay -o "lowerdir=$root,upperdir=$state/upper,workdir=$state/work" "$merged" 2>/dev/null; then
+  mounts+=("$merged")
+elif [[ ! -f "$merged/etc/debian_version" ]]; then
+  log "no overlay file system here: copying the root instead (slower, and 1.6 GB more)"
+  cp -a "$root/." "$merged/"
+fi
 mount_system "$merged"
 # npm's download cache is shared by runs (npm ci still unpacks and builds everything)
 mkdir -p "$merged/root/.npm"

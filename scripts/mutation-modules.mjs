@@ -9,4 +9,6 @@ export const MODULES = {
   'src/context.ts': ['context', 'lifetime', 'pipeline-hooks'],
   'src/utils.ts': ['utils', 'buffer', 'frames'],
   'src/errors.ts': ['pipeline', 'appsink'],
+  'src/source-watch.ts': ['rtsp-loss'],
+  'src/file-sizes.ts': ['rtsp-loss'],
 };

@@ -29,9 +29,11 @@ const Module = require('node:module');
 const path = require('node:path');
 const readline = require('node:readline');
 const { PassThrough } = require('node:stream');
-const tsNode = require('ts-node');
 
 const ROOT = path.resolve(__dirname, '..');
+// ts-node 10.9 on TypeScript 7 dies in its own code: one line naming the versions instead
+require('./toolchain').checkTsNode(ROOT);
+const tsNode = require('ts-node');
 const USAGE = 'usage: node scripts/repl.js [--transpile-only]';
 let typecheck = true;
 for (const arg of process.argv.slice(2)) {

@@ -15,7 +15,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gstreamer-ts-element-examples
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function example(name: string, args: readonly string[]): Promise<Exit> {
-  return runNode(['-r', 'ts-node/register', path.join(ROOT, 'examples', `${name}.ts`), ...args], { timeoutMs: 30_000, what: `examples/${name}.ts` });
+  return runNode([path.join(ROOT, 'scripts', 'run.js'), path.join(ROOT, 'examples', `${name}.ts`), ...args], { timeoutMs: 30_000, what: `examples/${name}.ts` });
 }
 
 function assertOk(run: Exit, what: string): void {
@@ -109,12 +109,12 @@ test('video_crop.ts writes a PNG of the smaller size holding exactly the pattern
 
 test('each example: --help prints the usage and exits 0; an unknown option prints it and exits 2', async () => {
   const names = ['gaussian_blur', 'gstplugin_ts', 'video_crop'];
-  // Side by side: each run is mostly Node and ts-node starting.
+  // Side by side: each run is mostly Node (and ts-node, where Node has no TypeScript) starting.
   const runs = await Promise.all(names.flatMap((name) => [example(name, ['--help']), example(name, ['--no-such-option'])]));
   names.forEach((name, i) => {
     const [help, bad] = [runs[2 * i], runs[2 * i + 1]];
     assert.is(help.code, 0, `${name} --help`);
-    assert.match(help.stdout, new RegExp(`^usage: npx ts-node examples/${name}\\.ts`));
+    assert.match(help.stdout, new RegExp(`^usage: node scripts/run\\.js examples/${name}\\.ts`));
     assert.is(bad.code, 2, `${name} --no-such-option`);
     assert.match(bad.stderr, /usage:/);
   });

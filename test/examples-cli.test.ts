@@ -93,7 +93,7 @@ test('every example: --help prints the usage and exits 0; an unknown option prin
 test('run on its own, an example really exits 0 for --help and 2 for an unknown option', async () => {
   const help = await runExample('gst_launch', ['--help']);
   assert.is(help.code, 0, help.stderr);
-  assert.match(help.stdout, /^usage: npx ts-node examples\/gst_launch\.ts \[-h\] \[-p PIPELINE\]/);
+  assert.match(help.stdout, /^usage: node scripts\/run\.js examples\/gst_launch\.ts \[-h\] \[-p PIPELINE\]/);
   const bad = await runExample('gst_launch', ['--bogus']);
   assert.is(bad.code, 2);
   assert.match(bad.stderr, /^usage: /);

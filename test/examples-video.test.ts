@@ -1,5 +1,5 @@
 /**
- * The video examples run as a user runs them (`node -r ts-node/register examples/<name>.ts`),
+ * The video examples run as a user runs them (`node scripts/run.js examples/<name>.ts`),
  * each in a fresh temporary directory so the WebM files they write land there: what they print,
  * their exit code, and the files read back by gst-discoverer-1.0 and by decoding every frame.
  */
@@ -12,9 +12,8 @@ import * as assert from 'uvu/assert';
 import { countWebmFrames, discover } from './helpers/media-';
 
 const ROOT = path.resolve(__dirname, '..');
-/** ts-node from the repository, and its tsconfig, whatever the child's working directory. */
-const TS_NODE = require.resolve('ts-node/register', { paths: [ROOT] });
-const TSCONFIG = path.join(ROOT, 'tsconfig.json');
+/** The examples' runner (Node's own TypeScript, or ts-node with the repository's tsconfig), whatever the child's working directory. */
+const RUN = path.join(ROOT, 'scripts', 'run.js');
 
 interface Run {
   code: number | null;
@@ -36,9 +35,8 @@ function runExample(name: string, args: readonly string[], timeoutMs = 30_000): 
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), `gstreamer-ts-${name}-`));
   dirs.push(cwd);
   return new Promise<Run>((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', TS_NODE, path.join(ROOT, 'examples', `${name}.ts`), ...args], {
+    const child = spawn(process.execPath, [RUN, path.join(ROOT, 'examples', `${name}.ts`), ...args], {
       cwd,
-      env: { ...process.env, TS_NODE_PROJECT: TSCONFIG },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,5 +1,6 @@
 /**
- * examples/run_appsink.ts as a user runs it (`node -r ts-node/register examples/run_appsink.ts`):
+ * examples/run_appsink.ts as `npm start` runs it (`node scripts/run.js examples/run_appsink.ts`: Node's own
+ * TypeScript where the running Node has it with `using`, else ts-node):
  * its output per frame, the default pipeline (`npm start`), Ctrl-C, and a bad -p.
  */
 import { test } from 'uvu';
@@ -7,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { linesMatching, runNode, type Exit, type RunOptions } from './helpers/support-';
 
 function runAppsink(pipeline: string | null, options: RunOptions): Promise<Exit> {
-  const args = ['-r', 'ts-node/register', 'examples/run_appsink.ts'];
+  const args = ['scripts/run.js', 'examples/run_appsink.ts'];
   if (pipeline !== null) args.push('-p', pipeline);
   return runNode(args, options);
 }

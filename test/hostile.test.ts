@@ -41,7 +41,9 @@ function transpile(): string {
   };
   for (const file of fs.readdirSync(path.join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }))
     if (file.endsWith('.ts') && !file.endsWith('.d.ts')) write(`src/${file}`, `src/${file.replace(/\.ts$/, '.js')}`);
-  fs.copyFileSync(path.join(ROOT, 'src', 'gi.js'), path.join(dir, 'src', 'gi.js'));
+  // the hand-written JavaScript modules (src/gi.js, src/system-check.js) as they are
+  for (const file of fs.readdirSync(path.join(ROOT, 'src')))
+    if (file.endsWith('.js')) fs.copyFileSync(path.join(ROOT, 'src', file), path.join(dir, 'src', file));
   write('test/helpers/hostile-cases-.ts', 'test/helpers/hostile-cases-.js');
   write('test/helpers/hostile-child-.ts', 'test/helpers/hostile-child-.js');
   fs.symlinkSync(path.join(ROOT, 'build'), path.join(dir, 'build'));

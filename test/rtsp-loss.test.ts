@@ -5,13 +5,14 @@
  * while it is read, and the reconnect pattern of examples/run_rtsp_reconnect.ts. Timing belongs
  * in the soak (scripts/rtsp-reconnect-soak.ts): the guards here only catch hangs.
  */
+import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { GstPipeline, GstPipelineError, GstSourceLostError, GstVideoSource, type GstVideoSourceOptions } from '../src';
+import { Gst, GstPipeline, GstPipelineError, GstSourceLostError, GstVideoSource, type GstVideoSourceOptions } from '../src';
 import { exitedCleanly, removeRunDirectories, runExample } from './helpers/run-example-';
 import { killRtspServer, startRtspServer, type RtspServer } from './helpers/rtsp-server-';
 import { pipelinesStoppedAfterEach, rejectionOf, within } from './helpers/support-';
@@ -81,9 +82,10 @@ test('a server that dies (SIGKILL): an immediate GstPipelineError over UDP and o
   assert.equal(await firstFrame(tcp, 'tcp'), [160, 120]);
   rtsp.child.kill('SIGKILL');
   const [overUdp, overTcp] = await Promise.all([failure(udp, 'udp'), failure(tcp, 'tcp')]);
-  // UDP: rtspsrc itself posts an error, which passes as it is.
+  // UDP: rtspsrc itself posts an error, which passes as it is (reading the closed connection
+  // fails, or connecting again does, whichever rtspsrc tries first).
   assert.not.instance(overUdp, GstSourceLostError, overUdp.message);
-  assert.match(overUdp.message, /^rtspsrc\d+: Could not open resource/);
+  assert.match(overUdp.message, /^rtspsrc\d+: Could not (open|read from) resource/);
   // TCP: rtspsrc warns that it could not read, then ends the stream; that end is a loss.
   assert.instance(overTcp, GstSourceLostError, overTcp.message);
   assert.match(overTcp.message, /^rtspsrc\d+: source lost: Could not read from resource.*\(then end of stream\)/);
@@ -187,6 +189,47 @@ test('sourceTimeoutMs given: live sources are watched too; a consumer that holds
   for (let i = 0; i < 5; i++) await firstFrame(held, `held back, frame ${i}`);
   assert.ok(off.isActive, String(off.error));
   assert.is(await off.pop(0), null);
+});
+
+test('with the watchdog off, an end of stream after 5 s without data from a network source is a loss; right after data, an end', async () => {
+  const sender = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => sender.bind(0, '127.0.0.1', resolve));
+  const probe = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => probe.bind(0, '127.0.0.1', resolve));
+  const ports = [probe.address().port];
+  probe.close();
+  const other = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => other.bind(0, '127.0.0.1', resolve));
+  ports.push(other.address().port);
+  other.close();
+  // udpsrc: a network source; each 16-byte datagram is a 4x4 GRAY8 frame
+  const open = (port: number): GstVideoSource =>
+    track(new GstVideoSource(`udpsrc address=127.0.0.1 port=${port} caps=video/x-raw,format=GRAY8,width=4,height=4,framerate=0/1 ! appsink`, { sourceTimeoutMs: 0 })).startup();
+  const [quiet, busy] = ports.map(open);
+  try {
+    const send = (port: number): Promise<void> => new Promise((resolve, reject) => sender.send(Buffer.alloc(16, 7), port, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+    // udpsrc listens once PLAYING: send until a frame comes through
+    const frameFrom = async (source: GstVideoSource, port: number): Promise<void> => {
+      for (;;) {
+        await send(port);
+        const frame = await source.pop(100);
+        if (frame) return frame.release();
+      }
+    };
+    await within(Promise.all([frameFrom(quiet, ports[0]), frameFrom(busy, ports[1])]), GUARD_MS, 'a first datagram through each');
+    await new Promise((resolve) => setTimeout(resolve, 5200)); // the silence under test
+    await frameFrom(busy, ports[1]);
+    quiet.pipeline.sendEvent(Gst.Event.newEos());
+    busy.pipeline.sendEvent(Gst.Event.newEos());
+    const error = await failure(quiet, 'end of stream after silence');
+    assert.instance(error, GstSourceLostError, error.message);
+    assert.ok((error as GstSourceLostError).silentMs >= 5000);
+    assert.match(error.message, /^udpsrc\d+: source lost: end of stream after \d+ ms without data/);
+    assert.is(await within(busy.pop(), GUARD_MS, 'the end after data'), null);
+    await within(busy.done, GUARD_MS, 'done after the end');
+  } finally {
+    sender.close();
+  }
 });
 
 test('sourceTimeoutMs must be a number of ms >= 0', () => {

@@ -36,11 +36,11 @@ export function usage(program: string, description: string, options: Record<stri
 }
 
 /**
- * Parses `process.argv` for the example `file` (pass `__filename`). Exits 0 after printing the
+ * Parses `process.argv` for the example `file` (pass `process.argv[1]`, the script being run). Exits 0 after printing the
  * usage for `--help`, exits 2 with the usage on a bad command line; returns the values otherwise.
  */
 export function commandLine<const O extends Record<string, CliOption>>(file: string, description: string, options: O): Values<O> {
-  const program = `npx ts-node examples/${path.basename(file)}`;
+  const program = `node scripts/run.js examples/${path.basename(file)}`;
   const text = usage(program, description, options);
   const config: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
   for (const [name, option] of Object.entries(options)) config[name] = option.short ? { type: option.type, short: option.short } : { type: option.type };

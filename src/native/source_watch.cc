@@ -14,6 +14,7 @@
 #include <gst/base/gstbasesrc.h>
 
 #include <atomic>
+#include <cstring>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>

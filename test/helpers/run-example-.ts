@@ -1,5 +1,5 @@
 /**
- * Runs an example as a user does (`node -r ts-node/register examples/<name>.ts ...`), in a fresh
+ * Runs an example as a user does (`node scripts/run.js examples/<name>.ts ...`), in a fresh
  * temporary directory so the files it writes land there. Not a suite (see support-.ts).
  */
 import * as fs from 'node:fs';
@@ -7,10 +7,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT, runNode, type Exit, type RunOptions } from './support-';
 
-/** ts-node from the repository, whatever the child's working directory. */
-const TS_NODE = require.resolve('ts-node/register', { paths: [ROOT] });
-/** ...with the repository's tsconfig (ts-node looks for one from the working directory up), and output without colours. */
-const ENV = { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), FORCE_COLOR: '0' };
+/** The examples' runner (Node's own TypeScript, or ts-node with the repository's tsconfig), whatever the child's working directory. */
+const RUN = path.join(ROOT, 'scripts', 'run.js');
+/** Output without colours. */
+const ENV = { ...process.env, FORCE_COLOR: '0' };
 
 export interface ExampleRun extends Exit {
   /** where the example ran: its files are there */
@@ -35,7 +35,7 @@ export function runExample(
   const timeoutMs = options.timeoutMs ?? 30_000;
   const what = options.what ?? `${name} ${args.join(' ')}`;
   const script = path.join(ROOT, 'examples', `${name}.ts`);
-  return runNode(['-r', TS_NODE, script, ...args], { ...options, timeoutMs, what, cwd, env: ENV }).then((exit) => ({ ...exit, cwd }));
+  return runNode([RUN, script, ...args], { ...options, timeoutMs, what, cwd, env: ENV }).then((exit) => ({ ...exit, cwd }));
 }
 
 /** Fails with the run's output unless it exited with 0. */

@@ -1,0 +1,17 @@
+/**
+ * `gstreamer-ts/element`: GStreamer elements written in TypeScript (src/element/video-filter.ts),
+ * the same classes and functions the package's main entry exports, for code that imports only
+ * this part.
+ */
+export {
+  GstVideoAnalyzer,
+  GstVideoFilter,
+  GstVideoTransform,
+  registerElement,
+  TsVideoElement,
+  type ElementClassStatics,
+  type ElementMetadata,
+  type TsElementClass,
+  type VideoFilterFrame,
+} from './video-filter';
+export type { BooleanPropertySpec, DoublePropertySpec, IntPropertySpec, PropertySpec, StringPropertySpec } from './properties';
