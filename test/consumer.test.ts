@@ -27,21 +27,24 @@ const consumer = suite('consumer');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 let project: ConsumerProject;
 
+let testStarted = 0;
+consumer.before.each(() => {
+  testStarted = Date.now();
+});
+let setupError: unknown;
 consumer.before(async () => {
   try {
     project = await consumerProject();
     console.log(`consumer: packed and installed in ${project.seconds.toFixed(0)} s (TypeScript ${project.typescript})`);
   } catch (error) {
-    // uvu does not report a failing hook: say why, then every test fails on the missing project
-    console.error('consumer: setting up the project failed:', error);
-    throw error;
+    // uvu neither reports a failing hook nor fails the run for it: each test fails with it instead
+    setupError = error;
   }
 });
-
-let testStarted = 0;
 consumer.before.each(() => {
-  testStarted = Date.now();
+  if (setupError) throw setupError instanceof Error ? setupError : new Error(String(setupError));
 });
+
 consumer.after.each(() => {
   if (process.env.GSTREAMER_TS_CONSUMER_TIMES) console.log(`consumer: test took ${((Date.now() - testStarted) / 1000).toFixed(1)} s`);
 });

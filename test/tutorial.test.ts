@@ -13,13 +13,17 @@ import { consumerProject, expectedOutput, installTsNode, npx, NODE_HAS_USING, ru
 
 let project: ConsumerProject;
 
+let setupError: unknown;
 test.before(async () => {
   try {
     project = await consumerProject();
   } catch (error) {
-    console.error('tutorial: setting up the project failed:', error);
-    throw error;
+    // uvu neither reports a failing hook nor fails the run for it: each test fails with it instead
+    setupError = error;
   }
+});
+test.before.each(() => {
+  if (setupError) throw setupError instanceof Error ? setupError : new Error(String(setupError));
 });
 
 test('the tutorial has its steps, and every block runs', () => {
