@@ -153,10 +153,10 @@ export abstract class SampleSource<F extends ReleasableFrame> extends GstPipelin
   }
 
   /**
-   * The next frame: at once when one is queued, else when one arrives. Resolves to null when the
-   * stream is over and the queue empty, or after `timeoutMs` without a frame; rejects with the
-   * pipeline's error once the queue is empty after a failure, and with a {@link GstStateError}
-   * before {@link startup}. Returns a promise: `await` it.
+   * A promise of the next frame: it resolves at once when one is queued, else when one arrives;
+   * to null when the stream is over and the queue empty, or after `timeoutMs` without a frame. It
+   * rejects with the pipeline's error once the queue is empty after a failure, and with a
+   * {@link GstStateError} before {@link startup}.
    */
   pop(timeoutMs?: number): Promise<F | null> {
     if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0))
