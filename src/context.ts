@@ -100,7 +100,7 @@ export class GstContext implements Disposable, AsyncDisposable {
     }
   }
 
-  /** Ends every pipeline still playing (end of stream, then NULL) and closes the context. */
+  /** Ends every pipeline still playing (end of stream, then NULL) and closes the context: a promise that resolves once they are torn down. */
   async shutdown(): Promise<void> {
     await shutdownAll();
     this.stopListening();

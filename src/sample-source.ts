@@ -5,7 +5,7 @@
  * becomes its frame ({@link SampleSource.frameOf}) and how far ahead of `pop()` it pulls.
  * @internal
  */
-import { describeValue, GstPipelineError } from './errors';
+import { describeValue, GstPipelineError, GstStateError } from './errors';
 import { Gst, GstApp } from './gi';
 import { native, type NativeFrame } from './native';
 import { GstPipeline, type GstPipelineOptions } from './pipeline';
@@ -153,16 +153,16 @@ export abstract class SampleSource<F extends ReleasableFrame> extends GstPipelin
   }
 
   /**
-   * The next frame: at once when one is queued, else when one arrives. Resolves to null when the
-   * stream is over and the queue empty, or after `timeoutMs` without a frame; rejects with the
-   * pipeline's error once the queue is empty after a failure, and with a {@link GstPipelineError}
-   * before {@link startup}.
+   * A promise of the next frame: it resolves at once when one is queued, else when one arrives;
+   * to null when the stream is over and the queue empty, or after `timeoutMs` without a frame. It
+   * rejects with the pipeline's error once the queue is empty after a failure, and with a
+   * {@link GstStateError} before {@link startup}.
    */
   pop(timeoutMs?: number): Promise<F | null> {
     if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0))
       return Promise.reject(new RangeError(`pop(timeoutMs): timeoutMs must be a number >= 0, got ${String(timeoutMs)}`));
     if (!this.engine && !this.isDone)
-      return Promise.reject(new GstPipelineError('pop() before startup(): call startup() first, then pop frames'));
+      return Promise.reject(new GstStateError('pop() before startup(): call startup() first, then pop frames'));
     if (this.onLoan) {
       this.onLoan.release();
       this.onLoan = null;
@@ -184,12 +184,25 @@ export abstract class SampleSource<F extends ReleasableFrame> extends GstPipelin
     });
   }
 
-  /** Every frame until the end of the stream; throws the pipeline's error if it fails. */
+  /**
+   * Every frame until the end of the stream; throws the pipeline's error if it fails. Leaving the
+   * loop early (`break`, `return`, a throw) shuts the source down, as leaving a Node stream's loop
+   * destroys the stream: a script without `await using` still ends by itself.
+   */
   async *[Symbol.asyncIterator](): AsyncIterator<F> {
-    for (;;) {
-      const frame = await this.pop();
-      if (frame === null) return;
-      yield frame;
+    let ended = false;
+    try {
+      for (;;) {
+        const frame = await this.pop();
+        if (frame === null) {
+          ended = true;
+          return;
+        }
+        yield frame;
+      }
+    } finally {
+      // The loop was left before the end (or pop failed): nothing will read the rest.
+      if (!ended) await this.shutdown();
     }
   }
 

@@ -7,7 +7,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Gst, GstApp, GstPipeline, GstPipelineError, GstVideo, GstVideoSource, gstBufferWithCapsToTypedArray, type GstVideoSourceOptions } from '../src';
+import { Gst, GstApp, GstPipeline, GstPipelineError, GstStateError, GstVideo, GstVideoSource, gstBufferWithCapsToTypedArray, type GstVideoSourceOptions } from '../src';
 import { native } from '../src/native';
 import { caps, pipelinesStoppedAfterEach, rejectionOf, within } from './helpers/support-';
 
@@ -46,6 +46,7 @@ test('GstVideoSource refuses a maxBuffersSize that is not a positive integer, na
 test('pop() before startup() rejects, saying to call startup() first', async () => {
   const source = track(new GstVideoSource('videotestsrc num-buffers=1 ! appsink'));
   const error = await rejectionOf(source.pop(), 1_000, 'pop before startup');
+  assert.instance(error, GstStateError, 'the one error class for a call the state does not allow');
   assert.instance(error, GstPipelineError);
   assert.match((error as Error).message, 'startup()');
 });
