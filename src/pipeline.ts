@@ -251,7 +251,7 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
   }
 
   /**
-   * Resolves at end of stream (or after {@link shutdown}); rejects with a
+   * A promise that resolves at end of stream (or after {@link shutdown}) and rejects with a
    * {@link GstPipelineError} when the pipeline fails.
    */
   get done(): Promise<void> {
@@ -365,7 +365,8 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
 
   /**
    * Stops the pipeline: end of stream first (so muxers and file sinks finish their files), then
-   * NULL once it arrives or after `timeoutMs`. Idempotent: later calls return the same promise.
+   * NULL once it arrives or after `timeoutMs`. Returns a promise that resolves once the pipeline
+   * is torn down. Idempotent: later calls return the same promise.
    */
   shutdown(timeoutMs = 1000): Promise<void> {
     checkTimeout(timeoutMs, 'shutdown(timeoutMs)');
