@@ -481,8 +481,14 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
    */
   protected sendEndOfStream(): boolean {
     // Still prerolling: an end of stream would wait for a preroll that waits for PLAYING, while
-    // holding the state lock that NULL needs. Nothing has played yet: nothing to finish.
-    if (!this.isPlaying()) return false;
+    // holding the state lock that NULL needs. Frames already given to an appsrc are another
+    // matter: its own end of stream queues behind them at any state (a Ctrl-C right after the
+    // first pushes still ends a whole file). Otherwise nothing has played yet: nothing to finish.
+    if (!this.isPlaying()) {
+      const appsrcs = this.getByCls(GstApp.AppSrc);
+      for (const appsrc of appsrcs) appsrc.endOfStream();
+      return appsrcs.length > 0;
+    }
     // Off the JS thread: sending waits for the sources' streaming locks, and a streaming thread
     // may be waiting for the JS thread (a full appsink, a node-gtk handler).
     void native.sendEosAsync(this.pipeline);

@@ -2,12 +2,8 @@
  * GstVideoSource: a pipeline ending in an appsink becomes a stream of frames
  * (gstreamer-python's GstVideoSource, with promises and `for await`).
  *
- * The way of a frame: without `zeroCopy`, a probe on the appsink copies each frame on the
- * streaming thread as it arrives (src/native/stream_copy.cc); the sample engine (src/samples.ts)
- * wakes the JS thread when the appsink has samples; the source takes them in one native call per
- * batch that hands out those copies (or copies there, rows unpadded, frames that need packing) or
- * maps them (zero-copy) and reads the timestamps, and queues them as plain {@link VideoFrame}
- * objects for `pop()`. The queue, `pop()` and the engine's consumer are the part every source
+ * The way of a frame, from the streaming thread to `pop()`, is told once in
+ * docs/architecture.md. The queue, `pop()` and the engine's consumer are the part every source
  * shares (src/sample-source.ts); what is video's own is here: frames from the video layout, and
  * how far ahead copies are pulled.
  */
