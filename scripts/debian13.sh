@@ -26,6 +26,8 @@ root="$cache/debian13"
 node_major=${GSTREAMER_TS_DEBIAN13_NODE:-24}
 npm_major=11
 suite=trixie
+# what a root built by this script holds; a cached root of another format is built again
+root_format="2: minbase, ca-certificates, git, setup.sh's packages"
 log() { echo "debian13: $*" >&2; }
 die() { log "$*"; exit 1; }
 
@@ -82,11 +84,19 @@ mount_system() {
   mount --bind /sys "$r/sys"; mounts+=("$r/sys")
 }
 
-# directories left by a run that was killed (its pid is in the name)
+# a run's overlay over the cached root, mounted now (an older root may be its lower layer)
+overlay_in_use() { findmnt -rn -t overlay -o TARGET | grep -qF "$cache/"; }
+
+# directories left by a run that was killed (its pid is in the name), and roots replaced by a
+# newer format once no run may still read them
 for stale in "$cache"/.debian13-*.*; do
   [[ -d "$stale" ]] || continue
   pid=${stale##*.}
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && continue
+  if [[ "$stale" == */.debian13-old.* ]]; then
+    overlay_in_use && continue
+  elif [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
+    continue
+  fi
   log "removing $stale (left by an interrupted run)"
   remove_tree "$stale"
 done
@@ -184,7 +194,8 @@ build_root() {
   tmp="$cache/.debian13-build.$$"
   temporaries+=("$tmp")
   log "building the root (debootstrap $suite from $mirror): a few minutes, once"
-  debootstrap --variant=minbase --include=ca-certificates "$suite" "$tmp" "$mirror" >"$cache/debian13-debootstrap.log" 2>&1 ||
+  # git: a user who cloned has it, and tests list the checkout's files with it
+  debootstrap --variant=minbase --include=ca-certificates,git "$suite" "$tmp" "$mirror" >"$cache/debian13-debootstrap.log" 2>&1 ||
     die "debootstrap failed; see $cache/debian13-debootstrap.log"
   {
     echo "deb $mirror $suite main"
@@ -204,15 +215,24 @@ build_root() {
   rm -f "$tmp/tmp/setup.sh"
   install_node "$tmp"
   unmount_all
-  mv "$tmp" "$root"
+  echo "$root_format" >"$tmp/.gstreamer-ts-root"
+  mv -T "$tmp" "$root"
   temporaries=()
   log "root ready in $((SECONDS - start)) s: $root"
 }
 
-if [[ ! -f "$root/etc/debian_version" ]]; then
-  [[ -e "$root" ]] && remove_tree "$root"
+# one build at a time: a second run waits for the first's root
+mkdir -p "$cache"
+exec 8>"$cache/debian13.lock"
+flock 8
+if [[ "$(cat "$root/.gstreamer-ts-root" 2>/dev/null)" != "$root_format" ]]; then
+  # another format (or half there): set aside, removed once no run reads it
+  [[ -e "$root" ]] && mv -T "$root" "$cache/.debian13-old.$$"
   build_root
+  overlay_in_use || { [[ -e "$cache/.debian13-old.$$" ]] && remove_tree "$cache/.debian13-old.$$"; }
 fi
+flock -u 8
+exec 8>&-
 [[ "$mode" == prepare ]] && exit 0
 
 # --- a run: an overlay over the root, the checkout copied in, a command in a chroot ------------
@@ -250,6 +270,9 @@ copy="$merged/root/gstreamer-ts"
 mkdir -p "$copy"
 git -C "$repo" ls-files -z --cached --others --exclude-standard |
   (cd "$repo" && tar --null -T - --ignore-failed-read -cf - 2>/dev/null) | tar -C "$copy" -xf -
+# a git repository as a clone is, whose one commit is these files
+chroot "$merged" /usr/bin/env -i HOME=/root PATH=/usr/bin:/bin bash -c 'cd /root/gstreamer-ts &&
+  { [[ -d .git ]] || git init -q; } && git add -A && git -c user.name=gstreamer-ts -c user.email=ci@localhost commit -q --allow-empty -m "this checkout"'
 
 inside() {
   chroot "$merged" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" \

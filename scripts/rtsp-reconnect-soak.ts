@@ -21,7 +21,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { killRtspServer, startRtspServer, type RtspServer } from '../test/helpers/rtsp-server-';
 
@@ -54,11 +54,15 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
+  // The example imports the package (dist/): built from src/ first when src/ changed.
+  const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.js'), '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('scripts/build.js --if-stale failed');
   let server: RtspServer = await startRtspServer();
   const port = server.port;
+  // As a user runs it (npm start's runner: Node's own TypeScript on Node 24+, ts-node before)
   const reader = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', 'examples/run_rtsp_reconnect.ts', '--url', server.url, '--timeout', String(TIMEOUT_MS), '--max-backoff', '500'],
+    [path.join(ROOT, 'scripts', 'run.js'), 'examples/run_rtsp_reconnect.ts', '--url', server.url, '--timeout', String(TIMEOUT_MS), '--max-backoff', '500'],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';

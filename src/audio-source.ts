@@ -35,7 +35,7 @@ export interface AudioFrame<T extends AudioSampleArray = AudioSampleArray> exten
 }
 
 /** Options of {@link GstAudioSource}: `leaky`, `maxBuffersSize` (default 100) and `onDrop`, as GstVideoSource's. */
-export type GstAudioSourceOptions = SampleSourceOptions<AudioFrame>;
+export type GstAudioSourceOptions<T extends AudioSampleArray = AudioSampleArray> = SampleSourceOptions<AudioFrame<T>>;
 
 /**
  * Audio out of any pipeline that ends in one appsink.
@@ -44,15 +44,19 @@ export type GstAudioSourceOptions = SampleSourceOptions<AudioFrame>;
  * await using source = new GstAudioSource('audiotestsrc num-buffers=10 ! audio/x-raw,format=S16LE,channels=1 ! appsink').startup();
  * for await (const frame of source) console.log(frame.pts, frame.shape, frame.data[0]);
  * ```
+ * `T` is the array type of the frames' `data`, when the caps fix it: `Int16Array` for S16LE,
+ * `Float32Array` for F32LE... `new GstAudioSource<Float32Array>('... ! audio/x-raw,format=F32LE ! appsink')`
+ * gives `AudioFrame<Float32Array>` frames; left out, `data` is any of them. The type is the
+ * caller's word: the caps decide what arrives.
  */
-export class GstAudioSource extends SampleSource<AudioFrame> {
+export class GstAudioSource<T extends AudioSampleArray = AudioSampleArray> extends SampleSource<AudioFrame<T>> {
   private layout: AudioLayoutInfo | null = null;
 
-  constructor(command: string | Gst.Element, options: GstAudioSourceOptions = {}) {
+  constructor(command: string | Gst.Element, options: GstAudioSourceOptions<T> = {}) {
     super(command, options, { name: 'GstAudioSource', zeroCopy: false, copyOnStream: false });
   }
 
-  protected override frameOf([bytes, pts, dts, duration, offset, layout]: NativeFrame): AudioFrame {
+  protected override frameOf([bytes, pts, dts, duration, offset, layout]: NativeFrame): AudioFrame<T> {
     if (layout) this.layout = layout.media === 'audio' ? audioLayoutOf(layout) : null;
     const current = this.layout;
     if (!current) {
@@ -61,7 +65,7 @@ export class GstAudioSource extends SampleSource<AudioFrame> {
     }
     const { data, shape } = shapeAudio(bytes, current);
     return {
-      data,
+      data: data as T,
       shape,
       format: current.format,
       rate: current.rate,

@@ -38,6 +38,38 @@ export function livePipelineCount(): number {
   return live.size;
 }
 
+let interruption = new AbortController();
+
+/**
+ * The signal loops over sources honour (src/sample-source.ts): aborted by the next
+ * {@link interruptAll}. A loop takes the signal current when it starts. @internal
+ */
+export function interruptSignal(): AbortSignal {
+  return interruption.signal;
+}
+
+/** Node's kind of AbortError (name AbortError, code ABORT_ERR), its stack only its message: it is no bug of the caller. */
+function abortError(message: string): Error {
+  const error = Object.assign(new Error(message), { name: 'AbortError', code: 'ABORT_ERR' });
+  error.stack = `AbortError: ${message}`;
+  return error;
+}
+
+/**
+ * Stops what is playing and keeps the process (a REPL's Ctrl-C: `npm run repl` calls it): every
+ * `for await` loop over a source ends with an `AbortError`, and every playing pipeline is shut
+ * down (end of stream, then NULL). Returns a promise that resolves to the count of pipelines it
+ * stopped, once they are torn down. Scripts want {@link GstContext} instead, whose Ctrl-C ends
+ * the process once the pipelines are done.
+ */
+export function interruptAll(): Promise<number> {
+  const pipelines = [...live];
+  const current = interruption;
+  interruption = new AbortController();
+  current.abort(abortError('interrupted: interruptAll() (Ctrl-C) stopped what was playing'));
+  return Promise.all(pipelines.map((pipeline) => pipeline.shutdown())).then(() => pipelines.length);
+}
+
 /** Stops every pipeline still playing: end of stream first, then NULL. */
 async function shutdownAll(): Promise<void> {
   await Promise.all([...live].map((pipeline) => pipeline.shutdown()));
@@ -100,7 +132,7 @@ export class GstContext implements Disposable, AsyncDisposable {
     }
   }
 
-  /** Ends every pipeline still playing (end of stream, then NULL) and closes the context. */
+  /** Ends every pipeline still playing (end of stream, then NULL) and closes the context: a promise that resolves once they are torn down. */
   async shutdown(): Promise<void> {
     await shutdownAll();
     this.stopListening();

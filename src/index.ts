@@ -3,7 +3,7 @@
  * The public face: re-exports only.
  */
 export { GLib, GObject, Gst, GstApp, GstAudio, GstBase, GstVideo, gi } from './gi';
-export { GstContext } from './context';
+export { GstContext, interruptAll } from './context';
 export { GstPipeline, type ElementClass, type GstPipelineOptions, type GstWarning } from './pipeline';
 export { GstVideoSource, type GstVideoSourceOptions, type VideoFrame, type VideoPlane } from './video-source';
 export { GstVideoSink, type GstVideoSinkOptions, type PushOptions } from './video-sink';

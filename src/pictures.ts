@@ -38,8 +38,8 @@ function quoted(path: string): string {
 /**
  * Writes a PNG of `source`: a frame (e.g. from `GstVideoSource`), or the first frame of a
  * pipeline description that produces video (`'videotestsrc pattern=ball'`), scaled to `size`
- * when given (videoscale).
- * Rejects with the GstError family on a bad description or a file that cannot be written.
+ * when given (videoscale). Returns a promise that resolves once the file is written (`await` it);
+ * it rejects with the GstError family on a bad description or a file that cannot be written.
  */
 export async function savePng(source: Picture | string, path: string, size?: { width: number; height: number }): Promise<void> {
   if (size && (!Number.isInteger(size.width) || !Number.isInteger(size.height) || size.width < 1 || size.height < 1))
@@ -65,7 +65,8 @@ export async function savePng(source: Picture | string, path: string, size?: { w
 /**
  * Writes a contact sheet of `count` frames of a pipeline description that produces video
  * (no sink: `'filesrc location=clip.webm ! decodebin'`), in a grid of `columns`, as one PNG.
- * Resolves with the sheet's size. A stream with fewer frames gives a sheet of those it had.
+ * Returns a promise that resolves to the sheet's size once it is written. A stream with fewer
+ * frames gives a sheet of those it had.
  */
 export async function contactSheet(description: string, options: ContactSheetOptions): Promise<{ width: number; height: number; frames: number }> {
   const { count, path } = options;

@@ -252,7 +252,7 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
   }
 
   /**
-   * Resolves at end of stream (or after {@link shutdown}); rejects with a
+   * A promise that resolves at end of stream (or after {@link shutdown}) and rejects with a
    * {@link GstPipelineError} when the pipeline fails.
    */
   get done(): Promise<void> {
@@ -366,7 +366,8 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
 
   /**
    * Stops the pipeline: end of stream first (so muxers and file sinks finish their files), then
-   * NULL once it arrives or after `timeoutMs`. Idempotent: later calls return the same promise.
+   * NULL once it arrives or after `timeoutMs`. Returns a promise that resolves once the pipeline
+   * is torn down. Idempotent: later calls return the same promise.
    */
   shutdown(timeoutMs = 1000): Promise<void> {
     checkTimeout(timeoutMs, 'shutdown(timeoutMs)');
@@ -492,8 +493,14 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
    */
   protected sendEndOfStream(): boolean {
     // Still prerolling: an end of stream would wait for a preroll that waits for PLAYING, while
-    // holding the state lock that NULL needs. Nothing has played yet: nothing to finish.
-    if (!this.isPlaying()) return false;
+    // holding the state lock that NULL needs. Frames already given to an appsrc are another
+    // matter: its own end of stream queues behind them at any state (a Ctrl-C right after the
+    // first pushes still ends a whole file). Otherwise nothing has played yet: nothing to finish.
+    if (!this.isPlaying()) {
+      const appsrcs = this.getByCls(GstApp.AppSrc);
+      for (const appsrc of appsrcs) appsrc.endOfStream();
+      return appsrcs.length > 0;
+    }
     // Off the JS thread: sending waits for the sources' streaming locks, and a streaming thread
     // may be waiting for the JS thread (a full appsink, a node-gtk handler).
     void native.sendEosAsync(this.pipeline);

@@ -10,6 +10,7 @@ import { Gst, GstApp } from './gi';
 import { native, type NativeFrame } from './native';
 import { GstPipeline, type GstPipelineOptions } from './pipeline';
 import { FrameQueue } from './frame-queue';
+import { interruptSignal } from './context';
 import { engineError, SAMPLES_PER_TURN, SampleEngine, type SampleConsumer } from './samples';
 
 /** What every source's frames have: a way to give their memory back. */
@@ -55,6 +56,56 @@ export function flagOption(name: string, options: object, key: string): boolean 
 /** Nanoseconds as the native side reports them (-1: none) to a frame's field (null: none). */
 export function time(ns: number): number | null {
   return ns < 0 ? null : ns;
+}
+
+/** The warning code of {@link warnOpenFormat}: `node --disable-warning=GSTREAMER_TS_OPEN_FORMAT` silences it. */
+export const OPEN_FORMAT_WARNING = 'GSTREAMER_TS_OPEN_FORMAT';
+/** Elements that pass caps through unchanged: caps before them still say what reaches the appsink. */
+const PASS_THROUGH = new Set(['capsfilter', 'queue', 'queue2', 'identity', 'tee', 'valve']);
+let openFormatWarned = false;
+
+/**
+ * The caps the user wrote for what reaches `appsink`: its own `caps`, and those of the caps
+ * filters before it, walking up through elements that pass caps through (queue, identity...).
+ */
+function capsAskedOf(appsink: GstApp.AppSink): Gst.Caps[] {
+  const asked: Gst.Caps[] = [];
+  if (appsink.caps) asked.push(appsink.caps);
+  let element: Gst.Element | null = appsink.getStaticPad('sink')?.getPeer()?.getParentElement() ?? null;
+  for (let hops = 0; element && hops < 32; hops++) {
+    const factory = element.getFactory()?.name ?? '';
+    if (!PASS_THROUGH.has(factory)) break;
+    if (factory === 'capsfilter') {
+      const caps = (element as Gst.Element & { caps?: Gst.Caps | null }).caps;
+      if (caps) asked.push(caps);
+    }
+    element = element.getStaticPad('sink')?.getPeer()?.getParentElement() ?? null;
+  }
+  return asked;
+}
+
+/** Whether any of `caps` names a format. */
+function namesFormat(caps: readonly Gst.Caps[]): boolean {
+  return caps.some((c) => {
+    for (let i = 0; i < c.getSize(); i++) if (c.getStructure(i).hasField('format')) return true;
+    return false;
+  });
+}
+
+/**
+ * Says once per process (a process warning, code {@link OPEN_FORMAT_WARNING}) when the caps before
+ * an appsink leave the format open: GStreamer then picks one (videotestsrc's first is 16-bit
+ * ABGR64_LE on 1.22), rarely the one the user meant.
+ */
+function warnOpenFormat(source: string, appsink: GstApp.AppSink, media: string, format: string, data: unknown): void {
+  if (openFormatWarned || namesFormat(capsAskedOf(appsink))) return;
+  openFormatWarned = true;
+  const example = media === 'audio' ? 'audioconvert ! audio/x-raw,format=S16LE ! appsink' : 'videoconvert ! video/x-raw,format=RGB ! appsink';
+  process.emitWarning(
+    `${source}: the caps before appsink "${appsink.name}" leave the format open, and GStreamer chose ${format}${ArrayBuffer.isView(data) ? ` (frames of ${data.constructor.name})` : ''}. ` +
+      `Name the format you want in the caps, e.g. "... ! ${example}" (node --disable-warning=${OPEN_FORMAT_WARNING} silences this).`,
+    { code: OPEN_FORMAT_WARNING },
+  );
 }
 
 /** Frames out of a pipeline that ends in one appsink, by the one sample engine. @internal */
@@ -153,10 +204,10 @@ export abstract class SampleSource<F extends ReleasableFrame> extends GstPipelin
   }
 
   /**
-   * The next frame: at once when one is queued, else when one arrives. Resolves to null when the
-   * stream is over and the queue empty, or after `timeoutMs` without a frame; rejects with the
-   * pipeline's error once the queue is empty after a failure, and with a {@link GstStateError}
-   * before {@link startup}. Returns a promise: `await` it.
+   * A promise of the next frame: it resolves at once when one is queued, else when one arrives;
+   * to null when the stream is over and the queue empty, or after `timeoutMs` without a frame. It
+   * rejects with the pipeline's error once the queue is empty after a failure, and with a
+   * {@link GstStateError} before {@link startup}.
    */
   pop(timeoutMs?: number): Promise<F | null> {
     if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0))
@@ -187,13 +238,22 @@ export abstract class SampleSource<F extends ReleasableFrame> extends GstPipelin
   /**
    * Every frame until the end of the stream; throws the pipeline's error if it fails. Leaving the
    * loop early (`break`, `return`, a throw) shuts the source down, as leaving a Node stream's loop
-   * destroys the stream: a script without `await using` still ends by itself.
+   * destroys the stream: a script without `await using` still ends by itself. {@link interruptAll}
+   * (Ctrl-C in `npm run repl`) ends the loop with an `AbortError`.
    */
   async *[Symbol.asyncIterator](): AsyncIterator<F> {
+    const signal = interruptSignal();
+    let abort: (() => void) | null = null;
+    const aborted = new Promise<never>((_, reject) => {
+      abort = () => reject(signal.reason);
+      signal.addEventListener('abort', abort, { once: true });
+    });
+    aborted.catch(() => undefined);
     let ended = false;
     try {
       for (;;) {
-        const frame = await this.pop();
+        signal.throwIfAborted();
+        const frame = await Promise.race([this.pop(), aborted]);
         if (frame === null) {
           ended = true;
           return;
@@ -201,6 +261,7 @@ export abstract class SampleSource<F extends ReleasableFrame> extends GstPipelin
         yield frame;
       }
     } finally {
+      if (abort) signal.removeEventListener('abort', abort);
       // The loop was left before the end (or pop failed): nothing will read the rest.
       if (!ended) await this.shutdown();
     }
@@ -222,7 +283,9 @@ export abstract class SampleSource<F extends ReleasableFrame> extends GstPipelin
         const want = Math.min(limit - taken, SAMPLES_PER_TURN);
         const batch = native.pullFrames(this.appsink, want, zeroCopy);
         for (const raw of batch) {
+          const layout = raw[5];
           const frame = this.frameOf(raw);
+          if (layout && !openFormatWarned) warnOpenFormat(this.mode.name, this.appsink, layout.media, layout.format, (frame as { data?: unknown }).data);
           this.pulled++;
           this.queue.push(frame);
           // Copies come back at garbage collection; zero-copy frames at the next pop().

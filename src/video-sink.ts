@@ -3,7 +3,7 @@
  * (gstreamer-python's GstVideoSink, with a push that never blocks Node's event loop).
  */
 import { type ShapedArray } from './buffer';
-import { describeValue, GstStateError, quote } from './errors';
+import { describeValue, GstPipelineError, GstStateError, quote } from './errors';
 import { Gst, GstApp, GstVideo } from './gi';
 import { native, type NativeLayout } from './native';
 import { GstPipeline, type GstPipelineOptions } from './pipeline';
@@ -171,9 +171,11 @@ export class GstVideoSink extends GstPipeline {
 
   /**
    * Pushes one frame: a typed array of the frame's bytes (tight rows, or padded as GStreamer
-   * lays them out), a {@link ShapedArray}, or a Gst.Buffer. Resolves at once while appsrc has
-   * room, else when it has; rejects on a wrong size (naming expected and actual byte counts) or
-   * when the pipeline no longer plays.
+   * lays them out), a {@link ShapedArray}, or a Gst.Buffer. Returns a promise (`await` it): it
+   * resolves at once while appsrc has room, else when it has, so a loop of awaited pushes lets
+   * Node's loop run (signals, timers) and never outruns the pipeline; it rejects on a wrong size
+   * (naming expected and actual byte counts), and with a {@link GstStateError} before
+   * `startup()` or once the pipeline has ended.
    */
   async push(frame: ArrayBufferView | ShapedArray | Gst.Buffer, options: PushOptions = {}): Promise<void> {
     if (this.error) throw this.error;
@@ -203,7 +205,9 @@ export class GstVideoSink extends GstPipeline {
       const bytes = this.bytesOf(frame);
       flow = native.pushBytes(this.appsrc, bytes, pts, dts, duration, offset);
     }
-    if (flow !== Gst.FlowReturn.OK) throw new Error(`appsrc refused the frame: ${Gst.flowGetName(flow)}`);
+    if (flow === Gst.FlowReturn.FLUSHING || flow === Gst.FlowReturn.EOS)
+      throw new GstStateError(`${this.constructor.name} "${quote(this.command)}" is ending (${Gst.flowGetName(flow)}): no more frames go in; push() needs a new GstVideoSink`);
+    if (flow !== Gst.FlowReturn.OK) throw new GstPipelineError(`appsrc refused the frame: ${Gst.flowGetName(flow)}`, null, this.appsrc.name);
     this.pushed++;
     while (this.isActive && Number(this.appsrc.getCurrentLevelBytes()) >= Number(this.appsrc.maxBytes))
       await new Promise<void>((resolve) => this.roomWaiters.push(resolve));

@@ -2,12 +2,8 @@
  * GstVideoSource: a pipeline ending in an appsink becomes a stream of frames
  * (gstreamer-python's GstVideoSource, with promises and `for await`).
  *
- * The way of a frame: without `zeroCopy`, a probe on the appsink copies each frame on the
- * streaming thread as it arrives (src/native/stream_copy.cc); the sample engine (src/samples.ts)
- * wakes the JS thread when the appsink has samples; the source takes them in one native call per
- * batch that hands out those copies (or copies there, rows unpadded, frames that need packing) or
- * maps them (zero-copy) and reads the timestamps, and queues them as plain {@link VideoFrame}
- * objects for `pop()`. The queue, `pop()` and the engine's consumer are the part every source
+ * The way of a frame, from the streaming thread to `pop()`, is told once in
+ * docs/architecture.md. The queue, `pop()` and the engine's consumer are the part every source
  * shares (src/sample-source.ts); what is video's own is here: frames from the video layout, and
  * how far ahead copies are pulled.
  */
@@ -63,7 +59,8 @@ export interface VideoFrame<T extends SampleArray = SampleArray> extends ShapedA
   release(): void;
 }
 
-export interface GstVideoSourceOptions extends SampleSourceOptions<VideoFrame> {
+/** Options of {@link GstVideoSource}; `T` is the frames' array type, as the source's. */
+export interface GstVideoSourceOptions<T extends SampleArray = SampleArray> extends SampleSourceOptions<VideoFrame<T>> {
   /** When the queue is full, drop the oldest frame instead of holding the pipeline back. Default false. */
   leaky?: boolean;
   /**
@@ -73,7 +70,7 @@ export interface GstVideoSourceOptions extends SampleSourceOptions<VideoFrame> {
    */
   maxBuffersSize?: number;
   /** Called for each frame a leaky queue drops, with the count of drops so far. */
-  onDrop?: (frame: VideoFrame, dropped: number) => void;
+  onDrop?: (frame: VideoFrame<T>, dropped: number) => void;
   /**
    * Frames as views of GStreamer's own memory, no copy: the fastest path. A frame is then on
    * loan: it stays valid until the next `pop()` (or loop turn of `for await`) or its `release()`;
@@ -115,13 +112,19 @@ function planesOf(layout: NativeLayout): { tight: VideoPlane[]; view: VideoPlane
  * ```
  * Without `leaky`, a full queue holds the pipeline back (memory stays bounded); with it, the
  * oldest frames are dropped and counted.
+ *
+ * `T` is the array type of the frames' `data`, when the caps fix it: `Uint8Array` for 8-bit
+ * formats (`format=RGB`, `GRAY8`, `I420`...), `Uint16Array` for 16-bit ones (`GRAY16_LE`,
+ * `ABGR64_LE`...). `new GstVideoSource<Uint8Array>('... ! video/x-raw,format=RGB ! appsink')`
+ * gives `VideoFrame<Uint8Array>` frames; left out, `data` is either. The type is the caller's
+ * word: the caps decide what arrives.
  */
-export class GstVideoSource extends SampleSource<VideoFrame> {
+export class GstVideoSource<T extends SampleArray = SampleArray> extends SampleSource<VideoFrame<T>> {
   private readonly zeroCopy: boolean;
   private layout: NativeLayout | null = null;
   private planes: { tight: VideoPlane[]; view: VideoPlane[] } | null = null;
 
-  constructor(command: string | Gst.Element, options: GstVideoSourceOptions = {}) {
+  constructor(command: string | Gst.Element, options: GstVideoSourceOptions<T> = {}) {
     if (typeof options !== 'object' || options === null) throw new TypeError(`GstVideoSource: options must be an object, got ${describeValue(options)}`);
     const zeroCopy = flagOption('GstVideoSource', options, 'zeroCopy');
     super(command, options, { name: 'GstVideoSource', zeroCopy, copyOnStream: !zeroCopy });
@@ -136,7 +139,7 @@ export class GstVideoSource extends SampleSource<VideoFrame> {
     return Math.min(this.maxBuffersSize, ahead);
   }
 
-  protected override frameOf([bytes, pts, dts, duration, offset, layout, copied, objects]: NativeFrame): VideoFrame {
+  protected override frameOf([bytes, pts, dts, duration, offset, layout, copied, objects]: NativeFrame): VideoFrame<T> {
     if (layout?.media === 'video') {
       this.layout = layout;
       this.planes = planesOf(layout);
@@ -149,7 +152,8 @@ export class GstVideoSource extends SampleSource<VideoFrame> {
     // One literal, every field in one order: every frame shares one object shape (a spread made
     // V8 build each frame's shape property by property: the top JS cost per zero-copy frame).
     return {
-      data,
+      // T is the caller's word for what the caps give (see the class's note)
+      data: data as T,
       shape,
       format: current.format,
       width: current.width,
