@@ -2,6 +2,7 @@
  * GstPipeline: a pipeline from a gst-launch description, with its bus, states and lifetime
  * (gstreamer-python's GstPipeline, in camelCase, plus a promise for the end of the stream).
  */
+import type { ElementFactoryName, ElementsByFactory } from './properties';
 import { markLive, markStopped } from './context';
 import { filesRead, truncation, type FileRead } from './file-sizes';
 import { describeValue, GstElementNotFoundError, GstParseError, GstPipelineError, GstSourceLostError, GstStateError, quote } from './errors';
@@ -439,11 +440,22 @@ export class GstPipeline implements Disposable, AsyncDisposable {
     return found[0];
   }
 
-  /** The element named `name` (`name=...` in the description), or null; with `cls`, checked to be one. */
+  /**
+   * The element named `name` (`name=...` in the description), or null; with `cls`, checked to be
+   * one; with a factory name (`getByName('src', 'videotestsrc')`), checked to be made by it and
+   * typed by the element typings (docs/typings.md).
+   */
   getByName(name: string): Gst.Element | null;
+  getByName<F extends ElementFactoryName>(name: string, factory: F): ElementsByFactory[F] | null;
   getByName<T extends Gst.Element>(name: string, cls: ElementClass<T>): T | null;
-  getByName<T extends Gst.Element>(name: string, cls?: ElementClass<T>): Gst.Element | null {
+  getByName<T extends Gst.Element>(name: string, cls?: ElementClass<T> | string): Gst.Element | null {
     if (typeof name !== 'string') throw new TypeError(`getByName(name): name must be a string, got ${describeValue(name)}`);
+    if (typeof cls === 'string') {
+      const found = this.pipeline.getByName(name);
+      const made = found?.getFactory()?.getName();
+      if (found && made !== cls) throw new TypeError(`element "${name}" is made by ${made ?? 'no factory'}, not by ${cls}`);
+      return found;
+    }
     if (cls !== undefined && typeof cls !== 'function')
       throw new TypeError(`getByName(name, cls): cls must be a class of elements, got ${describeValue(cls)}`);
     const element = this.pipeline.getByName(name);
