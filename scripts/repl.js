@@ -26,6 +26,7 @@
  *  - Ctrl-C (or SIGINT from outside) while pipelines play stops them and ends `for await` loops
  *    over sources (interruptAll() of src/context.ts), and the session goes on; with nothing
  *    playing it is the REPL's own Ctrl-C (twice on an empty line ends the session).
+ *  - Tab completion leaves out private, protected and @internal members (scripts/repl-complete.js).
  */
 const fs = require('node:fs');
 const Module = require('node:module');
@@ -123,6 +124,8 @@ if (typecheck) {
 if (piped) feedLines(server);
 
 stopOnInterrupt(server);
+// Tab completion lists what users may call: not the private, protected or @internal members of src/'s classes
+require('./repl-complete').completePublicMembers(server, path.join(ROOT, 'src'));
 
 // GLib's loop runs inside Node's from src/gi: it would keep the process alive after the prompt closes
 server.on('exit', () => process.exit(0));

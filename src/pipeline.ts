@@ -3,7 +3,7 @@
  * (gstreamer-python's GstPipeline, in camelCase, plus a promise for the end of the stream).
  */
 import type { ElementFactoryName, ElementsByFactory } from './properties';
-import { markLive, markStopped, type LivePipeline } from './context';
+import { markLive, markStopped } from './context';
 import { filesRead, truncation, type FileRead } from './file-sizes';
 import { describeValue, GstElementNotFoundError, GstParseError, GstPipelineError, GstSourceLostError, GstStateError, quote } from './errors';
 import { Gst, GstApp } from './gi';
@@ -183,7 +183,7 @@ function describeBin(bin: Gst.Bin): string {
  * plays from {@link startup}. It stops by itself at end of stream or on an error; {@link done}
  * tells which. While it plays, it keeps the process alive.
  */
-export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
+export class GstPipeline implements Disposable, AsyncDisposable {
   /**
    * The gst-launch description; for a pipeline built element by element, its elements as far
    * as they are linked (`videotestsrc ! videoconvert ! appsink`).
