@@ -153,8 +153,10 @@ function propertyDoc(p, indent, accessor) {
   if (p.minimum !== null) facts.push(`${formatValue(p.minimum)} to ${formatValue(p.maximum)}`);
   if (p.default !== null && p.default !== undefined) facts.push(`default ${formatValue(p.default)}`);
   const lines = [doc(p.blurb || p.nick || p.name), facts.join(', ')];
-  if (accessor && (p.fundamental === 'GEnum' || p.fundamental === 'GFlags'))
-    lines.push('node-gtk reads and writes the number; setProps/getProp take the nick');
+  if (accessor && (p.fundamental === 'GEnum' || p.fundamental === 'GFlags')) {
+    lines.push('node-gtk reads and writes the number; setProps/getProp take the nick:');
+    lines.push(p.values.map((v) => `${v.value} ${v.nick}`).join(', '));
+  }
   if (p.deprecated) lines.push('@deprecated');
   return `${indent}/**\n${lines.map((l) => `${indent} * ${l}`).join('\n')}\n${indent} */\n`;
 }

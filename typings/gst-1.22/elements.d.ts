@@ -259,7 +259,8 @@ export interface E3GppmuxElement extends GstBase.Aggregator {
   /**
    * Method to determine DTS time (DEPRECATED)
    * `dts-method`: GstQTMuxDtsMethods, default "reorder"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 dd, 1 reorder, 2 asc
    * @deprecated
    */
   dtsMethod: number
@@ -301,7 +302,8 @@ export interface E3GppmuxElement extends GstBase.Aggregator {
   /**
    * How to to write fragments to the file.  Only used when 'fragment-duration' is greater than 0
    * `fragment-mode`: GstQTMuxFragmentMode, default "dash-or-mss"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 dash-or-mss, 1 first-moov-then-finalise
    */
   fragmentMode: number
   /**
@@ -576,13 +578,15 @@ export interface AasinkElement extends GstVideo.VideoSink {
   /**
    * driver
    * `driver`: GstAASinkDrivers, default "x11"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 x11, 1 linux, 2 slang, 3 curses, 4 stdout, 5 stderr
    */
   driver: number
   /**
    * dither
    * `dither`: GstAASinkDitherers, default "no-dithering"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 no-dithering, 1 error-distribution, 2 floyd-steelberg-dithering
    */
   dither: number
   /**
@@ -755,7 +759,8 @@ export interface AdpcmencElement extends GstAudio.AudioEncoder {
   /**
    * Layout for output stream
    * `layout`: GstADPCMEncLayout, default "dvi"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 dvi
    */
   layout: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -1459,7 +1464,8 @@ export interface AudiotestsrcElement extends GstBase.BaseSrc {
   /**
    * Oscillator waveform
    * `wave`: GstAudioTestSrcWave, default "sine"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 sine, 1 square, 2 saw, 3 triangle, 4 silence, 5 white-noise, 6 pink-noise, 7 sine-table, 8 ticks, 9 gaussian-noise, 10 red-noise, 11 blue-noise, 12 violet-noise
    */
   wave: number
   /**
@@ -1944,7 +1950,8 @@ export interface Av1EncElement extends GstVideo.VideoEncoder {
   /**
    * Frame resize mode
    * `resize-mode`: GstAV1EncResizeMode, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 fixed, 2 random
    */
   resizeMode: number
   /**
@@ -1960,7 +1967,8 @@ export interface Av1EncElement extends GstVideo.VideoEncoder {
   /**
    * It integrates upscaling after the encode/decode process
    * `superres-mode`: GstAV1EncSuperresMode, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 fixed, 2 random, 3 qthresh
    */
   superresMode: number
   /**
@@ -1986,7 +1994,8 @@ export interface Av1EncElement extends GstVideo.VideoEncoder {
   /**
    * Rate control algorithm to use, indicates the end usage of this stream
    * `end-usage`: GstAV1EncEndUsageMode, default "vbr"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 vbr, 1 cbr, 2 cq, 3 q
    */
   endUsage: number
   /**
@@ -2052,19 +2061,22 @@ export interface Av1EncElement extends GstVideo.VideoEncoder {
   /**
    * Determines whether keyframes are placed automatically by the encoder
    * `keyframe-mode`: GstAV1EncKFMode, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 auto, 0 disabled
    */
   keyframeMode: number
   /**
    * Current phase for multi-pass encoding or &#64;GST_AV1_ENC_ONE_PASS for single pass
    * `enc-pass`: GstAV1EncEncPass, default "one-pass"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 one-pass, 1 first-pass, 2 second-pass, 3 third-pass
    */
   encPass: number
   /**
    * Usage profile is used to guide the default config for the encoder
    * `usage-profile`: GstAV1EncUsageProfile, default "good-quality"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 good-quality, 1 realtime, 2 all-intra
    */
   usageProfile: number
   /**
@@ -2418,7 +2430,8 @@ export interface CacasinkElement extends GstBase.BaseSink {
   /**
    * Set type of Dither
    * `dither`: GstCACASinkDithering, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 49 none, 50 2x2, 51 4x4, 52 8x8, 53 random
    */
   dither: number
   /**
@@ -2508,7 +2521,8 @@ export interface CdparanoiasrcElement extends GstAudio.AudioCdSrc {
   /**
    * Type of checking to perform
    * `paranoia-mode`: GstCdParanoiaMode, default "fragment"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 disable, 2 fragment, 4 overlap, 8 scratch, 16 repair, 255 full
    */
   paranoiaMode: number
   /**
@@ -2556,7 +2570,8 @@ export interface ChecksumsinkElement extends GstBase.BaseSink {
   /**
    * Checksum type
    * `hash`: GstChecksumSinkHash, default "sha1"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 md5, 1 sha1, 2 sha256, 3 sha512
    */
   hash: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -3192,7 +3207,8 @@ export interface CurlhttpsrcElement extends GstBase.PushSrc {
   /**
    * The preferred HTTP protocol version
    * `http-version`: GstCurlHttpVersionType, default "2.0"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 1.0, 1 1.1, 2 2.0
    */
   httpVersion: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -3299,7 +3315,8 @@ export interface CurlsftpsinkElement extends GstBase.BaseSink {
   /**
    * SSH authentication method to authenticate on the SSH/SFTP server
    * `ssh-auth-type`: GstCurlSshAuthType, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 pubkey, 2 password
    */
   sshAuthType: number
   /**
@@ -3942,7 +3959,8 @@ export interface DashsinkElement extends Gst.Bin {
   /**
    * Muxer type to be used by dashsink to generate the fragment
    * `muxer`: GstDashSinkMuxerType, default "ts"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 ts, 1 mp4
    */
   muxer: number
   /**
@@ -4052,7 +4070,8 @@ export interface Dc1394SrcElement extends GstBase.PushSrc {
   /**
    * The ISO bandwidth in Mbps
    * `iso`: GstDC1394ISOSpeed, default "400"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 100 100, 200 200, 400 400, 800 800, 1600 1600, 3200 3200
    */
   iso: number
   /**
@@ -4230,7 +4249,8 @@ export interface DecklinkaudiosrcElement extends GstBase.PushSrc {
   /**
    * Audio input connection to use
    * `connection`: GstDecklinkAudioConnection, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 auto, 1 embedded, 2 aes, 3 analog, 4 analog-xlr, 5 analog-rca
    */
   connection: number
   /**
@@ -4256,7 +4276,8 @@ export interface DecklinkaudiosrcElement extends GstBase.PushSrc {
   /**
    * Audio channels
    * `channels`: GstDecklinkAudioChannels, default "2"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 2 2, 8 8, 16 16, 0 max
    */
   channels: number
   /**
@@ -4354,7 +4375,8 @@ export interface DecklinkvideosinkElement extends GstBase.BaseSink {
   /**
    * Video Mode to use for playback
    * `mode`: GstDecklinkModes, default "ntsc"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 auto, 1 ntsc, 2 ntsc2398, 3 pal, 4 ntsc-p, 5 pal-p, 6 1080p2398, 7 1080p24, 8 1080p25, 9 1080p2997, 10 1080p30, 11 1080i50, 12 1080i5994, 13 1080i60, 14 1080p50, 15 1080p5994, 16 1080p60, 17 720p50, 18 720p5994, 19 720p60, 20 1556p2398, 21 1556p24, 22 1556p25, 23 2kdcip2398, 24 2kdcip24, 25 2kdcip25, 26 2kdcip2997, 27 2kdcip30, 28 2kdcip50, 29 2kdcip5994, 30 2kdcip60, 31 2160p2398, 32 2160p24, 33 2160p25, 34 2160p2997, 35 2160p30, 36 2160p50, 37 2160p5994, 38 2160p60, 39 ntsc-widescreen, 40 ntsc2398-widescreen, 41 pal-widescreen, 42 ntsc-p-widescreen, 43 pal-p-widescreen, 44 4kdcip2398, 45 4kdcip24, 46 4kdcip25, 47 4kdcip2997, 48 4kdcip30, 49 4kdcip50, 50 4kdcip5994, 51 4kdcip60, 52 8kp2398, 53 8kp24, 54 8kp25, 55 8kp2997, 56 8kp30, 57 8kp50, 58 8kp5994, 59 8kp60, 60 8kdcip2398, 61 8kdcip24, 62 8kdcip25, 63 8kdcip2997, 64 8kdcip30, 65 8kdcip50, 66 8kdcip5994, 67 8kdcip60
    */
   mode: number
   /**
@@ -4365,25 +4387,29 @@ export interface DecklinkvideosinkElement extends GstBase.BaseSink {
   /**
    * Video format type to use for playback
    * `video-format`: GstDecklinkVideoFormat, default "8bit-yuv"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 auto, 1 8bit-yuv, 2 10bit-yuv, 3 8bit-argb, 4 8bit-bgra
    */
   videoFormat: number
   /**
    * Certain DeckLink devices such as the DeckLink 8K Pro, the DeckLink Quad 2 and the DeckLink Duo 2 support multiple profiles to configure the capture and playback behavior of its sub-devices.For the DeckLink Duo 2 and DeckLink Quad 2, a profile is shared between any 2 sub-devices that utilize the same connectors. For the DeckLink 8K Pro, a profile is shared between all 4 sub-devices. Any sub-devices that share a profile are considered to be part of the same profile group.DeckLink Duo 2 support configuration of the duplex mode of individual sub-devices.
    * `profile`: GstDecklinkProfileId, default "default"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 default, 1 one-sub-device-full, 2 one-sub-device-half, 3 two-sub-devices-full, 4 two-sub-devices-half, 5 four-sub-devices-half
    */
   profile: number
   /**
    * Timecode format type to use for playback
    * `timecode-format`: GstDecklinkTimecodeFormat, default "rp188any"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 rp188vitc1, 1 rp188vitc2, 2 rp188ltc, 3 rp188any, 4 vitc, 5 vitcfield2, 6 serial
    */
   timecodeFormat: number
   /**
    * Keyer mode to be enabled
    * `keyer-mode`: GstDecklinkKeyerMode, default "off"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 off, 1 internal, 2 external
    */
   keyerMode: number
   /**
@@ -4409,7 +4435,8 @@ export interface DecklinkvideosinkElement extends GstBase.BaseSink {
   /**
    * 3G-SDI Mapping Format (Level A/B)
    * `mapping-format`: GstDecklinkMappingFormat, default "default"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 default, 1 level-a, 2 level-b
    */
   mappingFormat: number
   /**
@@ -4517,13 +4544,15 @@ export interface DecklinkvideosrcElement extends GstBase.PushSrc {
   /**
    * Video Mode to use for playback
    * `mode`: GstDecklinkModes, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 auto, 1 ntsc, 2 ntsc2398, 3 pal, 4 ntsc-p, 5 pal-p, 6 1080p2398, 7 1080p24, 8 1080p25, 9 1080p2997, 10 1080p30, 11 1080i50, 12 1080i5994, 13 1080i60, 14 1080p50, 15 1080p5994, 16 1080p60, 17 720p50, 18 720p5994, 19 720p60, 20 1556p2398, 21 1556p24, 22 1556p25, 23 2kdcip2398, 24 2kdcip24, 25 2kdcip25, 26 2kdcip2997, 27 2kdcip30, 28 2kdcip50, 29 2kdcip5994, 30 2kdcip60, 31 2160p2398, 32 2160p24, 33 2160p25, 34 2160p2997, 35 2160p30, 36 2160p50, 37 2160p5994, 38 2160p60, 39 ntsc-widescreen, 40 ntsc2398-widescreen, 41 pal-widescreen, 42 ntsc-p-widescreen, 43 pal-p-widescreen, 44 4kdcip2398, 45 4kdcip24, 46 4kdcip25, 47 4kdcip2997, 48 4kdcip30, 49 4kdcip50, 50 4kdcip5994, 51 4kdcip60, 52 8kp2398, 53 8kp24, 54 8kp25, 55 8kp2997, 56 8kp30, 57 8kp50, 58 8kp5994, 59 8kp60, 60 8kdcip2398, 61 8kdcip24, 62 8kdcip25, 63 8kdcip2997, 64 8kdcip30, 65 8kdcip50, 66 8kdcip5994, 67 8kdcip60
    */
   mode: number
   /**
    * Video input connection to use
    * `connection`: GstDecklinkConnection, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 auto, 1 sdi, 2 hdmi, 3 optical-sdi, 4 component, 5 composite, 6 svideo
    */
   connection: number
   /**
@@ -4539,19 +4568,22 @@ export interface DecklinkvideosrcElement extends GstBase.PushSrc {
   /**
    * Video format type to use for input (Only use auto for mode=auto)
    * `video-format`: GstDecklinkVideoFormat, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 auto, 1 8bit-yuv, 2 10bit-yuv, 3 8bit-argb, 4 8bit-bgra
    */
   videoFormat: number
   /**
    * Certain DeckLink devices such as the DeckLink 8K Pro, the DeckLink Quad 2 and the DeckLink Duo 2 support multiple profiles to configure the capture and playback behavior of its sub-devices.For the DeckLink Duo 2 and DeckLink Quad 2, a profile is shared between any 2 sub-devices that utilize the same connectors. For the DeckLink 8K Pro, a profile is shared between all 4 sub-devices. Any sub-devices that share a profile are considered to be part of the same profile group.DeckLink Duo 2 support configuration of the duplex mode of individual sub-devices.
    * `profile`: GstDecklinkProfileId, default "default"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 default, 1 one-sub-device-full, 2 one-sub-device-half, 3 two-sub-devices-full, 4 two-sub-devices-half, 5 four-sub-devices-half
    */
   profile: number
   /**
    * Timecode format type to use for input
    * `timecode-format`: GstDecklinkTimecodeFormat, default "rp188any"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 rp188vitc1, 1 rp188vitc2, 2 rp188ltc, 3 rp188any, 4 vitc, 5 vitcfield2, 6 serial
    */
   timecodeFormat: number
   /**
@@ -4897,7 +4929,8 @@ export interface DfbvideosinkElement extends GstVideo.VideoSink {
   /**
    * The cooperative level handling the access permission (set this to 'administrative' when the cursor is required)
    * `layer-mode`: GstDfbVideoSinkLayerMode, default "exclusive"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 exclusive, 2 administrative
    */
   layerMode: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -5016,7 +5049,8 @@ export interface DtlsdecElement extends Gst.Element {
   /**
    * Current connection state
    * `connection-state`: GstDtlsConnectionState, read-only, default "new"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 new, 1 closed, 2 failed, 3 connecting, 4 connected
    */
   readonly connectionState: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -5102,7 +5136,8 @@ export interface DtlsencElement extends Gst.Element {
   /**
    * Current connection state
    * `connection-state`: GstDtlsConnectionState, read-only, default "new"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 new, 1 closed, 2 failed, 3 connecting, 4 connected
    */
   readonly connectionState: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -5222,7 +5257,8 @@ export interface DtlssrtpdecElement extends Gst.Bin {
   /**
    * Current connection state
    * `connection-state`: GstDtlsConnectionState, read-only, default "new"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 new, 1 closed, 2 failed, 3 connecting, 4 connected
    */
   readonly connectionState: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -5329,7 +5365,8 @@ export interface DtlssrtpencElement extends Gst.Bin {
   /**
    * Current connection state
    * `connection-state`: GstDtlsConnectionState, read-only, default "new"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 new, 1 closed, 2 failed, 3 connecting, 4 connected
    */
   readonly connectionState: number
   /**
@@ -5791,50 +5828,58 @@ export interface DvbbasebinElement extends Gst.Bin {
   /**
    * (DVB-T) Bandwidth. Deprecated
    * `bandwidth`: GstDvbSrcBandwidth, default "8"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 8, 1 7, 2 6, 3 AUTO, 4 5, 5 10, 6 1.712
    * @deprecated
    */
   bandwidth: number
   /**
    * (DVB-T, DVB-S/S2 and DVB-C) High priority code rate
    * `code-rate-hp`: GstDvbSrcCode_Rate, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 1/2, 2 2/3, 3 3/4, 4 4/5, 5 5/6, 6 6/7, 7 7/8, 8 8/9, 9 auto, 10 3/5, 11 9/10, 12 2/5
    */
   codeRateHp: number
   /**
    * (DVB-T) Low priority code rate
    * `code-rate-lp`: GstDvbSrcCode_Rate, default "1/2"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 1/2, 2 2/3, 3 3/4, 4 4/5, 5 5/6, 6 6/7, 7 7/8, 8 8/9, 9 auto, 10 3/5, 11 9/10, 12 2/5
    */
   codeRateLp: number
   /**
    * (DVB-T) Guard Interval
    * `guard`: GstDvbSrcGuard, default "16"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 32, 1 16, 2 8, 3 4, 4 auto, 5 128, 6 19/128, 7 19/256, 8 pn420, 9 pn595, 10 pn945
    */
   guard: number
   /**
    * (DVB-T/T2/C/S2, TURBO and ATSC) Modulation type
    * `modulation`: GstDvbSrcModulation, default "qam-16"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 qpsk, 1 qam-16, 2 qam-32, 3 qam-64, 4 qam-128, 5 qam-256, 6 auto, 7 8vsb, 8 16vsb, 9 8psk, 10 16apsk, 11 32apsk, 12 dqpsk, 13 qam-4-nr
    */
   modulation: number
   /**
    * (DVB-T) Transmission mode
    * `trans-mode`: GstDvbSrcTransmission_Mode, default "8k"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 2k, 1 8k, 2 auto, 3 4k, 4 1k, 5 16k, 6 32k, 7 c1, 8 c3780
    */
   transMode: number
   /**
    * (DVB-T) Hierarchy information
    * `hierarchy`: GstDvbSrcHierarchy, default "1"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 1, 2 2, 3 4, 4 auto
    */
   hierarchy: number
   /**
    * (DVB-T and DVB-C) Inversion information
    * `inversion`: GstDvbSrcInversion, default "on"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 off, 1 on, 2 auto
    */
   inversion: number
   /**
@@ -5855,19 +5900,22 @@ export interface DvbbasebinElement extends Gst.Bin {
   /**
    * Delivery System
    * `delsys`: GstDvbSrcDelsys, default "undefined"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 undefined, 1 dvb-c-a, 2 dvb-c-b, 3 dvb-t, 4 dss, 5 dvb-s, 6 dvb-s2, 7 dvb-h, 8 isdb-t, 9 isdb-s, 10 isdb-c, 11 atsc, 12 atsc-mh, 13 dtmb, 14 cmmb, 15 dab, 16 dvb-t2, 17 turbo, 18 dvb-c-c
    */
   delsys: number
   /**
    * Pilot (DVB-S2)
    * `pilot`: GstDvbSrcPilot, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 on, 1 off, 2 auto
    */
   pilot: number
   /**
    * Rolloff (DVB-S2)
    * `rolloff`: GstDvbSrcRolloff, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 35, 1 20, 2 25, 3 auto
    */
   rolloff: number
   /**
@@ -5913,13 +5961,15 @@ export interface DvbbasebinElement extends Gst.Bin {
   /**
    * (ISDB-T) layer A Forward Error Correction
    * `isdbt-layera-fec`: GstDvbSrcCode_Rate, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 1/2, 2 2/3, 3 3/4, 4 4/5, 5 5/6, 6 6/7, 7 7/8, 8 8/9, 9 auto, 10 3/5, 11 9/10, 12 2/5
    */
   isdbtLayeraFec: number
   /**
    * (ISDB-T) Layer A modulation type
    * `isdbt-layera-modulation`: GstDvbSrcModulation, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 qpsk, 1 qam-16, 2 qam-32, 3 qam-64, 4 qam-128, 5 qam-256, 6 auto, 7 8vsb, 8 16vsb, 9 8psk, 10 16apsk, 11 32apsk, 12 dqpsk, 13 qam-4-nr
    */
   isdbtLayeraModulation: number
   /**
@@ -5935,13 +5985,15 @@ export interface DvbbasebinElement extends Gst.Bin {
   /**
    * (ISDB-T) layer B Forward Error Correction
    * `isdbt-layerb-fec`: GstDvbSrcCode_Rate, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 1/2, 2 2/3, 3 3/4, 4 4/5, 5 5/6, 6 6/7, 7 7/8, 8 8/9, 9 auto, 10 3/5, 11 9/10, 12 2/5
    */
   isdbtLayerbFec: number
   /**
    * (ISDB-T) Layer B modulation type
    * `isdbt-layerb-modulation`: GstDvbSrcModulation, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 qpsk, 1 qam-16, 2 qam-32, 3 qam-64, 4 qam-128, 5 qam-256, 6 auto, 7 8vsb, 8 16vsb, 9 8psk, 10 16apsk, 11 32apsk, 12 dqpsk, 13 qam-4-nr
    */
   isdbtLayerbModulation: number
   /**
@@ -5957,13 +6009,15 @@ export interface DvbbasebinElement extends Gst.Bin {
   /**
    * (ISDB-T) layer C Forward Error Correction
    * `isdbt-layerc-fec`: GstDvbSrcCode_Rate, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 1/2, 2 2/3, 3 3/4, 4 4/5, 5 5/6, 6 6/7, 7 7/8, 8 8/9, 9 auto, 10 3/5, 11 9/10, 12 2/5
    */
   isdbtLayercFec: number
   /**
    * (ISDB-T) Layer C modulation type
    * `isdbt-layerc-modulation`: GstDvbSrcModulation, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 qpsk, 1 qam-16, 2 qam-32, 3 qam-64, 4 qam-128, 5 qam-256, 6 auto, 7 8vsb, 8 16vsb, 9 8psk, 10 16apsk, 11 32apsk, 12 dqpsk, 13 qam-4-nr
    */
   isdbtLayercModulation: number
   /**
@@ -5994,7 +6048,8 @@ export interface DvbbasebinElement extends Gst.Bin {
   /**
    * (DTMB) Interleaving type
    * `interleaving`: GstDvbSrcInterleaving, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 auto, 2 240, 3 720
    */
   interleaving: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -6301,50 +6356,58 @@ export interface DvbsrcElement extends GstBase.PushSrc {
   /**
    * (DVB-T) Bandwidth. Deprecated
    * `bandwidth`: GstDvbSrcBandwidth, default "8"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 8, 1 7, 2 6, 3 AUTO, 4 5, 5 10, 6 1.712
    * @deprecated
    */
   bandwidth: number
   /**
    * (DVB-T, DVB-S/S2 and DVB-C) High priority code rate
    * `code-rate-hp`: GstDvbSrcCode_Rate, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 1/2, 2 2/3, 3 3/4, 4 4/5, 5 5/6, 6 6/7, 7 7/8, 8 8/9, 9 auto, 10 3/5, 11 9/10, 12 2/5
    */
   codeRateHp: number
   /**
    * (DVB-T) Low priority code rate
    * `code-rate-lp`: GstDvbSrcCode_Rate, default "1/2"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 1/2, 2 2/3, 3 3/4, 4 4/5, 5 5/6, 6 6/7, 7 7/8, 8 8/9, 9 auto, 10 3/5, 11 9/10, 12 2/5
    */
   codeRateLp: number
   /**
    * (DVB-T) Guard Interval
    * `guard`: GstDvbSrcGuard, default "16"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 32, 1 16, 2 8, 3 4, 4 auto, 5 128, 6 19/128, 7 19/256, 8 pn420, 9 pn595, 10 pn945
    */
   guard: number
   /**
    * (DVB-T/T2/C/S2, TURBO and ATSC) Modulation type
    * `modulation`: GstDvbSrcModulation, default "qam-16"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 qpsk, 1 qam-16, 2 qam-32, 3 qam-64, 4 qam-128, 5 qam-256, 6 auto, 7 8vsb, 8 16vsb, 9 8psk, 10 16apsk, 11 32apsk, 12 dqpsk, 13 qam-4-nr
    */
   modulation: number
   /**
    * (DVB-T) Transmission mode
    * `trans-mode`: GstDvbSrcTransmission_Mode, default "8k"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 2k, 1 8k, 2 auto, 3 4k, 4 1k, 5 16k, 6 32k, 7 c1, 8 c3780
    */
   transMode: number
   /**
    * (DVB-T) Hierarchy information
    * `hierarchy`: GstDvbSrcHierarchy, default "1"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 1, 2 2, 3 4, 4 auto
    */
   hierarchy: number
   /**
    * (DVB-T and DVB-C) Inversion information
    * `inversion`: GstDvbSrcInversion, default "on"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 off, 1 on, 2 auto
    */
   inversion: number
   /**
@@ -6370,19 +6433,22 @@ export interface DvbsrcElement extends GstBase.PushSrc {
   /**
    * Delivery System
    * `delsys`: GstDvbSrcDelsys, default "undefined"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 undefined, 1 dvb-c-a, 2 dvb-c-b, 3 dvb-t, 4 dss, 5 dvb-s, 6 dvb-s2, 7 dvb-h, 8 isdb-t, 9 isdb-s, 10 isdb-c, 11 atsc, 12 atsc-mh, 13 dtmb, 14 cmmb, 15 dab, 16 dvb-t2, 17 turbo, 18 dvb-c-c
    */
   delsys: number
   /**
    * Pilot (DVB-S2)
    * `pilot`: GstDvbSrcPilot, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 on, 1 off, 2 auto
    */
   pilot: number
   /**
    * Rolloff (DVB-S2)
    * `rolloff`: GstDvbSrcRolloff, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 35, 1 20, 2 25, 3 auto
    */
   rolloff: number
   /**
@@ -6428,13 +6494,15 @@ export interface DvbsrcElement extends GstBase.PushSrc {
   /**
    * (ISDB-T) layer A Forward Error Correction
    * `isdbt-layera-fec`: GstDvbSrcCode_Rate, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 1/2, 2 2/3, 3 3/4, 4 4/5, 5 5/6, 6 6/7, 7 7/8, 8 8/9, 9 auto, 10 3/5, 11 9/10, 12 2/5
    */
   isdbtLayeraFec: number
   /**
    * (ISDB-T) Layer A modulation type
    * `isdbt-layera-modulation`: GstDvbSrcModulation, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 qpsk, 1 qam-16, 2 qam-32, 3 qam-64, 4 qam-128, 5 qam-256, 6 auto, 7 8vsb, 8 16vsb, 9 8psk, 10 16apsk, 11 32apsk, 12 dqpsk, 13 qam-4-nr
    */
   isdbtLayeraModulation: number
   /**
@@ -6450,13 +6518,15 @@ export interface DvbsrcElement extends GstBase.PushSrc {
   /**
    * (ISDB-T) layer B Forward Error Correction
    * `isdbt-layerb-fec`: GstDvbSrcCode_Rate, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 1/2, 2 2/3, 3 3/4, 4 4/5, 5 5/6, 6 6/7, 7 7/8, 8 8/9, 9 auto, 10 3/5, 11 9/10, 12 2/5
    */
   isdbtLayerbFec: number
   /**
    * (ISDB-T) Layer B modulation type
    * `isdbt-layerb-modulation`: GstDvbSrcModulation, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 qpsk, 1 qam-16, 2 qam-32, 3 qam-64, 4 qam-128, 5 qam-256, 6 auto, 7 8vsb, 8 16vsb, 9 8psk, 10 16apsk, 11 32apsk, 12 dqpsk, 13 qam-4-nr
    */
   isdbtLayerbModulation: number
   /**
@@ -6472,13 +6542,15 @@ export interface DvbsrcElement extends GstBase.PushSrc {
   /**
    * (ISDB-T) layer C Forward Error Correction
    * `isdbt-layerc-fec`: GstDvbSrcCode_Rate, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 1/2, 2 2/3, 3 3/4, 4 4/5, 5 5/6, 6 6/7, 7 7/8, 8 8/9, 9 auto, 10 3/5, 11 9/10, 12 2/5
    */
   isdbtLayercFec: number
   /**
    * (ISDB-T) Layer C modulation type
    * `isdbt-layerc-modulation`: GstDvbSrcModulation, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 qpsk, 1 qam-16, 2 qam-32, 3 qam-64, 4 qam-128, 5 qam-256, 6 auto, 7 8vsb, 8 16vsb, 9 8psk, 10 16apsk, 11 32apsk, 12 dqpsk, 13 qam-4-nr
    */
   isdbtLayercModulation: number
   /**
@@ -6509,7 +6581,8 @@ export interface DvbsrcElement extends GstBase.PushSrc {
   /**
    * (DTMB) Interleaving type
    * `interleaving`: GstDvbSrcInterleaving, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 auto, 2 240, 3 720
    */
   interleaving: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -6611,7 +6684,8 @@ export interface DvdecElement extends Gst.Element {
   /**
    * Decoding quality
    * `quality`: GstDVDecQualityEnum, default "best"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 fastest, 1 monochrome-ac, 2 monochrome-best, 3 colour-fastest, 4 colour-ac, 5 best
    */
   quality: number
   /**
@@ -6818,7 +6892,8 @@ export interface EncodebinElement extends Gst.Bin {
   /**
    * Flags to control behaviour
    * `flags`: GstEncodeBinFlags, default ""
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 no-audio-conversion, 2 no-video-conversion
    */
   flags: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -6883,7 +6958,8 @@ export interface Encodebin2Element extends Gst.Bin {
   /**
    * Flags to control behaviour
    * `flags`: GstEncodeBinFlags, default ""
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 no-audio-conversion, 2 no-video-conversion
    */
   flags: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -7068,7 +7144,8 @@ export interface FakeaudiosinkElement extends Gst.Bin {
   /**
    * Generate a state change error
    * `state-error`: GstFakeAudioSinkStateError, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 null-to-ready, 2 ready-to-paused, 3 paused-to-playing, 4 playing-to-paused, 5 paused-to-ready, 6 ready-to-null
    */
   stateError: number
   /**
@@ -7250,7 +7327,8 @@ export interface FakesinkElement extends GstBase.BaseSink {
   /**
    * Generate a state change error
    * `state-error`: GstFakeSinkStateError, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 null-to-ready, 2 ready-to-paused, 3 paused-to-playing, 4 playing-to-paused, 5 paused-to-ready, 6 ready-to-null
    */
   stateError: number
   /**
@@ -7405,13 +7483,15 @@ export interface FakesrcElement extends GstBase.BaseSrc {
   /**
    * Data allocation method
    * `data`: GstFakeSrcDataType, default "allocate"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 allocate, 2 subbuffer
    */
   data: number
   /**
    * How to determine buffer sizes
    * `sizetype`: GstFakeSrcSizeType, default "empty"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 empty, 2 fixed, 3 random
    */
   sizetype: number
   /**
@@ -7427,7 +7507,8 @@ export interface FakesrcElement extends GstBase.BaseSrc {
   /**
    * How to fill the buffer, if at all
    * `filltype`: GstFakeSrcFillType, default "zero"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 nothing, 2 zero, 3 random, 4 pattern, 5 pattern-span
    */
   filltype: number
   /**
@@ -7483,7 +7564,8 @@ export interface FakesrcElement extends GstBase.BaseSrc {
   /**
    * The format of the segment events
    * `format`: GstFormat, default "bytes"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 undefined, 1 default, 2 bytes, 3 time, 4 buffers, 5 percent
    */
   format: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -7630,13 +7712,15 @@ export interface FakevideosinkElement extends Gst.Bin {
   /**
    * Flags to control behaviour
    * `allocation-meta-flags`: GstFakeVideoSinkAllocationMetaFlags, default "crop+overlay-composition"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 crop, 2 overlay-composition
    */
   allocationMetaFlags: number
   /**
    * Generate a state change error
    * `state-error`: GstFakeVideoSinkStateError, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 null-to-ready, 2 ready-to-paused, 3 paused-to-playing, 4 playing-to-paused, 5 paused-to-ready, 6 ready-to-null
    */
   stateError: number
   /**
@@ -7910,7 +7994,8 @@ export interface FilesinkElement extends GstBase.BaseSink {
   /**
    * The buffering mode to use
    * `buffer-mode`: GstFileSinkBufferMode, default "default"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * -1 default, 0 full, 1 line, 2 unbuffered
    */
   bufferMode: number
   /**
@@ -8089,7 +8174,8 @@ export interface FlacencElement extends GstAudio.AudioEncoder {
   /**
    * Speed versus compression tradeoff
    * `quality`: GstFlacEncQuality, default "5"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 0, 1 1, 2 2, 3 3, 4 4, 5 5, 6 6, 7 7, 8 8, 9 9
    */
   quality: number
   /**
@@ -8978,7 +9064,8 @@ export interface GtkwaylandsinkElement extends GstVideo.VideoSink {
   /**
    * rotate method
    * `rotate-method`: GstVideoOrientationMethod, default "identity"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 identity, 1 90r, 2 180, 3 90l, 4 horiz, 5 vert, 6 ul-lr, 7 ur-ll, 8 auto, 9 custom
    */
   rotateMethod: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -10104,7 +10191,8 @@ export interface IsmlmuxElement extends GstBase.Aggregator {
   /**
    * Method to determine DTS time (DEPRECATED)
    * `dts-method`: GstQTMuxDtsMethods, default "reorder"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 dd, 1 reorder, 2 asc
    * @deprecated
    */
   dtsMethod: number
@@ -10146,7 +10234,8 @@ export interface IsmlmuxElement extends GstBase.Aggregator {
   /**
    * How to to write fragments to the file.  Only used when 'fragment-duration' is greater than 0
    * `fragment-mode`: GstQTMuxFragmentMode, default "dash-or-mss"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 dash-or-mss, 1 first-moov-then-finalise
    */
   fragmentMode: number
   /**
@@ -10301,7 +10390,8 @@ export interface JackaudiosinkElement extends GstAudio.AudioBaseSink {
   /**
    * Jack transport behaviour of the client
    * `transport`: GstJackTransport, default ""
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 master, 2 slave
    */
   transport: number
   /**
@@ -10428,7 +10518,8 @@ export interface JackaudiosrcElement extends GstAudio.AudioBaseSrc {
   /**
    * Jack transport behaviour of the client
    * `transport`: GstJackTransport, default ""
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 master, 2 slave
    */
   transport: number
   /**
@@ -10524,7 +10615,8 @@ export interface JpegdecElement extends GstVideo.VideoDecoder {
   /**
    * The IDCT algorithm to use
    * `idct-method`: GstIDCTMethod, default "ifast"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 islow, 1 ifast, 2 float
    */
   idctMethod: number
   /**
@@ -10579,7 +10671,8 @@ export interface JpegencElement extends GstVideo.VideoEncoder {
   /**
    * The IDCT algorithm to use
    * `idct-method`: GstIDCTMethod, default "ifast"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 islow, 1 ifast, 2 float
    */
   idctMethod: number
   /**
@@ -11095,7 +11188,8 @@ export interface Lamemp3EncElement extends GstAudio.AudioEncoder {
   /**
    * Optimize for quality or bitrate
    * `target`: GstLameMP3EncTarget, default "quality"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 quality, 1 bitrate
    */
   target: number
   /**
@@ -11116,7 +11210,8 @@ export interface Lamemp3EncElement extends GstAudio.AudioEncoder {
   /**
    * Quality/speed of the encoding engine, this does not affect the bitrate!
    * `encoding-engine-quality`: GstLameMP3EncEncodingEngineQuality, default "standard"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 fast, 1 standard, 2 high
    */
   encodingEngineQuality: number
   /**
@@ -11155,7 +11250,8 @@ export interface LdacencElement extends GstAudio.AudioEncoder {
   /**
    * Encode Quality Mode Index. 0: High Quality 1: Standard Quality 2: Mobile Use Quality
    * `eqmid`: GstLdacEqmid, default "sq"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 hq, 1 sq, 2 mq
    */
   eqmid: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -11490,7 +11586,8 @@ export interface Mj2MuxElement extends GstBase.Aggregator {
   /**
    * Method to determine DTS time (DEPRECATED)
    * `dts-method`: GstQTMuxDtsMethods, default "reorder"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 dd, 1 reorder, 2 asc
    * @deprecated
    */
   dtsMethod: number
@@ -11532,7 +11629,8 @@ export interface Mj2MuxElement extends GstBase.Aggregator {
   /**
    * How to to write fragments to the file.  Only used when 'fragment-duration' is greater than 0
    * `fragment-mode`: GstQTMuxFragmentMode, default "dash-or-mss"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 dash-or-mss, 1 first-moov-then-finalise
    */
   fragmentMode: number
   /**
@@ -11773,7 +11871,8 @@ export interface Mp4MuxElement extends GstBase.Aggregator {
   /**
    * Method to determine DTS time (DEPRECATED)
    * `dts-method`: GstQTMuxDtsMethods, default "reorder"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 dd, 1 reorder, 2 asc
    * @deprecated
    */
   dtsMethod: number
@@ -11815,7 +11914,8 @@ export interface Mp4MuxElement extends GstBase.Aggregator {
   /**
    * How to to write fragments to the file.  Only used when 'fragment-duration' is greater than 0
    * `fragment-mode`: GstQTMuxFragmentMode, default "dash-or-mss"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 dash-or-mss, 1 first-moov-then-finalise
    */
   fragmentMode: number
   /**
@@ -12025,25 +12125,29 @@ export interface Mpeg2EncElement extends GstVideo.VideoEncoder {
   /**
    * Encoding profile format
    * `format`: GstMpeg2encFormat, default "0"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 0, 1 1, 2 2, 3 3, 4 4, 5 5, 6 6, 7 7, 8 8, 9 9, 10 10, 11 11, 12 12, 13 13
    */
   format: number
   /**
    * Output framerate
    * `framerate`: GstMpeg2encFramerate, default "0"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 0, 1 1, 2 2, 3 3, 4 4, 5 5, 6 6, 7 7, 8 8
    */
   framerate: number
   /**
    * Display aspect ratio
    * `aspect`: GstMpeg2encAspect, default "0"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 0, 1 1, 2 2, 3 3, 4 4
    */
   aspect: number
   /**
    * MPEG-2 motion estimation and encoding modes
    * `interlace-mode`: GstMpeg2encInterlaceMode, default "0"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * -1 -1, 0 0, 1 1, 2 2
    */
   interlaceMode: number
   /**
@@ -12139,7 +12243,8 @@ export interface Mpeg2EncElement extends GstVideo.VideoEncoder {
   /**
    * Quantisation matrix to use for encoding
    * `quant-matrix`: GstMpeg2encQuantisationMatrix, default "9"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 9, 1 1, 2 2, 3 3
    */
   quantMatrix: number
   /**
@@ -12150,7 +12255,8 @@ export interface Mpeg2EncElement extends GstVideo.VideoEncoder {
   /**
    * Tag output for specific video norm
    * `norm`: GstMpeg2encVideoNorm, default "0"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 0, 112 p, 110 n, 115 s
    */
   norm: number
   /**
@@ -12171,7 +12277,8 @@ export interface Mpeg2EncElement extends GstVideo.VideoEncoder {
   /**
    * Force specific playback field order
    * `playback-field-order`: GstMpeg2encPlaybackFieldOrders, default "0"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * -1 0, 1 1, 2 2
    */
   playbackFieldOrder: number
   /**
@@ -12545,7 +12652,8 @@ export interface MplexElement extends Gst.Element {
   /**
    * Encoding profile format
    * `format`: GstMplexFormat, default "dvd"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 mpeg-1, 1 vcd, 2 vcd-nsr, 3 mpeg-2, 4 svcd, 5 svcd-nsr, 6 vcd-still, 7 svcd-still, 8 dvd-nav, 9 dvd, 10 atsc-480i, 11 atsc-480p, 12 atsc-720p, 13 atsc-1080i
    */
   format: number
   /**
@@ -12912,7 +13020,8 @@ export interface MultifdsinkElement extends GstBase.BaseSink {
   /**
    * The unit to measure the max/soft-max/queued properties
    * `unit-format`: GstFormat, default "buffers"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 undefined, 1 default, 2 bytes, 3 time, 4 buffers, 5 percent
    */
   unitFormat: number
   /**
@@ -12953,7 +13062,8 @@ export interface MultifdsinkElement extends GstBase.BaseSink {
   /**
    * How to recover when client reaches the soft max
    * `recover-policy`: GstMultiHandleSinkRecoverPolicy, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 latest, 2 soft-limit, 3 keyframe
    */
   recoverPolicy: number
   /**
@@ -12964,7 +13074,8 @@ export interface MultifdsinkElement extends GstBase.BaseSink {
   /**
    * How to sync new clients to the stream
    * `sync-method`: GstMultiHandleSinkSyncMethod, default "latest"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 latest, 1 next-keyframe, 2 latest-keyframe, 3 burst, 4 burst-keyframe, 5 burst-with-keyframe
    */
   syncMethod: number
   /**
@@ -12980,7 +13091,8 @@ export interface MultifdsinkElement extends GstBase.BaseSink {
   /**
    * The format of the burst units (when sync-method is burst[[-with]-keyframe])
    * `burst-format`: GstFormat, default "undefined"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 undefined, 1 default, 2 bytes, 3 time, 4 buffers, 5 percent
    */
   burstFormat: number
   /**
@@ -13093,7 +13205,8 @@ export interface MultifilesinkElement extends GstBase.BaseSink {
   /**
    * When to start a new file
    * `next-file`: GstMultiFileSinkNext, default "buffer"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 buffer, 1 discont, 2 key-frame, 3 key-unit-event, 4 max-size, 5 max-duration
    */
   nextFile: number
   /**
@@ -13337,7 +13450,8 @@ export interface MultisocketsinkElement extends GstBase.BaseSink {
   /**
    * The unit to measure the max/soft-max/queued properties
    * `unit-format`: GstFormat, default "buffers"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 undefined, 1 default, 2 bytes, 3 time, 4 buffers, 5 percent
    */
   unitFormat: number
   /**
@@ -13378,7 +13492,8 @@ export interface MultisocketsinkElement extends GstBase.BaseSink {
   /**
    * How to recover when client reaches the soft max
    * `recover-policy`: GstMultiHandleSinkRecoverPolicy, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 latest, 2 soft-limit, 3 keyframe
    */
   recoverPolicy: number
   /**
@@ -13389,7 +13504,8 @@ export interface MultisocketsinkElement extends GstBase.BaseSink {
   /**
    * How to sync new clients to the stream
    * `sync-method`: GstMultiHandleSinkSyncMethod, default "latest"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 latest, 1 next-keyframe, 2 latest-keyframe, 3 burst, 4 burst-keyframe, 5 burst-with-keyframe
    */
   syncMethod: number
   /**
@@ -13405,7 +13521,8 @@ export interface MultisocketsinkElement extends GstBase.BaseSink {
   /**
    * The format of the burst units (when sync-method is burst[[-with]-keyframe])
    * `burst-format`: GstFormat, default "undefined"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 undefined, 1 default, 2 bytes, 3 time, 4 buffers, 5 percent
    */
   burstFormat: number
   /**
@@ -14425,7 +14542,8 @@ export interface Openh264EncElement extends GstVideo.VideoEncoder {
   /**
    * Type of video content
    * `usage-type`: EUsageType, default "camera"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 camera, 1 screen
    */
   usageType: number
   /**
@@ -14451,7 +14569,8 @@ export interface Openh264EncElement extends GstVideo.VideoEncoder {
   /**
    * Rate control mode
    * `rate-control`: RC_MODES, default "quality"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 quality, 1 bitrate, 2 buffer, -1 off
    */
   rateControl: number
   /**
@@ -14472,7 +14591,8 @@ export interface Openh264EncElement extends GstVideo.VideoEncoder {
   /**
    * Deblocking mode
    * `deblocking`: GstOpenh264encDeblockingModes, default "on"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 on, 1 off, 2 not-slice-boundaries
    */
   deblocking: number
   /**
@@ -14493,7 +14613,8 @@ export interface Openh264EncElement extends GstVideo.VideoEncoder {
   /**
    * Slice mode
    * `slice-mode`: GstOpenh264EncSliceModes, default "n-slices"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 n-slices, 5 auto
    */
   sliceMode: number
   /**
@@ -14504,7 +14625,8 @@ export interface Openh264EncElement extends GstVideo.VideoEncoder {
   /**
    * Complexity
    * `complexity`: GstOpenh264encComplexity, default "medium"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 low, 1 medium, 2 high
    */
   complexity: number
   /**
@@ -14641,7 +14763,8 @@ export interface OpenjpegencElement extends GstVideo.VideoEncoder {
   /**
    * Progression order
    * `progression-order`: GstOpenJPEGEncProgressionOrder, default "lrcp"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 lrcp, 1 rlcp, 2 rpcl, 3 pcrl, 4 crpl
    */
   progressionOrder: number
   /**
@@ -14754,7 +14877,8 @@ export interface OpenmptdecElement extends Gst.Element {
   /**
    * Mode which defines how to treat subsongs
    * `subsong-mode`: GstNonstreamAudioSubsongMode, default "default"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 single, 1 all, 2 default
    */
   subsongMode: number
   /**
@@ -14765,7 +14889,8 @@ export interface OpenmptdecElement extends Gst.Element {
   /**
    * Which mode playback shall use when a loop is encountered; looping = reset position to start of loop, steady = do not reset position
    * `output-mode`: GstNonstreamAudioOutputMode, default "steady"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 looping, 1 steady
    */
   outputMode: number
   /**
@@ -14833,7 +14958,8 @@ export interface Openni2SrcElement extends GstBase.PushSrc {
   /**
    * Type of readings to get from the source
    * `sourcetype`: GstOpenni2SrcSourcetype, default "depth"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 depth, 1 color, 2 both
    */
   sourcetype: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -14975,7 +15101,8 @@ export interface OpusencElement extends GstAudio.AudioEncoder {
   /**
    * What type of audio to optimize for
    * `audio-type`: GstOpusEncAudioType, default "generic"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 2049 generic, 2048 voice, 2051 restricted-lowdelay
    */
   audioType: number
   /**
@@ -14986,19 +15113,22 @@ export interface OpusencElement extends GstAudio.AudioEncoder {
   /**
    * Audio Band Width
    * `bandwidth`: GstOpusEncBandwidth, default "fullband"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1101 narrowband, 1102 mediumband, 1103 wideband, 1104 superwideband, 1105 fullband, -1000 auto
    */
   bandwidth: number
   /**
    * The duration of an audio frame, in ms
    * `frame-size`: GstOpusEncFrameSize, default "20"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 2 2.5, 5 5, 10 10, 20 20, 40 40, 60 60
    */
   frameSize: number
   /**
    * Bitrate type
    * `bitrate-type`: GstOpusEncBitrateType, default "constrained-vbr"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 cbr, 1 vbr, 2 constrained-vbr
    */
   bitrateType: number
   /**
@@ -15340,7 +15470,8 @@ export interface PlaysinkElement extends Gst.Bin {
   /**
    * Flags to control behaviour
    * `flags`: GstPlayFlags, default "video+audio+text+soft-volume+soft-colorbalance"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 video, 2 audio, 4 text, 8 vis, 16 soft-volume, 32 native-audio, 64 native-video, 128 download, 256 buffering, 512 deinterlace, 1024 soft-colorbalance, 2048 force-filters, 4096 force-sw-decoders
    */
   flags: number
   /**
@@ -15401,7 +15532,8 @@ export interface PlaysinkElement extends Gst.Bin {
   /**
    * How to send events received in send_event function
    * `send-event-mode`: GstPlaySinkSendEventMode, default "default"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 default, 1 first
    */
   sendEventMode: number
   /**
@@ -15947,7 +16079,8 @@ export interface QtmuxElement extends GstBase.Aggregator {
   /**
    * Method to determine DTS time (DEPRECATED)
    * `dts-method`: GstQTMuxDtsMethods, default "reorder"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 dd, 1 reorder, 2 asc
    * @deprecated
    */
   dtsMethod: number
@@ -15989,7 +16122,8 @@ export interface QtmuxElement extends GstBase.Aggregator {
   /**
    * How to to write fragments to the file.  Only used when 'fragment-duration' is greater than 0
    * `fragment-mode`: GstQTMuxFragmentMode, default "dash-or-mss"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 dash-or-mss, 1 first-moov-then-finalise
    */
   fragmentMode: number
   /**
@@ -16068,13 +16202,15 @@ export interface RawaudioparseElement extends GstBase.BaseParse {
   /**
    * Format of the raw audio stream
    * `format`: GstRawAudioParseFormat, default "pcm"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 pcm, 2 alaw, 1 mulaw
    */
   format: number
   /**
    * Format of audio samples in PCM stream (ignored if format property is not set to pcm)
    * `pcm-format`: GstAudioFormat, default "unknown"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 unknown, 1 encoded, 2 s8, 3 u8, 4 s16le, 5 s16be, 6 u16le, 7 u16be, 8 s24-32le, 9 s24-32be, 10 u24-32le, 11 u24-32be, 12 s32le, 13 s32be, 14 u32le, 15 u32be, 16 s24le, 17 s24be, 18 u24le, 19 u24be, 20 s20le, 21 s20be, 22 u20le, 23 u20be, 24 s18le, 25 s18be, 26 u18le, 27 u18be, 28 f32le, 29 f32be, 30 f64le, 31 f64be, 4 s16, 6 u16, 8 s24-32, 10 u24-32, 12 s32, 14 u32, 16 s24, 18 u24, 20 s20, 22 u20, 24 s18, 26 u18, 28 f32, 30 f64
    */
   pcmFormat: number
   /**
@@ -16193,7 +16329,8 @@ export interface RawvideoparseElement extends GstBase.BaseParse {
   /**
    * Format of frames in raw stream
    * `format`: GstVideoFormat, default "i420"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 unknown, 1 encoded, 2 i420, 3 yv12, 4 yuy2, 5 uyvy, 6 ayuv, 7 rgbx, 8 bgrx, 9 xrgb, 10 xbgr, 11 rgba, 12 bgra, 13 argb, 14 abgr, 15 rgb, 16 bgr, 17 y41b, 18 y42b, 19 yvyu, 20 y444, 21 v210, 22 v216, 23 nv12, 24 nv21, 25 gray8, 26 gray16-be, 27 gray16-le, 28 v308, 29 rgb16, 30 bgr16, 31 rgb15, 32 bgr15, 33 uyvp, 34 a420, 35 rgb8p, 36 yuv9, 37 yvu9, 38 iyu1, 39 argb64, 40 ayuv64, 41 r210, 42 i420-10be, 43 i420-10le, 44 i422-10be, 45 i422-10le, 46 y444-10be, 47 y444-10le, 48 gbr, 49 gbr-10be, 50 gbr-10le, 51 nv16, 52 nv24, 53 nv12-64z32, 54 a420-10be, 55 a420-10le, 56 a422-10be, 57 a422-10le, 58 a444-10be, 59 a444-10le, 60 nv61, 61 p010-10be, 62 p010-10le, 63 iyu2, 64 vyuy, 65 gbra, 66 gbra-10be, 67 gbra-10le, 68 gbr-12be, 69 gbr-12le, 70 gbra-12be, 71 gbra-12le, 72 i420-12be, 73 i420-12le, 74 i422-12be, 75 i422-12le, 76 y444-12be, 77 y444-12le, 78 gray10-le32, 79 nv12-10le32, 80 nv16-10le32, 81 nv12-10le40, 82 y210, 83 y410, 84 vuya, 85 bgr10a2-le, 86 rgb10a2-le, 87 y444-16be, 88 y444-16le, 89 p016-be, 90 p016-le, 91 p012-be, 92 p012-le, 93 y212-be, 94 y212-le, 95 y412-be, 96 y412-le, 97 nv12-4l4, 98 nv12-32l32, 99 rgbp, 100 bgrp, 101 av12, 102 argb64-le, 103 argb64-be, 104 rgba64-le, 105 rgba64-be, 106 bgra64-le, 107 bgra64-be, 108 abgr64-le, 109 abgr64-be, 110 nv12-16l32s, 111 nv12-8l128, 112 nv12-10be-8l128
    */
   format: number
   /**
@@ -16533,7 +16670,8 @@ export interface RistsinkElement extends Gst.Bin {
   /**
    * Defines the bonding method to use.
    * `bonding-method`: GstRistBondingMethodType, default "broadcast"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 broadcast, 1 round-robin
    */
   bondingMethod: number
   /**
@@ -16879,7 +17017,8 @@ export interface Rtmp2SinkElement extends GstBase.BaseSink {
   /**
    * RTMP authorization mode
    * `authmod`: GstRtmpAuthmod, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 auto, 2 adobe
    */
   authmod: number
   /**
@@ -16910,7 +17049,8 @@ export interface Rtmp2SinkElement extends GstBase.BaseSink {
   /**
    * RTMP connection scheme
    * `scheme`: GstRtmpScheme, default "rtmp"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 rtmp, 1 rtmps
    */
   scheme: number
   /**
@@ -16931,7 +17071,8 @@ export interface Rtmp2SinkElement extends GstBase.BaseSink {
   /**
    * TLS validation flags to use
    * `tls-validation-flags`: GTlsCertificateFlags, default "unknown-ca+bad-identity+not-activated+expired+revoked+insecure+generic-error"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 no-flags, 1 unknown-ca, 2 bad-identity, 4 not-activated, 8 expired, 16 revoked, 32 insecure, 64 generic-error, 127 validate-all
    */
   tlsValidationFlags: number
   /**
@@ -16962,7 +17103,8 @@ export interface Rtmp2SinkElement extends GstBase.BaseSink {
   /**
    * RTMP commands to send on EOS event before closing connection
    * `stop-commands`: GstRtmpStopCommands, default "fcunpublish+deletestream"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 fcunpublish, 2 closestream, 4 deletestream
    */
   stopCommands: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -17075,7 +17217,8 @@ export interface Rtmp2SrcElement extends GstBase.PushSrc {
   /**
    * RTMP authorization mode
    * `authmod`: GstRtmpAuthmod, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 auto, 2 adobe
    */
   authmod: number
   /**
@@ -17106,7 +17249,8 @@ export interface Rtmp2SrcElement extends GstBase.PushSrc {
   /**
    * RTMP connection scheme
    * `scheme`: GstRtmpScheme, default "rtmp"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 rtmp, 1 rtmps
    */
   scheme: number
   /**
@@ -17127,7 +17271,8 @@ export interface Rtmp2SrcElement extends GstBase.PushSrc {
   /**
    * TLS validation flags to use
    * `tls-validation-flags`: GTlsCertificateFlags, default "unknown-ca+bad-identity+not-activated+expired+revoked+insecure+generic-error"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 no-flags, 1 unknown-ca, 2 bad-identity, 4 not-activated, 8 expired, 16 revoked, 32 insecure, 64 generic-error, 127 validate-all
    */
   tlsValidationFlags: number
   /**
@@ -19032,7 +19177,8 @@ export interface RtpdvpayElement extends Gst.Element {
   /**
    * The payload mode of payloading
    * `mode`: GstDVPayMode, default "video"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 video, 1 bundled, 2 audio
    */
   mode: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -20515,7 +20661,8 @@ export interface Rtph263PpayElement extends Gst.Element {
   /**
    * Packet Fragmentation Mode
    * `fragmentation-mode`: GstFragmentationMode, default "normal"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 normal, 1 sync
    */
   fragmentationMode: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -20726,7 +20873,8 @@ export interface Rtph264PayElement extends Gst.Element {
   /**
    * Bundle suitable SPS/PPS NAL units into STAP-A aggregate packets
    * `aggregate-mode`: GstRtpH264AggregateMode, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 zero-latency, 2 max-stap
    */
   aggregateMode: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -20905,7 +21053,8 @@ export interface Rtph265PayElement extends Gst.Element {
   /**
    * Bundle suitable SPS/PPS NAL units into aggregate packets.
    * `aggregate-mode`: GstRtpH265AggregateMode, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 zero-latency, 2 max
    */
   aggregateMode: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -20965,7 +21114,8 @@ export interface RtpilbcdepayElement extends Gst.Element {
   /**
    * iLBC frame mode
    * `mode`: iLBCMode, default "30ms"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 20 20ms, 30 30ms
    */
   mode: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -25028,7 +25178,8 @@ export interface Rtpvp8PayElement extends Gst.Element {
   /**
    * The picture ID mode for payloading
    * `picture-id-mode`: GstVP8RTPPayMode, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 7-bit, 2 15-bit
    */
   pictureIdMode: number
   /**
@@ -25222,7 +25373,8 @@ export interface Rtpvp9PayElement extends Gst.Element {
   /**
    * The picture ID mode for payloading
    * `picture-id-mode`: GstVP9RTPPayMode, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 7-bit, 2 15-bit
    */
   pictureIdMode: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -25619,7 +25771,8 @@ export interface RtspclientsinkElement extends Gst.Bin {
   /**
    * Allowed lower transport protocols
    * `protocols`: GstRTSPLowerTrans, default "udp+udp-mcast+tcp"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 unknown, 1 udp, 2 udp-mcast, 4 tcp, 16 http, 32 tls
    */
   protocols: number
   /**
@@ -25715,7 +25868,8 @@ export interface RtspclientsinkElement extends Gst.Bin {
   /**
    * TLS certificate validation flags used to validate the server certificate
    * `tls-validation-flags`: GTlsCertificateFlags, default "unknown-ca+bad-identity+not-activated+expired+revoked+insecure+generic-error"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 no-flags, 1 unknown-ca, 2 bad-identity, 4 not-activated, 8 expired, 16 revoked, 32 insecure, 64 generic-error, 127 validate-all
    */
   tlsValidationFlags: number
   /**
@@ -25731,7 +25885,8 @@ export interface RtspclientsinkElement extends Gst.Bin {
   /**
    * NTP time source for RTCP packets
    * `ntp-time-source`: GstRTSPClientSinkNtpTimeSource, default "ntp"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 ntp, 1 unix, 2 running-time, 3 clock-time
    */
   ntpTimeSource: number
   /**
@@ -25742,13 +25897,15 @@ export interface RtspclientsinkElement extends Gst.Bin {
   /**
    * Allowed RTSP profiles
    * `profiles`: GstRTSPProfile, default "avp"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 unknown, 1 avp, 2 savp, 4 avpf, 8 savpf
    */
   profiles: number
   /**
    * Clock publishing mode according to RFC7273
    * `publish-clock-mode`: GstRTSPPublishClockMode, default "clock"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 clock, 2 clock-and-offset
    */
   publishClockMode: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -26037,7 +26194,8 @@ export interface RtspsrcElement extends Gst.Bin {
   /**
    * Allowed lower transport protocols
    * `protocols`: GstRTSPLowerTrans, default "udp+udp-mcast+tcp"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 unknown, 1 udp, 2 udp-mcast, 4 tcp, 16 http, 32 tls
    */
   protocols: number
   /**
@@ -26079,7 +26237,8 @@ export interface RtspsrcElement extends Gst.Bin {
   /**
    * Method to use for traversing firewalls and NAT
    * `nat-method`: GstRTSPNatMethod, default "dummy"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 dummy
    */
   natMethod: number
   /**
@@ -26125,7 +26284,8 @@ export interface RtspsrcElement extends Gst.Bin {
   /**
    * Control the buffering algorithm in use
    * `buffer-mode`: GstRTSPSrcBufferMode, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 slave, 2 buffer, 3 auto, 4 synced
    */
   bufferMode: number
   /**
@@ -26177,7 +26337,8 @@ export interface RtspsrcElement extends Gst.Bin {
   /**
    * TLS certificate validation flags used to validate the server certificate
    * `tls-validation-flags`: GTlsCertificateFlags, default "unknown-ca+bad-identity+not-activated+expired+revoked+insecure+generic-error"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 no-flags, 1 unknown-ca, 2 bad-identity, 4 not-activated, 8 expired, 16 revoked, 32 insecure, 64 generic-error, 127 validate-all
    */
   tlsValidationFlags: number
   /**
@@ -26198,7 +26359,8 @@ export interface RtspsrcElement extends Gst.Bin {
   /**
    * NTP time source for RTCP packets
    * `ntp-time-source`: GstRTSPSrcNtpTimeSource, default "ntp"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 ntp, 1 unix, 2 running-time, 3 clock-time
    */
   ntpTimeSource: number
   /**
@@ -26234,13 +26396,15 @@ export interface RtspsrcElement extends Gst.Bin {
   /**
    * The RTSP version that should be tried first when negotiating version.
    * `default-rtsp-version`: GstRTSPVersion, default "1-0"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 invalid, 16 1-0, 17 1-1, 32 2-0
    */
   defaultRtspVersion: number
   /**
    * The type of backchannel to setup. Default is 'none'.
    * `backchannel`: GstRTSPBackchannel, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 onvif
    */
   backchannel: number
   /**
@@ -26827,7 +26991,8 @@ export interface Shout2SendElement extends GstBase.BaseSink {
   /**
    * Connection Protocol to use
    * `protocol`: GstShout2SendProtocol, default "http"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 xaudiocast, 2 icy, 3 http
    */
   protocol: number
   /**
@@ -27150,7 +27315,8 @@ export interface SouphttpsrcElement extends GstBase.PushSrc {
   /**
    * Set log level for soup's HTTP session log
    * `http-log-level`: SoupLoggerLogLevel, default "headers"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 minimal, 2 headers, 3 body
    */
   httpLogLevel: number
   /**
@@ -27317,7 +27483,8 @@ export interface SpeexencElement extends GstAudio.AudioEncoder {
   /**
    * The encoding mode
    * `mode`: GstSpeexEncMode, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 auto, 1 uwb, 2 wb, 3 nb
    */
   mode: number
   /**
@@ -27781,7 +27948,8 @@ export interface SrtclientsinkElement extends GstBase.BaseSink {
   /**
    * SRT connection mode
    * `mode`: GstSRTConnectionMode, default "caller"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 caller, 2 listener, 3 rendezvous
    */
   mode: number
   /**
@@ -27802,7 +27970,8 @@ export interface SrtclientsinkElement extends GstBase.BaseSink {
   /**
    * Crypto key length in bytes
    * `pbkeylen`: GstSRTKeyLength, default "no-key"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 no-key, 0 0, 16 16, 24 24, 32 32
    */
   pbkeylen: number
   /**
@@ -27952,7 +28121,8 @@ export interface SrtclientsrcElement extends GstBase.PushSrc {
   /**
    * SRT connection mode
    * `mode`: GstSRTConnectionMode, default "caller"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 caller, 2 listener, 3 rendezvous
    */
   mode: number
   /**
@@ -27973,7 +28143,8 @@ export interface SrtclientsrcElement extends GstBase.PushSrc {
   /**
    * Crypto key length in bytes
    * `pbkeylen`: GstSRTKeyLength, default "no-key"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 no-key, 0 0, 16 16, 24 24, 32 32
    */
   pbkeylen: number
   /**
@@ -28097,7 +28268,8 @@ export interface SrtserversinkElement extends GstBase.BaseSink {
   /**
    * SRT connection mode
    * `mode`: GstSRTConnectionMode, default "caller"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 caller, 2 listener, 3 rendezvous
    */
   mode: number
   /**
@@ -28118,7 +28290,8 @@ export interface SrtserversinkElement extends GstBase.BaseSink {
   /**
    * Crypto key length in bytes
    * `pbkeylen`: GstSRTKeyLength, default "no-key"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 no-key, 0 0, 16 16, 24 24, 32 32
    */
   pbkeylen: number
   /**
@@ -28194,7 +28367,8 @@ export interface SrtserversrcElement extends GstBase.PushSrc {
   /**
    * SRT connection mode
    * `mode`: GstSRTConnectionMode, default "caller"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 caller, 2 listener, 3 rendezvous
    */
   mode: number
   /**
@@ -28215,7 +28389,8 @@ export interface SrtserversrcElement extends GstBase.PushSrc {
   /**
    * Crypto key length in bytes
    * `pbkeylen`: GstSRTKeyLength, default "no-key"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 no-key, 0 0, 16 16, 24 24, 32 32
    */
   pbkeylen: number
   /**
@@ -28292,7 +28467,8 @@ export interface SrtsinkElement extends GstBase.BaseSink {
   /**
    * SRT connection mode
    * `mode`: GstSRTConnectionMode, default "caller"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 caller, 2 listener, 3 rendezvous
    */
   mode: number
   /**
@@ -28313,7 +28489,8 @@ export interface SrtsinkElement extends GstBase.BaseSink {
   /**
    * Crypto key length in bytes
    * `pbkeylen`: GstSRTKeyLength, default "no-key"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 no-key, 0 0, 16 16, 24 24, 32 32
    */
   pbkeylen: number
   /**
@@ -28385,7 +28562,8 @@ export interface SrtsrcElement extends GstBase.PushSrc {
   /**
    * SRT connection mode
    * `mode`: GstSRTConnectionMode, default "caller"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 caller, 2 listener, 3 rendezvous
    */
   mode: number
   /**
@@ -28406,7 +28584,8 @@ export interface SrtsrcElement extends GstBase.PushSrc {
   /**
    * Crypto key length in bytes
    * `pbkeylen`: GstSRTKeyLength, default "no-key"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 no-key, 0 0, 16 16, 24 24, 32 32
    */
   pbkeylen: number
   /**
@@ -28677,7 +28856,8 @@ export interface TcpserversinkElement extends GstBase.BaseSink {
   /**
    * The unit to measure the max/soft-max/queued properties
    * `unit-format`: GstFormat, default "buffers"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 undefined, 1 default, 2 bytes, 3 time, 4 buffers, 5 percent
    */
   unitFormat: number
   /**
@@ -28718,7 +28898,8 @@ export interface TcpserversinkElement extends GstBase.BaseSink {
   /**
    * How to recover when client reaches the soft max
    * `recover-policy`: GstMultiHandleSinkRecoverPolicy, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 latest, 2 soft-limit, 3 keyframe
    */
   recoverPolicy: number
   /**
@@ -28729,7 +28910,8 @@ export interface TcpserversinkElement extends GstBase.BaseSink {
   /**
    * How to sync new clients to the stream
    * `sync-method`: GstMultiHandleSinkSyncMethod, default "latest"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 latest, 1 next-keyframe, 2 latest-keyframe, 3 burst, 4 burst-keyframe, 5 burst-with-keyframe
    */
   syncMethod: number
   /**
@@ -28745,7 +28927,8 @@ export interface TcpserversinkElement extends GstBase.BaseSink {
   /**
    * The format of the burst units (when sync-method is burst[[-with]-keyframe])
    * `burst-format`: GstFormat, default "undefined"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 undefined, 1 default, 2 bytes, 3 time, 4 buffers, 5 percent
    */
   burstFormat: number
   /**
@@ -29142,7 +29325,8 @@ export interface TheoraencElement extends GstVideo.VideoEncoder {
   /**
    * Single pass or first/second pass
    * `multipass-mode`: GstTheoraEncMultipassMode, default "single-pass"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 single-pass, 1 first-pass, 2 second-pass
    */
   multipassMode: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -29588,7 +29772,8 @@ export interface Twolamemp2EncElement extends GstAudio.AudioEncoder {
   /**
    * Encoding mode
    * `mode`: GstTwoLameMode, default "joint"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * -1 auto, 0 stereo, 1 joint, 2 dual, 3 mono
    */
   mode: number
   /**
@@ -29604,7 +29789,8 @@ export interface Twolamemp2EncElement extends GstAudio.AudioEncoder {
   /**
    * Padding type
    * `padding`: GstTwoLamePadding, default "never"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 never, 1 always
    */
   padding: number
   /**
@@ -29615,7 +29801,8 @@ export interface Twolamemp2EncElement extends GstAudio.AudioEncoder {
   /**
    * Pre-emphasis to apply to the decoded audio
    * `emphasis`: GstTwoLameEmphasis, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 5, 3 ccit
    */
   emphasis: number
   /**
@@ -30015,7 +30202,8 @@ export interface UdpsrcElement extends GstBase.PushSrc {
   /**
    * Used for adding alternative timestamp using SO_TIMESTAMP.
    * `socket-timestamp`: GstSocketTimestampMode, default "realtime"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 disabled, 1 realtime
    */
   socketTimestamp: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -30818,7 +31006,8 @@ export interface Uvch264SrcElement extends Gst.Bin {
   /**
    * The capture mode (still image capture or video recording)
    * `mode`: GstCameraBin2Mode, default "mode-image"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 mode-image, 2 mode-video
    */
   mode: number
   /**
@@ -30899,7 +31088,8 @@ export interface Uvch264SrcElement extends Gst.Bin {
   /**
    * Defines the unit of the slice-units property (static control)
    * `slice-mode`: UvcH264SliceMode, default "slice/frame"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 ignored, 1 bits/slice, 2 MBs/slice, 3 slice/frame
    */
   sliceMode: number
   /**
@@ -30910,13 +31100,15 @@ export interface Uvch264SrcElement extends Gst.Bin {
   /**
    * The usage type (static control)
    * `usage-type`: UvcH264UsageType, default "realtime"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 realtime, 2 broadcast, 3 storage, 4 ucconfig0, 5 ucconfig1, 6 ucconfig2q, 7 ucconfig2s, 8 ucconfig3
    */
   usageType: number
   /**
    * Entropy (static control)
    * `entropy`: UvcH264Entropy, default "cavlc"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 cavlc, 1 cabac
    */
   entropy: number
   /**
@@ -30942,7 +31134,8 @@ export interface Uvch264SrcElement extends Gst.Bin {
   /**
    * Rate control mode (static & dynamic control)
    * `rate-control`: UvcH264RateControl, default "cbr"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 cbr, 2 vbr, 3 qp
    */
   rateControl: number
   /**
@@ -31155,7 +31348,8 @@ export interface V4L2SinkElement extends GstVideo.VideoSink {
   /**
    * Device type flags
    * `flags`: GstV4l2DeviceTypeFlags, read-only, default ""
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 capture, 2 output, 4 overlay, 16 vbi-capture, 32 vbi-output, 65536 tuner, 131072 audio
    */
   readonly flags: number
   /**
@@ -31181,13 +31375,15 @@ export interface V4L2SinkElement extends GstVideo.VideoSink {
   /**
    * video standard
    * `norm`: V4L2_TV_norms, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 45056 NTSC, 4096 NTSC-M, 8192 NTSC-M-JP, 32768 NTSC-M-KR, 16384 NTSC-443, 255 PAL, 7 PAL-BG, 1 PAL-B, 2 PAL-B1, 4 PAL-G, 8 PAL-H, 16 PAL-I, 224 PAL-DK, 32 PAL-D, 64 PAL-D1, 128 PAL-K, 256 PAL-M, 512 PAL-N, 1024 PAL-Nc, 2048 PAL-60, 16711680 SECAM, 65536 SECAM-B, 262144 SECAM-G, 524288 SECAM-H, 3276800 SECAM-DK, 131072 SECAM-D, 1048576 SECAM-K, 2097152 SECAM-K1, 4194304 SECAM-L, 8388608 SECAM-Lc
    */
   norm: number
   /**
    * I/O mode
    * `io-mode`: GstV4l2IOMode, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 auto, 1 rw, 2 mmap, 3 userptr, 4 dmabuf, 5 dmabuf-import
    */
   ioMode: number
   /**
@@ -31377,7 +31573,8 @@ export interface V4L2SrcElement extends GstBase.PushSrc {
   /**
    * Device type flags
    * `flags`: GstV4l2DeviceTypeFlags, read-only, default ""
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 capture, 2 output, 4 overlay, 16 vbi-capture, 32 vbi-output, 65536 tuner, 131072 audio
    */
   readonly flags: number
   /**
@@ -31403,13 +31600,15 @@ export interface V4L2SrcElement extends GstBase.PushSrc {
   /**
    * video standard
    * `norm`: V4L2_TV_norms, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 45056 NTSC, 4096 NTSC-M, 8192 NTSC-M-JP, 32768 NTSC-M-KR, 16384 NTSC-443, 255 PAL, 7 PAL-BG, 1 PAL-B, 2 PAL-B1, 4 PAL-G, 8 PAL-H, 16 PAL-I, 224 PAL-DK, 32 PAL-D, 64 PAL-D1, 128 PAL-K, 256 PAL-M, 512 PAL-N, 1024 PAL-Nc, 2048 PAL-60, 16711680 SECAM, 65536 SECAM-B, 262144 SECAM-G, 524288 SECAM-H, 3276800 SECAM-DK, 131072 SECAM-D, 1048576 SECAM-K, 2097152 SECAM-K1, 4194304 SECAM-L, 8388608 SECAM-Lc
    */
   norm: number
   /**
    * I/O mode
    * `io-mode`: GstV4l2IOMode, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 auto, 1 rw, 2 mmap, 3 userptr, 4 dmabuf, 5 dmabuf-import
    */
   ioMode: number
   /**
@@ -31632,7 +31831,8 @@ export interface VideotestsrcElement extends GstBase.PushSrc {
   /**
    * Type of test pattern to generate
    * `pattern`: GstVideoTestSrcPattern, default "smpte"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 smpte, 1 snow, 2 black, 3 white, 4 red, 5 green, 6 blue, 7 checkers-1, 8 checkers-2, 9 checkers-4, 10 checkers-8, 11 circular, 12 blink, 13 smpte75, 14 zone-plate, 15 gamut, 16 chroma-zone-plate, 17 solid-color, 18 ball, 19 smpte100, 20 bar, 21 pinwheel, 22 spokes, 23 gradient, 24 colors, 25 smpte-rp-219
    */
   pattern: number
   /**
@@ -31718,13 +31918,15 @@ export interface VideotestsrcElement extends GstBase.PushSrc {
   /**
    * For pattern=ball, which counter defines the position of the ball.
    * `animation-mode`: GstVideoTestSrcAnimationMode, default "frames"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 frames, 1 wall-time, 2 running-time
    */
   animationMode: number
   /**
    * For pattern=ball, what motion the ball does
    * `motion`: GstVideoTestSrcMotionType, default "wavy"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 wavy, 1 sweep, 2 hsweep
    */
   motion: number
   /**
@@ -31861,7 +32063,8 @@ export interface VoamrwbencElement extends GstAudio.AudioEncoder {
   /**
    * Encoding Band Mode (Kbps)
    * `band-mode`: GstVoAmrWbEncBandMode, default "MR660"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 MR660, 1 MR885, 2 MR1265, 2 MR1425, 3 MR1585, 4 MR1825, 5 MR1985, 6 MR2305, 7 MR2385, 8 MRDTX
    */
   bandMode: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -32103,7 +32306,8 @@ export interface Vp8DecElement extends GstVideo.VideoDecoder {
   /**
    * Flags to control post processing
    * `post-processing-flags`: GstVPXDecPostProcessingFlags, default "deblock+demacroblock+mfqe"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 deblock, 2 demacroblock, 4 addnoise, 8 mfqe
    */
   postProcessingFlags: number
   /**
@@ -32387,7 +32591,8 @@ export interface Vp8EncElement extends GstVideo.VideoEncoder {
   /**
    * Rate control mode
    * `end-usage`: GstVPXEncEndUsage, default "vbr"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 vbr, 1 cbr, 2 cq
    */
   endUsage: number
   /**
@@ -32468,7 +32673,8 @@ export interface Vp8EncElement extends GstVideo.VideoEncoder {
   /**
    * Keyframe placement
    * `keyframe-mode`: GstVPXEncKfMode, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 auto, 0 disabled
    */
   keyframeMode: number
   /**
@@ -32504,7 +32710,8 @@ export interface Vp8EncElement extends GstVideo.VideoEncoder {
   /**
    * Multipass encode mode
    * `multipass-mode`: GstVPXEncMultipassMode, default "one-pass"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 one-pass, 1 first-pass, 2 last-pass
    */
   multipassMode: number
   /**
@@ -32515,7 +32722,8 @@ export interface Vp8EncElement extends GstVideo.VideoEncoder {
   /**
    * Error resilience flags
    * `error-resilient`: GstVPXEncErFlags, default ""
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 default, 2 partitions
    */
   errorResilient: number
   /**
@@ -32536,13 +32744,15 @@ export interface Vp8EncElement extends GstVideo.VideoEncoder {
   /**
    * Horizontal scaling mode
    * `horizontal-scaling-mode`: GstVPXEncScalingMode, default "normal"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 normal, 1 4:5, 2 3:5, 3 1:2
    */
   horizontalScalingMode: number
   /**
    * Vertical scaling mode
    * `vertical-scaling-mode`: GstVPXEncScalingMode, default "normal"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 normal, 1 4:5, 2 3:5, 3 1:2
    */
   verticalScalingMode: number
   /**
@@ -32573,7 +32783,8 @@ export interface Vp8EncElement extends GstVideo.VideoEncoder {
   /**
    * Number of token partitions
    * `token-partitions`: GstVPXEncTokenPartitions, default "1"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 1, 1 2, 2 4, 3 8
    */
   tokenPartitions: number
   /**
@@ -32595,7 +32806,8 @@ export interface Vp8EncElement extends GstVideo.VideoEncoder {
   /**
    * Tuning
    * `tuning`: GstVPXEncTuning, default "psnr"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 psnr, 1 ssim
    */
   tuning: number
   /**
@@ -32667,7 +32879,8 @@ export interface Vp9DecElement extends GstVideo.VideoDecoder {
   /**
    * Flags to control post processing
    * `post-processing-flags`: GstVPXDecPostProcessingFlags, default "deblock+demacroblock+mfqe"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 deblock, 2 demacroblock, 4 addnoise, 8 mfqe
    */
   postProcessingFlags: number
   /**
@@ -32736,7 +32949,8 @@ export interface Vp9EncElement extends GstVideo.VideoEncoder {
   /**
    * Rate control mode
    * `end-usage`: GstVPXEncEndUsage, default "vbr"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 vbr, 1 cbr, 2 cq
    */
   endUsage: number
   /**
@@ -32817,7 +33031,8 @@ export interface Vp9EncElement extends GstVideo.VideoEncoder {
   /**
    * Keyframe placement
    * `keyframe-mode`: GstVPXEncKfMode, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 auto, 0 disabled
    */
   keyframeMode: number
   /**
@@ -32853,7 +33068,8 @@ export interface Vp9EncElement extends GstVideo.VideoEncoder {
   /**
    * Multipass encode mode
    * `multipass-mode`: GstVPXEncMultipassMode, default "one-pass"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 one-pass, 1 first-pass, 2 last-pass
    */
   multipassMode: number
   /**
@@ -32864,7 +33080,8 @@ export interface Vp9EncElement extends GstVideo.VideoEncoder {
   /**
    * Error resilience flags
    * `error-resilient`: GstVPXEncErFlags, default ""
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 default, 2 partitions
    */
   errorResilient: number
   /**
@@ -32885,13 +33102,15 @@ export interface Vp9EncElement extends GstVideo.VideoEncoder {
   /**
    * Horizontal scaling mode
    * `horizontal-scaling-mode`: GstVPXEncScalingMode, default "normal"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 normal, 1 4:5, 2 3:5, 3 1:2
    */
   horizontalScalingMode: number
   /**
    * Vertical scaling mode
    * `vertical-scaling-mode`: GstVPXEncScalingMode, default "normal"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 normal, 1 4:5, 2 3:5, 3 1:2
    */
   verticalScalingMode: number
   /**
@@ -32922,7 +33141,8 @@ export interface Vp9EncElement extends GstVideo.VideoEncoder {
   /**
    * Number of token partitions
    * `token-partitions`: GstVPXEncTokenPartitions, default "1"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 1, 1 2, 2 4, 3 8
    */
   tokenPartitions: number
   /**
@@ -32944,7 +33164,8 @@ export interface Vp9EncElement extends GstVideo.VideoEncoder {
   /**
    * Tuning
    * `tuning`: GstVPXEncTuning, default "psnr"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 psnr, 1 ssim
    */
   tuning: number
   /**
@@ -32980,7 +33201,8 @@ export interface Vp9EncElement extends GstVideo.VideoEncoder {
   /**
    * Which adaptive quantization mode should be used
    * `aq-mode`: GstVPXAQ, default "off"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 off, 1 variance, 2 complexity, 3 cyclic-refresh, 4 equator360, 5 perceptual, 6 psnr, 7 lookahead
    */
   aqMode: number
   /**
@@ -33166,7 +33388,8 @@ export interface WavpackencElement extends GstAudio.AudioEncoder {
   /**
    * Speed versus compression tradeoff.
    * `mode`: GstWavpackEncMode, default "normal"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 fast, 2 normal, 3 high, 4 veryhigh
    */
   mode: number
   /**
@@ -33182,7 +33405,8 @@ export interface WavpackencElement extends GstAudio.AudioEncoder {
   /**
    * Use this mode for the correction stream. Only works in lossy mode!
    * `correction-mode`: GstWavpackEncCorrectionMode, default "off"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 off, 1 on, 2 optimized
    */
   correctionMode: number
   /**
@@ -33198,7 +33422,8 @@ export interface WavpackencElement extends GstAudio.AudioEncoder {
   /**
    * Use this joint-stereo mode.
    * `joint-stereo-mode`: GstWavpackEncJSMode, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 auto, 1 leftright, 2 midside
    */
   jointStereoMode: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -33312,7 +33537,8 @@ export interface WaylandsinkElement extends GstVideo.VideoSink {
   /**
    * rotate method
    * `rotate-method`: GstVideoOrientationMethod, default "identity"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 identity, 1 90r, 2 180, 3 90l, 4 horiz, 5 vert, 6 ul-lr, 7 ur-ll, 8 auto, 9 custom
    */
   rotateMethod: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -33499,7 +33725,8 @@ export interface WebpencElement extends GstVideo.VideoEncoder {
   /**
    * Preset name for visual tuning
    * `preset`: GstWebpEncPreset, default "photo"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 picture, 2 photo, 3 drawing, 4 icon, 5 text
    */
   preset: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -33596,7 +33823,8 @@ export interface WildmididecElement extends Gst.Element {
   /**
    * Mode which defines how to treat subsongs
    * `subsong-mode`: GstNonstreamAudioSubsongMode, default "default"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 single, 1 all, 2 default
    */
   subsongMode: number
   /**
@@ -33607,7 +33835,8 @@ export interface WildmididecElement extends Gst.Element {
   /**
    * Which mode playback shall use when a loop is encountered; looping = reset position to start of loop, steady = do not reset position
    * `output-mode`: GstNonstreamAudioOutputMode, default "steady"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 looping, 1 steady
    */
   outputMode: number
   /**
@@ -33671,7 +33900,8 @@ export interface WrappercamerabinsrcElement extends Gst.Bin {
   /**
    * The capture mode (still image capture or video recording)
    * `mode`: GstCameraBin2Mode, default "mode-image"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 mode-image, 2 mode-video
    */
   mode: number
   /**
@@ -33795,19 +34025,22 @@ export interface X265EncElement extends GstVideo.VideoEncoder {
   /**
    * x265 log level
    * `log-level`: GstX265LogLevel, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * -1 none, 0 error, 1 warning, 2 info, 3 debug, 4 full
    */
   logLevel: number
   /**
    * Preset name for speed/quality tradeoff options
    * `speed-preset`: GstX265SpeedPreset, default "medium"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 No preset, 1 ultrafast, 2 superfast, 3 veryfast, 4 faster, 5 fast, 6 medium, 7 slow, 8 slower, 9 veryslow, 10 placebo
    */
   speedPreset: number
   /**
    * Preset name for tuning options
    * `tune`: GstX265Tune, default "ssim"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 No tunning, 1 psnr, 2 ssim, 3 grain, 4 zerolatency, 5 fastdecode, 6 animation
    */
   tune: number
   /**

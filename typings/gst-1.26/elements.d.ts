@@ -195,10 +195,10 @@ export interface E3GppmuxSignals {
  * Multiplex audio and video into a 3GPP file
  *
  * Pad templates:
- * - `subtitle_%u` sink, request: text/x-raw, format=(string)utf8
- * - `video_%u` sink, request: video/x-h263, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-divx, divxversion=(int)5, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h264, stream-format=(string){ avc, avc3 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]
- * - `audio_%u` sink, request: audio/AMR, rate=(int)8000, channels=(int)[ 1, 2 ]; audio/AMR-WB, rate=(int)16000, channels=(int)[ 1, 2 ]; audio/mpeg, mpegversion=(int)1, layer=(int)3, channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/mpeg, mpegversion=(int)4, stream-format=(string)raw, channels=(int)[ 1, 8 ], rate=(int)[ 1, 2147483647 ]; audio/x-ac3, channels=(int)[ 1, 6 ], rate=(int)[ 1, 2147483647 ]
  * - `src` src, always: video/quicktime, variant=(string)3gpp
+ * - `audio_%u` sink, request: audio/AMR, rate=(int)8000, channels=(int)[ 1, 2 ]; audio/AMR-WB, rate=(int)16000, channels=(int)[ 1, 2 ]; audio/mpeg, mpegversion=(int)1, layer=(int)3, channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/mpeg, mpegversion=(int)4, stream-format=(string)raw, channels=(int)[ 1, 8 ], rate=(int)[ 1, 2147483647 ]; audio/x-ac3, channels=(int)[ 1, 6 ], rate=(int)[ 1, 2147483647 ]
+ * - `video_%u` sink, request: video/x-h263, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-divx, divxversion=(int)5, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h264, stream-format=(string){ avc, avc3 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]
+ * - `subtitle_%u` sink, request: text/x-raw, format=(string)utf8
  */
 export interface E3GppmuxElement extends GstBase.Aggregator {
   /**
@@ -259,7 +259,8 @@ export interface E3GppmuxElement extends GstBase.Aggregator {
   /**
    * Method to determine DTS time (DEPRECATED)
    * `dts-method`: GstQTMuxDtsMethods, default "reorder"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 dd, 1 reorder, 2 asc
    * @deprecated
    */
   dtsMethod: number
@@ -301,7 +302,8 @@ export interface E3GppmuxElement extends GstBase.Aggregator {
   /**
    * How to to write fragments to the file.  Only used when 'fragment-duration' is greater than 0
    * `fragment-mode`: GstQTMuxFragmentMode, default "dash-or-mss"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 dash-or-mss, 1 first-moov-then-finalise
    */
   fragmentMode: number
   /**
@@ -404,8 +406,8 @@ export interface AacparseSignals {
  * Advanced Audio Coding parser
  *
  * Pad templates:
- * - `src` src, always: audio/mpeg, framed=(boolean)true, mpegversion=(int){ 2, 4 }, stream-format=(string){ raw, adts, adif, loas }
  * - `sink` sink, always: audio/mpeg, mpegversion=(int){ 2, 4 }
+ * - `src` src, always: audio/mpeg, framed=(boolean)true, mpegversion=(int){ 2, 4 }, stream-format=(string){ raw, adts, adif, loas }
  */
 export interface AacparseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -576,13 +578,15 @@ export interface AasinkElement extends GstVideo.VideoSink {
   /**
    * driver
    * `driver`: GstAASinkDrivers, default "x11"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 x11, 1 linux, 2 slang, 3 curses, 4 stdout, 5 stderr
    */
   driver: number
   /**
    * dither
    * `dither`: GstAASinkDitherers, default "no-dithering"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 no-dithering, 1 error-distribution, 2 floyd-steelberg-dithering
    */
   dither: number
   /**
@@ -639,8 +643,8 @@ export interface Ac3ParseSignals {
  * AC3 parser
  *
  * Pad templates:
- * - `src` src, always: audio/x-ac3, framed=(boolean)true, channels=(int)[ 1, 6 ], rate=(int)[ 8000, 48000 ], alignment=(string){ iec61937, frame }; audio/x-eac3, framed=(boolean)true, channels=(int)[ 1, 6 ], rate=(int)[ 8000, 48000 ], alignment=(string){ iec61937, frame }
  * - `sink` sink, always: audio/x-ac3; audio/x-eac3; audio/ac3; audio/x-private1-ac3
+ * - `src` src, always: audio/x-ac3, framed=(boolean)true, channels=(int)[ 1, 6 ], rate=(int)[ 8000, 48000 ], alignment=(string){ iec61937, frame }; audio/x-eac3, framed=(boolean)true, channels=(int)[ 1, 6 ], rate=(int)[ 8000, 48000 ], alignment=(string){ iec61937, frame }
  */
 export interface Ac3ParseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -686,8 +690,8 @@ export interface AdpcmdecSignals {
  * Decode MS and IMA ADPCM audio
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2 ]
  * - `sink` sink, always: audio/x-adpcm, layout=(string){ microsoft, dvi }, block_align=(int)[ 64, 8192 ], rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2 ]
+ * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2 ]
  */
 export interface AdpcmdecElement extends GstAudio.AudioDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -743,8 +747,8 @@ export interface AdpcmencSignals {
  * Encode ADPCM audio
  *
  * Pad templates:
- * - `src` src, always: audio/x-adpcm, layout=(string)dvi, block_align=(int)[ 64, 8192 ], rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2 ]
  * - `sink` sink, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2 ]
+ * - `src` src, always: audio/x-adpcm, layout=(string)dvi, block_align=(int)[ 64, 8192 ], rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2 ]
  */
 export interface AdpcmencElement extends GstAudio.AudioEncoder {
   /**
@@ -755,7 +759,8 @@ export interface AdpcmencElement extends GstAudio.AudioEncoder {
   /**
    * Layout for output stream
    * `layout`: GstADPCMEncLayout, default "dvi"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 dvi
    */
   layout: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -777,8 +782,8 @@ export interface AiffmuxSignals {
  * Multiplex raw audio into AIFF
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-raw, format=(string){ S8, S16BE, S24BE, S32BE }, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]
  * - `src` src, always: audio/x-aiff
+ * - `sink` sink, always: audio/x-raw, format=(string){ S8, S16BE, S24BE, S32BE }, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]
  */
 export interface AiffmuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -800,8 +805,8 @@ export interface AiffparseSignals {
  * Parse a .aiff file into raw audio
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string){ S8, S16BE, S16LE, S24BE, S24LE, S32LE, S32BE, F32BE, F64BE }, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
  * - `sink` sink, always: audio/x-aiff
+ * - `src` src, always: audio/x-raw, format=(string){ S8, S16BE, S16LE, S24BE, S24LE, S32LE, S32BE, F32BE, F64BE }, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
  */
 export interface AiffparseElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -823,8 +828,8 @@ export interface AlawdecSignals {
  * Convert 8bit A law to 16bit PCM
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-alaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
  * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
+ * - `sink` sink, always: audio/x-alaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
  */
 export interface AlawdecElement extends GstAudio.AudioDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -846,8 +851,8 @@ export interface AlawencSignals {
  * Convert 16bit PCM to 8bit A law
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
  * - `src` src, always: audio/x-alaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
+ * - `sink` sink, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
  */
 export interface AlawencElement extends GstAudio.AudioEncoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -869,9 +874,9 @@ export interface AlphacombineSignals {
  * Use luma from an opaque stream as alpha plane on another
  *
  * Pad templates:
- * - `src` src, always: video/x-raw, format=(string){ A420, A420_10LE, AV12 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
- * - `alpha` sink, always: video/x-raw, format=(string){ GRAY8, I420, I420_10LE, NV12 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `sink` sink, always: video/x-raw, format=(string){ I420, I420_10LE, NV12 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `alpha` sink, always: video/x-raw, format=(string){ GRAY8, I420, I420_10LE, NV12 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `src` src, always: video/x-raw, format=(string){ A420, A420_10LE, AV12 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface AlphacombineElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -898,14 +903,15 @@ export interface AmrnbdecSignals {
  * Adaptive Multi-Rate Narrow-Band audio decoder
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)8000, channels=(int)1
  * - `sink` sink, always: audio/AMR, rate=(int)8000, channels=(int)1
+ * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)8000, channels=(int)1
  */
 export interface AmrnbdecElement extends GstAudio.AudioDecoder {
   /**
    * The decoder variant
    * `variant`: GstAmrnbVariant, default "IF1"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 IF1, 1 IF2
    */
   variant: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -932,14 +938,15 @@ export interface AmrnbencSignals {
  * Adaptive Multi-Rate Narrow-Band audio encoder
  *
  * Pad templates:
- * - `src` src, always: audio/AMR, rate=(int)8000, channels=(int)1
  * - `sink` sink, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)8000, channels=(int)1
+ * - `src` src, always: audio/AMR, rate=(int)8000, channels=(int)1
  */
 export interface AmrnbencElement extends GstAudio.AudioEncoder {
   /**
    * Encoding Band Mode (Kbps)
    * `band-mode`: GstAmrnbEncBandMode, default "MR122"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 MR475, 1 MR515, 2 MR59, 3 MR67, 4 MR74, 5 MR795, 6 MR102, 7 MR122, 8 MRDTX
    */
   bandMode: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -961,8 +968,8 @@ export interface AmrparseSignals {
  * Adaptive Multi-Rate audio parser
  *
  * Pad templates:
- * - `src` src, always: audio/AMR, rate=(int)8000, channels=(int)1; audio/AMR-WB, rate=(int)16000, channels=(int)1
  * - `sink` sink, always: audio/x-amr-nb-sh; audio/x-amr-wb-sh
+ * - `src` src, always: audio/AMR, rate=(int)8000, channels=(int)1; audio/AMR-WB, rate=(int)16000, channels=(int)1
  */
 export interface AmrparseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -984,8 +991,8 @@ export interface AmrwbdecSignals {
  * Adaptive Multi-Rate Wideband audio decoder
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)16000, channels=(int)1
  * - `sink` sink, always: audio/AMR-WB, rate=(int)16000, channels=(int)1
+ * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)16000, channels=(int)1
  */
 export interface AmrwbdecElement extends GstAudio.AudioDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -1011,8 +1018,8 @@ export interface ApedemuxSignals {
  * Read and output APE tags while demuxing the contents
  *
  * Pad templates:
- * - `sink` sink, always: application/x-apetag
  * - `src` src, always: ANY
+ * - `sink` sink, always: application/x-apetag
  */
 export interface ApedemuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -1038,8 +1045,8 @@ export interface Apev2MuxSignals {
  * Adds an APEv2 header to the beginning of files using taglib
  *
  * Pad templates:
- * - `src` src, always: application/x-apetag
  * - `sink` sink, always: ANY
+ * - `src` src, always: application/x-apetag
  */
 export interface Apev2MuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -1300,9 +1307,9 @@ export interface AsfmuxSignals {
  * Muxes audio and video into an ASF stream
  *
  * Pad templates:
- * - `video_%u` sink, request: video/x-wmv, wmvversion=(int)[ 1, 3 ]
- * - `audio_%u` sink, request: audio/x-wma, wmaversion=(int)[ 1, 3 ]; audio/mpeg, layer=(int)3, mpegversion=(int)1, channels=(int)[ 1, 2 ], rate=(int)[ 8000, 96000 ]
  * - `src` src, always: video/x-ms-asf, parsed=(boolean)true
+ * - `audio_%u` sink, request: audio/x-wma, wmaversion=(int)[ 1, 3 ]; audio/mpeg, layer=(int)3, mpegversion=(int)1, channels=(int)[ 1, 2 ], rate=(int)[ 8000, 96000 ]
+ * - `video_%u` sink, request: video/x-wmv, wmvversion=(int)[ 1, 3 ]
  */
 export interface AsfmuxElement extends Gst.Element {
   /**
@@ -1349,8 +1356,8 @@ export interface Asteriskh263Signals {
  * Extracts H263 video from RTP and encodes in Asterisk H263 format
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)H263-1998
  * - `src` src, always: application/x-asteriskh263
+ * - `sink` sink, always: application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)H263-1998
  */
 export interface Asteriskh263Element extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -1426,8 +1433,8 @@ export interface AtscmuxSignals {
  * Multiplexes media streams into an ATSC-compliant Transport Stream
  *
  * Pad templates:
- * - `sink_%d` sink, request: video/mpeg, parsed=(boolean)true, mpegversion=(int)2, systemstream=(boolean)false; video/x-h264, stream-format=(string)byte-stream, alignment=(string){ au, nal }; audio/x-ac3, framed=(boolean)true; audio/x-eac3, framed=(boolean)true
  * - `src` src, always: video/mpegts, systemstream=(boolean)true, packetsize=(int)188
+ * - `sink_%d` sink, request: video/mpeg, parsed=(boolean)true, mpegversion=(int)2, systemstream=(boolean)false; video/x-h264, stream-format=(string)byte-stream, alignment=(string){ au, nal }; audio/x-ac3, framed=(boolean)true; audio/x-eac3, framed=(boolean)true
  */
 export interface AtscmuxElement extends GstBase.Aggregator {
   /**
@@ -1575,7 +1582,8 @@ export interface AudiotestsrcElement extends GstBase.BaseSrc {
   /**
    * Oscillator waveform
    * `wave`: GstAudioTestSrcWave, default "sine"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 sine, 1 square, 2 saw, 3 triangle, 4 silence, 5 white-noise, 6 pink-noise, 7 sine-table, 8 ticks, 9 gaussian-noise, 10 red-noise, 11 blue-noise, 12 violet-noise
    */
   wave: number
   /**
@@ -1647,8 +1655,8 @@ export interface AuparseSignals {
  * Parse an .au file into raw audio
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string){ S8, S16LE, S16BE, S24LE, S24BE, S32LE, S32BE, F32LE, F32BE, F64LE, F64BE }, rate=(int)[ 8000, 192000 ], channels=(int)1, layout=(string)interleaved; audio/x-raw, format=(string){ S8, S16LE, S16BE, S24LE, S24BE, S32LE, S32BE, F32LE, F32BE, F64LE, F64BE }, rate=(int)[ 8000, 192000 ], channels=(int)2, channel-mask=(bitmask)0x0000000000000003, layout=(string)interleaved; audio/x-alaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]; audio/x-mulaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]; audio/x-adpcm, layout=(string){ g721, g722, g723_3, g723_5 }
  * - `sink` sink, always: audio/x-au
+ * - `src` src, always: audio/x-raw, format=(string){ S8, S16LE, S16BE, S24LE, S24BE, S32LE, S32BE, F32LE, F32BE, F64LE, F64BE }, rate=(int)[ 8000, 192000 ], channels=(int)1, layout=(string)interleaved; audio/x-raw, format=(string){ S8, S16LE, S16BE, S24LE, S24BE, S32LE, S32BE, F32LE, F32BE, F64LE, F64BE }, rate=(int)[ 8000, 192000 ], channels=(int)2, channel-mask=(bitmask)0x0000000000000003, layout=(string)interleaved; audio/x-alaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]; audio/x-mulaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]; audio/x-adpcm, layout=(string){ g721, g722, g723_3, g723_5 }
  */
 export interface AuparseElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -1866,8 +1874,8 @@ export interface Av1DecSignals {
  * Decode AV1 video streams
  *
  * Pad templates:
- * - `sink` sink, always: video/x-av1, stream-format=(string)obu-stream, alignment=(string)tu
  * - `src` src, always: video/x-raw, format=(string){ I420, YV12, Y42B, Y444, I420_10LE, I420_12LE, I422_10LE, I422_12LE, Y444_10LE, Y444_12LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `sink` sink, always: video/x-av1, stream-format=(string)obu-stream, alignment=(string)tu
  */
 export interface Av1DecElement extends GstVideo.VideoDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -2048,8 +2056,8 @@ export interface Av1EncSignals {
  * Encode AV1 video streams
  *
  * Pad templates:
- * - `src` src, always: video/x-av1, stream-format=(string)obu-stream, alignment=(string)tu
  * - `sink` sink, always: video/x-raw, format=(string){ I420, Y42B, Y444, YV12 }, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 4, 65536 ], height=(int)[ 4, 65536 ]
+ * - `src` src, always: video/x-av1, stream-format=(string)obu-stream, alignment=(string)tu
  */
 export interface Av1EncElement extends GstVideo.VideoEncoder {
   /**
@@ -2060,7 +2068,8 @@ export interface Av1EncElement extends GstVideo.VideoEncoder {
   /**
    * Frame resize mode
    * `resize-mode`: GstAV1EncResizeMode, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 fixed, 2 random
    */
   resizeMode: number
   /**
@@ -2076,7 +2085,8 @@ export interface Av1EncElement extends GstVideo.VideoEncoder {
   /**
    * It integrates upscaling after the encode/decode process
    * `superres-mode`: GstAV1EncSuperresMode, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 fixed, 2 random, 3 qthresh
    */
   superresMode: number
   /**
@@ -2102,7 +2112,8 @@ export interface Av1EncElement extends GstVideo.VideoEncoder {
   /**
    * Rate control algorithm to use, indicates the end usage of this stream
    * `end-usage`: GstAV1EncEndUsageMode, default "vbr"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 vbr, 1 cbr, 2 cq, 3 q
    */
   endUsage: number
   /**
@@ -2168,19 +2179,22 @@ export interface Av1EncElement extends GstVideo.VideoEncoder {
   /**
    * Determines whether keyframes are placed automatically by the encoder
    * `keyframe-mode`: GstAV1EncKFMode, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 auto, 0 disabled
    */
   keyframeMode: number
   /**
    * Current phase for multi-pass encoding or &#64;GST_AV1_ENC_ONE_PASS for single pass
    * `enc-pass`: GstAV1EncEncPass, default "one-pass"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 one-pass, 1 first-pass, 2 second-pass, 3 third-pass
    */
   encPass: number
   /**
    * Usage profile is used to guide the default config for the encoder
    * `usage-profile`: GstAV1EncUsageProfile, default "good-quality"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 good-quality, 1 realtime, 2 all-intra
    */
   usageProfile: number
   /**
@@ -2212,8 +2226,8 @@ export interface Av1ParseSignals {
  * Parses AV1 streams
  *
  * Pad templates:
- * - `sink` sink, always: video/x-av1
  * - `src` src, always: video/x-av1, parsed=(boolean)true, stream-format=(string){ obu-stream, annexb }, alignment=(string){ obu, tu, frame }
+ * - `sink` sink, always: video/x-av1
  */
 export interface Av1ParseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -2329,11 +2343,11 @@ export interface AvidemuxSignals {
  * Demultiplex an avi file into audio and video
  *
  * Pad templates:
- * - `sink` sink, always: video/x-msvideo
- * - `subpicture_%u` src, sometimes: subpicture/x-xsub
- * - `subtitle_%u` src, sometimes: application/x-subtitle-avi
- * - `video_%u` src, sometimes: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-asus, asusversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-asus, asusversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-cineform, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-cirrus-logic-accupak, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-camstudio, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-compressed-yuv, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string){ RGB8P, BGR, BGRx }, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-divx, divxversion=(int)3, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-divx, divxversion=(int)4, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-truemotion, trueversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dv, systemstream=(boolean)false, dvversion=(int)25, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dv, systemstream=(boolean)false, dvversion=(int)50, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-divx, divxversion=(int)5, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-flash-video, flvversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp6-flash, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)itu, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)lucent, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, variant=(string)itu, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h265, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-huffyuv, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-intel-h263, variant=(string)intel, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)I420, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-indeo, indeoversion=(int)3, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-indeo, indeoversion=(int)4, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-indeo, indeoversion=(int)5, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)lead, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, variant=(string)lead, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)microsoft, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; image/jpeg, parsed=(boolean)true, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msmpeg, msmpegversion=(int)42, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msmpeg, msmpegversion=(int)43, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, systemstream=(boolean)false, mpegversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, systemstream=(boolean)false, mpegversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msmpeg, msmpegversion=(int)41, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-mszh, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; image/png, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-rle, layout=(string)microsoft, depth=(int)[ 1, 64 ], framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-indeo, indeoversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/sp5x, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-truemotion, trueversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-camtasia, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ultimotion, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)UYVY, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ati-vcr, vcrversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ati-vcr, vcrversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)vdolive, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)vivo, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vmnc, version=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp3, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, variant=(string)videosoft, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-wmv, wmvversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-wmv, wmvversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-wmv, wmvversion=(int)3, format=(string)WMV3, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-xan, wcversion=(int)4, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)YUY2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)YVU9, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-zlib, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-cinepak, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, variant=(string)itu, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msvideocodec, msvideoversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)xirlink, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dirac, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ffv, ffvversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-kmvc, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp5, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp6, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp6-flash, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp7, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp8, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-mimic, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-apple-video, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-theora, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-fraps, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-aasc, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)YV12, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-loco, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-zmbv, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)v210, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)r210, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dv, systemstream=(boolean)true; video/x-avi-unknown
  * - `audio_%u` src, sometimes: audio/ms-gsm; audio/mpeg, mpegversion=(int)1, layer=(int)3; audio/mpeg, mpegversion=(int)1, layer=(int)2; audio/x-raw, format=(string){ S8, U8, S16LE, U16LE, S24LE, U24LE, S32LE, U32LE }, layout=(string)interleaved; audio/x-vorbis; audio/x-ac3; audio/x-dts; audio/mpeg, mpegversion=(int)4; audio/x-alaw; audio/x-mulaw; audio/x-wms, bitrate=(int)[ 0, 2147483647 ], block_align=(int)[ 1, 2147483647 ]; audio/x-adpcm, layout=(string)microsoft, block_align=(int)[ 1, 2147483647 ]; audio/x-adpcm, layout=(string)dvi, block_align=(int)[ 1, 2147483647 ]; audio/x-truespeech; audio/x-wma, wmaversion=(int)1, bitrate=(int)[ 0, 2147483647 ], block_align=(int)[ 1, 2147483647 ]; audio/x-wma, wmaversion=(int)2, bitrate=(int)[ 0, 2147483647 ], block_align=(int)[ 1, 2147483647 ]; audio/x-wma, wmaversion=(int)3, bitrate=(int)[ 0, 2147483647 ], block_align=(int)[ 1, 2147483647 ]; audio/x-vnd.sony.atrac3; audio/x-raw, format=(string){ F32LE, F64LE }, layout=(string)interleaved; audio/x-voxware, voxwaretype=(int)117; audio/x-adpcm, layout=(string)dk4; audio/x-adpcm, layout=(string)dk3; audio/x-adpcm, layout=(string)dvi; audio/AMR; audio/AMR-WB; audio/x-siren; application/x-ogg-avi; audio/x-avi-unknown
+ * - `video_%u` src, sometimes: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-asus, asusversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-asus, asusversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-cineform, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-cirrus-logic-accupak, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-camstudio, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-compressed-yuv, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string){ RGB8P, BGR, BGRx }, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-divx, divxversion=(int)3, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-divx, divxversion=(int)4, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-truemotion, trueversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dv, systemstream=(boolean)false, dvversion=(int)25, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dv, systemstream=(boolean)false, dvversion=(int)50, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-divx, divxversion=(int)5, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-flash-video, flvversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp6-flash, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)itu, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)lucent, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, variant=(string)itu, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h265, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-huffyuv, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-intel-h263, variant=(string)intel, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)I420, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-indeo, indeoversion=(int)3, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-indeo, indeoversion=(int)4, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-indeo, indeoversion=(int)5, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)lead, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, variant=(string)lead, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)microsoft, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; image/jpeg, parsed=(boolean)true, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msmpeg, msmpegversion=(int)42, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msmpeg, msmpegversion=(int)43, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, systemstream=(boolean)false, mpegversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, systemstream=(boolean)false, mpegversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msmpeg, msmpegversion=(int)41, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-mszh, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; image/png, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-rle, layout=(string)microsoft, depth=(int)[ 1, 64 ], framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-indeo, indeoversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/sp5x, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-truemotion, trueversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-camtasia, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ultimotion, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)UYVY, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ati-vcr, vcrversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ati-vcr, vcrversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)vdolive, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)vivo, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vmnc, version=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp3, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, variant=(string)videosoft, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-wmv, wmvversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-wmv, wmvversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-wmv, wmvversion=(int)3, format=(string)WMV3, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-xan, wcversion=(int)4, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)YUY2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)YVU9, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-zlib, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-cinepak, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, variant=(string)itu, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msvideocodec, msvideoversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)xirlink, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dirac, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ffv, ffvversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-kmvc, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp5, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp6, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp6-flash, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp7, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp8, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-mimic, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-apple-video, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-theora, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-fraps, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-aasc, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)YV12, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-loco, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-zmbv, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)v210, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)r210, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dv, systemstream=(boolean)true; video/x-avi-unknown
+ * - `subtitle_%u` src, sometimes: application/x-subtitle-avi
+ * - `subpicture_%u` src, sometimes: subpicture/x-xsub
+ * - `sink` sink, always: video/x-msvideo
  */
 export interface AvidemuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -2360,9 +2374,9 @@ export interface AvimuxSignals {
  * Muxes audio and video into an avi stream
  *
  * Pad templates:
- * - `video_%u` sink, request: video/x-raw, format=(string){ YUY2, I420, BGR, BGRx, BGRA, GRAY8, UYVY, v210 }, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; image/jpeg, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-divx, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ], divxversion=(int)[ 3, 5 ]; video/x-msmpeg, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ], msmpegversion=(int)[ 41, 43 ]; video/mpeg, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ], mpegversion=(int){ 1, 2, 4 }, systemstream=(boolean)false; video/x-h263, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-h264, stream-format=(string)byte-stream, alignment=(string)au, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-dv, width=(int)720, height=(int){ 576, 480 }, framerate=(fraction)[ 0/1, 2147483647/1 ], systemstream=(boolean)false; video/x-huffyuv, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-wmv, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ], wmvversion=(int)[ 1, 3 ]; image/x-jpc, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-vp8, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; image/png, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
- * - `audio_%u` sink, request: audio/x-raw, format=(string){ U8, S16LE, S24LE, S32LE }, rate=(int)[ 1000, 96000 ], channels=(int)[ 1, 65535 ]; audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ], rate=(int)[ 1000, 96000 ], channels=(int)[ 1, 2 ]; audio/mpeg, mpegversion=(int)4, stream-format=(string)raw, rate=(int)[ 1000, 96000 ], channels=(int)[ 1, 2 ]; audio/x-ac3, rate=(int)[ 1000, 96000 ], channels=(int)[ 1, 6 ]; audio/x-alaw, rate=(int)[ 1000, 48000 ], channels=(int)[ 1, 2 ]; audio/x-mulaw, rate=(int)[ 1000, 48000 ], channels=(int)[ 1, 2 ]; audio/x-wma, rate=(int)[ 1000, 96000 ], channels=(int)[ 1, 2 ], wmaversion=(int)[ 1, 2 ]
  * - `src` src, always: video/x-msvideo
+ * - `audio_%u` sink, request: audio/x-raw, format=(string){ U8, S16LE, S24LE, S32LE }, rate=(int)[ 1000, 96000 ], channels=(int)[ 1, 65535 ]; audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ], rate=(int)[ 1000, 96000 ], channels=(int)[ 1, 2 ]; audio/mpeg, mpegversion=(int)4, stream-format=(string)raw, rate=(int)[ 1000, 96000 ], channels=(int)[ 1, 2 ]; audio/x-ac3, rate=(int)[ 1000, 96000 ], channels=(int)[ 1, 6 ]; audio/x-alaw, rate=(int)[ 1000, 48000 ], channels=(int)[ 1, 2 ]; audio/x-mulaw, rate=(int)[ 1000, 48000 ], channels=(int)[ 1, 2 ]; audio/x-wma, rate=(int)[ 1000, 96000 ], channels=(int)[ 1, 2 ], wmaversion=(int)[ 1, 2 ]
+ * - `video_%u` sink, request: video/x-raw, format=(string){ YUY2, I420, BGR, BGRx, BGRA, GRAY8, UYVY, v210 }, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; image/jpeg, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-divx, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ], divxversion=(int)[ 3, 5 ]; video/x-msmpeg, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ], msmpegversion=(int)[ 41, 43 ]; video/mpeg, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ], mpegversion=(int){ 1, 2, 4 }, systemstream=(boolean)false; video/x-h263, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-h264, stream-format=(string)byte-stream, alignment=(string)au, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-dv, width=(int)720, height=(int){ 576, 480 }, framerate=(fraction)[ 0/1, 2147483647/1 ], systemstream=(boolean)false; video/x-huffyuv, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-wmv, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ], wmvversion=(int)[ 1, 3 ]; image/x-jpc, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-vp8, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; image/png, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface AvimuxElement extends Gst.Element {
   /**
@@ -2389,8 +2403,8 @@ export interface AvisubtitleSignals {
  * Parse avi subtitle stream
  *
  * Pad templates:
- * - `src` src, always: application/x-subtitle
  * - `sink` sink, always: application/x-subtitle-avi
+ * - `src` src, always: application/x-subtitle
  */
 export interface AvisubtitleElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -2503,7 +2517,8 @@ export interface AvtpaafpayElement extends Gst.Element {
   /**
    * AAF timestamping mode
    * `timestamp-mode`: GstAvtpAafTimestampMode, default "normal"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 normal, 1 sparse
    */
   timestampMode: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -2778,8 +2793,8 @@ export interface Bz2DecSignals {
  * Decodes compressed streams
  *
  * Pad templates:
- * - `src` src, always: ANY
  * - `sink` sink, always: application/x-bzip
+ * - `src` src, always: ANY
  */
 export interface Bz2DecElement extends Gst.Element {
   /**
@@ -2821,8 +2836,8 @@ export interface Bz2EncSignals {
  * Compresses streams
  *
  * Pad templates:
- * - `src` src, always: application/x-bzip
  * - `sink` sink, always: ANY
+ * - `src` src, always: application/x-bzip
  */
 export interface Bz2EncElement extends Gst.Element {
   /**
@@ -2895,7 +2910,8 @@ export interface CacasinkElement extends GstBase.BaseSink {
   /**
    * Set type of Dither
    * `dither`: GstCACASinkDithering, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 49 none, 50 2x2, 51 4x4, 52 8x8, 53 random
    */
   dither: number
   /**
@@ -2906,7 +2922,8 @@ export interface CacasinkElement extends GstBase.BaseSink {
   /**
    * Output driver
    * `driver`: GstCACASinkDriver, default "x11"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 x11, 1 gl, 2 slang, 3 ncurses, 4 raw, 5 null
    */
   driver: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -2991,7 +3008,8 @@ export interface CdparanoiasrcElement extends GstAudio.AudioCdSrc {
   /**
    * Type of checking to perform
    * `paranoia-mode`: GstCdParanoiaMode, default "fragment"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 disable, 2 fragment, 4 overlap, 8 scratch, 16 repair, 255 full
    */
   paranoiaMode: number
   /**
@@ -3039,7 +3057,8 @@ export interface ChecksumsinkElement extends GstBase.BaseSink {
   /**
    * Checksum type
    * `hash`: GstChecksumSinkHash, default "sha1"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 md5, 1 sha1, 2 sha256, 3 sha512
    */
   hash: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -3061,9 +3080,9 @@ export interface CodecalphademuxSignals {
  * Extract and expose as a stream the CODEC alpha.
  *
  * Pad templates:
- * - `alpha` src, always: ANY
- * - `src` src, always: ANY
  * - `sink` sink, always: ANY
+ * - `src` src, always: ANY
+ * - `alpha` src, always: ANY
  */
 export interface CodecalphademuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -3680,7 +3699,8 @@ export interface CurlhttpsrcElement extends GstBase.PushSrc {
   /**
    * The preferred HTTP protocol version
    * `http-version`: GstCurlHttpVersionType, default "2.0"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 1.0, 1 1.1, 2 2.0
    */
   httpVersion: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -3787,7 +3807,8 @@ export interface CurlsftpsinkElement extends GstBase.BaseSink {
   /**
    * SSH authentication method to authenticate on the SSH/SFTP server
    * `ssh-auth-type`: GstCurlSshAuthType, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 pubkey, 2 password
    */
   sshAuthType: number
   /**
@@ -4072,10 +4093,10 @@ export interface DashdemuxSignals {
  * Dynamic Adaptive Streaming over HTTP demuxer
  *
  * Pad templates:
- * - `sink` sink, always: application/dash+xml
- * - `subtitle_%02u` src, sometimes: ANY
- * - `video_%02u` src, sometimes: ANY
  * - `audio_%02u` src, sometimes: ANY
+ * - `video_%02u` src, sometimes: ANY
+ * - `subtitle_%02u` src, sometimes: ANY
+ * - `sink` sink, always: application/dash+xml
  */
 export interface DashdemuxElement extends Gst.Bin {
   /**
@@ -4248,10 +4269,10 @@ export interface Dashdemux2Signals {
  * Dynamic Adaptive Streaming over HTTP demuxer
  *
  * Pad templates:
- * - `sink` sink, always: application/dash+xml
- * - `subtitle_%02u` src, sometimes: ANY
- * - `video_%02u` src, sometimes: ANY
  * - `audio_%02u` src, sometimes: ANY
+ * - `video_%02u` src, sometimes: ANY
+ * - `subtitle_%02u` src, sometimes: ANY
+ * - `sink` sink, always: application/dash+xml
  */
 export interface Dashdemux2Element extends Gst.Bin {
   /**
@@ -4437,9 +4458,9 @@ export interface DashsinkSignals {
  * Dynamic Adaptive Streaming over HTTP sink
  *
  * Pad templates:
- * - `subtitle_%u` sink, request: ANY
- * - `audio_%u` sink, request: ANY
  * - `video_%u` sink, request: ANY
+ * - `audio_%u` sink, request: ANY
+ * - `subtitle_%u` sink, request: ANY
  */
 export interface DashsinkElement extends Gst.Bin {
   /**
@@ -4475,7 +4496,8 @@ export interface DashsinkElement extends Gst.Bin {
   /**
    * Muxer type to be used by dashsink to generate the fragment
    * `muxer`: GstDashSinkMuxerType, default "ts"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 ts, 1 mp4, 2 dashmp4
    */
   muxer: number
   /**
@@ -4590,7 +4612,8 @@ export interface Dc1394SrcElement extends GstBase.PushSrc {
   /**
    * The ISO bandwidth in Mbps
    * `iso`: GstDC1394ISOSpeed, default "400"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 100 100, 200 200, 400 400, 800 800, 1600 1600, 3200 3200
    */
   iso: number
   /**
@@ -4617,8 +4640,8 @@ export interface DcaparseSignals {
  * DCA parser
  *
  * Pad templates:
- * - `src` src, always: audio/x-dts, framed=(boolean)true, channels=(int)[ 1, 8 ], rate=(int)[ 8000, 192000 ], depth=(int){ 14, 16 }, endianness=(int){ 1234, 4321 }, block-size=(int)[ 1, 2147483647 ], frame-size=(int)[ 1, 2147483647 ]
  * - `sink` sink, always: audio/x-dts; audio/x-private1-dts
+ * - `src` src, always: audio/x-dts, framed=(boolean)true, channels=(int)[ 1, 8 ], rate=(int)[ 8000, 192000 ], depth=(int){ 14, 16 }, endianness=(int){ 1234, 4321 }, block-size=(int)[ 1, 2147483647 ], frame-size=(int)[ 1, 2147483647 ]
  */
 export interface DcaparseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -4768,7 +4791,8 @@ export interface DecklinkaudiosrcElement extends GstBase.PushSrc {
   /**
    * Audio input connection to use
    * `connection`: GstDecklinkAudioConnection, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 auto, 1 embedded, 2 aes, 3 analog, 4 analog-xlr, 5 analog-rca
    */
   connection: number
   /**
@@ -4794,7 +4818,8 @@ export interface DecklinkaudiosrcElement extends GstBase.PushSrc {
   /**
    * Audio channels
    * `channels`: GstDecklinkAudioChannels, default "2"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 2 2, 8 8, 16 16, 0 max
    */
   channels: number
   /**
@@ -4892,7 +4917,8 @@ export interface DecklinkvideosinkElement extends GstBase.BaseSink {
   /**
    * Video Mode to use for playback
    * `mode`: GstDecklinkModes, default "ntsc"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 auto, 1 ntsc, 2 ntsc2398, 3 pal, 4 ntsc-p, 5 pal-p, 6 1080p2398, 7 1080p24, 8 1080p25, 9 1080p2997, 10 1080p30, 11 1080i50, 12 1080i5994, 13 1080i60, 14 1080p50, 15 1080p5994, 16 1080p60, 17 720p50, 18 720p5994, 19 720p60, 20 1556p2398, 21 1556p24, 22 1556p25, 23 2kdcip2398, 24 2kdcip24, 25 2kdcip25, 26 2kdcip2997, 27 2kdcip30, 28 2kdcip50, 29 2kdcip5994, 30 2kdcip60, 31 2160p2398, 32 2160p24, 33 2160p25, 34 2160p2997, 35 2160p30, 36 2160p50, 37 2160p5994, 38 2160p60, 39 ntsc-widescreen, 40 ntsc2398-widescreen, 41 pal-widescreen, 42 ntsc-p-widescreen, 43 pal-p-widescreen, 44 4kdcip2398, 45 4kdcip24, 46 4kdcip25, 47 4kdcip2997, 48 4kdcip30, 49 4kdcip50, 50 4kdcip5994, 51 4kdcip60, 52 8kp2398, 53 8kp24, 54 8kp25, 55 8kp2997, 56 8kp30, 57 8kp50, 58 8kp5994, 59 8kp60, 60 8kdcip2398, 61 8kdcip24, 62 8kdcip25, 63 8kdcip2997, 64 8kdcip30, 65 8kdcip50, 66 8kdcip5994, 67 8kdcip60, 68 640x480p60, 69 800x600p60, 70 1440x900p50, 71 1440x900p60, 72 1440x1080p50, 73 1440x1080p60, 74 1600x1200p50, 75 1600x1200p60, 76 1920x1200p50, 77 1920x1200p60, 78 1920x1440p50, 79 1920x1440p60, 80 2560x1440p50, 81 2560x1440p60, 82 2560x1600p50, 83 2560x1600p60
    */
   mode: number
   /**
@@ -4903,25 +4929,29 @@ export interface DecklinkvideosinkElement extends GstBase.BaseSink {
   /**
    * Video format type to use for playback
    * `video-format`: GstDecklinkVideoFormat, default "8bit-yuv"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 auto, 1 8bit-yuv, 2 10bit-yuv, 3 8bit-argb, 4 8bit-bgra, 5 10bit-rgb
    */
   videoFormat: number
   /**
    * Certain DeckLink devices such as the DeckLink 8K Pro, the DeckLink Quad 2 and the DeckLink Duo 2 support multiple profiles to configure the capture and playback behavior of its sub-devices.For the DeckLink Duo 2 and DeckLink Quad 2, a profile is shared between any 2 sub-devices that utilize the same connectors. For the DeckLink 8K Pro, a profile is shared between all 4 sub-devices. Any sub-devices that share a profile are considered to be part of the same profile group.DeckLink Duo 2 support configuration of the duplex mode of individual sub-devices.
    * `profile`: GstDecklinkProfileId, default "default"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 default, 1 one-sub-device-full, 2 one-sub-device-half, 3 two-sub-devices-full, 4 two-sub-devices-half, 5 four-sub-devices-half
    */
   profile: number
   /**
    * Timecode format type to use for playback
    * `timecode-format`: GstDecklinkTimecodeFormat, default "rp188any"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 rp188vitc1, 1 rp188vitc2, 2 rp188ltc, 3 rp188any, 4 vitc, 5 vitcfield2, 6 serial
    */
   timecodeFormat: number
   /**
    * Keyer mode to be enabled
    * `keyer-mode`: GstDecklinkKeyerMode, default "off"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 off, 1 internal, 2 external
    */
   keyerMode: number
   /**
@@ -4947,7 +4977,8 @@ export interface DecklinkvideosinkElement extends GstBase.BaseSink {
   /**
    * 3G-SDI Mapping Format (Level A/B)
    * `mapping-format`: GstDecklinkMappingFormat, default "default"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 default, 1 level-a, 2 level-b
    */
   mappingFormat: number
   /**
@@ -5055,13 +5086,15 @@ export interface DecklinkvideosrcElement extends GstBase.PushSrc {
   /**
    * Video Mode to use for playback
    * `mode`: GstDecklinkModes, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 auto, 1 ntsc, 2 ntsc2398, 3 pal, 4 ntsc-p, 5 pal-p, 6 1080p2398, 7 1080p24, 8 1080p25, 9 1080p2997, 10 1080p30, 11 1080i50, 12 1080i5994, 13 1080i60, 14 1080p50, 15 1080p5994, 16 1080p60, 17 720p50, 18 720p5994, 19 720p60, 20 1556p2398, 21 1556p24, 22 1556p25, 23 2kdcip2398, 24 2kdcip24, 25 2kdcip25, 26 2kdcip2997, 27 2kdcip30, 28 2kdcip50, 29 2kdcip5994, 30 2kdcip60, 31 2160p2398, 32 2160p24, 33 2160p25, 34 2160p2997, 35 2160p30, 36 2160p50, 37 2160p5994, 38 2160p60, 39 ntsc-widescreen, 40 ntsc2398-widescreen, 41 pal-widescreen, 42 ntsc-p-widescreen, 43 pal-p-widescreen, 44 4kdcip2398, 45 4kdcip24, 46 4kdcip25, 47 4kdcip2997, 48 4kdcip30, 49 4kdcip50, 50 4kdcip5994, 51 4kdcip60, 52 8kp2398, 53 8kp24, 54 8kp25, 55 8kp2997, 56 8kp30, 57 8kp50, 58 8kp5994, 59 8kp60, 60 8kdcip2398, 61 8kdcip24, 62 8kdcip25, 63 8kdcip2997, 64 8kdcip30, 65 8kdcip50, 66 8kdcip5994, 67 8kdcip60, 68 640x480p60, 69 800x600p60, 70 1440x900p50, 71 1440x900p60, 72 1440x1080p50, 73 1440x1080p60, 74 1600x1200p50, 75 1600x1200p60, 76 1920x1200p50, 77 1920x1200p60, 78 1920x1440p50, 79 1920x1440p60, 80 2560x1440p50, 81 2560x1440p60, 82 2560x1600p50, 83 2560x1600p60
    */
   mode: number
   /**
    * Video input connection to use
    * `connection`: GstDecklinkConnection, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 auto, 1 sdi, 2 hdmi, 3 optical-sdi, 4 component, 5 composite, 6 svideo
    */
   connection: number
   /**
@@ -5077,19 +5110,22 @@ export interface DecklinkvideosrcElement extends GstBase.PushSrc {
   /**
    * Video format type to use for input (Only use auto for mode=auto)
    * `video-format`: GstDecklinkVideoFormat, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 auto, 1 8bit-yuv, 2 10bit-yuv, 3 8bit-argb, 4 8bit-bgra, 5 10bit-rgb
    */
   videoFormat: number
   /**
    * Certain DeckLink devices such as the DeckLink 8K Pro, the DeckLink Quad 2 and the DeckLink Duo 2 support multiple profiles to configure the capture and playback behavior of its sub-devices.For the DeckLink Duo 2 and DeckLink Quad 2, a profile is shared between any 2 sub-devices that utilize the same connectors. For the DeckLink 8K Pro, a profile is shared between all 4 sub-devices. Any sub-devices that share a profile are considered to be part of the same profile group.DeckLink Duo 2 support configuration of the duplex mode of individual sub-devices.
    * `profile`: GstDecklinkProfileId, default "default"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 default, 1 one-sub-device-full, 2 one-sub-device-half, 3 two-sub-devices-full, 4 two-sub-devices-half, 5 four-sub-devices-half
    */
   profile: number
   /**
    * Timecode format type to use for input
    * `timecode-format`: GstDecklinkTimecodeFormat, default "rp188any"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 rp188vitc1, 1 rp188vitc2, 2 rp188ltc, 3 rp188any, 4 vitc, 5 vitcfield2, 6 serial
    */
   timecodeFormat: number
   /**
@@ -5230,8 +5266,8 @@ export interface DecodebinSignals {
  * Autoplug and decode to raw media
  *
  * Pad templates:
- * - `src_%u` src, sometimes: ANY
  * - `sink` sink, always: ANY
+ * - `src_%u` src, sometimes: ANY
  */
 export interface DecodebinElement extends Gst.Bin {
   /**
@@ -5327,12 +5363,12 @@ export interface Decodebin3Signals {
  * Autoplug and decode to raw media
  *
  * Pad templates:
- * - `src_%u` src, sometimes: ANY
- * - `text_%u` src, sometimes: ANY
- * - `audio_%u` src, sometimes: ANY
- * - `video_%u` src, sometimes: ANY
- * - `sink_%u` sink, request: ANY
  * - `sink` sink, always: ANY
+ * - `sink_%u` sink, request: ANY
+ * - `video_%u` src, sometimes: ANY
+ * - `audio_%u` src, sometimes: ANY
+ * - `text_%u` src, sometimes: ANY
+ * - `src_%u` src, sometimes: ANY
  */
 export interface Decodebin3Element extends Gst.Bin {
   /**
@@ -5359,8 +5395,8 @@ export interface DiracparseSignals {
  * Parses Dirac streams
  *
  * Pad templates:
- * - `sink` sink, always: video/x-dirac
  * - `src` src, always: video/x-dirac, parsed=(boolean)true, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ], pixel-aspect-ratio=(fraction)[ 0/1, 2147483647/1 ], interlace-mode=(string){ progressive, interleaved }, profile=(string){ vc2-low-delay, vc2-simple, vc2-main, main }, level=(string){ 0, 1, 128 }
+ * - `sink` sink, always: video/x-dirac
  */
 export interface DiracparseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -5419,8 +5455,8 @@ export interface DtlsdecSignals {
  * Decodes DTLS packets
  *
  * Pad templates:
- * - `sink` sink, always: application/x-dtls
  * - `src` src, request: ANY
+ * - `sink` sink, always: application/x-dtls
  */
 export interface DtlsdecElement extends Gst.Element {
   /**
@@ -5456,7 +5492,8 @@ export interface DtlsdecElement extends Gst.Element {
   /**
    * Current connection state
    * `connection-state`: GstDtlsConnectionState, read-only, default "new"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 new, 1 closed, 2 failed, 3 connecting, 4 connected
    */
   readonly connectionState: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -5510,8 +5547,8 @@ export interface DtlsencSignals {
  * Encodes packets with DTLS
  *
  * Pad templates:
- * - `sink` sink, request: ANY
  * - `src` src, always: application/x-dtls
+ * - `sink` sink, request: ANY
  */
 export interface DtlsencElement extends Gst.Element {
   /**
@@ -5542,7 +5579,8 @@ export interface DtlsencElement extends Gst.Element {
   /**
    * Current connection state
    * `connection-state`: GstDtlsConnectionState, read-only, default "new"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 new, 1 closed, 2 failed, 3 connecting, 4 connected
    */
   readonly connectionState: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -5613,10 +5651,10 @@ export interface DtlssrtpdecSignals {
  * Decodes SRTP packets with a key received from DTLS
  *
  * Pad templates:
- * - `data_src` src, request: ANY
- * - `rtcp_src` src, always: application/x-rtcp
- * - `rtp_src` src, always: application/x-rtp
  * - `sink` sink, always: ANY
+ * - `rtp_src` src, always: application/x-rtp
+ * - `rtcp_src` src, always: application/x-rtcp
+ * - `data_src` src, request: ANY
  */
 export interface DtlssrtpdecElement extends Gst.Bin {
   /**
@@ -5662,7 +5700,8 @@ export interface DtlssrtpdecElement extends Gst.Bin {
   /**
    * Current connection state
    * `connection-state`: GstDtlsConnectionState, read-only, default "new"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 new, 1 closed, 2 failed, 3 connecting, 4 connected
    */
   readonly connectionState: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -5684,9 +5723,9 @@ export interface DtlssrtpdemuxSignals {
  * Demultiplexes DTLS and SRTP packets
  *
  * Pad templates:
- * - `dtls_src` src, always: application/x-dtls
- * - `rtp_src` src, always: application/x-rtp; application/x-rtcp; application/x-srtp; application/x-srtcp
  * - `sink` sink, always: ANY
+ * - `rtp_src` src, always: application/x-rtp; application/x-rtcp; application/x-srtp; application/x-srtcp
+ * - `dtls_src` src, always: application/x-dtls
  */
 export interface DtlssrtpdemuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -5725,10 +5764,10 @@ export interface DtlssrtpencSignals {
  * Encodes SRTP packets with a key received from DTLS
  *
  * Pad templates:
- * - `src` src, always: ANY
- * - `data_sink` sink, request: ANY
- * - `rtcp_sink_%d` sink, request: application/x-rtp; application/x-rtcp
  * - `rtp_sink_%d` sink, request: application/x-rtp; application/x-rtcp
+ * - `rtcp_sink_%d` sink, request: application/x-rtp; application/x-rtcp
+ * - `data_sink` sink, request: ANY
+ * - `src` src, always: ANY
  */
 export interface DtlssrtpencElement extends Gst.Bin {
   /**
@@ -5769,7 +5808,8 @@ export interface DtlssrtpencElement extends Gst.Bin {
   /**
    * Current connection state
    * `connection-state`: GstDtlsConnectionState, read-only, default "new"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 new, 1 closed, 2 failed, 3 connecting, 4 connected
    */
   readonly connectionState: number
   /**
@@ -5833,8 +5873,8 @@ export interface DtsdecSignals {
  * Decodes DTS audio streams
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string)F32LE, layout=(string)interleaved, rate=(int)[ 4000, 96000 ], channels=(int)[ 1, 6 ]
  * - `sink` sink, always: audio/x-dts; audio/x-private1-dts
+ * - `src` src, always: audio/x-raw, format=(string)F32LE, layout=(string)interleaved, rate=(int)[ 4000, 96000 ], channels=(int)[ 1, 6 ]
  */
 export interface DtsdecElement extends GstAudio.AudioDecoder {
   /**
@@ -6194,8 +6234,8 @@ export interface DvbbasebinSignals {
  * Access descramble and split DVB streams
  *
  * Pad templates:
- * - `src` src, always: video/mpegts, systemstream=(boolean)true
  * - `program_%u` src, request: video/mpegts, systemstream=(boolean)true
+ * - `src` src, always: video/mpegts, systemstream=(boolean)true
  */
 export interface DvbbasebinElement extends Gst.Bin {
   /**
@@ -6231,50 +6271,58 @@ export interface DvbbasebinElement extends Gst.Bin {
   /**
    * (DVB-T) Bandwidth. Deprecated
    * `bandwidth`: GstDvbSrcBandwidth, default "8"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 8, 1 7, 2 6, 3 AUTO, 4 5, 5 10, 6 1.712
    * @deprecated
    */
   bandwidth: number
   /**
    * (DVB-T, DVB-S/S2 and DVB-C) High priority code rate
    * `code-rate-hp`: GstDvbSrcCode_Rate, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 1/2, 2 2/3, 3 3/4, 4 4/5, 5 5/6, 6 6/7, 7 7/8, 8 8/9, 9 auto, 10 3/5, 11 9/10, 12 2/5
    */
   codeRateHp: number
   /**
    * (DVB-T) Low priority code rate
    * `code-rate-lp`: GstDvbSrcCode_Rate, default "1/2"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 1/2, 2 2/3, 3 3/4, 4 4/5, 5 5/6, 6 6/7, 7 7/8, 8 8/9, 9 auto, 10 3/5, 11 9/10, 12 2/5
    */
   codeRateLp: number
   /**
    * (DVB-T) Guard Interval
    * `guard`: GstDvbSrcGuard, default "16"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 32, 1 16, 2 8, 3 4, 4 auto, 5 128, 6 19/128, 7 19/256, 8 pn420, 9 pn595, 10 pn945
    */
   guard: number
   /**
    * (DVB-T/T2/C/S2, TURBO and ATSC) Modulation type
    * `modulation`: GstDvbSrcModulation, default "qam-16"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 qpsk, 1 qam-16, 2 qam-32, 3 qam-64, 4 qam-128, 5 qam-256, 6 auto, 7 8vsb, 8 16vsb, 9 8psk, 10 16apsk, 11 32apsk, 12 dqpsk, 13 qam-4-nr
    */
   modulation: number
   /**
    * (DVB-T) Transmission mode
    * `trans-mode`: GstDvbSrcTransmission_Mode, default "8k"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 2k, 1 8k, 2 auto, 3 4k, 4 1k, 5 16k, 6 32k, 7 c1, 8 c3780
    */
   transMode: number
   /**
    * (DVB-T) Hierarchy information
    * `hierarchy`: GstDvbSrcHierarchy, default "1"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 1, 2 2, 3 4, 4 auto
    */
   hierarchy: number
   /**
    * (DVB-T and DVB-C) Inversion information
    * `inversion`: GstDvbSrcInversion, default "on"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 off, 1 on, 2 auto
    */
   inversion: number
   /**
@@ -6295,19 +6343,22 @@ export interface DvbbasebinElement extends Gst.Bin {
   /**
    * Delivery System
    * `delsys`: GstDvbSrcDelsys, default "undefined"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 undefined, 1 dvb-c-a, 2 dvb-c-b, 3 dvb-t, 4 dss, 5 dvb-s, 6 dvb-s2, 7 dvb-h, 8 isdb-t, 9 isdb-s, 10 isdb-c, 11 atsc, 12 atsc-mh, 13 dtmb, 14 cmmb, 15 dab, 16 dvb-t2, 17 turbo, 18 dvb-c-c
    */
   delsys: number
   /**
    * Pilot (DVB-S2)
    * `pilot`: GstDvbSrcPilot, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 on, 1 off, 2 auto
    */
   pilot: number
   /**
    * Rolloff (DVB-S2)
    * `rolloff`: GstDvbSrcRolloff, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 35, 1 20, 2 25, 3 auto
    */
   rolloff: number
   /**
@@ -6353,13 +6404,15 @@ export interface DvbbasebinElement extends Gst.Bin {
   /**
    * (ISDB-T) layer A Forward Error Correction
    * `isdbt-layera-fec`: GstDvbSrcCode_Rate, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 1/2, 2 2/3, 3 3/4, 4 4/5, 5 5/6, 6 6/7, 7 7/8, 8 8/9, 9 auto, 10 3/5, 11 9/10, 12 2/5
    */
   isdbtLayeraFec: number
   /**
    * (ISDB-T) Layer A modulation type
    * `isdbt-layera-modulation`: GstDvbSrcModulation, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 qpsk, 1 qam-16, 2 qam-32, 3 qam-64, 4 qam-128, 5 qam-256, 6 auto, 7 8vsb, 8 16vsb, 9 8psk, 10 16apsk, 11 32apsk, 12 dqpsk, 13 qam-4-nr
    */
   isdbtLayeraModulation: number
   /**
@@ -6375,13 +6428,15 @@ export interface DvbbasebinElement extends Gst.Bin {
   /**
    * (ISDB-T) layer B Forward Error Correction
    * `isdbt-layerb-fec`: GstDvbSrcCode_Rate, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 1/2, 2 2/3, 3 3/4, 4 4/5, 5 5/6, 6 6/7, 7 7/8, 8 8/9, 9 auto, 10 3/5, 11 9/10, 12 2/5
    */
   isdbtLayerbFec: number
   /**
    * (ISDB-T) Layer B modulation type
    * `isdbt-layerb-modulation`: GstDvbSrcModulation, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 qpsk, 1 qam-16, 2 qam-32, 3 qam-64, 4 qam-128, 5 qam-256, 6 auto, 7 8vsb, 8 16vsb, 9 8psk, 10 16apsk, 11 32apsk, 12 dqpsk, 13 qam-4-nr
    */
   isdbtLayerbModulation: number
   /**
@@ -6397,13 +6452,15 @@ export interface DvbbasebinElement extends Gst.Bin {
   /**
    * (ISDB-T) layer C Forward Error Correction
    * `isdbt-layerc-fec`: GstDvbSrcCode_Rate, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 1/2, 2 2/3, 3 3/4, 4 4/5, 5 5/6, 6 6/7, 7 7/8, 8 8/9, 9 auto, 10 3/5, 11 9/10, 12 2/5
    */
   isdbtLayercFec: number
   /**
    * (ISDB-T) Layer C modulation type
    * `isdbt-layerc-modulation`: GstDvbSrcModulation, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 qpsk, 1 qam-16, 2 qam-32, 3 qam-64, 4 qam-128, 5 qam-256, 6 auto, 7 8vsb, 8 16vsb, 9 8psk, 10 16apsk, 11 32apsk, 12 dqpsk, 13 qam-4-nr
    */
   isdbtLayercModulation: number
   /**
@@ -6434,7 +6491,8 @@ export interface DvbbasebinElement extends Gst.Bin {
   /**
    * (DTMB) Interleaving type
    * `interleaving`: GstDvbSrcInterleaving, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 auto, 2 240, 3 720
    */
   interleaving: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -6741,50 +6799,58 @@ export interface DvbsrcElement extends GstBase.PushSrc {
   /**
    * (DVB-T) Bandwidth. Deprecated
    * `bandwidth`: GstDvbSrcBandwidth, default "8"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 8, 1 7, 2 6, 3 AUTO, 4 5, 5 10, 6 1.712
    * @deprecated
    */
   bandwidth: number
   /**
    * (DVB-T, DVB-S/S2 and DVB-C) High priority code rate
    * `code-rate-hp`: GstDvbSrcCode_Rate, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 1/2, 2 2/3, 3 3/4, 4 4/5, 5 5/6, 6 6/7, 7 7/8, 8 8/9, 9 auto, 10 3/5, 11 9/10, 12 2/5
    */
   codeRateHp: number
   /**
    * (DVB-T) Low priority code rate
    * `code-rate-lp`: GstDvbSrcCode_Rate, default "1/2"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 1/2, 2 2/3, 3 3/4, 4 4/5, 5 5/6, 6 6/7, 7 7/8, 8 8/9, 9 auto, 10 3/5, 11 9/10, 12 2/5
    */
   codeRateLp: number
   /**
    * (DVB-T) Guard Interval
    * `guard`: GstDvbSrcGuard, default "16"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 32, 1 16, 2 8, 3 4, 4 auto, 5 128, 6 19/128, 7 19/256, 8 pn420, 9 pn595, 10 pn945
    */
   guard: number
   /**
    * (DVB-T/T2/C/S2, TURBO and ATSC) Modulation type
    * `modulation`: GstDvbSrcModulation, default "qam-16"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 qpsk, 1 qam-16, 2 qam-32, 3 qam-64, 4 qam-128, 5 qam-256, 6 auto, 7 8vsb, 8 16vsb, 9 8psk, 10 16apsk, 11 32apsk, 12 dqpsk, 13 qam-4-nr
    */
   modulation: number
   /**
    * (DVB-T) Transmission mode
    * `trans-mode`: GstDvbSrcTransmission_Mode, default "8k"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 2k, 1 8k, 2 auto, 3 4k, 4 1k, 5 16k, 6 32k, 7 c1, 8 c3780
    */
   transMode: number
   /**
    * (DVB-T) Hierarchy information
    * `hierarchy`: GstDvbSrcHierarchy, default "1"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 1, 2 2, 3 4, 4 auto
    */
   hierarchy: number
   /**
    * (DVB-T and DVB-C) Inversion information
    * `inversion`: GstDvbSrcInversion, default "on"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 off, 1 on, 2 auto
    */
   inversion: number
   /**
@@ -6810,19 +6876,22 @@ export interface DvbsrcElement extends GstBase.PushSrc {
   /**
    * Delivery System
    * `delsys`: GstDvbSrcDelsys, default "undefined"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 undefined, 1 dvb-c-a, 2 dvb-c-b, 3 dvb-t, 4 dss, 5 dvb-s, 6 dvb-s2, 7 dvb-h, 8 isdb-t, 9 isdb-s, 10 isdb-c, 11 atsc, 12 atsc-mh, 13 dtmb, 14 cmmb, 15 dab, 16 dvb-t2, 17 turbo, 18 dvb-c-c
    */
   delsys: number
   /**
    * Pilot (DVB-S2)
    * `pilot`: GstDvbSrcPilot, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 on, 1 off, 2 auto
    */
   pilot: number
   /**
    * Rolloff (DVB-S2)
    * `rolloff`: GstDvbSrcRolloff, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 35, 1 20, 2 25, 3 auto
    */
   rolloff: number
   /**
@@ -6868,13 +6937,15 @@ export interface DvbsrcElement extends GstBase.PushSrc {
   /**
    * (ISDB-T) layer A Forward Error Correction
    * `isdbt-layera-fec`: GstDvbSrcCode_Rate, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 1/2, 2 2/3, 3 3/4, 4 4/5, 5 5/6, 6 6/7, 7 7/8, 8 8/9, 9 auto, 10 3/5, 11 9/10, 12 2/5
    */
   isdbtLayeraFec: number
   /**
    * (ISDB-T) Layer A modulation type
    * `isdbt-layera-modulation`: GstDvbSrcModulation, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 qpsk, 1 qam-16, 2 qam-32, 3 qam-64, 4 qam-128, 5 qam-256, 6 auto, 7 8vsb, 8 16vsb, 9 8psk, 10 16apsk, 11 32apsk, 12 dqpsk, 13 qam-4-nr
    */
   isdbtLayeraModulation: number
   /**
@@ -6890,13 +6961,15 @@ export interface DvbsrcElement extends GstBase.PushSrc {
   /**
    * (ISDB-T) layer B Forward Error Correction
    * `isdbt-layerb-fec`: GstDvbSrcCode_Rate, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 1/2, 2 2/3, 3 3/4, 4 4/5, 5 5/6, 6 6/7, 7 7/8, 8 8/9, 9 auto, 10 3/5, 11 9/10, 12 2/5
    */
   isdbtLayerbFec: number
   /**
    * (ISDB-T) Layer B modulation type
    * `isdbt-layerb-modulation`: GstDvbSrcModulation, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 qpsk, 1 qam-16, 2 qam-32, 3 qam-64, 4 qam-128, 5 qam-256, 6 auto, 7 8vsb, 8 16vsb, 9 8psk, 10 16apsk, 11 32apsk, 12 dqpsk, 13 qam-4-nr
    */
   isdbtLayerbModulation: number
   /**
@@ -6912,13 +6985,15 @@ export interface DvbsrcElement extends GstBase.PushSrc {
   /**
    * (ISDB-T) layer C Forward Error Correction
    * `isdbt-layerc-fec`: GstDvbSrcCode_Rate, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 1/2, 2 2/3, 3 3/4, 4 4/5, 5 5/6, 6 6/7, 7 7/8, 8 8/9, 9 auto, 10 3/5, 11 9/10, 12 2/5
    */
   isdbtLayercFec: number
   /**
    * (ISDB-T) Layer C modulation type
    * `isdbt-layerc-modulation`: GstDvbSrcModulation, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 qpsk, 1 qam-16, 2 qam-32, 3 qam-64, 4 qam-128, 5 qam-256, 6 auto, 7 8vsb, 8 16vsb, 9 8psk, 10 16apsk, 11 32apsk, 12 dqpsk, 13 qam-4-nr
    */
   isdbtLayercModulation: number
   /**
@@ -6949,7 +7024,8 @@ export interface DvbsrcElement extends GstBase.PushSrc {
   /**
    * (DTMB) Interleaving type
    * `interleaving`: GstDvbSrcInterleaving, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 auto, 2 240, 3 720
    */
   interleaving: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -6981,8 +7057,8 @@ export interface DvbsubencSignals {
  * Encodes AYUV video frames streams into DVB subtitles
  *
  * Pad templates:
- * - `src` src, always: subpicture/x-dvb
  * - `sink` sink, always: video/x-raw, format=(string){ AYUV }
+ * - `src` src, always: subpicture/x-dvb
  */
 export interface DvbsubencElement extends Gst.Element {
   /**
@@ -7034,8 +7110,8 @@ export interface DvdecSignals {
  * Uses libdv to decode DV video (smpte314) (libdv.sourceforge.net)
  *
  * Pad templates:
- * - `src` src, always: video/x-raw, format=(string){ YUY2, BGRx, RGB }, framerate=(fraction)[ 1/1, 60/1 ], width=(int)720, height=(int){ 576, 480 }
  * - `sink` sink, always: video/x-dv, systemstream=(boolean)false
+ * - `src` src, always: video/x-raw, format=(string){ YUY2, BGRx, RGB }, framerate=(fraction)[ 1/1, 60/1 ], width=(int)720, height=(int){ 576, 480 }
  */
 export interface DvdecElement extends Gst.Element {
   /**
@@ -7051,7 +7127,8 @@ export interface DvdecElement extends Gst.Element {
   /**
    * Decoding quality
    * `quality`: GstDVDecQualityEnum, default "best"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 fastest, 1 monochrome-ac, 2 monochrome-best, 3 colour-fastest, 4 colour-ac, 5 best
    */
   quality: number
   /**
@@ -7078,9 +7155,9 @@ export interface DvdemuxSignals {
  * Uses libdv to separate DV audio from DV video (libdv.sourceforge.net)
  *
  * Pad templates:
- * - `audio` src, sometimes: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int){ 32000, 44100, 48000 }, channels=(int){ 2, 4 }
- * - `video` src, sometimes: video/x-dv, systemstream=(boolean)false
  * - `sink` sink, always: video/x-dv, systemstream=(boolean)true
+ * - `video` src, sometimes: video/x-dv, systemstream=(boolean)false
+ * - `audio` src, sometimes: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int){ 32000, 44100, 48000 }, channels=(int){ 2, 4 }
  */
 export interface DvdemuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -7219,10 +7296,10 @@ export interface EncodebinSignals {
  * Convenience encoding/muxing element
  *
  * Pad templates:
- * - `src` src, always: ANY
- * - `private_%u` sink, request: ANY
- * - `audio_%u` sink, request: ANY
  * - `video_%u` sink, request: ANY
+ * - `audio_%u` sink, request: ANY
+ * - `private_%u` sink, request: ANY
+ * - `src` src, always: ANY
  */
 export interface EncodebinElement extends Gst.Bin {
   /**
@@ -7258,7 +7335,8 @@ export interface EncodebinElement extends Gst.Bin {
   /**
    * Flags to control behaviour
    * `flags`: GstEncodeBinFlags, default ""
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 no-audio-conversion, 2 no-video-conversion
    */
   flags: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -7284,10 +7362,10 @@ export interface Encodebin2Signals {
  * Convenience encoding/muxing element
  *
  * Pad templates:
- * - `src_%u` src, sometimes: ANY
- * - `private_%u` sink, request: ANY
- * - `audio_%u` sink, request: ANY
  * - `video_%u` sink, request: ANY
+ * - `audio_%u` sink, request: ANY
+ * - `private_%u` sink, request: ANY
+ * - `src_%u` src, sometimes: ANY
  */
 export interface Encodebin2Element extends Gst.Bin {
   /**
@@ -7323,7 +7401,8 @@ export interface Encodebin2Element extends Gst.Bin {
   /**
    * Flags to control behaviour
    * `flags`: GstEncodeBinFlags, default ""
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 no-audio-conversion, 2 no-video-conversion
    */
   flags: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -7345,8 +7424,8 @@ export interface FaadSignals {
  * Free MPEG-2/4 AAC decoder
  *
  * Pad templates:
- * - `sink` sink, always: audio/mpeg, mpegversion=(int)2; audio/mpeg, mpegversion=(int)4, stream-format=(string){ raw, adts }
  * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 8000, 96000 ], channels=(int)[ 1, 8 ]
+ * - `sink` sink, always: audio/mpeg, mpegversion=(int)2; audio/mpeg, mpegversion=(int)4, stream-format=(string){ raw, adts }
  */
 export interface FaadElement extends GstAudio.AudioDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -7508,7 +7587,8 @@ export interface FakeaudiosinkElement extends Gst.Bin {
   /**
    * Generate a state change error
    * `state-error`: GstFakeAudioSinkStateError, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 null-to-ready, 2 ready-to-paused, 3 paused-to-playing, 4 playing-to-paused, 5 paused-to-ready, 6 ready-to-null
    */
   stateError: number
   /**
@@ -7690,7 +7770,8 @@ export interface FakesinkElement extends GstBase.BaseSink {
   /**
    * Generate a state change error
    * `state-error`: GstFakeSinkStateError, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 null-to-ready, 2 ready-to-paused, 3 paused-to-playing, 4 playing-to-paused, 5 paused-to-ready, 6 ready-to-null
    */
   stateError: number
   /**
@@ -7845,13 +7926,15 @@ export interface FakesrcElement extends GstBase.BaseSrc {
   /**
    * Data allocation method
    * `data`: GstFakeSrcDataType, default "allocate"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 allocate, 2 subbuffer
    */
   data: number
   /**
    * How to determine buffer sizes
    * `sizetype`: GstFakeSrcSizeType, default "empty"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 empty, 2 fixed, 3 random
    */
   sizetype: number
   /**
@@ -7867,7 +7950,8 @@ export interface FakesrcElement extends GstBase.BaseSrc {
   /**
    * How to fill the buffer, if at all
    * `filltype`: GstFakeSrcFillType, default "zero"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 nothing, 2 zero, 3 random, 4 pattern, 5 pattern-span
    */
   filltype: number
   /**
@@ -7923,7 +8007,8 @@ export interface FakesrcElement extends GstBase.BaseSrc {
   /**
    * The format of the segment events
    * `format`: GstFormat, default "bytes"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 undefined, 1 default, 2 bytes, 3 time, 4 buffers, 5 percent
    */
   format: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -7945,8 +8030,8 @@ export interface FakevideodecSignals {
  * Fake video decoder
  *
  * Pad templates:
- * - `sink` sink, always: video/x-h264, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ], parsed=(boolean)true; video/x-h263, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ], parsed=(boolean)true; video/x-theora, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-vp6, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-vp6-flash, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-vp8, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-vp9, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-divx, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-msmpeg, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/mpeg, mpegversion=(int){ 1, 2, 4 }, systemstream=(boolean)false, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-flash-video, flvversion=(int)1, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-raw, format=(string){ RGBA, RGBx, BGRA, BGRx, RGB16 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-wmv, wmvversion=(int){ 1, 2, 3 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]
  * - `src` src, always: video/x-raw, format=(string){ RGBA, RGBx, BGRA, BGRx, RGB16 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `sink` sink, always: video/x-h264, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ], parsed=(boolean)true; video/x-h263, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ], parsed=(boolean)true; video/x-theora, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-vp6, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-vp6-flash, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-vp8, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-vp9, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-divx, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-msmpeg, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/mpeg, mpegversion=(int){ 1, 2, 4 }, systemstream=(boolean)false, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-flash-video, flvversion=(int)1, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-raw, format=(string){ RGBA, RGBx, BGRA, BGRx, RGB16 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-wmv, wmvversion=(int){ 1, 2, 3 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]
  */
 export interface FakevideodecElement extends GstVideo.VideoDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -8093,13 +8178,15 @@ export interface FakevideosinkElement extends Gst.Bin {
   /**
    * Flags to control behaviour
    * `allocation-meta-flags`: GstFakeVideoSinkAllocationMetaFlags, default "crop+overlay-composition"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 crop, 2 overlay-composition
    */
   allocationMetaFlags: number
   /**
    * Generate a state change error
    * `state-error`: GstFakeVideoSinkStateError, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 null-to-ready, 2 ready-to-paused, 3 paused-to-playing, 4 playing-to-paused, 5 paused-to-ready, 6 ready-to-null
    */
   stateError: number
   /**
@@ -8384,7 +8471,8 @@ export interface FilesinkElement extends GstBase.BaseSink {
   /**
    * The buffering mode to use
    * `buffer-mode`: GstFileSinkBufferMode, default "default"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * -1 default, 0 full, 1 line, 2 unbuffered
    */
   bufferMode: number
   /**
@@ -8411,7 +8499,8 @@ export interface FilesinkElement extends GstBase.BaseSink {
   /**
    * Specify file mode used to open file
    * `file-mode`: GstFileSinkFileMode, default "truncate"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 truncate, 2 output, 3 overwrite
    */
   fileMode: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -8465,8 +8554,8 @@ export interface FlacdecSignals {
  * Decodes FLAC lossless audio streams
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-flac, framed=(boolean)true, rate=(int)[ 1, 655350 ], channels=(int)[ 1, 8 ]
  * - `src` src, always: audio/x-raw, format=(string){ S8, S16LE, S24_32LE, S32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)[ 1, 8 ]
+ * - `sink` sink, always: audio/x-flac, framed=(boolean)true, rate=(int)[ 1, 655350 ], channels=(int)[ 1, 8 ]
  */
 export interface FlacdecElement extends GstAudio.AudioDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -8563,14 +8652,15 @@ export interface FlacencSignals {
  * Encodes audio with the FLAC lossless audio encoder
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-raw, format=(string){ S8, S16LE, S24LE, S24_32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)1; audio/x-raw, format=(string){ S8, S16LE, S24LE, S24_32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)2, channel-mask=(bitmask)0x0000000000000003; audio/x-raw, format=(string){ S8, S16LE, S24LE, S24_32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)3, channel-mask=(bitmask)0x0000000000000007; audio/x-raw, format=(string){ S8, S16LE, S24LE, S24_32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)4, channel-mask=(bitmask)0x0000000000000033; audio/x-raw, format=(string){ S8, S16LE, S24LE, S24_32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)5, channel-mask=(bitmask)0x0000000000000037; audio/x-raw, format=(string){ S8, S16LE, S24LE, S24_32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)6, channel-mask=(bitmask)0x000000000000003f; audio/x-raw, format=(string){ S8, S16LE, S24LE, S24_32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)7, channel-mask=(bitmask)0x000000000000013f; audio/x-raw, format=(string){ S8, S16LE, S24LE, S24_32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)8, channel-mask=(bitmask)0x0000000000000c3f
  * - `src` src, always: audio/x-flac, framed=(boolean)true
+ * - `sink` sink, always: audio/x-raw, format=(string){ S8, S16LE, S24LE, S24_32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)1; audio/x-raw, format=(string){ S8, S16LE, S24LE, S24_32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)2, channel-mask=(bitmask)0x0000000000000003; audio/x-raw, format=(string){ S8, S16LE, S24LE, S24_32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)3, channel-mask=(bitmask)0x0000000000000007; audio/x-raw, format=(string){ S8, S16LE, S24LE, S24_32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)4, channel-mask=(bitmask)0x0000000000000033; audio/x-raw, format=(string){ S8, S16LE, S24LE, S24_32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)5, channel-mask=(bitmask)0x0000000000000037; audio/x-raw, format=(string){ S8, S16LE, S24LE, S24_32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)6, channel-mask=(bitmask)0x000000000000003f; audio/x-raw, format=(string){ S8, S16LE, S24LE, S24_32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)7, channel-mask=(bitmask)0x000000000000013f; audio/x-raw, format=(string){ S8, S16LE, S24LE, S24_32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)8, channel-mask=(bitmask)0x0000000000000c3f
  */
 export interface FlacencElement extends GstAudio.AudioEncoder {
   /**
    * Speed versus compression tradeoff
    * `quality`: GstFlacEncQuality, default "5"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 0, 1 1, 2 2, 3 3, 4 4, 5 5, 6 6, 7 7, 8 8, 9 9
    */
   quality: number
   /**
@@ -8667,8 +8757,8 @@ export interface FlacparseSignals {
  * Parses audio with the FLAC lossless audio codec
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-flac
  * - `src` src, always: audio/x-flac, framed=(boolean)true, channels=(int)[ 1, 8 ], rate=(int)[ 1, 655350 ]
+ * - `sink` sink, always: audio/x-flac
  */
 export interface FlacparseElement extends GstBase.BaseParse {
   /**
@@ -8695,8 +8785,8 @@ export interface FlactagSignals {
  * Rewrite tags in a FLAC file
  *
  * Pad templates:
- * - `src` src, always: audio/x-flac
  * - `sink` sink, always: audio/x-flac
+ * - `src` src, always: audio/x-flac
  */
 export interface FlactagElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -8775,8 +8865,8 @@ export interface FluiddecSignals {
  * Midi Synthesizer Element
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-midi-event
  * - `src` src, always: audio/x-raw, format=(string)F32LE, rate=(int)44100, channels=(int)2, layout=(string)interleaved
+ * - `sink` sink, always: audio/x-midi-event
  */
 export interface FluiddecElement extends Gst.Element {
   /**
@@ -8823,9 +8913,9 @@ export interface FlvdemuxSignals {
  * Demux FLV feeds into digital streams
  *
  * Pad templates:
- * - `video` src, sometimes: video/x-flash-video, flvversion=(int)1; video/x-flash-screen; video/x-vp6-flash; video/x-vp6-alpha; video/x-h264, stream-format=(string)avc
- * - `audio` src, sometimes: audio/x-adpcm, layout=(string)swf, channels=(int){ 1, 2 }, rate=(int){ 5512, 11025, 22050, 44100 }; audio/mpeg, mpegversion=(int)1, layer=(int)3, channels=(int){ 1, 2 }, rate=(int){ 5512, 8000, 11025, 22050, 44100 }, parsed=(boolean)true; audio/mpeg, mpegversion=(int)4, stream-format=(string)raw, framed=(boolean)true; audio/x-nellymoser, channels=(int){ 1, 2 }, rate=(int){ 5512, 8000, 11025, 16000, 22050, 44100 }; audio/x-raw, format=(string){ U8, S16LE }, layout=(string)interleaved, channels=(int){ 1, 2 }, rate=(int){ 5512, 11025, 22050, 44100 }; audio/x-alaw, channels=(int){ 1, 2 }, rate=(int)8000; audio/x-mulaw, channels=(int){ 1, 2 }, rate=(int)8000; audio/x-speex, channels=(int)1, rate=(int)16000
  * - `sink` sink, always: video/x-flv
+ * - `audio` src, sometimes: audio/x-adpcm, layout=(string)swf, channels=(int){ 1, 2 }, rate=(int){ 5512, 11025, 22050, 44100 }; audio/mpeg, mpegversion=(int)1, layer=(int)3, channels=(int){ 1, 2 }, rate=(int){ 5512, 8000, 11025, 22050, 44100 }, parsed=(boolean)true; audio/mpeg, mpegversion=(int)4, stream-format=(string)raw, framed=(boolean)true; audio/x-nellymoser, channels=(int){ 1, 2 }, rate=(int){ 5512, 8000, 11025, 16000, 22050, 44100 }; audio/x-raw, format=(string){ U8, S16LE }, layout=(string)interleaved, channels=(int){ 1, 2 }, rate=(int){ 5512, 11025, 22050, 44100 }; audio/x-alaw, channels=(int){ 1, 2 }, rate=(int)8000; audio/x-mulaw, channels=(int){ 1, 2 }, rate=(int)8000; audio/x-speex, channels=(int)1, rate=(int)16000
+ * - `video` src, sometimes: video/x-flash-video, flvversion=(int)1; video/x-flash-screen; video/x-vp6-flash; video/x-vp6-alpha; video/x-h264, stream-format=(string)avc
  */
 export interface FlvdemuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -8872,9 +8962,9 @@ export interface FlvmuxSignals {
  * Muxes video/audio streams into a FLV stream
  *
  * Pad templates:
- * - `src` src, always: video/x-flv
- * - `audio` sink, request: audio/x-adpcm, layout=(string)swf, channels=(int){ 1, 2 }, rate=(int){ 5512, 11025, 22050, 44100 }; audio/mpeg, mpegversion=(int)1, layer=(int)3, channels=(int){ 1, 2 }, rate=(int){ 5512, 8000, 11025, 22050, 44100 }, parsed=(boolean)true; audio/mpeg, mpegversion=(int){ 4, 2 }, stream-format=(string)raw; audio/x-nellymoser, channels=(int){ 1, 2 }, rate=(int){ 5512, 8000, 11025, 16000, 22050, 44100 }; audio/x-raw, format=(string){ U8, S16LE }, layout=(string)interleaved, channels=(int){ 1, 2 }, rate=(int){ 5512, 11025, 22050, 44100 }; audio/x-alaw, channels=(int){ 1, 2 }, rate=(int)8000; audio/x-mulaw, channels=(int){ 1, 2 }, rate=(int)8000; audio/x-speex, channels=(int)1, rate=(int)16000
  * - `video` sink, request: video/x-flash-video; video/x-flash-screen; video/x-vp6-flash; video/x-vp6-alpha; video/x-h264, stream-format=(string)avc
+ * - `audio` sink, request: audio/x-adpcm, layout=(string)swf, channels=(int){ 1, 2 }, rate=(int){ 5512, 11025, 22050, 44100 }; audio/mpeg, mpegversion=(int)1, layer=(int)3, channels=(int){ 1, 2 }, rate=(int){ 5512, 8000, 11025, 22050, 44100 }, parsed=(boolean)true; audio/mpeg, mpegversion=(int){ 4, 2 }, stream-format=(string)raw; audio/x-nellymoser, channels=(int){ 1, 2 }, rate=(int){ 5512, 8000, 11025, 16000, 22050, 44100 }; audio/x-raw, format=(string){ U8, S16LE }, layout=(string)interleaved, channels=(int){ 1, 2 }, rate=(int){ 5512, 11025, 22050, 44100 }; audio/x-alaw, channels=(int){ 1, 2 }, rate=(int)8000; audio/x-mulaw, channels=(int){ 1, 2 }, rate=(int)8000; audio/x-speex, channels=(int)1, rate=(int)16000
+ * - `src` src, always: video/x-flv
  */
 export interface FlvmuxElement extends GstBase.Aggregator {
   /**
@@ -8921,8 +9011,8 @@ export interface FlxdecSignals {
  * FLC/FLI/FLX video decoder
  *
  * Pad templates:
- * - `src` src, always: video/x-raw, format=(string)BGRx, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `sink` sink, always: video/x-fli
+ * - `src` src, always: video/x-raw, format=(string)BGRx, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface FlxdecElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -9078,8 +9168,8 @@ export interface GdkpixbufdecSignals {
  * Decodes images in a video stream using GdkPixbuf
  *
  * Pad templates:
- * - `sink` sink, always: image/png; image/x-icon; application/x-navi-animation; image/x-cmu-raster; image/x-sun-raster; image/x-pixmap; image/tiff; image/x-portable-anymap; image/x-portable-bitmap; image/x-portable-graymap; image/x-portable-pixmap; image/bmp; image/x-bmp; image/x-MS-bmp; image/vnd.wap.wbmp; image/x-bitmap; image/x-tga; image/x-pcx; image/svg; image/svg+xml
  * - `src` src, always: video/x-raw, format=(string)RGB, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)RGBA, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `sink` sink, always: image/png; image/x-icon; application/x-navi-animation; image/x-cmu-raster; image/x-sun-raster; image/x-pixmap; image/tiff; image/x-portable-anymap; image/x-portable-bitmap; image/x-portable-graymap; image/x-portable-pixmap; image/bmp; image/x-bmp; image/x-MS-bmp; image/vnd.wap.wbmp; image/x-bitmap; image/x-tga; image/x-pcx; image/svg; image/svg+xml
  */
 export interface GdkpixbufdecElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -9148,8 +9238,8 @@ export interface GdpdepaySignals {
  * Depayloads GStreamer Data Protocol buffers
  *
  * Pad templates:
- * - `src` src, always: ANY
  * - `sink` sink, always: application/x-gdp
+ * - `src` src, always: ANY
  */
 export interface GdpdepayElement extends Gst.Element {
   /**
@@ -9186,8 +9276,8 @@ export interface GdppaySignals {
  * Payloads GStreamer Data Protocol buffers
  *
  * Pad templates:
- * - `src` src, always: application/x-gdp
  * - `sink` sink, always: ANY
+ * - `src` src, always: application/x-gdp
  */
 export interface GdppayElement extends Gst.Element {
   /**
@@ -9394,8 +9484,8 @@ export interface GmedecSignals {
  * Uses libgme to emulate a gaming console sound processors
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)32000, channels=(int)2
  * - `sink` sink, always: audio/x-ay; audio/x-gbs; audio/x-gym; audio/x-hes; audio/x-kss; audio/x-nsf; audio/x-sap; audio/x-spc; audio/x-vgm
+ * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)32000, channels=(int)2
  */
 export interface GmedecElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -9417,8 +9507,8 @@ export interface GsmdecSignals {
  * Decodes GSM encoded audio
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)1
  * - `sink` sink, always: audio/x-gsm, rate=(int)8000, channels=(int)1; audio/ms-gsm, rate=(int)[ 1, 2147483647 ], channels=(int)1
+ * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)1
  */
 export interface GsmdecElement extends GstAudio.AudioDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -9440,8 +9530,8 @@ export interface GsmencSignals {
  * Encodes GSM audio
  *
  * Pad templates:
- * - `src` src, always: audio/x-gsm, rate=(int)8000, channels=(int)1
  * - `sink` sink, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)8000, channels=(int)1
+ * - `src` src, always: audio/x-gsm, rate=(int)8000, channels=(int)1
  */
 export interface GsmencElement extends GstAudio.AudioEncoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -9489,7 +9579,8 @@ export interface GtkwaylandsinkElement extends GstVideo.VideoSink {
   /**
    * rotate method
    * `rotate-method`: GstVideoOrientationMethod, default "identity"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 identity, 1 90r, 2 180, 3 90l, 4 horiz, 5 vert, 6 ul-lr, 7 ur-ll, 8 auto, 9 custom
    */
   rotateMethod: number
   /**
@@ -9516,8 +9607,8 @@ export interface H263ParseSignals {
  * Parses H.263 streams
  *
  * Pad templates:
- * - `sink` sink, always: video/x-h263, variant=(string)itu
  * - `src` src, always: video/x-h263, variant=(string)itu, parsed=(boolean)true, framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `sink` sink, always: video/x-h263, variant=(string)itu
  */
 export interface H263ParseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -9549,8 +9640,8 @@ export interface H264ParseSignals {
  * Parses H.264 streams
  *
  * Pad templates:
- * - `sink` sink, always: video/x-h264
  * - `src` src, always: video/x-h264, parsed=(boolean)true, stream-format=(string){ avc, avc3, byte-stream }, alignment=(string){ au, nal }
+ * - `sink` sink, always: video/x-h264
  */
 export interface H264ParseElement extends GstBase.BaseParse {
   /**
@@ -9586,8 +9677,8 @@ export interface H264TimestamperSignals {
  * Timestamp H.264 streams
  *
  * Pad templates:
- * - `src` src, always: video/x-h264, alignment=(string)au
  * - `sink` sink, always: video/x-h264, alignment=(string)au
+ * - `src` src, always: video/x-h264, alignment=(string)au
  */
 export interface H264TimestamperElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -9614,8 +9705,8 @@ export interface H265ParseSignals {
  * Parses H.265 streams
  *
  * Pad templates:
- * - `sink` sink, always: video/x-h265
  * - `src` src, always: video/x-h265, parsed=(boolean)true, stream-format=(string){ hvc1, hev1, byte-stream }, alignment=(string){ au, nal }
+ * - `sink` sink, always: video/x-h265
  */
 export interface H265ParseElement extends GstBase.BaseParse {
   /**
@@ -9642,8 +9733,8 @@ export interface H265TimestamperSignals {
  * Timestamp H.265 streams
  *
  * Pad templates:
- * - `src` src, always: video/x-h265, alignment=(string)au
  * - `sink` sink, always: video/x-h265, alignment=(string)au
+ * - `src` src, always: video/x-h265, alignment=(string)au
  */
 export interface H265TimestamperElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -9670,8 +9761,8 @@ export interface H266ParseSignals {
  * Parses H.266 streams
  *
  * Pad templates:
- * - `sink` sink, always: video/x-h266
  * - `src` src, always: video/x-h266, parsed=(boolean)true, stream-format=(string){ vvc1, vvi1, byte-stream }, alignment=(string){ au, nal }
+ * - `sink` sink, always: video/x-h266
  */
 export interface H266ParseElement extends GstBase.BaseParse {
   /**
@@ -9770,8 +9861,8 @@ export interface HlsdemuxSignals {
  * HTTP Live Streaming demuxer
  *
  * Pad templates:
- * - `sink` sink, always: application/x-hls
  * - `src_%u` src, sometimes: ANY
+ * - `sink` sink, always: application/x-hls
  */
 export interface HlsdemuxElement extends Gst.Bin {
   /**
@@ -9808,10 +9899,10 @@ export interface Hlsdemux2Signals {
  * HTTP Live Streaming demuxer
  *
  * Pad templates:
- * - `sink` sink, always: application/x-hls
- * - `subtitle_%02u` src, sometimes: ANY
- * - `video_%02u` src, sometimes: ANY
  * - `audio_%02u` src, sometimes: ANY
+ * - `video_%02u` src, sometimes: ANY
+ * - `subtitle_%02u` src, sometimes: ANY
+ * - `sink` sink, always: application/x-hls
  */
 export interface Hlsdemux2Element extends Gst.Bin {
   /**
@@ -10041,8 +10132,8 @@ export interface Hlssink2Signals {
  * HTTP Live Streaming sink
  *
  * Pad templates:
- * - `audio` sink, request: ANY
  * - `video` sink, request: ANY
+ * - `audio` sink, request: ANY
  */
 export interface Hlssink2Element extends Gst.Bin {
   /**
@@ -10099,8 +10190,8 @@ export interface IcydemuxSignals {
  * Read and output ICY tags while demuxing the contents
  *
  * Pad templates:
- * - `sink` sink, always: application/x-icy, metadata-interval=(int)[ 0, 2147483647 ]
  * - `src` src, sometimes: ANY
+ * - `sink` sink, always: application/x-icy, metadata-interval=(int)[ 0, 2147483647 ]
  */
 export interface IcydemuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -10127,8 +10218,8 @@ export interface Id3DemuxSignals {
  * Read and output ID3v1 and ID3v2 tags while demuxing the contents
  *
  * Pad templates:
- * - `sink` sink, always: application/x-id3
  * - `src` src, always: ANY
+ * - `sink` sink, always: application/x-id3
  */
 export interface Id3DemuxElement extends Gst.Element {
   /**
@@ -10170,8 +10261,8 @@ export interface Id3MuxSignals {
  * Adds an ID3v2 header and ID3v1 footer to a file
  *
  * Pad templates:
- * - `src` src, always: application/x-id3
  * - `sink` sink, always: ANY
+ * - `src` src, always: application/x-id3
  */
 export interface Id3MuxElement extends Gst.Element {
   /**
@@ -10208,8 +10299,8 @@ export interface Id3V2MuxSignals {
  * Adds an ID3v2 header to the beginning of MP3 files using taglib
  *
  * Pad templates:
- * - `src` src, always: application/x-id3
  * - `sink` sink, always: ANY
+ * - `src` src, always: application/x-id3
  */
 export interface Id3V2MuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -10655,9 +10746,9 @@ export interface IsmlmuxSignals {
  * Multiplex audio and video into a ISML file
  *
  * Pad templates:
- * - `video_%u` sink, request: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-divx, divxversion=(int)5, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h264, stream-format=(string){ avc, avc3 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]
- * - `audio_%u` sink, request: audio/mpeg, mpegversion=(int)1, layer=(int)3, channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/mpeg, mpegversion=(int)4, stream-format=(string)raw, channels=(int)[ 1, 8 ], rate=(int)[ 1, 2147483647 ]
  * - `src` src, always: video/quicktime, variant=(string)iso-fragmented
+ * - `audio_%u` sink, request: audio/mpeg, mpegversion=(int)1, layer=(int)3, channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/mpeg, mpegversion=(int)4, stream-format=(string)raw, channels=(int)[ 1, 8 ], rate=(int)[ 1, 2147483647 ]
+ * - `video_%u` sink, request: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-divx, divxversion=(int)5, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h264, stream-format=(string){ avc, avc3 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]
  */
 export interface IsmlmuxElement extends GstBase.Aggregator {
   /**
@@ -10718,7 +10809,8 @@ export interface IsmlmuxElement extends GstBase.Aggregator {
   /**
    * Method to determine DTS time (DEPRECATED)
    * `dts-method`: GstQTMuxDtsMethods, default "reorder"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 dd, 1 reorder, 2 asc
    * @deprecated
    */
   dtsMethod: number
@@ -10760,7 +10852,8 @@ export interface IsmlmuxElement extends GstBase.Aggregator {
   /**
    * How to to write fragments to the file.  Only used when 'fragment-duration' is greater than 0
    * `fragment-mode`: GstQTMuxFragmentMode, default "dash-or-mss"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 dash-or-mss, 1 first-moov-then-finalise
    */
   fragmentMode: number
   /**
@@ -10787,8 +10880,8 @@ export interface IvfparseSignals {
  * Demuxes a IVF stream
  *
  * Pad templates:
- * - `sink` sink, always: video/x-ivf
  * - `src` src, always: ANY
+ * - `sink` sink, always: video/x-ivf
  */
 export interface IvfparseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -10915,7 +11008,8 @@ export interface JackaudiosinkElement extends GstAudio.AudioBaseSink {
   /**
    * Jack transport behaviour of the client
    * `transport`: GstJackTransport, default ""
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 master, 2 slave
    */
   transport: number
   /**
@@ -11042,7 +11136,8 @@ export interface JackaudiosrcElement extends GstAudio.AudioBaseSrc {
   /**
    * Jack transport behaviour of the client
    * `transport`: GstJackTransport, default ""
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 master, 2 slave
    */
   transport: number
   /**
@@ -11074,8 +11169,8 @@ export interface JifmuxSignals {
  * Remuxes JPEG images with markers and tags
  *
  * Pad templates:
- * - `sink` sink, always: image/jpeg
  * - `src` src, always: image/jpeg
+ * - `sink` sink, always: image/jpeg
  */
 export interface JifmuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -11097,8 +11192,8 @@ export interface Jpeg2000ParseSignals {
  * Parses JPEG 2000 files
  *
  * Pad templates:
- * - `sink` sink, always: image/jp2; image/x-jpc; image/x-j2c; image/x-jpc-striped
  * - `src` src, always: image/x-jpc, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }, colorspace=(string){ sRGB, sYUV, GRAY }, profile=(int)[ 0, 49151 ], parsed=(boolean)true; image/x-j2c, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }, colorspace=(string){ sRGB, sYUV, GRAY }, profile=(int)[ 0, 49151 ], parsed=(boolean)true; image/x-jpc-striped, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }, colorspace=(string){ sRGB, sYUV, GRAY }, profile=(int)[ 0, 49151 ], num-stripes=(int)[ 2, 2147483647 ], parsed=(boolean)true
+ * - `sink` sink, always: image/jp2; image/x-jpc; image/x-j2c; image/x-jpc-striped
  */
 export interface Jpeg2000ParseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -11131,14 +11226,15 @@ export interface JpegdecSignals {
  * Decode images from JPEG format
  *
  * Pad templates:
- * - `sink` sink, always: image/jpeg
  * - `src` src, always: video/x-raw, format=(string){ I420, RGB, BGR, RGBx, xRGB, BGRx, xBGR, GRAY8 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `sink` sink, always: image/jpeg
  */
 export interface JpegdecElement extends GstVideo.VideoDecoder {
   /**
    * The IDCT algorithm to use
    * `idct-method`: GstIDCTMethod, default "ifast"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 islow, 1 ifast, 2 float
    */
   idctMethod: number
   /**
@@ -11181,8 +11277,8 @@ export interface JpegencSignals {
  * Encode images in JPEG format
  *
  * Pad templates:
- * - `src` src, always: image/jpeg, width=(int)[ 1, 65535 ], height=(int)[ 1, 65535 ], framerate=(fraction)[ 0/1, 2147483647/1 ], sof-marker=(int){ 0, 1, 2, 4, 9 }
  * - `sink` sink, always: video/x-raw, format=(string){ I420, YV12, YUY2, UYVY, Y41B, Y42B, YVYU, Y444, NV21, NV12, RGB, BGR, RGBx, xRGB, BGRx, xBGR, GRAY8 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `src` src, always: image/jpeg, width=(int)[ 1, 65535 ], height=(int)[ 1, 65535 ], framerate=(fraction)[ 0/1, 2147483647/1 ], sof-marker=(int){ 0, 1, 2, 4, 9 }
  */
 export interface JpegencElement extends GstVideo.VideoEncoder {
   /**
@@ -11193,7 +11289,8 @@ export interface JpegencElement extends GstVideo.VideoEncoder {
   /**
    * The IDCT algorithm to use
    * `idct-method`: GstIDCTMethod, default "ifast"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 islow, 1 ifast, 2 float
    */
   idctMethod: number
   /**
@@ -11220,8 +11317,8 @@ export interface JpegparseSignals {
  * Parse JPEG images into single-frame buffers
  *
  * Pad templates:
- * - `sink` sink, always: image/jpeg
  * - `src` src, always: image/jpeg, framerate=(fraction)[ 0/1, 2147483647/1 ], parsed=(boolean)true
+ * - `sink` sink, always: image/jpeg
  */
 export interface JpegparseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -11430,14 +11527,15 @@ export interface Lamemp3EncSignals {
  * High-quality free MP3 encoder
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int){ 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000 }, channels=(int)1; audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int){ 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000 }, channels=(int)2, channel-mask=(bitmask)0x0000000000000003
  * - `src` src, always: audio/mpeg, mpegversion=(int)1, layer=(int)3, rate=(int){ 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000 }, channels=(int)[ 1, 2 ]
+ * - `sink` sink, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int){ 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000 }, channels=(int)1; audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int){ 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000 }, channels=(int)2, channel-mask=(bitmask)0x0000000000000003
  */
 export interface Lamemp3EncElement extends GstAudio.AudioEncoder {
   /**
    * Optimize for quality or bitrate
    * `target`: GstLameMP3EncTarget, default "quality"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 quality, 1 bitrate
    */
   target: number
   /**
@@ -11458,7 +11556,8 @@ export interface Lamemp3EncElement extends GstAudio.AudioEncoder {
   /**
    * Quality/speed of the encoding engine, this does not affect the bitrate!
    * `encoding-engine-quality`: GstLameMP3EncEncodingEngineQuality, default "standard"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 fast, 1 standard, 2 high
    */
   encodingEngineQuality: number
   /**
@@ -11485,8 +11584,8 @@ export interface Lc3DecSignals {
  * Decodes an LC3 Audio stream to raw audio
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-lc3, rate=(int){ 8000, 16000, 24000, 32000, 48000 }, channels=(int)[ 1, 2147483647 ], frame-bytes=(int)[ 20, 400 ], frame-duration-us=(int){ 10000, 7500 }, framed=(boolean)true
  * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int){ 8000, 16000, 24000, 32000, 48000 }, channels=(int)[ 1, 2147483647 ]
+ * - `sink` sink, always: audio/x-lc3, rate=(int){ 8000, 16000, 24000, 32000, 48000 }, channels=(int)[ 1, 2147483647 ], frame-bytes=(int)[ 20, 400 ], frame-duration-us=(int){ 10000, 7500 }, framed=(boolean)true
  */
 export interface Lc3DecElement extends GstAudio.AudioDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -11508,8 +11607,8 @@ export interface Lc3EncSignals {
  * Encodes a raw audio stream to LC3
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-raw, format=(string)S16LE, rate=(int){ 8000, 16000, 24000, 32000, 48000 }, channels=(int)[ 1, 2147483647 ]
  * - `src` src, always: audio/x-lc3, rate=(int){ 8000, 16000, 24000, 32000, 48000 }, channels=(int)[ 1, 2147483647 ], frame-bytes=(int)[ 20, 400 ], frame-duration-us=(int){ 10000, 7500 }, framed=(boolean)true
+ * - `sink` sink, always: audio/x-raw, format=(string)S16LE, rate=(int){ 8000, 16000, 24000, 32000, 48000 }, channels=(int)[ 1, 2147483647 ]
  */
 export interface Lc3EncElement extends GstAudio.AudioEncoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -11536,14 +11635,15 @@ export interface LdacencSignals {
  * Encode an LDAC audio stream
  *
  * Pad templates:
- * - `src` src, always: audio/x-ldac, rate=(int){ 44100, 48000, 88200, 96000 }, channels=(int)1, channel-mode=(string)mono; audio/x-ldac, rate=(int){ 44100, 48000, 88200, 96000 }, channels=(int)2, channel-mode=(string){ dual, stereo }
  * - `sink` sink, always: audio/x-raw, format=(string){ S16LE, S24LE, S32LE, F32LE }, rate=(int){ 44100, 48000, 88200, 96000 }, channels=(int)[ 1, 2 ]
+ * - `src` src, always: audio/x-ldac, rate=(int){ 44100, 48000, 88200, 96000 }, channels=(int)1, channel-mode=(string)mono; audio/x-ldac, rate=(int){ 44100, 48000, 88200, 96000 }, channels=(int)2, channel-mode=(string){ dual, stereo }
  */
 export interface LdacencElement extends GstAudio.AudioEncoder {
   /**
    * Encode Quality Mode Index. 0: High Quality 1: Standard Quality 2: Mobile Use Quality
    * `eqmid`: GstLdacEqmid, default "sq"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 hq, 1 sq, 2 mq
    */
   eqmid: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -11570,8 +11670,8 @@ export interface Libde265DecSignals {
  * Decodes HEVC/H.265 video streams using libde265
  *
  * Pad templates:
- * - `src` src, always: video/x-raw, format=(string)I420, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `sink` sink, always: video/x-h265, stream-format=(string){ hvc1, hev1, byte-stream }, alignment=(string){ au, nal }, profile=(string)main
+ * - `src` src, always: video/x-raw, format=(string)I420, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface Libde265DecElement extends GstVideo.VideoDecoder {
   /**
@@ -11608,10 +11708,10 @@ export interface MatroskademuxSignals {
  * Demuxes Matroska/WebM streams into video/audio/subtitles
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-matroska; video/x-matroska; video/x-matroska-3d; audio/webm; video/webm
- * - `subtitle_%u` src, sometimes: text/x-raw, format=(string)pango-markup; application/x-ssa; application/x-ass; application/x-usf; subpicture/x-dvd; subpicture/x-pgs; subtitle/x-kate; application/x-subtitle-unknown
- * - `audio_%u` src, sometimes: ANY
  * - `video_%u` src, sometimes: ANY
+ * - `audio_%u` src, sometimes: ANY
+ * - `subtitle_%u` src, sometimes: text/x-raw, format=(string)pango-markup; application/x-ssa; application/x-ass; application/x-usf; subpicture/x-dvd; subpicture/x-pgs; subtitle/x-kate; application/x-subtitle-unknown
+ * - `sink` sink, always: audio/x-matroska; video/x-matroska; video/x-matroska-3d; audio/webm; video/webm
  */
 export interface MatroskademuxElement extends Gst.Element {
   /**
@@ -11693,10 +11793,10 @@ export interface MatroskamuxSignals {
  * Muxes video/audio/subtitle streams into a matroska stream
  *
  * Pad templates:
- * - `src` src, always: video/x-matroska; video/x-matroska-3d; audio/x-matroska
- * - `subtitle_%u` sink, request: subtitle/x-kate; text/x-raw, format=(string)utf8; application/x-ssa; application/x-ass; application/x-usf; subpicture/x-dvd; application/x-subtitle-unknown
- * - `audio_%u` sink, request: audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ], channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/mpeg, mpegversion=(int){ 2, 4 }, stream-format=(string)raw, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-ac3, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-eac3, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-dts, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-vorbis, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-flac, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-opus, channels=(int)[ 1, 8 ], rate=(int){ 8000, 16000, 24000, 32000, 48000 }; audio/x-speex, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string){ U8, S16BE, S16LE, S24BE, S24LE, S32BE, S32LE, F32LE, F64LE }, layout=(string)interleaved, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-tta, width=(int){ 8, 16, 24 }, channels=(int){ 1, 2 }, rate=(int)[ 8000, 96000 ]; audio/x-pn-realaudio, raversion=(int){ 1, 2, 8 }, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-wma, wmaversion=(int)[ 1, 3 ], block_align=(int)[ 0, 65535 ], bitrate=(int)[ 0, 524288 ], channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-alaw, channels=(int){ 1, 2 }, rate=(int)[ 8000, 192000 ]; audio/x-mulaw, channels=(int){ 1, 2 }, rate=(int)[ 8000, 192000 ]; audio/x-adpcm, layout=(string)dvi, block_align=(int)[ 64, 8192 ], channels=(int){ 1, 2 }, rate=(int)[ 8000, 96000 ]; audio/G722, channels=(int)1, rate=(int)16000; audio/x-adpcm, layout=(string)g726, channels=(int)1, rate=(int)8000
  * - `video_%u` sink, request: video/mpeg, mpegversion=(int){ 1, 2, 4 }, systemstream=(boolean)false, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, stream-format=(string){ avc, avc3 }, alignment=(string)au, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h265, stream-format=(string){ hvc1, hev1 }, alignment=(string)au, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h266, stream-format=(string){ vvc1, vvi1 }, alignment=(string)au, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-divx, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-huffyuv, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dv, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msmpeg, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; image/jpeg, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-theora; video/x-dirac, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-pn-realvideo, rmversion=(int)[ 1, 4 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp8, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp9, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string){ YUY2, I420, YV12, UYVY, AYUV, GRAY8, GRAY10_LE32, GRAY16_LE, BGR, RGB, RGBA64_LE, BGRA64_LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-prores, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-wmv, wmvversion=(int)[ 1, 3 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-av1, stream-format=(string)obu-stream, alignment=(string)tu, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ffv, ffversion=(int)1, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]
+ * - `audio_%u` sink, request: audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ], channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/mpeg, mpegversion=(int){ 2, 4 }, stream-format=(string)raw, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-ac3, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-eac3, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-dts, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-vorbis, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-flac, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-opus, channels=(int)[ 1, 8 ], rate=(int){ 8000, 16000, 24000, 32000, 48000 }; audio/x-speex, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string){ U8, S16BE, S16LE, S24BE, S24LE, S32BE, S32LE, F32LE, F64LE }, layout=(string)interleaved, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-tta, width=(int){ 8, 16, 24 }, channels=(int){ 1, 2 }, rate=(int)[ 8000, 96000 ]; audio/x-pn-realaudio, raversion=(int){ 1, 2, 8 }, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-wma, wmaversion=(int)[ 1, 3 ], block_align=(int)[ 0, 65535 ], bitrate=(int)[ 0, 524288 ], channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-alaw, channels=(int){ 1, 2 }, rate=(int)[ 8000, 192000 ]; audio/x-mulaw, channels=(int){ 1, 2 }, rate=(int)[ 8000, 192000 ]; audio/x-adpcm, layout=(string)dvi, block_align=(int)[ 64, 8192 ], channels=(int){ 1, 2 }, rate=(int)[ 8000, 96000 ]; audio/G722, channels=(int)1, rate=(int)16000; audio/x-adpcm, layout=(string)g726, channels=(int)1, rate=(int)8000
+ * - `subtitle_%u` sink, request: subtitle/x-kate; text/x-raw, format=(string)utf8; application/x-ssa; application/x-ass; application/x-usf; subpicture/x-dvd; application/x-subtitle-unknown
+ * - `src` src, always: video/x-matroska; video/x-matroska-3d; audio/x-matroska
  */
 export interface MatroskamuxElement extends GstBase.Aggregator {
   /**
@@ -11768,8 +11868,8 @@ export interface MatroskaparseSignals {
  * Parses Matroska/WebM streams into video/audio/subtitles
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-matroska; video/x-matroska; video/x-matroska-3d; audio/webm; video/webm
  * - `src` src, always: audio/x-matroska; video/x-matroska; video/x-matroska-3d; audio/webm; video/webm
+ * - `sink` sink, always: audio/x-matroska; video/x-matroska; video/x-matroska-3d; audio/webm; video/webm
  */
 export interface MatroskaparseElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -11791,8 +11891,8 @@ export interface MidiparseSignals {
  * Midi Parser Element
  *
  * Pad templates:
- * - `sink` sink, always: audio/midi; audio/riff-midi
  * - `src` src, always: audio/x-midi-event
+ * - `sink` sink, always: audio/midi; audio/riff-midi
  */
 export interface MidiparseElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -11820,9 +11920,9 @@ export interface Mj2MuxSignals {
  * Multiplex audio and video into a MJ2 file
  *
  * Pad templates:
- * - `video_%u` sink, request: image/x-j2c, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; image/x-jpc, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]
- * - `audio_%u` sink, request: audio/x-raw, format=(string){ S16LE, S16BE, S8, U8 }, layout=(string)interleaved, channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]
  * - `src` src, always: video/mj2
+ * - `audio_%u` sink, request: audio/x-raw, format=(string){ S16LE, S16BE, S8, U8 }, layout=(string)interleaved, channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]
+ * - `video_%u` sink, request: image/x-j2c, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; image/x-jpc, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]
  */
 export interface Mj2MuxElement extends GstBase.Aggregator {
   /**
@@ -11883,7 +11983,8 @@ export interface Mj2MuxElement extends GstBase.Aggregator {
   /**
    * Method to determine DTS time (DEPRECATED)
    * `dts-method`: GstQTMuxDtsMethods, default "reorder"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 dd, 1 reorder, 2 asc
    * @deprecated
    */
   dtsMethod: number
@@ -11925,7 +12026,8 @@ export interface Mj2MuxElement extends GstBase.Aggregator {
   /**
    * How to to write fragments to the file.  Only used when 'fragment-duration' is greater than 0
    * `fragment-mode`: GstQTMuxFragmentMode, default "dash-or-mss"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 dash-or-mss, 1 first-moov-then-finalise
    */
   fragmentMode: number
   /**
@@ -12013,8 +12115,8 @@ export interface ModplugSignals {
  * Module decoder based on modplug engine
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string){ S32LE, S16LE, U8 }, layout=(string)interleaved, rate=(int){ 8000, 11025, 22050, 44100 }, channels=(int)[ 1, 2 ]
  * - `sink` sink, always: audio/x-mod; audio/x-xm; audio/x-it; audio/x-s3m; audio/x-stm
+ * - `src` src, always: audio/x-raw, format=(string){ S32LE, S16LE, U8 }, layout=(string)interleaved, rate=(int){ 8000, 11025, 22050, 44100 }, channels=(int)[ 1, 2 ]
  */
 export interface ModplugElement extends Gst.Element {
   /**
@@ -12102,10 +12204,10 @@ export interface Mp4MuxSignals {
  * Multiplex audio and video into a MP4 file
  *
  * Pad templates:
- * - `subtitle_%u` sink, request: text/x-raw, format=(string)utf8
- * - `video_%u` sink, request: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-divx, divxversion=(int)5, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h264, stream-format=(string){ avc, avc3 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h265, stream-format=(string){ hvc1, hev1 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h266, stream-format=(string){ vvc1, vvi1 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-mp4-part, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-av1, stream-format=(string)obu-stream, alignment=(string)tu, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-vp9, profile=(string){ 0, 1, 2, 3 }, chroma-format=(string){ 4:2:0, 4:2:2, 4:4:4 }, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]
- * - `audio_%u` sink, request: audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ], channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/mpeg, mpegversion=(int)4, stream-format=(string)raw, channels=(int)[ 1, 8 ], rate=(int)[ 1, 2147483647 ]; audio/x-ac3, channels=(int)[ 1, 6 ], rate=(int)[ 1, 2147483647 ]; audio/x-alac, channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/x-opus, channel-mapping-family=(int)[ 0, 255 ], channels=(int)[ 1, 8 ], rate=(int)[ 1, 2147483647 ]
  * - `src` src, always: video/quicktime, variant=(string)iso
+ * - `audio_%u` sink, request: audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ], channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/mpeg, mpegversion=(int)4, stream-format=(string)raw, channels=(int)[ 1, 8 ], rate=(int)[ 1, 2147483647 ]; audio/x-ac3, channels=(int)[ 1, 6 ], rate=(int)[ 1, 2147483647 ]; audio/x-alac, channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/x-opus, channel-mapping-family=(int)[ 0, 255 ], channels=(int)[ 1, 8 ], rate=(int)[ 1, 2147483647 ]
+ * - `video_%u` sink, request: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-divx, divxversion=(int)5, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h264, stream-format=(string){ avc, avc3 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h265, stream-format=(string){ hvc1, hev1 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h266, stream-format=(string){ vvc1, vvi1 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-mp4-part, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-av1, stream-format=(string)obu-stream, alignment=(string)tu, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-vp9, profile=(string){ 0, 1, 2, 3 }, chroma-format=(string){ 4:2:0, 4:2:2, 4:4:4 }, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]
+ * - `subtitle_%u` sink, request: text/x-raw, format=(string)utf8
  */
 export interface Mp4MuxElement extends GstBase.Aggregator {
   /**
@@ -12166,7 +12268,8 @@ export interface Mp4MuxElement extends GstBase.Aggregator {
   /**
    * Method to determine DTS time (DEPRECATED)
    * `dts-method`: GstQTMuxDtsMethods, default "reorder"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 dd, 1 reorder, 2 asc
    * @deprecated
    */
   dtsMethod: number
@@ -12208,7 +12311,8 @@ export interface Mp4MuxElement extends GstBase.Aggregator {
   /**
    * How to to write fragments to the file.  Only used when 'fragment-duration' is greater than 0
    * `fragment-mode`: GstQTMuxFragmentMode, default "dash-or-mss"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 dash-or-mss, 1 first-moov-then-finalise
    */
   fragmentMode: number
   /**
@@ -12411,32 +12515,36 @@ export interface Mpeg2EncSignals {
  * High-quality MPEG-1/2 video encoder
  *
  * Pad templates:
- * - `sink` sink, always: video/x-raw, format=(string)I420, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction){ 24000/1001, 24/1, 25/1, 30000/1001, 30/1, 50/1, 60000/1001 }
  * - `src` src, always: video/mpeg, systemstream=(boolean)false, mpegversion=(int){ 1, 2 }, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction){ 24000/1001, 24/1, 25/1, 30000/1001, 30/1, 50/1, 60000/1001 }
+ * - `sink` sink, always: video/x-raw, format=(string)I420, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction){ 24000/1001, 24/1, 25/1, 30000/1001, 30/1, 50/1, 60000/1001 }
  */
 export interface Mpeg2EncElement extends GstVideo.VideoEncoder {
   /**
    * Encoding profile format
    * `format`: GstMpeg2encFormat, default "0"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 0, 1 1, 2 2, 3 3, 4 4, 5 5, 6 6, 7 7, 8 8, 9 9, 10 10, 11 11, 12 12, 13 13
    */
   format: number
   /**
    * Output framerate
    * `framerate`: GstMpeg2encFramerate, default "0"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 0, 1 1, 2 2, 3 3, 4 4, 5 5, 6 6, 7 7, 8 8
    */
   framerate: number
   /**
    * Display aspect ratio
    * `aspect`: GstMpeg2encAspect, default "0"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 0, 1 1, 2 2, 3 3, 4 4
    */
   aspect: number
   /**
    * MPEG-2 motion estimation and encoding modes
    * `interlace-mode`: GstMpeg2encInterlaceMode, default "0"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * -1 -1, 0 0, 1 1, 2 2
    */
   interlaceMode: number
   /**
@@ -12532,7 +12640,8 @@ export interface Mpeg2EncElement extends GstVideo.VideoEncoder {
   /**
    * Quantisation matrix to use for encoding
    * `quant-matrix`: GstMpeg2encQuantisationMatrix, default "9"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 9, 1 1, 2 2, 3 3
    */
   quantMatrix: number
   /**
@@ -12543,7 +12652,8 @@ export interface Mpeg2EncElement extends GstVideo.VideoEncoder {
   /**
    * Tag output for specific video norm
    * `norm`: GstMpeg2encVideoNorm, default "0"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 0, 112 p, 110 n, 115 s
    */
   norm: number
   /**
@@ -12564,7 +12674,8 @@ export interface Mpeg2EncElement extends GstVideo.VideoEncoder {
   /**
    * Force specific playback field order
    * `playback-field-order`: GstMpeg2encPlaybackFieldOrders, default "0"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * -1 0, 1 1, 2 2
    */
   playbackFieldOrder: number
   /**
@@ -12626,8 +12737,8 @@ export interface Mpeg4VideoparseSignals {
  * Parses MPEG-4 Part 2 elementary video streams
  *
  * Pad templates:
- * - `sink` sink, always: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false; video/x-divx, divxversion=(int)[ 4, 5 ]
  * - `src` src, always: video/mpeg, mpegversion=(int)4, width=(int)[ 0, 2147483647 ], height=(int)[ 0, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ], parsed=(boolean)true, systemstream=(boolean)false; video/x-divx, divxversion=(int)[ 4, 5 ]
+ * - `sink` sink, always: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false; video/x-divx, divxversion=(int)[ 4, 5 ]
  */
 export interface Mpeg4VideoparseElement extends GstBase.BaseParse {
   /**
@@ -12659,8 +12770,8 @@ export interface MpegaudioparseSignals {
  * Parses and frames mpeg1 audio streams (levels 1-3), provides seek
  *
  * Pad templates:
- * - `src` src, always: audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ], mpegaudioversion=(int)[ 1, 3 ], rate=(int)[ 8000, 48000 ], channels=(int)[ 1, 2 ], parsed=(boolean)true
  * - `sink` sink, always: audio/mpeg, mpegversion=(int)1
+ * - `src` src, always: audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ], mpegaudioversion=(int)[ 1, 3 ], rate=(int)[ 8000, 48000 ], channels=(int)[ 1, 2 ], parsed=(boolean)true
  */
 export interface MpegaudioparseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -12687,11 +12798,11 @@ export interface MpegpsdemuxSignals {
  * Demultiplexes MPEG Program Streams
  *
  * Pad templates:
- * - `sink` sink, always: video/mpeg, mpegversion=(int){ 1, 2 }, systemstream=(boolean)true; video/x-cdxa
- * - `private_%d` src, sometimes: ANY
- * - `subpicture_%02x` src, sometimes: subpicture/x-dvd
- * - `audio_%02x` src, sometimes: audio/mpeg, mpegversion=(int)1; audio/mpeg, mpegversion=(int)4, stream-format=(string){ adts, loas }; audio/x-private1-lpcm; audio/x-private1-ac3; audio/x-private1-dts; audio/ac3
  * - `video_%02x` src, sometimes: video/mpeg, mpegversion=(int){ 1, 2, 4 }, systemstream=(boolean)false, parsed=(boolean)false; video/x-h264, stream-format=(string)byte-stream; video/x-h265, stream-format=(string)byte-stream
+ * - `audio_%02x` src, sometimes: audio/mpeg, mpegversion=(int)1; audio/mpeg, mpegversion=(int)4, stream-format=(string){ adts, loas }; audio/x-private1-lpcm; audio/x-private1-ac3; audio/x-private1-dts; audio/ac3
+ * - `subpicture_%02x` src, sometimes: subpicture/x-dvd
+ * - `private_%d` src, sometimes: ANY
+ * - `sink` sink, always: video/mpeg, mpegversion=(int){ 1, 2 }, systemstream=(boolean)true; video/x-cdxa
  */
 export interface MpegpsdemuxElement extends Gst.Element {
   /**
@@ -12723,8 +12834,8 @@ export interface MpegpsmuxSignals {
  * Multiplexes media streams into an MPEG Program Stream
  *
  * Pad templates:
- * - `src` src, always: video/mpeg, mpegversion=(int)2, systemstream=(boolean)true
  * - `sink_%u` sink, request: video/mpeg, mpegversion=(int){ 1, 2, 4 }, systemstream=(boolean)false; video/x-dirac; video/x-h264, stream-format=(string)byte-stream, alignment=(string){ au, nal }; audio/mpeg, mpegversion=(int){ 1, 2 }; audio/mpeg, mpegversion=(int)4, stream-format=(string){ raw, adts }; audio/x-lpcm, width=(int){ 16, 20, 24 }, rate=(int){ 48000, 96000 }, channels=(int)[ 1, 8 ], dynamic_range=(int)[ 0, 255 ], emphasis=(boolean){ false, true }, mute=(boolean){ false, true }
+ * - `src` src, always: video/mpeg, mpegversion=(int)2, systemstream=(boolean)true
  */
 export interface MpegpsmuxElement extends Gst.Element {
   /**
@@ -12756,8 +12867,8 @@ export interface MpegtsmuxSignals {
  * Multiplexes media streams into an MPEG Transport Stream
  *
  * Pad templates:
- * - `sink_%d` sink, request: video/mpeg, parsed=(boolean)true, mpegversion=(int){ 1, 2, 4 }, systemstream=(boolean)false; video/x-dirac; image/x-jpc, alignment=(string)frame; video/x-av1, stream-format=(string)obu-stream, alignment=(string)frame; video/x-h264, stream-format=(string)byte-stream, alignment=(string){ au, nal }; video/x-h265, stream-format=(string)byte-stream, alignment=(string){ au, nal }; video/x-h266, stream-format=(string)byte-stream, alignment=(string){ au, nal }; audio/mpeg, parsed=(boolean)true, mpegversion=(int)1; audio/mpeg, framed=(boolean)true, mpegversion=(int){ 2, 4 }, stream-format=(string){ adts, raw }; audio/x-lpcm, width=(int){ 16, 20, 24 }, rate=(int){ 48000, 96000 }, channels=(int)[ 1, 8 ], dynamic_range=(int)[ 0, 255 ], emphasis=(boolean){ false, true }, mute=(boolean){ false, true }; audio/x-ac3, framed=(boolean)true; audio/x-dts, framed=(boolean)true; audio/x-opus, channels=(int)[ 1, 255 ]; audio/x-smpte-302m; subpicture/x-dvb; application/x-teletext; meta/x-klv, parsed=(boolean)true; meta/x-id3, parsed=(boolean)true; meta/x-st-2038, alignment=(string)line; video/x-vp9; image/x-jpc, alignment=(string)frame, profile=(int)[ 0, 49151 ]; image/x-jxsc, alignment=(string)frame, sampling=(string){ YCbCr-4:2:2, YCbCr-4:4:4 }, interlace-mode=(string)progressive; image/x-jxsc, alignment=(string)frame, sampling=(string){ YCbCr-4:2:2, YCbCr-4:4:4 }, interlace-mode=(string)fields, field-order=(string){ top-field-first, bottom-field-first }
  * - `src` src, always: video/mpegts, systemstream=(boolean)true, packetsize=(int){ 188, 192 }
+ * - `sink_%d` sink, request: video/mpeg, parsed=(boolean)true, mpegversion=(int){ 1, 2, 4 }, systemstream=(boolean)false; video/x-dirac; image/x-jpc, alignment=(string)frame; video/x-av1, stream-format=(string)obu-stream, alignment=(string)frame; video/x-h264, stream-format=(string)byte-stream, alignment=(string){ au, nal }; video/x-h265, stream-format=(string)byte-stream, alignment=(string){ au, nal }; video/x-h266, stream-format=(string)byte-stream, alignment=(string){ au, nal }; audio/mpeg, parsed=(boolean)true, mpegversion=(int)1; audio/mpeg, framed=(boolean)true, mpegversion=(int){ 2, 4 }, stream-format=(string){ adts, raw }; audio/x-lpcm, width=(int){ 16, 20, 24 }, rate=(int){ 48000, 96000 }, channels=(int)[ 1, 8 ], dynamic_range=(int)[ 0, 255 ], emphasis=(boolean){ false, true }, mute=(boolean){ false, true }; audio/x-ac3, framed=(boolean)true; audio/x-dts, framed=(boolean)true; audio/x-opus, channels=(int)[ 1, 255 ]; audio/x-smpte-302m; subpicture/x-dvb; application/x-teletext; meta/x-klv, parsed=(boolean)true; meta/x-id3, parsed=(boolean)true; meta/x-st-2038, alignment=(string)line; video/x-vp9; image/x-jpc, alignment=(string)frame, profile=(int)[ 0, 49151 ]; image/x-jxsc, alignment=(string)frame, sampling=(string){ YCbCr-4:2:2, YCbCr-4:4:4 }, interlace-mode=(string)progressive; image/x-jxsc, alignment=(string)frame, sampling=(string){ YCbCr-4:2:2, YCbCr-4:4:4 }, interlace-mode=(string)fields, field-order=(string){ top-field-first, bottom-field-first }
  */
 export interface MpegtsmuxElement extends GstBase.Aggregator {
   /**
@@ -12844,8 +12955,8 @@ export interface MpegvideoparseSignals {
  * Parses and frames MPEG-1 and MPEG-2 elementary video streams
  *
  * Pad templates:
- * - `sink` sink, always: video/mpeg, mpegversion=(int)[ 1, 2 ], systemstream=(boolean)false
  * - `src` src, always: video/mpeg, mpegversion=(int)[ 1, 2 ], parsed=(boolean)true, systemstream=(boolean)false
+ * - `sink` sink, always: video/mpeg, mpegversion=(int)[ 1, 2 ], systemstream=(boolean)false
  */
 export interface MpegvideoparseElement extends GstBase.BaseParse {
   /**
@@ -12877,8 +12988,8 @@ export interface Mpg123AudiodecSignals {
  * Decodes mp3 streams using the mpg123 library
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string){ S16LE, U16LE, S32LE, U32LE, S24LE, U24LE, F32LE }, rate=(int){ 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000 }, channels=(int)[ 1, 2 ], layout=(string)interleaved
  * - `sink` sink, always: audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ], rate=(int){ 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000 }, channels=(int)[ 1, 2 ], parsed=(boolean)true
+ * - `src` src, always: audio/x-raw, format=(string){ S16LE, U16LE, S32LE, U32LE, S24LE, U24LE, F32LE }, rate=(int){ 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000 }, channels=(int)[ 1, 2 ], layout=(string)interleaved
  */
 export interface Mpg123AudiodecElement extends GstAudio.AudioDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -12935,15 +13046,16 @@ export interface MplexSignals {
  * High-quality MPEG/DVD/SVCD/VCD video/audio multiplexer
  *
  * Pad templates:
- * - `audio_%u` sink, request: audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ], channels=(int)[ 1, 8 ], rate=(int)[ 8000, 96000 ]; audio/x-ac3, channels=(int)[ 1, 8 ], rate=(int)[ 8000, 96000 ]; audio/x-dts; audio/x-raw, format=(string){ S16BE, S20BE, S24BE }, rate=(int){ 48000, 96000 }, channels=(int)[ 1, 6 ]
- * - `video_%u` sink, request: video/mpeg, mpegversion=(int){ 1, 2 }, systemstream=(boolean)false, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `src` src, always: video/mpeg, systemstream=(boolean)true
+ * - `video_%u` sink, request: video/mpeg, mpegversion=(int){ 1, 2 }, systemstream=(boolean)false, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `audio_%u` sink, request: audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ], channels=(int)[ 1, 8 ], rate=(int)[ 8000, 96000 ]; audio/x-ac3, channels=(int)[ 1, 8 ], rate=(int)[ 8000, 96000 ]; audio/x-dts; audio/x-raw, format=(string){ S16BE, S20BE, S24BE }, rate=(int){ 48000, 96000 }, channels=(int)[ 1, 6 ]
  */
 export interface MplexElement extends Gst.Element {
   /**
    * Encoding profile format
    * `format`: GstMplexFormat, default "dvd"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 mpeg-1, 1 vcd, 2 vcd-nsr, 3 mpeg-2, 4 svcd, 5 svcd-nsr, 6 vcd-still, 7 svcd-still, 8 dvd-nav, 9 dvd, 10 atsc-480i, 11 atsc-480p, 12 atsc-720p, 13 atsc-1080i
    */
   format: number
   /**
@@ -13041,7 +13153,8 @@ export interface MsesrcElement extends Gst.Element {
   /**
    * The Ready State of this Element
    * `ready-state`: GstMseSrcReadyState, read-only, default "nothing"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 nothing, 1 metadata, 2 current-data, 3 future-data, 4 enough-data
    */
   readonly readyState: number
   /**
@@ -13084,9 +13197,9 @@ export interface MssdemuxSignals {
  * Parse and demultiplex a Smooth Streaming manifest into audio and video streams
  *
  * Pad templates:
- * - `audio_%02u` src, sometimes: ANY
- * - `video_%02u` src, sometimes: ANY
  * - `sink` sink, always: application/vnd.ms-sstr+xml
+ * - `video_%02u` src, sometimes: ANY
+ * - `audio_%02u` src, sometimes: ANY
  */
 export interface MssdemuxElement extends Gst.Bin {
   /**
@@ -13124,10 +13237,10 @@ export interface Mssdemux2Signals {
  * Parse and demultiplex a Smooth Streaming manifest into audio and video streams
  *
  * Pad templates:
- * - `sink` sink, always: application/vnd.ms-sstr+xml
- * - `subtitle_%02u` src, sometimes: ANY
- * - `video_%02u` src, sometimes: ANY
  * - `audio_%02u` src, sometimes: ANY
+ * - `video_%02u` src, sometimes: ANY
+ * - `subtitle_%02u` src, sometimes: ANY
+ * - `sink` sink, always: application/vnd.ms-sstr+xml
  */
 export interface Mssdemux2Element extends Gst.Bin {
   /**
@@ -13229,8 +13342,8 @@ export interface MulawdecSignals {
  * Convert 8bit mu law to 16bit PCM
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-mulaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
  * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
+ * - `sink` sink, always: audio/x-mulaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
  */
 export interface MulawdecElement extends GstAudio.AudioDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -13252,8 +13365,8 @@ export interface MulawencSignals {
  * Convert 16bit PCM to 8bit mu law
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
  * - `src` src, always: audio/x-mulaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
+ * - `sink` sink, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
  */
 export interface MulawencElement extends GstAudio.AudioEncoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -13408,7 +13521,8 @@ export interface MultifdsinkElement extends GstBase.BaseSink {
   /**
    * The unit to measure the max/soft-max/queued properties
    * `unit-format`: GstFormat, default "buffers"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 undefined, 1 default, 2 bytes, 3 time, 4 buffers, 5 percent
    */
   unitFormat: number
   /**
@@ -13449,7 +13563,8 @@ export interface MultifdsinkElement extends GstBase.BaseSink {
   /**
    * How to recover when client reaches the soft max
    * `recover-policy`: GstMultiHandleSinkRecoverPolicy, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 latest, 2 soft-limit, 3 keyframe
    */
   recoverPolicy: number
   /**
@@ -13460,7 +13575,8 @@ export interface MultifdsinkElement extends GstBase.BaseSink {
   /**
    * How to sync new clients to the stream
    * `sync-method`: GstMultiHandleSinkSyncMethod, default "latest"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 latest, 1 next-keyframe, 2 latest-keyframe, 3 burst, 4 burst-keyframe, 5 burst-with-keyframe
    */
   syncMethod: number
   /**
@@ -13476,7 +13592,8 @@ export interface MultifdsinkElement extends GstBase.BaseSink {
   /**
    * The format of the burst units (when sync-method is burst[[-with]-keyframe])
    * `burst-format`: GstFormat, default "undefined"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 undefined, 1 default, 2 bytes, 3 time, 4 buffers, 5 percent
    */
   burstFormat: number
   /**
@@ -13589,7 +13706,8 @@ export interface MultifilesinkElement extends GstBase.BaseSink {
   /**
    * When to start a new file
    * `next-file`: GstMultiFileSinkNext, default "buffer"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 buffer, 1 discont, 2 key-frame, 3 key-unit-event, 4 max-size, 5 max-duration
    */
   nextFile: number
   /**
@@ -13728,8 +13846,8 @@ export interface MultipartdemuxSignals {
  * demux multipart streams
  *
  * Pad templates:
- * - `src_%u` src, sometimes: ANY
  * - `sink` sink, always: multipart/x-mixed-replace
+ * - `src_%u` src, sometimes: ANY
  */
 export interface MultipartdemuxElement extends Gst.Element {
   /**
@@ -13766,8 +13884,8 @@ export interface MultipartmuxSignals {
  * mux multipart streams
  *
  * Pad templates:
- * - `sink_%u` sink, request: ANY
  * - `src` src, always: multipart/x-mixed-replace
+ * - `sink_%u` sink, request: ANY
  */
 export interface MultipartmuxElement extends Gst.Element {
   /**
@@ -13833,7 +13951,8 @@ export interface MultisocketsinkElement extends GstBase.BaseSink {
   /**
    * The unit to measure the max/soft-max/queued properties
    * `unit-format`: GstFormat, default "buffers"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 undefined, 1 default, 2 bytes, 3 time, 4 buffers, 5 percent
    */
   unitFormat: number
   /**
@@ -13874,7 +13993,8 @@ export interface MultisocketsinkElement extends GstBase.BaseSink {
   /**
    * How to recover when client reaches the soft max
    * `recover-policy`: GstMultiHandleSinkRecoverPolicy, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 latest, 2 soft-limit, 3 keyframe
    */
   recoverPolicy: number
   /**
@@ -13885,7 +14005,8 @@ export interface MultisocketsinkElement extends GstBase.BaseSink {
   /**
    * How to sync new clients to the stream
    * `sync-method`: GstMultiHandleSinkSyncMethod, default "latest"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 latest, 1 next-keyframe, 2 latest-keyframe, 3 burst, 4 burst-keyframe, 5 burst-with-keyframe
    */
   syncMethod: number
   /**
@@ -13901,7 +14022,8 @@ export interface MultisocketsinkElement extends GstBase.BaseSink {
   /**
    * The format of the burst units (when sync-method is burst[[-with]-keyframe])
    * `burst-format`: GstFormat, default "undefined"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 undefined, 1 default, 2 bytes, 3 time, 4 buffers, 5 percent
    */
   burstFormat: number
   /**
@@ -14179,8 +14301,8 @@ export interface MusepackdecSignals {
  * Musepack decoder
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-musepack, streamversion=(int){ 7, 8 }
  * - `src` src, always: audio/x-raw, format=(string)F32LE, layout=(string)interleaved, rate=(int)[ 8000, 96000 ], channels=(int)[ 1, 2 ]
+ * - `sink` sink, always: audio/x-musepack, streamversion=(int){ 7, 8 }
  */
 export interface MusepackdecElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -14217,8 +14339,8 @@ export interface MxfdemuxSignals {
  * Demux MXF files
  *
  * Pad templates:
- * - `track_%u` src, sometimes: ANY
  * - `sink` sink, always: application/mxf
+ * - `track_%u` src, sometimes: ANY
  */
 export interface MxfdemuxElement extends Gst.Element {
   /**
@@ -14255,16 +14377,16 @@ export interface MxfmuxSignals {
  * Muxes video/audio streams into a MXF stream
  *
  * Pad templates:
- * - `vanc_sink_%u` sink, request: closedcaption/x-cea-708, format=(string)cdp, framerate=(fraction)[ 0/1, 2147483647/1 ]
- * - `vc3_video_sink_%u` sink, request: video/x-dnxhd, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
- * - `up_video_sink_%u` sink, request: video/x-raw, format=(string)RGB, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)BGR, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)RGBx, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)xRGB, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)BGRx, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)xBGR, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)ARGB, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)RGBA, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)ABGR, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)BGRA, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)AYUV, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)v308, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)UYVY, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)YUY2, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
- * - `mpeg_video_sink_%u` sink, request: video/mpeg, mpegversion=(int){ 1, 2, 4 }, systemstream=(boolean)false, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-h264, stream-format=(string)byte-stream, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
- * - `mpeg_audio_sink_%u` sink, request: audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ], rate=(int)[ 8000, 48000 ], channels=(int)[ 1, 2 ], parsed=(boolean)true; audio/x-ac3, rate=(int)[ 4000, 96000 ], channels=(int)[ 1, 6 ]; audio/mpeg, mpegversion=(int)2, rate=(int)[ 8000, 96000 ], channels=(int)[ 1, 8 ]
- * - `jpeg2000_video_sink_%u` sink, request: image/x-jpc, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ], colorspace=(string){ sRGB, sYUV }
- * - `dv_dif_video_sink_%u` sink, request: video/x-dv, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ], systemstream=(boolean)true
- * - `alaw_audio_sink_%u` sink, request: audio/x-alaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
- * - `bwf_audio_sink_%u` sink, request: audio/x-raw, format=(string)S32LE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string)S32BE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string)S24LE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string)S24BE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string)S16LE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string)S16BE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string)U8, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
  * - `src` src, always: application/mxf
+ * - `bwf_audio_sink_%u` sink, request: audio/x-raw, format=(string)S32LE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string)S32BE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string)S24LE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string)S24BE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string)S16LE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string)S16BE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string)U8, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
+ * - `alaw_audio_sink_%u` sink, request: audio/x-alaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
+ * - `dv_dif_video_sink_%u` sink, request: video/x-dv, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ], systemstream=(boolean)true
+ * - `jpeg2000_video_sink_%u` sink, request: image/x-jpc, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ], colorspace=(string){ sRGB, sYUV }
+ * - `mpeg_audio_sink_%u` sink, request: audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ], rate=(int)[ 8000, 48000 ], channels=(int)[ 1, 2 ], parsed=(boolean)true; audio/x-ac3, rate=(int)[ 4000, 96000 ], channels=(int)[ 1, 6 ]; audio/mpeg, mpegversion=(int)2, rate=(int)[ 8000, 96000 ], channels=(int)[ 1, 8 ]
+ * - `mpeg_video_sink_%u` sink, request: video/mpeg, mpegversion=(int){ 1, 2, 4 }, systemstream=(boolean)false, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-h264, stream-format=(string)byte-stream, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `up_video_sink_%u` sink, request: video/x-raw, format=(string)RGB, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)BGR, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)RGBx, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)xRGB, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)BGRx, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)xBGR, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)ARGB, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)RGBA, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)ABGR, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)BGRA, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)AYUV, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)v308, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)UYVY, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)YUY2, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `vc3_video_sink_%u` sink, request: video/x-dnxhd, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `vanc_sink_%u` sink, request: closedcaption/x-cea-708, format=(string)cdp, framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface MxfmuxElement extends GstBase.Aggregator {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -14408,8 +14530,8 @@ export interface OggaviparseSignals {
  * parse an ogg avi stream into pages (info about ogg: http://xiph.org)
  *
  * Pad templates:
- * - `src` src, always: audio/x-vorbis
  * - `sink` sink, always: application/x-ogg-avi
+ * - `src` src, always: audio/x-vorbis
  */
 export interface OggaviparseElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -14431,8 +14553,8 @@ export interface OggdemuxSignals {
  * demux ogg streams (info about ogg: http://xiph.org)
  *
  * Pad templates:
- * - `src_%08x` src, sometimes: ANY
  * - `sink` sink, always: application/ogg; audio/ogg; video/ogg; application/kate
+ * - `src_%08x` src, sometimes: ANY
  */
 export interface OggdemuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -14474,10 +14596,10 @@ export interface OggmuxSignals {
  * mux ogg streams (info about ogg: http://xiph.org)
  *
  * Pad templates:
- * - `subtitle_%u` sink, request: text/x-cmml, encoded=(boolean)true; subtitle/x-kate; application/x-kate
- * - `audio_%u` sink, request: audio/x-vorbis; audio/x-flac; audio/x-speex; audio/x-celt; application/x-ogm-audio; audio/x-opus
- * - `video_%u` sink, request: video/x-theora; application/x-ogm-video; video/x-dirac; video/x-smoke; video/x-vp8; video/x-daala
  * - `src` src, always: application/ogg; audio/ogg; video/ogg
+ * - `video_%u` sink, request: video/x-theora; application/x-ogm-video; video/x-dirac; video/x-smoke; video/x-vp8; video/x-daala
+ * - `audio_%u` sink, request: audio/x-vorbis; audio/x-flac; audio/x-speex; audio/x-celt; application/x-ogm-audio; audio/x-opus
+ * - `subtitle_%u` sink, request: text/x-cmml, encoded=(boolean)true; subtitle/x-kate; application/x-kate
  */
 export interface OggmuxElement extends Gst.Element {
   /**
@@ -14519,8 +14641,8 @@ export interface OggparseSignals {
  * parse ogg streams into pages (info about ogg: http://xiph.org)
  *
  * Pad templates:
- * - `src` src, always: application/ogg
  * - `sink` sink, always: application/ogg
+ * - `src` src, always: application/ogg
  */
 export interface OggparseElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -14546,8 +14668,8 @@ export interface OgmaudioparseSignals {
  * parse an OGM audio header and stream
  *
  * Pad templates:
- * - `src` src, sometimes: audio/ms-gsm; audio/mpeg, mpegversion=(int)1, layer=(int)3; audio/mpeg, mpegversion=(int)1, layer=(int)2; audio/x-raw, format=(string){ S8, U8, S16LE, U16LE, S24LE, U24LE, S32LE, U32LE }, layout=(string)interleaved; audio/x-vorbis; audio/x-ac3; audio/x-dts; audio/mpeg, mpegversion=(int)4; audio/x-alaw; audio/x-mulaw; audio/x-wms, bitrate=(int)[ 0, 2147483647 ], block_align=(int)[ 1, 2147483647 ]; audio/x-adpcm, layout=(string)microsoft, block_align=(int)[ 1, 2147483647 ]; audio/x-adpcm, layout=(string)dvi, block_align=(int)[ 1, 2147483647 ]; audio/x-truespeech; audio/x-wma, wmaversion=(int)1, bitrate=(int)[ 0, 2147483647 ], block_align=(int)[ 1, 2147483647 ]; audio/x-wma, wmaversion=(int)2, bitrate=(int)[ 0, 2147483647 ], block_align=(int)[ 1, 2147483647 ]; audio/x-wma, wmaversion=(int)3, bitrate=(int)[ 0, 2147483647 ], block_align=(int)[ 1, 2147483647 ]; audio/x-vnd.sony.atrac3; audio/x-raw, format=(string){ F32LE, F64LE }, layout=(string)interleaved; audio/x-voxware, voxwaretype=(int)117; audio/x-adpcm, layout=(string)dk4; audio/x-adpcm, layout=(string)dk3; audio/x-adpcm, layout=(string)dvi; audio/AMR; audio/AMR-WB; audio/x-siren; application/x-ogg-avi
  * - `sink` sink, always: application/x-ogm-audio
+ * - `src` src, sometimes: audio/ms-gsm; audio/mpeg, mpegversion=(int)1, layer=(int)3; audio/mpeg, mpegversion=(int)1, layer=(int)2; audio/x-raw, format=(string){ S8, U8, S16LE, U16LE, S24LE, U24LE, S32LE, U32LE }, layout=(string)interleaved; audio/x-vorbis; audio/x-ac3; audio/x-dts; audio/mpeg, mpegversion=(int)4; audio/x-alaw; audio/x-mulaw; audio/x-wms, bitrate=(int)[ 0, 2147483647 ], block_align=(int)[ 1, 2147483647 ]; audio/x-adpcm, layout=(string)microsoft, block_align=(int)[ 1, 2147483647 ]; audio/x-adpcm, layout=(string)dvi, block_align=(int)[ 1, 2147483647 ]; audio/x-truespeech; audio/x-wma, wmaversion=(int)1, bitrate=(int)[ 0, 2147483647 ], block_align=(int)[ 1, 2147483647 ]; audio/x-wma, wmaversion=(int)2, bitrate=(int)[ 0, 2147483647 ], block_align=(int)[ 1, 2147483647 ]; audio/x-wma, wmaversion=(int)3, bitrate=(int)[ 0, 2147483647 ], block_align=(int)[ 1, 2147483647 ]; audio/x-vnd.sony.atrac3; audio/x-raw, format=(string){ F32LE, F64LE }, layout=(string)interleaved; audio/x-voxware, voxwaretype=(int)117; audio/x-adpcm, layout=(string)dk4; audio/x-adpcm, layout=(string)dk3; audio/x-adpcm, layout=(string)dvi; audio/AMR; audio/AMR-WB; audio/x-siren; application/x-ogg-avi
  */
 export interface OgmaudioparseElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -14569,8 +14691,8 @@ export interface OgmtextparseSignals {
  * parse an OGM text header and stream
  *
  * Pad templates:
- * - `src` src, sometimes: text/x-raw, format=(string)utf8
  * - `sink` sink, always: application/x-ogm-text
+ * - `src` src, sometimes: text/x-raw, format=(string)utf8
  */
 export interface OgmtextparseElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -14592,8 +14714,8 @@ export interface OgmvideoparseSignals {
  * parse an OGM video header and stream
  *
  * Pad templates:
- * - `src` src, sometimes: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-asus, asusversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-asus, asusversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-cineform, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-cirrus-logic-accupak, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-camstudio, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-compressed-yuv, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string){ RGB8P, BGR, BGRx }, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-divx, divxversion=(int)3, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-divx, divxversion=(int)4, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-truemotion, trueversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dv, systemstream=(boolean)false, dvversion=(int)25, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dv, systemstream=(boolean)false, dvversion=(int)50, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-divx, divxversion=(int)5, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-flash-video, flvversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp6-flash, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)itu, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)lucent, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, variant=(string)itu, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h265, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-huffyuv, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-intel-h263, variant=(string)intel, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)I420, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-indeo, indeoversion=(int)3, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-indeo, indeoversion=(int)4, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-indeo, indeoversion=(int)5, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)lead, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, variant=(string)lead, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)microsoft, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; image/jpeg, parsed=(boolean)true, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msmpeg, msmpegversion=(int)42, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msmpeg, msmpegversion=(int)43, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, systemstream=(boolean)false, mpegversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, systemstream=(boolean)false, mpegversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msmpeg, msmpegversion=(int)41, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-mszh, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; image/png, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-rle, layout=(string)microsoft, depth=(int)[ 1, 64 ], framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-indeo, indeoversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/sp5x, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-truemotion, trueversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-camtasia, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ultimotion, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)UYVY, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ati-vcr, vcrversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ati-vcr, vcrversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)vdolive, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)vivo, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vmnc, version=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp3, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, variant=(string)videosoft, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-wmv, wmvversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-wmv, wmvversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-wmv, wmvversion=(int)3, format=(string)WMV3, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-xan, wcversion=(int)4, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)YUY2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)YVU9, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-zlib, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-cinepak, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, variant=(string)itu, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msvideocodec, msvideoversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)xirlink, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dirac, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ffv, ffvversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-kmvc, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp5, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp6, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp6-flash, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp7, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp8, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-mimic, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-apple-video, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-theora, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-fraps, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-aasc, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)YV12, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-loco, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-zmbv, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)v210, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)r210, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]
  * - `sink` sink, always: application/x-ogm-video
+ * - `src` src, sometimes: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-asus, asusversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-asus, asusversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-cineform, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-cirrus-logic-accupak, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-camstudio, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-compressed-yuv, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string){ RGB8P, BGR, BGRx }, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-divx, divxversion=(int)3, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-divx, divxversion=(int)4, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-truemotion, trueversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dv, systemstream=(boolean)false, dvversion=(int)25, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dv, systemstream=(boolean)false, dvversion=(int)50, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-divx, divxversion=(int)5, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-flash-video, flvversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp6-flash, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)itu, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)lucent, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, variant=(string)itu, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h265, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-huffyuv, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-intel-h263, variant=(string)intel, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)I420, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-indeo, indeoversion=(int)3, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-indeo, indeoversion=(int)4, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-indeo, indeoversion=(int)5, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)lead, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, variant=(string)lead, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)microsoft, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; image/jpeg, parsed=(boolean)true, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msmpeg, msmpegversion=(int)42, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msmpeg, msmpegversion=(int)43, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, systemstream=(boolean)false, mpegversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, systemstream=(boolean)false, mpegversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msmpeg, msmpegversion=(int)41, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-mszh, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; image/png, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-rle, layout=(string)microsoft, depth=(int)[ 1, 64 ], framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-indeo, indeoversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/sp5x, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-truemotion, trueversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-camtasia, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ultimotion, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)UYVY, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ati-vcr, vcrversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ati-vcr, vcrversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)vdolive, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)vivo, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vmnc, version=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp3, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, variant=(string)videosoft, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-wmv, wmvversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-wmv, wmvversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-wmv, wmvversion=(int)3, format=(string)WMV3, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-xan, wcversion=(int)4, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)YUY2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)YVU9, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-zlib, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-cinepak, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, variant=(string)itu, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msvideocodec, msvideoversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)xirlink, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dirac, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ffv, ffvversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-kmvc, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp5, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp6, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp6-flash, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp7, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp8, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-mimic, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-apple-video, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-theora, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-fraps, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-aasc, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)YV12, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-loco, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-zmbv, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)v210, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)r210, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]
  */
 export interface OgmvideoparseElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -14732,8 +14854,8 @@ export interface OpenaptxdecSignals {
  * Decode an aptX or aptX-HD audio stream using libopenaptx
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string)S24LE, rate=(int)[ 1, 2147483647 ], channels=(int)2, layout=(string)interleaved
  * - `sink` sink, always: audio/aptx-hd, channels=(int)2, rate=(int)[ 1, 2147483647 ]; audio/aptx, channels=(int)2, rate=(int)[ 1, 2147483647 ]
+ * - `src` src, always: audio/x-raw, format=(string)S24LE, rate=(int)[ 1, 2147483647 ], channels=(int)2, layout=(string)interleaved
  */
 export interface OpenaptxdecElement extends GstAudio.AudioDecoder {
   /**
@@ -14760,8 +14882,8 @@ export interface OpenaptxencSignals {
  * Encode an aptX or aptX-HD audio stream using libopenaptx
  *
  * Pad templates:
- * - `src` src, always: audio/aptx-hd, channels=(int)2, rate=(int)[ 1, 2147483647 ]; audio/aptx, channels=(int)2, rate=(int)[ 1, 2147483647 ]
  * - `sink` sink, always: audio/x-raw, format=(string)S24LE, rate=(int)[ 1, 2147483647 ], channels=(int)2, layout=(string)interleaved
+ * - `src` src, always: audio/aptx-hd, channels=(int)2, rate=(int)[ 1, 2147483647 ]; audio/aptx, channels=(int)2, rate=(int)[ 1, 2147483647 ]
  */
 export interface OpenaptxencElement extends GstAudio.AudioEncoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -14783,8 +14905,8 @@ export interface OpenexrdecSignals {
  * Decode EXR streams
  *
  * Pad templates:
- * - `sink` sink, always: image/x-exr
  * - `src` src, always: video/x-raw, format=(string)ARGB64, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `sink` sink, always: image/x-exr
  */
 export interface OpenexrdecElement extends GstVideo.VideoDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -14806,8 +14928,8 @@ export interface Openh264DecSignals {
  * OpenH264 video decoder
  *
  * Pad templates:
- * - `src` src, always: video/x-raw, format=(string)I420, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `sink` sink, always: video/x-h264, stream-format=(string)byte-stream, alignment=(string)au, profile=(string){ constrained-baseline, baseline, main, high, constrained-high, progressive-high }
+ * - `src` src, always: video/x-raw, format=(string)I420, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface Openh264DecElement extends GstVideo.VideoDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -14919,14 +15041,15 @@ export interface Openh264EncSignals {
  * OpenH264 video encoder
  *
  * Pad templates:
- * - `sink` sink, always: video/x-raw, format=(string)I420, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `src` src, always: video/x-h264, stream-format=(string)byte-stream, alignment=(string)au, profile=(string){ constrained-baseline, baseline, main, constrained-high, high }
+ * - `sink` sink, always: video/x-raw, format=(string)I420, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface Openh264EncElement extends GstVideo.VideoEncoder {
   /**
    * Type of video content
    * `usage-type`: EUsageType, default "camera"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 camera, 1 screen
    */
   usageType: number
   /**
@@ -14952,7 +15075,8 @@ export interface Openh264EncElement extends GstVideo.VideoEncoder {
   /**
    * Rate control mode
    * `rate-control`: RC_MODES, default "quality"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 quality, 1 bitrate, 2 buffer, -1 off
    */
   rateControl: number
   /**
@@ -14973,7 +15097,8 @@ export interface Openh264EncElement extends GstVideo.VideoEncoder {
   /**
    * Deblocking mode
    * `deblocking`: GstOpenh264encDeblockingModes, default "on"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 on, 1 off, 2 not-slice-boundaries
    */
   deblocking: number
   /**
@@ -14994,7 +15119,8 @@ export interface Openh264EncElement extends GstVideo.VideoEncoder {
   /**
    * Slice mode
    * `slice-mode`: GstOpenh264EncSliceModes, default "n-slices"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 n-slices, 5 auto
    */
   sliceMode: number
   /**
@@ -15005,7 +15131,8 @@ export interface Openh264EncElement extends GstVideo.VideoEncoder {
   /**
    * Complexity
    * `complexity`: GstOpenh264encComplexity, default "medium"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 low, 1 medium, 2 high
    */
   complexity: number
   /**
@@ -15047,8 +15174,8 @@ export interface OpenjpegdecSignals {
  * Decode JPEG2000 streams
  *
  * Pad templates:
- * - `sink` sink, always: image/x-j2c, sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }; image/x-jpc, sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }; image/jp2; image/x-jpc-striped, num-stripes=(int)[ 2, 2147483647 ], sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }
  * - `src` src, always: video/x-raw, format=(string){ ARGB64, ARGB, xRGB, AYUV64, Y444_10LE, I422_10LE, I420_10LE, AYUV, Y444, Y42B, I420, Y41B, YUV9, GRAY8, GRAY16_LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `sink` sink, always: image/x-j2c, sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }; image/x-jpc, sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }; image/jp2; image/x-jpc-striped, num-stripes=(int)[ 2, 2147483647 ], sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }
  */
 export interface OpenjpegdecElement extends GstVideo.VideoDecoder {
   /**
@@ -15125,8 +15252,8 @@ export interface OpenjpegencSignals {
  * Encode JPEG2000 streams
  *
  * Pad templates:
- * - `sink` sink, always: video/x-raw, format=(string){ ARGB64, ARGB, xRGB, AYUV64, Y444_10LE, I422_10LE, I420_10LE, AYUV, Y444, Y42B, I420, Y41B, YUV9, GRAY8, GRAY16_LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `src` src, always: image/x-j2c, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], num-components=(int)[ 1, 4 ], sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }, colorspace=(string){ sRGB, sYUV, GRAY }; image/x-jpc, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], num-components=(int)[ 1, 4 ], num-stripes=(int)[ 1, 2147483647 ], alignment=(string){ frame, stripe }, sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }, colorspace=(string){ sRGB, sYUV, GRAY }; image/jp2, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; image/x-jpc-striped, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], num-components=(int)[ 1, 4 ], sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }, colorspace=(string){ sRGB, sYUV, GRAY }, num-stripes=(int)[ 2, 2147483647 ], stripe-height=(int)[ 1, 2147483647 ]
+ * - `sink` sink, always: video/x-raw, format=(string){ ARGB64, ARGB, xRGB, AYUV64, Y444_10LE, I422_10LE, I420_10LE, AYUV, Y444, Y42B, I420, Y41B, YUV9, GRAY8, GRAY16_LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface OpenjpegencElement extends GstVideo.VideoEncoder {
   /**
@@ -15142,7 +15269,8 @@ export interface OpenjpegencElement extends GstVideo.VideoEncoder {
   /**
    * Progression order
    * `progression-order`: GstOpenJPEGEncProgressionOrder, default "lrcp"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 lrcp, 1 rlcp, 2 rpcl, 3 pcrl, 4 crpl
    */
   progressionOrder: number
   /**
@@ -15243,8 +15371,8 @@ export interface OpenmptdecSignals {
  * Decoders module files (MOD/S3M/XM/IT/MTM/...) using OpenMPT
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string){ S16LE, F32LE }, layout=(string)interleaved, rate=(int)[ 1, 192000 ], channels=(int){ 1, 2, 4 }
  * - `sink` sink, always: audio/x-mod, type=(string){ 669, asylum-amf, dsmi-amf, extreme-ams, velvet-ams, dbm, digi, dmf, dsm, far, gdm, imf, it, j2b, mdl, med, mod, mt2, mtm, okt, psm, ptm, s3m, stm, ult, xm }
+ * - `src` src, always: audio/x-raw, format=(string){ S16LE, F32LE }, layout=(string)interleaved, rate=(int)[ 1, 192000 ], channels=(int){ 1, 2, 4 }
  */
 export interface OpenmptdecElement extends Gst.Element {
   /**
@@ -15255,7 +15383,8 @@ export interface OpenmptdecElement extends Gst.Element {
   /**
    * Mode which defines how to treat subsongs
    * `subsong-mode`: GstNonstreamAudioSubsongMode, default "default"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 single, 1 all, 2 default
    */
   subsongMode: number
   /**
@@ -15266,7 +15395,8 @@ export interface OpenmptdecElement extends Gst.Element {
   /**
    * Which mode playback shall use when a loop is encountered; looping = reset position to start of loop, steady = do not reset position
    * `output-mode`: GstNonstreamAudioOutputMode, default "steady"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 looping, 1 steady
    */
   outputMode: number
   /**
@@ -15334,7 +15464,8 @@ export interface Openni2SrcElement extends GstBase.PushSrc {
   /**
    * Type of readings to get from the source
    * `sourcetype`: GstOpenni2SrcSourcetype, default "depth"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 depth, 1 color, 2 both
    */
   sourcetype: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -15376,8 +15507,8 @@ export interface OpusdecSignals {
  * decode opus streams to audio
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-opus, channel-mapping-family=(int)0; audio/x-opus, channel-mapping-family=(int)[ 1, 255 ], channels=(int)[ 1, 255 ], stream-count=(int)[ 1, 255 ], coupled-count=(int)[ 0, 255 ]
  * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int){ 48000, 24000, 16000, 12000, 8000 }, channels=(int)[ 1, 255 ]
+ * - `sink` sink, always: audio/x-opus, channel-mapping-family=(int)0; audio/x-opus, channel-mapping-family=(int)[ 1, 255 ], channels=(int)[ 1, 255 ], stream-count=(int)[ 1, 255 ], coupled-count=(int)[ 0, 255 ]
  */
 export interface OpusdecElement extends GstAudio.AudioDecoder {
   /**
@@ -15469,14 +15600,15 @@ export interface OpusencSignals {
  * Encodes audio in Opus format
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)48000, channels=(int)[ 1, 255 ]; audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int){ 8000, 12000, 16000, 24000 }, channels=(int)[ 1, 255 ]
  * - `src` src, always: audio/x-opus
+ * - `sink` sink, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)48000, channels=(int)[ 1, 255 ]; audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int){ 8000, 12000, 16000, 24000 }, channels=(int)[ 1, 255 ]
  */
 export interface OpusencElement extends GstAudio.AudioEncoder {
   /**
    * What type of audio to optimize for
    * `audio-type`: GstOpusEncAudioType, default "generic"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 2049 generic, 2048 voice, 2051 restricted-lowdelay
    */
   audioType: number
   /**
@@ -15487,19 +15619,22 @@ export interface OpusencElement extends GstAudio.AudioEncoder {
   /**
    * Audio Band Width
    * `bandwidth`: GstOpusEncBandwidth, default "fullband"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1101 narrowband, 1102 mediumband, 1103 wideband, 1104 superwideband, 1105 fullband, -1000 auto
    */
   bandwidth: number
   /**
    * The duration of an audio frame, in ms
    * `frame-size`: GstOpusEncFrameSize, default "20"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 2 2.5, 5 5, 10 10, 20 20, 40 40, 60 60
    */
   frameSize: number
   /**
    * Bitrate type
    * `bitrate-type`: GstOpusEncBitrateType, default "constrained-vbr"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 cbr, 1 vbr, 2 constrained-vbr
    */
   bitrateType: number
   /**
@@ -15546,8 +15681,8 @@ export interface OpusparseSignals {
  * parses opus audio streams
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-opus
  * - `src` src, always: audio/x-opus, framed=(boolean)true
+ * - `sink` sink, always: audio/x-opus
  */
 export interface OpusparseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -15831,17 +15966,18 @@ export interface PlaysinkSignals {
  * Convenience sink for multiple streams
  *
  * Pad templates:
- * - `text_sink` sink, request: ANY
- * - `video_sink` sink, request: ANY
- * - `video_raw_sink` sink, request: ANY
- * - `audio_sink` sink, request: ANY
  * - `audio_raw_sink` sink, request: ANY
+ * - `audio_sink` sink, request: ANY
+ * - `video_raw_sink` sink, request: ANY
+ * - `video_sink` sink, request: ANY
+ * - `text_sink` sink, request: ANY
  */
 export interface PlaysinkElement extends Gst.Bin {
   /**
    * Flags to control behaviour
    * `flags`: GstPlayFlags, default "video+audio+text+soft-volume+soft-colorbalance"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 video, 2 audio, 4 text, 8 vis, 16 soft-volume, 32 native-audio, 64 native-video, 128 download, 256 buffering, 512 deinterlace, 1024 soft-colorbalance, 2048 force-filters, 4096 force-sw-decoders
    */
   flags: number
   /**
@@ -15902,7 +16038,8 @@ export interface PlaysinkElement extends Gst.Bin {
   /**
    * How to send events received in send_event function
    * `send-event-mode`: GstPlaySinkSendEventMode, default "default"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 default, 1 first
    */
   sendEventMode: number
   /**
@@ -15939,8 +16076,8 @@ export interface PngdecSignals {
  * Decode a png video frame to a raw image
  *
  * Pad templates:
- * - `sink` sink, always: image/png
  * - `src` src, always: video/x-raw, format=(string){ RGBA, RGB, ARGB64, GRAY8, GRAY16_BE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `sink` sink, always: image/png
  */
 export interface PngdecElement extends GstVideo.VideoDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -15972,8 +16109,8 @@ export interface PngencSignals {
  * Encode a video frame to a .png image
  *
  * Pad templates:
- * - `src` src, always: image/png, width=(int)[ 1, 1000000 ], height=(int)[ 1, 1000000 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `sink` sink, always: video/x-raw, format=(string){ RGBA, RGB, GRAY8, GRAY16_BE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `src` src, always: image/png, width=(int)[ 1, 1000000 ], height=(int)[ 1, 1000000 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface PngencElement extends GstVideo.VideoEncoder {
   /**
@@ -16005,8 +16142,8 @@ export interface PngparseSignals {
  * Parses PNG files
  *
  * Pad templates:
- * - `sink` sink, always: image/png
  * - `src` src, always: image/png, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], parsed=(boolean)true
+ * - `sink` sink, always: image/png
  */
 export interface PngparseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -16028,8 +16165,8 @@ export interface PnmdecSignals {
  * Decodes images in portable pixmap/graymap/bitmap/anymamp (PNM) format
  *
  * Pad templates:
- * - `sink` sink, always: image/x-portable-bitmap; image/x-portable-graymap; image/x-portable-pixmap; image/x-portable-anymap
  * - `src` src, always: video/x-raw, format=(string){ RGB, GRAY8, GRAY16_BE, GRAY16_LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `sink` sink, always: image/x-portable-bitmap; image/x-portable-graymap; image/x-portable-pixmap; image/x-portable-anymap
  */
 export interface PnmdecElement extends GstVideo.VideoDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -16056,8 +16193,8 @@ export interface PnmencSignals {
  * Encodes images into portable pixmap or graymap (PNM) format
  *
  * Pad templates:
- * - `src` src, always: image/x-portable-bitmap; image/x-portable-graymap; image/x-portable-pixmap; image/x-portable-anymap
  * - `sink` sink, always: video/x-raw, format=(string){ RGB, GRAY8, GRAY16_BE, GRAY16_LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `src` src, always: image/x-portable-bitmap; image/x-portable-graymap; image/x-portable-pixmap; image/x-portable-anymap
  */
 export interface PnmencElement extends GstVideo.VideoEncoder {
   /**
@@ -16352,10 +16489,10 @@ export interface QtdemuxSignals {
  * Demultiplex a QuickTime file into audio and video streams
  *
  * Pad templates:
- * - `subtitle_%u` src, sometimes: ANY
- * - `audio_%u` src, sometimes: ANY
- * - `video_%u` src, sometimes: ANY
  * - `sink` sink, always: video/quicktime; video/mj2; audio/x-m4a; application/x-3gp
+ * - `video_%u` src, sometimes: ANY
+ * - `audio_%u` src, sometimes: ANY
+ * - `subtitle_%u` src, sometimes: ANY
  */
 export interface QtdemuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -16383,11 +16520,11 @@ export interface QtmuxSignals {
  * Multiplex audio and video into a QuickTime file
  *
  * Pad templates:
- * - `caption_%u` sink, request: closedcaption/x-cea-608, format=(string)s334-1a; closedcaption/x-cea-708, format=(string)cdp
- * - `subtitle_%u` sink, request: text/x-raw, format=(string)utf8
- * - `video_%u` sink, request: video/x-raw, format=(string){ RGB, UYVY, v210 }, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-divx, divxversion=(int)5, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-prores, variant=(string){ standard, lt, hq, proxy, 4444, 4444xq }, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-cineform, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h263, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h264, stream-format=(string){ avc, avc3 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h265, stream-format=(string){ hvc1, hev1 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h266, stream-format=(string){ vvc1, vvi1 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-svq, svqversion=(int)3, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-dv, systemstream=(boolean)false, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; image/jpeg, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; image/png, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-vp8, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-vp9, profile=(string){ 0, 1, 2, 3 }, chroma-format=(string){ 4:2:0, 4:2:2, 4:4:4 }, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-dirac, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-qt-part, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-av1, stream-format=(string)obu-stream, alignment=(string)tu, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]
- * - `audio_%u` sink, request: audio/x-raw, format=(string){ S32LE, S32BE, S24LE, S24BE, S16LE, S16BE, S8, U8 }, layout=(string)interleaved, channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string){ S32LE, S32BE, S24LE, S24BE, S16LE, S16BE, S8, U8 }, layout=(string)interleaved, channel-mask=(bitmask)0x0000000000000000, channels=(int)[ 1, 16 ], rate=(int)[ 1, 2147483647 ]; audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ], channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/mpeg, mpegversion=(int)4, stream-format=(string)raw, channels=(int)[ 1, 8 ], rate=(int)[ 1, 2147483647 ]; audio/x-ac3, channels=(int)[ 1, 6 ], rate=(int)[ 1, 2147483647 ]; audio/x-adpcm, layout=(string)dvi, block_align=(int)[ 64, 8096 ], channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/x-alaw, channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/x-mulaw, channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/AMR, rate=(int)8000, channels=(int)[ 1, 2 ]; audio/AMR-WB, rate=(int)16000, channels=(int)[ 1, 2 ]; audio/x-alac, channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/x-opus, channel-mapping-family=(int)[ 0, 255 ], channels=(int)[ 1, 8 ], rate=(int)[ 1, 2147483647 ]
  * - `src` src, always: video/quicktime, variant=(string)apple; video/quicktime
+ * - `audio_%u` sink, request: audio/x-raw, format=(string){ S32LE, S32BE, S24LE, S24BE, S16LE, S16BE, S8, U8 }, layout=(string)interleaved, channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string){ S32LE, S32BE, S24LE, S24BE, S16LE, S16BE, S8, U8 }, layout=(string)interleaved, channel-mask=(bitmask)0x0000000000000000, channels=(int)[ 1, 16 ], rate=(int)[ 1, 2147483647 ]; audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ], channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/mpeg, mpegversion=(int)4, stream-format=(string)raw, channels=(int)[ 1, 8 ], rate=(int)[ 1, 2147483647 ]; audio/x-ac3, channels=(int)[ 1, 6 ], rate=(int)[ 1, 2147483647 ]; audio/x-adpcm, layout=(string)dvi, block_align=(int)[ 64, 8096 ], channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/x-alaw, channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/x-mulaw, channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/AMR, rate=(int)8000, channels=(int)[ 1, 2 ]; audio/AMR-WB, rate=(int)16000, channels=(int)[ 1, 2 ]; audio/x-alac, channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/x-opus, channel-mapping-family=(int)[ 0, 255 ], channels=(int)[ 1, 8 ], rate=(int)[ 1, 2147483647 ]
+ * - `video_%u` sink, request: video/x-raw, format=(string){ RGB, UYVY, v210 }, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-divx, divxversion=(int)5, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-prores, variant=(string){ standard, lt, hq, proxy, 4444, 4444xq }, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-cineform, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h263, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h264, stream-format=(string){ avc, avc3 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h265, stream-format=(string){ hvc1, hev1 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h266, stream-format=(string){ vvc1, vvi1 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-svq, svqversion=(int)3, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-dv, systemstream=(boolean)false, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; image/jpeg, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; image/png, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-vp8, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-vp9, profile=(string){ 0, 1, 2, 3 }, chroma-format=(string){ 4:2:0, 4:2:2, 4:4:4 }, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-dirac, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-qt-part, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-av1, stream-format=(string)obu-stream, alignment=(string)tu, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]
+ * - `subtitle_%u` sink, request: text/x-raw, format=(string)utf8
+ * - `caption_%u` sink, request: closedcaption/x-cea-608, format=(string)s334-1a; closedcaption/x-cea-708, format=(string)cdp
  */
 export interface QtmuxElement extends GstBase.Aggregator {
   /**
@@ -16448,7 +16585,8 @@ export interface QtmuxElement extends GstBase.Aggregator {
   /**
    * Method to determine DTS time (DEPRECATED)
    * `dts-method`: GstQTMuxDtsMethods, default "reorder"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 dd, 1 reorder, 2 asc
    * @deprecated
    */
   dtsMethod: number
@@ -16490,7 +16628,8 @@ export interface QtmuxElement extends GstBase.Aggregator {
   /**
    * How to to write fragments to the file.  Only used when 'fragment-duration' is greater than 0
    * `fragment-mode`: GstQTMuxFragmentMode, default "dash-or-mss"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 dash-or-mss, 1 first-moov-then-finalise
    */
   fragmentMode: number
   /**
@@ -16557,8 +16696,8 @@ export interface RawaudioparseSignals {
  * Converts unformatted data streams into timestamped raw audio frames
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string){ F64LE, F64BE, F32LE, F32BE, S32LE, S32BE, U32LE, U32BE, S24_32LE, S24_32BE, U24_32LE, U24_32BE, S24LE, S24BE, U24LE, U24BE, S20LE, S20BE, U20LE, U20BE, S18LE, S18BE, U18LE, U18BE, S16LE, S16BE, U16LE, U16BE, S8, U8 }, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ], layout=(string){ interleaved, non-interleaved }; audio/x-alaw, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-mulaw, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
  * - `sink` sink, always: audio/x-unaligned-raw, format=(string){ F64LE, F64BE, F32LE, F32BE, S32LE, S32BE, U32LE, U32BE, S24_32LE, S24_32BE, U24_32LE, U24_32BE, S24LE, S24BE, U24LE, U24BE, S20LE, S20BE, U20LE, U20BE, S18LE, S18BE, U18LE, U18BE, S16LE, S16BE, U16LE, U16BE, S8, U8 }, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ], layout=(string){ interleaved, non-interleaved }; audio/x-raw, format=(string){ F64LE, F64BE, F32LE, F32BE, S32LE, S32BE, U32LE, U32BE, S24_32LE, S24_32BE, U24_32LE, U24_32BE, S24LE, S24BE, U24LE, U24BE, S20LE, S20BE, U20LE, U20BE, S18LE, S18BE, U18LE, U18BE, S16LE, S16BE, U16LE, U16BE, S8, U8 }, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ], layout=(string){ interleaved, non-interleaved }; audio/x-alaw, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-mulaw, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
+ * - `src` src, always: audio/x-raw, format=(string){ F64LE, F64BE, F32LE, F32BE, S32LE, S32BE, U32LE, U32BE, S24_32LE, S24_32BE, U24_32LE, U24_32BE, S24LE, S24BE, U24LE, U24BE, S20LE, S20BE, U20LE, U20BE, S18LE, S18BE, U18LE, U18BE, S16LE, S16BE, U16LE, U16BE, S8, U8 }, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ], layout=(string){ interleaved, non-interleaved }; audio/x-alaw, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-mulaw, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
  */
 export interface RawaudioparseElement extends GstBase.BaseParse {
   /**
@@ -16569,13 +16708,15 @@ export interface RawaudioparseElement extends GstBase.BaseParse {
   /**
    * Format of the raw audio stream
    * `format`: GstRawAudioParseFormat, default "pcm"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 pcm, 2 alaw, 1 mulaw
    */
   format: number
   /**
    * Format of audio samples in PCM stream (ignored if format property is not set to pcm)
    * `pcm-format`: GstAudioFormat, default "unknown"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 unknown, 1 encoded, 2 s8, 3 u8, 4 s16le, 5 s16be, 6 u16le, 7 u16be, 8 s24-32le, 9 s24-32be, 10 u24-32le, 11 u24-32be, 12 s32le, 13 s32be, 14 u32le, 15 u32be, 16 s24le, 17 s24be, 18 u24le, 19 u24be, 20 s20le, 21 s20be, 22 u20le, 23 u20be, 24 s18le, 25 s18be, 26 u18le, 27 u18be, 28 f32le, 29 f32be, 30 f64le, 31 f64be, 4 s16, 6 u16, 8 s24-32, 10 u24-32, 12 s32, 14 u32, 16 s24, 18 u24, 20 s20, 22 u20, 24 s18, 26 u18, 28 f32, 30 f64
    */
   pcmFormat: number
   /**
@@ -16672,8 +16813,8 @@ export interface RawvideoparseSignals {
  * Converts unformatted data streams into timestamped raw video frames
  *
  * Pad templates:
- * - `src` src, always: video/x-raw, format=(string){ A444_16LE, A444_16BE, Y416_LE, AYUV64, RGBA64_LE, ARGB64, ARGB64_LE, BGRA64_LE, ABGR64_LE, Y416_BE, RGBA64_BE, ARGB64_BE, BGRA64_BE, ABGR64_BE, A422_16LE, A422_16BE, A420_16LE, A420_16BE, A444_12LE, GBRA_12LE, A444_12BE, GBRA_12BE, Y412_LE, Y412_BE, A422_12LE, A422_12BE, A420_12LE, A420_12BE, A444_10LE, GBRA_10LE, A444_10BE, GBRA_10BE, A422_10LE, A422_10BE, A420_10LE, A420_10BE, BGR10A2_LE, RGB10A2_LE, Y410, A444, GBRA, AYUV, VUYA, RGBA, RBGA, ARGB, BGRA, ABGR, A422, A420, AV12, Y444_16LE, GBR_16LE, Y444_16BE, GBR_16BE, Y216_LE, Y216_BE, v216, P016_LE, P016_BE, Y444_12LE, GBR_12LE, Y444_12BE, GBR_12BE, I422_12LE, I422_12BE, Y212_LE, Y212_BE, I420_12LE, I420_12BE, P012_LE, P012_BE, Y444_10LE, GBR_10LE, Y444_10BE, GBR_10BE, r210, I422_10LE, I422_10BE, NV16_10LE32, Y210, UYVP, v210, I420_10LE, I420_10BE, P010_10LE, NV12_10LE40, NV12_10LE32, P010_10BE, MT2110R, MT2110T, NV12_10BE_8L128, NV12_10LE40_4L4, Y444, BGRP, GBR, RGBP, NV24, v308, IYU2, RGBx, xRGB, BGRx, xBGR, RGB, BGR, Y42B, NV16, NV61, YUY2, YVYU, UYVY, VYUY, I420, YV12, NV12, NV21, NV12_16L32S, NV12_32L32, NV12_4L4, NV12_64Z32, NV12_8L128, Y41B, IYU1, YUV9, YVU9, BGR16, RGB16, BGR15, RGB15, RGB8P, GRAY16_LE, GRAY16_BE, GRAY10_LE16, GRAY10_LE32, GRAY8 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `sink` sink, always: video/x-unaligned-raw, format=(string){ A444_16LE, A444_16BE, Y416_LE, AYUV64, RGBA64_LE, ARGB64, ARGB64_LE, BGRA64_LE, ABGR64_LE, Y416_BE, RGBA64_BE, ARGB64_BE, BGRA64_BE, ABGR64_BE, A422_16LE, A422_16BE, A420_16LE, A420_16BE, A444_12LE, GBRA_12LE, A444_12BE, GBRA_12BE, Y412_LE, Y412_BE, A422_12LE, A422_12BE, A420_12LE, A420_12BE, A444_10LE, GBRA_10LE, A444_10BE, GBRA_10BE, A422_10LE, A422_10BE, A420_10LE, A420_10BE, BGR10A2_LE, RGB10A2_LE, Y410, A444, GBRA, AYUV, VUYA, RGBA, RBGA, ARGB, BGRA, ABGR, A422, A420, AV12, Y444_16LE, GBR_16LE, Y444_16BE, GBR_16BE, Y216_LE, Y216_BE, v216, P016_LE, P016_BE, Y444_12LE, GBR_12LE, Y444_12BE, GBR_12BE, I422_12LE, I422_12BE, Y212_LE, Y212_BE, I420_12LE, I420_12BE, P012_LE, P012_BE, Y444_10LE, GBR_10LE, Y444_10BE, GBR_10BE, r210, I422_10LE, I422_10BE, NV16_10LE32, Y210, UYVP, v210, I420_10LE, I420_10BE, P010_10LE, NV12_10LE40, NV12_10LE32, P010_10BE, MT2110R, MT2110T, NV12_10BE_8L128, NV12_10LE40_4L4, Y444, BGRP, GBR, RGBP, NV24, v308, IYU2, RGBx, xRGB, BGRx, xBGR, RGB, BGR, Y42B, NV16, NV61, YUY2, YVYU, UYVY, VYUY, I420, YV12, NV12, NV21, NV12_16L32S, NV12_32L32, NV12_4L4, NV12_64Z32, NV12_8L128, Y41B, IYU1, YUV9, YVU9, BGR16, RGB16, BGR15, RGB15, RGB8P, GRAY16_LE, GRAY16_BE, GRAY10_LE16, GRAY10_LE32, GRAY8 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string){ A444_16LE, A444_16BE, Y416_LE, AYUV64, RGBA64_LE, ARGB64, ARGB64_LE, BGRA64_LE, ABGR64_LE, Y416_BE, RGBA64_BE, ARGB64_BE, BGRA64_BE, ABGR64_BE, A422_16LE, A422_16BE, A420_16LE, A420_16BE, A444_12LE, GBRA_12LE, A444_12BE, GBRA_12BE, Y412_LE, Y412_BE, A422_12LE, A422_12BE, A420_12LE, A420_12BE, A444_10LE, GBRA_10LE, A444_10BE, GBRA_10BE, A422_10LE, A422_10BE, A420_10LE, A420_10BE, BGR10A2_LE, RGB10A2_LE, Y410, A444, GBRA, AYUV, VUYA, RGBA, RBGA, ARGB, BGRA, ABGR, A422, A420, AV12, Y444_16LE, GBR_16LE, Y444_16BE, GBR_16BE, Y216_LE, Y216_BE, v216, P016_LE, P016_BE, Y444_12LE, GBR_12LE, Y444_12BE, GBR_12BE, I422_12LE, I422_12BE, Y212_LE, Y212_BE, I420_12LE, I420_12BE, P012_LE, P012_BE, Y444_10LE, GBR_10LE, Y444_10BE, GBR_10BE, r210, I422_10LE, I422_10BE, NV16_10LE32, Y210, UYVP, v210, I420_10LE, I420_10BE, P010_10LE, NV12_10LE40, NV12_10LE32, P010_10BE, MT2110R, MT2110T, NV12_10BE_8L128, NV12_10LE40_4L4, Y444, BGRP, GBR, RGBP, NV24, v308, IYU2, RGBx, xRGB, BGRx, xBGR, RGB, BGR, Y42B, NV16, NV61, YUY2, YVYU, UYVY, VYUY, I420, YV12, NV12, NV21, NV12_16L32S, NV12_32L32, NV12_4L4, NV12_64Z32, NV12_8L128, Y41B, IYU1, YUV9, YVU9, BGR16, RGB16, BGR15, RGB15, RGB8P, GRAY16_LE, GRAY16_BE, GRAY10_LE16, GRAY10_LE32, GRAY8 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `src` src, always: video/x-raw, format=(string){ A444_16LE, A444_16BE, Y416_LE, AYUV64, RGBA64_LE, ARGB64, ARGB64_LE, BGRA64_LE, ABGR64_LE, Y416_BE, RGBA64_BE, ARGB64_BE, BGRA64_BE, ABGR64_BE, A422_16LE, A422_16BE, A420_16LE, A420_16BE, A444_12LE, GBRA_12LE, A444_12BE, GBRA_12BE, Y412_LE, Y412_BE, A422_12LE, A422_12BE, A420_12LE, A420_12BE, A444_10LE, GBRA_10LE, A444_10BE, GBRA_10BE, A422_10LE, A422_10BE, A420_10LE, A420_10BE, BGR10A2_LE, RGB10A2_LE, Y410, A444, GBRA, AYUV, VUYA, RGBA, RBGA, ARGB, BGRA, ABGR, A422, A420, AV12, Y444_16LE, GBR_16LE, Y444_16BE, GBR_16BE, Y216_LE, Y216_BE, v216, P016_LE, P016_BE, Y444_12LE, GBR_12LE, Y444_12BE, GBR_12BE, I422_12LE, I422_12BE, Y212_LE, Y212_BE, I420_12LE, I420_12BE, P012_LE, P012_BE, Y444_10LE, GBR_10LE, Y444_10BE, GBR_10BE, r210, I422_10LE, I422_10BE, NV16_10LE32, Y210, UYVP, v210, I420_10LE, I420_10BE, P010_10LE, NV12_10LE40, NV12_10LE32, P010_10BE, MT2110R, MT2110T, NV12_10BE_8L128, NV12_10LE40_4L4, Y444, BGRP, GBR, RGBP, NV24, v308, IYU2, RGBx, xRGB, BGRx, xBGR, RGB, BGR, Y42B, NV16, NV61, YUY2, YVYU, UYVY, VYUY, I420, YV12, NV12, NV21, NV12_16L32S, NV12_32L32, NV12_4L4, NV12_64Z32, NV12_8L128, Y41B, IYU1, YUV9, YVU9, BGR16, RGB16, BGR15, RGB15, RGB8P, GRAY16_LE, GRAY16_BE, GRAY10_LE16, GRAY10_LE32, GRAY8 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface RawvideoparseElement extends GstBase.BaseParse {
   /**
@@ -16694,7 +16835,8 @@ export interface RawvideoparseElement extends GstBase.BaseParse {
   /**
    * Format of frames in raw stream
    * `format`: GstVideoFormat, default "i420"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 unknown, 1 encoded, 2 i420, 3 yv12, 4 yuy2, 5 uyvy, 6 ayuv, 7 rgbx, 8 bgrx, 9 xrgb, 10 xbgr, 11 rgba, 12 bgra, 13 argb, 14 abgr, 15 rgb, 16 bgr, 17 y41b, 18 y42b, 19 yvyu, 20 y444, 21 v210, 22 v216, 23 nv12, 24 nv21, 25 gray8, 26 gray16-be, 27 gray16-le, 28 v308, 29 rgb16, 30 bgr16, 31 rgb15, 32 bgr15, 33 uyvp, 34 a420, 35 rgb8p, 36 yuv9, 37 yvu9, 38 iyu1, 39 argb64, 40 ayuv64, 41 r210, 42 i420-10be, 43 i420-10le, 44 i422-10be, 45 i422-10le, 46 y444-10be, 47 y444-10le, 48 gbr, 49 gbr-10be, 50 gbr-10le, 51 nv16, 52 nv24, 53 nv12-64z32, 54 a420-10be, 55 a420-10le, 56 a422-10be, 57 a422-10le, 58 a444-10be, 59 a444-10le, 60 nv61, 61 p010-10be, 62 p010-10le, 63 iyu2, 64 vyuy, 65 gbra, 66 gbra-10be, 67 gbra-10le, 68 gbr-12be, 69 gbr-12le, 70 gbra-12be, 71 gbra-12le, 72 i420-12be, 73 i420-12le, 74 i422-12be, 75 i422-12le, 76 y444-12be, 77 y444-12le, 78 gray10-le32, 79 nv12-10le32, 80 nv16-10le32, 81 nv12-10le40, 82 y210, 83 y410, 84 vuya, 85 bgr10a2-le, 86 rgb10a2-le, 87 y444-16be, 88 y444-16le, 89 p016-be, 90 p016-le, 91 p012-be, 92 p012-le, 93 y212-be, 94 y212-le, 95 y412-be, 96 y412-le, 97 nv12-4l4, 98 nv12-32l32, 99 rgbp, 100 bgrp, 101 av12, 102 argb64-le, 103 argb64-be, 104 rgba64-le, 105 rgba64-be, 106 bgra64-le, 107 bgra64-be, 108 abgr64-le, 109 abgr64-be, 110 nv12-16l32s, 111 nv12-8l128, 112 nv12-10be-8l128, 113 nv12-10le40-4l4, 114 dma-drm, 115 mt2110t, 116 mt2110r, 117 a422, 118 a444, 119 a444-12le, 120 a444-12be, 121 a422-12le, 122 a422-12be, 123 a420-12le, 124 a420-12be, 125 a444-16le, 126 a444-16be, 127 a422-16le, 128 a422-16be, 129 a420-16le, 130 a420-16be, 131 gbr-16le, 132 gbr-16be, 133 rbga, 134 y216-le, 135 y216-be, 136 y416-le, 137 y416-be, 138 gray10-le16
    */
   format: number
   /**
@@ -17034,7 +17176,8 @@ export interface RistsinkElement extends Gst.Bin {
   /**
    * Defines the bonding method to use.
    * `bonding-method`: GstRistBondingMethodType, default "broadcast"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 broadcast, 1 round-robin
    */
   bondingMethod: number
   /**
@@ -17253,8 +17396,8 @@ export interface RoundrobinSignals {
  * A round robin dispatcher element.
  *
  * Pad templates:
- * - `src_%d` src, request: ANY
  * - `sink` sink, always: ANY
+ * - `src_%d` src, request: ANY
  */
 export interface RoundrobinElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -17276,8 +17419,8 @@ export interface RsvgdecSignals {
  * Uses librsvg to decode SVG images
  *
  * Pad templates:
- * - `src` src, always: video/x-raw, format=(string)BGRA, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `sink` sink, always: image/svg+xml; image/svg
+ * - `src` src, always: video/x-raw, format=(string)BGRA, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface RsvgdecElement extends GstVideo.VideoDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -17405,7 +17548,8 @@ export interface Rtmp2SinkElement extends GstBase.BaseSink {
   /**
    * RTMP authorization mode
    * `authmod`: GstRtmpAuthmod, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 auto, 2 adobe, 3 llnw
    */
   authmod: number
   /**
@@ -17436,7 +17580,8 @@ export interface Rtmp2SinkElement extends GstBase.BaseSink {
   /**
    * RTMP connection scheme
    * `scheme`: GstRtmpScheme, default "rtmp"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 rtmp, 1 rtmps
    */
   scheme: number
   /**
@@ -17457,7 +17602,8 @@ export interface Rtmp2SinkElement extends GstBase.BaseSink {
   /**
    * TLS validation flags to use
    * `tls-validation-flags`: GTlsCertificateFlags, default "unknown-ca+bad-identity+not-activated+expired+revoked+insecure+generic-error"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 no-flags, 1 unknown-ca, 2 bad-identity, 4 not-activated, 8 expired, 16 revoked, 32 insecure, 64 generic-error, 127 validate-all
    */
   tlsValidationFlags: number
   /**
@@ -17488,7 +17634,8 @@ export interface Rtmp2SinkElement extends GstBase.BaseSink {
   /**
    * RTMP commands to send on EOS event before closing connection
    * `stop-commands`: GstRtmpStopCommands, default "fcunpublish+deletestream"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 fcunpublish, 2 closestream, 4 deletestream
    */
   stopCommands: number
   /**
@@ -17616,7 +17763,8 @@ export interface Rtmp2SrcElement extends GstBase.PushSrc {
   /**
    * RTMP authorization mode
    * `authmod`: GstRtmpAuthmod, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 auto, 2 adobe, 3 llnw
    */
   authmod: number
   /**
@@ -17647,7 +17795,8 @@ export interface Rtmp2SrcElement extends GstBase.PushSrc {
   /**
    * RTMP connection scheme
    * `scheme`: GstRtmpScheme, default "rtmp"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 rtmp, 1 rtmps
    */
   scheme: number
   /**
@@ -17668,7 +17817,8 @@ export interface Rtmp2SrcElement extends GstBase.PushSrc {
   /**
    * TLS validation flags to use
    * `tls-validation-flags`: GTlsCertificateFlags, default "unknown-ca+bad-identity+not-activated+expired+revoked+insecure+generic-error"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 no-flags, 1 unknown-ca, 2 bad-identity, 4 not-activated, 8 expired, 16 revoked, 32 insecure, 64 generic-error, 127 validate-all
    */
   tlsValidationFlags: number
   /**
@@ -17829,8 +17979,8 @@ export interface RtpL16DepaySignals {
  * Extracts raw audio from RTP packets
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)L16; application/x-rtp, media=(string)audio, payload=(int){ 10, 11 }, clock-rate=(int)[ 1, 2147483647 ]
  * - `src` src, always: audio/x-raw, format=(string)S16BE, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)L16; application/x-rtp, media=(string)audio, payload=(int){ 10, 11 }, clock-rate=(int)[ 1, 2147483647 ]
  */
 export interface RtpL16DepayElement extends Gst.Element {
   /**
@@ -17976,8 +18126,8 @@ export interface RtpL16PaySignals {
  * Payload-encode Raw audio into RTP packets (RFC 3551)
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-raw, format=(string)S16BE, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
  * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)L16, channels=(int)[ 1, 2147483647 ]; application/x-rtp, media=(string)audio, encoding-name=(string)L16, payload=(int)10, clock-rate=(int)44100; application/x-rtp, media=(string)audio, encoding-name=(string)L16, payload=(int)11, clock-rate=(int)44100
+ * - `sink` sink, always: audio/x-raw, format=(string)S16BE, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
  */
 export interface RtpL16PayElement extends Gst.Element {
   /**
@@ -18090,8 +18240,8 @@ export interface RtpL24DepaySignals {
  * Extracts raw 24-bit audio from RTP packets
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)L24
  * - `src` src, always: audio/x-raw, format=(string)S24BE, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)L24
  */
 export interface RtpL24DepayElement extends Gst.Element {
   /**
@@ -18139,8 +18289,8 @@ export interface RtpL24PaySignals {
  * Payload-encode Raw 24-bit audio into RTP packets (RFC 3190)
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-raw, format=(string)S24BE, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
  * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)L24, channels=(int)[ 1, 2147483647 ]
+ * - `sink` sink, always: audio/x-raw, format=(string)S24BE, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
  */
 export interface RtpL24PayElement extends Gst.Element {
   /**
@@ -18253,8 +18403,8 @@ export interface RtpL8DepaySignals {
  * Extracts raw audio from RTP packets
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)L8
  * - `src` src, always: audio/x-raw, format=(string)U8, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)L8
  */
 export interface RtpL8DepayElement extends Gst.Element {
   /**
@@ -18302,8 +18452,8 @@ export interface RtpL8PaySignals {
  * Payload-encode Raw audio into RTP packets (RFC 3551)
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-raw, format=(string)U8, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
  * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)L8, channels=(int)[ 1, 2147483647 ]
+ * - `sink` sink, always: audio/x-raw, format=(string)U8, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
  */
 export interface RtpL8PayElement extends Gst.Element {
   /**
@@ -18416,8 +18566,8 @@ export interface Rtpac3DepaySignals {
  * Extracts AC3 audio from RTP packets (RFC 4184)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int){ 32000, 44100, 48000 }, encoding-name=(string)AC3
  * - `src` src, always: audio/x-ac3
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int){ 32000, 44100, 48000 }, encoding-name=(string)AC3
  */
 export interface Rtpac3DepayElement extends Gst.Element {
   /**
@@ -18465,8 +18615,8 @@ export interface Rtpac3PaySignals {
  * Payload AC3 audio as RTP packets (RFC 4184)
  *
  * Pad templates:
- * - `sink` sink, always: audio/ac3; audio/x-ac3
  * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int){ 32000, 44100, 48000 }, encoding-name=(string)AC3
+ * - `sink` sink, always: audio/ac3; audio/x-ac3
  */
 export interface Rtpac3PayElement extends Gst.Element {
   /**
@@ -18574,8 +18724,8 @@ export interface RtpamrdepaySignals {
  * Extracts AMR or AMR-WB audio from RTP packets (RFC 3267)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)AMR, octet-align=(string)1; application/x-rtp, media=(string)audio, clock-rate=(int)16000, encoding-name=(string)AMR-WB, octet-align=(string)1
  * - `src` src, always: audio/AMR, channels=(int)1, rate=(int)8000; audio/AMR-WB, channels=(int)1, rate=(int)16000
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)AMR, octet-align=(string)1; application/x-rtp, media=(string)audio, clock-rate=(int)16000, encoding-name=(string)AMR-WB, octet-align=(string)1
  */
 export interface RtpamrdepayElement extends Gst.Element {
   /**
@@ -18623,8 +18773,8 @@ export interface RtpamrpaySignals {
  * Payload-encode AMR or AMR-WB audio into RTP packets (RFC 3267)
  *
  * Pad templates:
- * - `sink` sink, always: audio/AMR, channels=(int)1, rate=(int)8000; audio/AMR-WB, channels=(int)1, rate=(int)16000
  * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)8000, encoding-name=(string)AMR, encoding-params=(string)1, octet-align=(string)1, crc=(string)0, robust-sorting=(string)0, interleaving=(string)0, mode-set=(int)[ 0, 7 ], mode-change-period=(int)[ 1, 2147483647 ], mode-change-neighbor=(string){ 0, 1 }, maxptime=(int)[ 20, 2147483647 ], ptime=(int)[ 20, 2147483647 ]; application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)16000, encoding-name=(string)AMR-WB, encoding-params=(string)1, octet-align=(string)1, crc=(string)0, robust-sorting=(string)0, interleaving=(string)0, mode-set=(int)[ 0, 7 ], mode-change-period=(int)[ 1, 2147483647 ], mode-change-neighbor=(string){ 0, 1 }, maxptime=(int)[ 20, 2147483647 ], ptime=(int)[ 20, 2147483647 ]
+ * - `sink` sink, always: audio/AMR, channels=(int)1, rate=(int)8000; audio/AMR-WB, channels=(int)1, rate=(int)16000
  */
 export interface RtpamrpayElement extends Gst.Element {
   /**
@@ -18732,8 +18882,8 @@ export interface RtpasfpaySignals {
  * Payload-encodes ASF into RTP packets (MS_RTSP)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string){ audio, video, application }, clock-rate=(int)1000, encoding-name=(string)X-ASF-PF
  * - `sink` sink, always: video/x-ms-asf, parsed=(boolean)true
+ * - `src` src, always: application/x-rtp, media=(string){ audio, video, application }, clock-rate=(int)1000, encoding-name=(string)X-ASF-PF
  */
 export interface RtpasfpayElement extends Gst.Element {
   /**
@@ -18841,8 +18991,8 @@ export interface RtpbvdepaySignals {
  * Extracts BroadcomVoice audio from RTP packets (RFC 4298)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)BV16; application/x-rtp, media=(string)audio, clock-rate=(int)16000, encoding-name=(string)BV32
  * - `src` src, always: audio/x-bv, mode=(int){ 16, 32 }
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)BV16; application/x-rtp, media=(string)audio, clock-rate=(int)16000, encoding-name=(string)BV32
  */
 export interface RtpbvdepayElement extends Gst.Element {
   /**
@@ -18890,8 +19040,8 @@ export interface RtpbvpaySignals {
  * Packetize BroadcomVoice audio streams into RTP packets (RFC 4298)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)8000, encoding-name=(string)BV16; application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)16000, encoding-name=(string)BV32
  * - `sink` sink, always: audio/x-bv, mode=(int){ 16, 32 }
+ * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)8000, encoding-name=(string)BV16; application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)16000, encoding-name=(string)BV32
  */
 export interface RtpbvpayElement extends Gst.Element {
   /**
@@ -19004,8 +19154,8 @@ export interface RtpceltdepaySignals {
  * Extracts CELT audio from RTP packets
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)[ 32000, 48000 ], encoding-name=(string)CELT
  * - `src` src, always: audio/x-celt
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)[ 32000, 48000 ], encoding-name=(string)CELT
  */
 export interface RtpceltdepayElement extends Gst.Element {
   /**
@@ -19053,8 +19203,8 @@ export interface RtpceltpaySignals {
  * Payload-encodes CELT audio into a RTP packet
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 32000, 48000 ], encoding-name=(string)CELT
  * - `sink` sink, always: audio/x-celt, rate=(int)[ 32000, 64000 ], channels=(int)[ 1, 2 ], frame-size=(int)[ 64, 512 ]
+ * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 32000, 48000 ], encoding-name=(string)CELT
  */
 export interface RtpceltpayElement extends Gst.Element {
   /**
@@ -19177,10 +19327,10 @@ export interface RtpdecSignals {
  * Accepts raw RTP and RTCP packets and sends them forward
  *
  * Pad templates:
- * - `rtcp_src_%u` src, request: application/x-rtcp
- * - `recv_rtp_src_%u_%u_%u` src, sometimes: application/x-rtp
- * - `recv_rtcp_sink_%u` sink, request: application/x-rtcp
  * - `recv_rtp_sink_%u` sink, request: application/x-rtp
+ * - `recv_rtcp_sink_%u` sink, request: application/x-rtcp
+ * - `recv_rtp_src_%u_%u_%u` src, sometimes: application/x-rtp
+ * - `rtcp_src_%u` src, request: application/x-rtcp
  */
 export interface RtpdecElement extends Gst.Element {
   /**
@@ -19223,8 +19373,8 @@ export interface RtpdtmfdepaySignals {
  * Generates DTMF Sound from telephone-event RTP packets
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 0, 2147483647 ], encoding-name=(string)TELEPHONE-EVENT
  * - `src` src, always: audio/x-raw, format=(string)S16LE, rate=(int)[ 1, 2147483647 ], channels=(int)1, layout=(string)interleaved
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 0, 2147483647 ], encoding-name=(string)TELEPHONE-EVENT
  */
 export interface RtpdtmfdepayElement extends Gst.Element {
   /**
@@ -19300,9 +19450,9 @@ export interface RtpdtmfmuxSignals {
  * mixes RTP DTMF streams into other RTP streams
  *
  * Pad templates:
- * - `priority_sink_%u` sink, request: application/x-rtp
- * - `sink_%u` sink, request: application/x-rtp
  * - `src` src, always: application/x-rtp
+ * - `sink_%u` sink, request: application/x-rtp
+ * - `priority_sink_%u` sink, request: application/x-rtp
  */
 export interface RtpdtmfmuxElement extends Gst.Element {
   /**
@@ -19452,8 +19602,8 @@ export interface RtpdvdepaySignals {
  * Depayloads DV from RTP packets (RFC 3189)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string){ video, audio }, encoding-name=(string)DV, clock-rate=(int)90000, encode=(string){ SD-VCR/525-60, SD-VCR/625-50, HD-VCR/1125-60, HD-VCR/1250-50, SDL-VCR/525-60, SDL-VCR/625-50, 306M/525-60, 306M/625-50, 314M-25/525-60, 314M-25/625-50, 314M-50/525-60, 314M-50/625-50 }
  * - `src` src, always: video/x-dv
+ * - `sink` sink, always: application/x-rtp, media=(string){ video, audio }, encoding-name=(string)DV, clock-rate=(int)90000, encode=(string){ SD-VCR/525-60, SD-VCR/625-50, HD-VCR/1125-60, HD-VCR/1250-50, SDL-VCR/525-60, SDL-VCR/625-50, 306M/525-60, 306M/625-50, 314M-25/525-60, 314M-25/625-50, 314M-50/525-60, 314M-50/625-50 }
  */
 export interface RtpdvdepayElement extends Gst.Element {
   /**
@@ -19506,8 +19656,8 @@ export interface RtpdvpaySignals {
  * Payloads DV into RTP packets (RFC 3189)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string){ video, audio }, payload=(int)[ 96, 127 ], encoding-name=(string)DV, clock-rate=(int)90000, encode=(string){ SD-VCR/525-60, SD-VCR/625-50, HD-VCR/1125-60, HD-VCR/1250-50, SDL-VCR/525-60, SDL-VCR/625-50, 306M/525-60, 306M/625-50, 314M-25/525-60, 314M-25/625-50, 314M-50/525-60, 314M-50/625-50 }
  * - `sink` sink, always: video/x-dv
+ * - `src` src, always: application/x-rtp, media=(string){ video, audio }, payload=(int)[ 96, 127 ], encoding-name=(string)DV, clock-rate=(int)90000, encode=(string){ SD-VCR/525-60, SD-VCR/625-50, HD-VCR/1125-60, HD-VCR/1250-50, SDL-VCR/525-60, SDL-VCR/625-50, 306M/525-60, 306M/625-50, 314M-25/525-60, 314M-25/625-50, 314M-50/525-60, 314M-50/625-50 }
  */
 export interface RtpdvpayElement extends Gst.Element {
   /**
@@ -19593,7 +19743,8 @@ export interface RtpdvpayElement extends Gst.Element {
   /**
    * The payload mode of payloading
    * `mode`: GstDVPayMode, default "video"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 video, 1 bundled, 2 audio
    */
   mode: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -19621,8 +19772,8 @@ export interface Rtpg722DepaySignals {
  * Extracts G722 audio from RTP packets
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)G722; application/x-rtp, media=(string)audio, payload=(int)9, clock-rate=(int)[ 1, 2147483647 ]
  * - `src` src, always: audio/G722, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)G722; application/x-rtp, media=(string)audio, payload=(int)9, clock-rate=(int)[ 1, 2147483647 ]
  */
 export interface Rtpg722DepayElement extends Gst.Element {
   /**
@@ -19670,8 +19821,8 @@ export interface Rtpg722PaySignals {
  * Payload-encode Raw audio into RTP packets (RFC 3551)
  *
  * Pad templates:
- * - `sink` sink, always: audio/G722, rate=(int)16000, channels=(int)1
  * - `src` src, always: application/x-rtp, media=(string)audio, encoding-name=(string)G722, payload=(int)9, encoding-params=(string)1, clock-rate=(int)8000; application/x-rtp, media=(string)audio, encoding-name=(string)G722, payload=(int)[ 96, 127 ], encoding-params=(string)1, clock-rate=(int)8000
+ * - `sink` sink, always: audio/G722, rate=(int)16000, channels=(int)1
  */
 export interface Rtpg722PayElement extends Gst.Element {
   /**
@@ -19784,8 +19935,8 @@ export interface Rtpg723DepaySignals {
  * Extracts G.723 audio from RTP packets (RFC 3551)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)G723; application/x-rtp, media=(string)audio, payload=(int)4, clock-rate=(int)8000
  * - `src` src, always: audio/G723, channels=(int)1, rate=(int)8000
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)G723; application/x-rtp, media=(string)audio, payload=(int)4, clock-rate=(int)8000
  */
 export interface Rtpg723DepayElement extends Gst.Element {
   /**
@@ -19833,8 +19984,8 @@ export interface Rtpg723PaySignals {
  * Packetize G.723 audio into RTP packets
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)4, clock-rate=(int)8000, encoding-name=(string)G723; application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)8000, encoding-name=(string)G723
  * - `sink` sink, always: audio/G723, channels=(int)1, rate=(int)8000
+ * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)4, clock-rate=(int)8000, encoding-name=(string)G723; application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)8000, encoding-name=(string)G723
  */
 export interface Rtpg723PayElement extends Gst.Element {
   /**
@@ -19947,8 +20098,8 @@ export interface Rtpg726DepaySignals {
  * Extracts G.726 audio from RTP packets
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, encoding-name=(string){ G726, G726-16, G726-24, G726-32, G726-40, AAL2-G726-16, AAL2-G726-24, AAL2-G726-32, AAL2-G726-40 }, clock-rate=(int)8000
  * - `src` src, always: audio/x-adpcm, channels=(int)1, rate=(int)8000, bitrate=(int){ 16000, 24000, 32000, 40000 }, block_align=(int){ 2, 3, 4, 5 }, layout=(string)g726
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, encoding-name=(string){ G726, G726-16, G726-24, G726-32, G726-40, AAL2-G726-16, AAL2-G726-24, AAL2-G726-32, AAL2-G726-40 }, clock-rate=(int)8000
  */
 export interface Rtpg726DepayElement extends Gst.Element {
   /**
@@ -20006,8 +20157,8 @@ export interface Rtpg726PaySignals {
  * Payload-encodes G.726 audio into a RTP packet
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)8000, encoding-name=(string){ G726-16, G726-24, G726-32, G726-40, AAL2-G726-16, AAL2-G726-24, AAL2-G726-32, AAL2-G726-40 }
  * - `sink` sink, always: audio/x-adpcm, channels=(int)1, rate=(int)8000, bitrate=(int){ 16000, 24000, 32000, 40000 }, layout=(string)g726
+ * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)8000, encoding-name=(string){ G726-16, G726-24, G726-32, G726-40, AAL2-G726-16, AAL2-G726-24, AAL2-G726-32, AAL2-G726-40 }
  */
 export interface Rtpg726PayElement extends Gst.Element {
   /**
@@ -20125,8 +20276,8 @@ export interface Rtpg729DepaySignals {
  * Extracts G.729 audio from RTP packets (RFC 3551)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)G729; application/x-rtp, media=(string)audio, payload=(int)18, clock-rate=(int)8000
  * - `src` src, always: audio/G729, channels=(int)1, rate=(int)8000
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)G729; application/x-rtp, media=(string)audio, payload=(int)18, clock-rate=(int)8000
  */
 export interface Rtpg729DepayElement extends Gst.Element {
   /**
@@ -20174,8 +20325,8 @@ export interface Rtpg729PaySignals {
  * Packetize G.729 audio into RTP packets
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)18, clock-rate=(int)8000, encoding-name=(string)G729; application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)8000, encoding-name=(string)G729
  * - `sink` sink, always: audio/G729, channels=(int)1, rate=(int)8000
+ * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)18, clock-rate=(int)8000, encoding-name=(string)G729; application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)8000, encoding-name=(string)G729
  */
 export interface Rtpg729PayElement extends Gst.Element {
   /**
@@ -20283,8 +20434,8 @@ export interface RtpgsmdepaySignals {
  * Extracts GSM audio from RTP packets
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)GSM; application/x-rtp, media=(string)audio, payload=(int)3, clock-rate=(int)8000
  * - `src` src, always: audio/x-gsm, rate=(int)8000, channels=(int)1
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)GSM; application/x-rtp, media=(string)audio, payload=(int)3, clock-rate=(int)8000
  */
 export interface RtpgsmdepayElement extends Gst.Element {
   /**
@@ -20332,8 +20483,8 @@ export interface RtpgsmpaySignals {
  * Payload-encodes GSM audio into a RTP packet
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)3, clock-rate=(int)8000, encoding-name=(string)GSM; application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)8000, encoding-name=(string)GSM
  * - `sink` sink, always: audio/x-gsm, rate=(int)8000, channels=(int)1
+ * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)3, clock-rate=(int)8000, encoding-name=(string)GSM; application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)8000, encoding-name=(string)GSM
  */
 export interface RtpgsmpayElement extends Gst.Element {
   /**
@@ -20441,8 +20592,8 @@ export interface RtpgstdepaySignals {
  * Extracts GStreamer buffers from RTP packets
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)application, clock-rate=(int)90000, encoding-name=(string)X-GST
  * - `src` src, always: ANY
+ * - `sink` sink, always: application/x-rtp, media=(string)application, clock-rate=(int)90000, encoding-name=(string)X-GST
  */
 export interface RtpgstdepayElement extends Gst.Element {
   /**
@@ -20495,8 +20646,8 @@ export interface RtpgstpaySignals {
  * Payload GStreamer buffers as RTP packets
  *
  * Pad templates:
- * - `sink` sink, always: ANY
  * - `src` src, always: application/x-rtp, media=(string)application, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)X-GST
+ * - `sink` sink, always: ANY
  */
 export interface RtpgstpayElement extends Gst.Element {
   /**
@@ -20609,8 +20760,8 @@ export interface Rtph261DepaySignals {
  * Extracts H261 video from RTP packets (RFC 4587)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)video, payload=(int)31, clock-rate=(int)90000, encoding-name=(string)H261; application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)H261
  * - `src` src, always: video/x-h261
+ * - `sink` sink, always: application/x-rtp, media=(string)video, payload=(int)31, clock-rate=(int)90000, encoding-name=(string)H261; application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)H261
  */
 export interface Rtph261DepayElement extends Gst.Element {
   /**
@@ -20658,8 +20809,8 @@ export interface Rtph261PaySignals {
  * Payload-encodes H261 video in RTP packets (RFC 4587)
  *
  * Pad templates:
- * - `sink` sink, always: video/x-h261
  * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)31, clock-rate=(int)90000, encoding-name=(string)H261; application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)H261
+ * - `sink` sink, always: video/x-h261
  */
 export interface Rtph261PayElement extends Gst.Element {
   /**
@@ -20767,8 +20918,8 @@ export interface Rtph263DepaySignals {
  * Extracts H263 video from RTP packets (RFC 2190)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)video, payload=(int)34, clock-rate=(int)90000; application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string)H263
  * - `src` src, always: video/x-h263, variant=(string)itu, h263version=(string)h263
+ * - `sink` sink, always: application/x-rtp, media=(string)video, payload=(int)34, clock-rate=(int)90000; application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string)H263
  */
 export interface Rtph263DepayElement extends Gst.Element {
   /**
@@ -20821,8 +20972,8 @@ export interface Rtph263PaySignals {
  * Payload-encodes H263 video in RTP packets (RFC 2190)
  *
  * Pad templates:
- * - `sink` sink, always: video/x-h263, variant=(string)itu, h263version=(string)h263
  * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)34, clock-rate=(int)90000, encoding-name=(string)H263; application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)H263
+ * - `sink` sink, always: video/x-h263, variant=(string)itu, h263version=(string)h263
  */
 export interface Rtph263PayElement extends Gst.Element {
   /**
@@ -20935,8 +21086,8 @@ export interface Rtph263PdepaySignals {
  * Extracts H263/+/++ video from RTP packets (RFC 4629)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)H263-1998; application/x-rtp, media=(string)video, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)H263-2000
  * - `src` src, always: video/x-h263, variant=(string)itu
+ * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)H263-1998; application/x-rtp, media=(string)video, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)H263-2000
  */
 export interface Rtph263PdepayElement extends Gst.Element {
   /**
@@ -20989,8 +21140,8 @@ export interface Rtph263PpaySignals {
  * Payload-encodes H263/+/++ video in RTP packets (RFC 4629)
  *
  * Pad templates:
- * - `sink` sink, always: video/x-h263, variant=(string)itu
  * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)H263-1998; application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)H263-2000
+ * - `sink` sink, always: video/x-h263, variant=(string)itu
  */
 export interface Rtph263PpayElement extends Gst.Element {
   /**
@@ -21076,7 +21227,8 @@ export interface Rtph263PpayElement extends Gst.Element {
   /**
    * Packet Fragmentation Mode
    * `fragmentation-mode`: GstFragmentationMode, default "normal"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 normal, 1 sync
    */
   fragmentationMode: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -21114,8 +21266,8 @@ export interface Rtph264DepaySignals {
  * Extracts H264 video from RTP packets (RFC 3984)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string)H264
  * - `src` src, always: video/x-h264, stream-format=(string)avc, alignment=(string)au; video/x-h264, stream-format=(string)byte-stream, alignment=(string){ nal, au }
+ * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string)H264
  */
 export interface Rtph264DepayElement extends Gst.Element {
   /**
@@ -21189,8 +21341,8 @@ export interface Rtph264PaySignals {
  * Payload-encode H264 video into RTP packets (RFC 3984)
  *
  * Pad templates:
- * - `sink` sink, always: video/x-h264, stream-format=(string)avc, alignment=(string)au; video/x-h264, stream-format=(string)byte-stream, alignment=(string){ nal, au }
  * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)H264
+ * - `sink` sink, always: video/x-h264, stream-format=(string)avc, alignment=(string)au; video/x-h264, stream-format=(string)byte-stream, alignment=(string){ nal, au }
  */
 export interface Rtph264PayElement extends Gst.Element {
   /**
@@ -21287,7 +21439,8 @@ export interface Rtph264PayElement extends Gst.Element {
   /**
    * Bundle suitable SPS/PPS NAL units into STAP-A aggregate packets
    * `aggregate-mode`: GstRtpH264AggregateMode, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 zero-latency, 2 max-stap
    */
   aggregateMode: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -21325,8 +21478,8 @@ export interface Rtph265DepaySignals {
  * Extracts H265 video from RTP packets (RFC 7798)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string)H265
  * - `src` src, always: video/x-h265, stream-format=(string)hvc1, alignment=(string)au; video/x-h265, stream-format=(string)byte-stream, alignment=(string){ nal, au }
+ * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string)H265
  */
 export interface Rtph265DepayElement extends Gst.Element {
   /**
@@ -21394,8 +21547,8 @@ export interface Rtph265PaySignals {
  * Payload-encode H265 video into RTP packets (RFC 7798)
  *
  * Pad templates:
- * - `sink` sink, always: video/x-h265, stream-format=(string)hvc1, alignment=(string)au; video/x-h265, stream-format=(string)byte-stream, alignment=(string){ nal, au }
  * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)H265
+ * - `sink` sink, always: video/x-h265, stream-format=(string)hvc1, alignment=(string)au; video/x-h265, stream-format=(string)byte-stream, alignment=(string){ nal, au }
  */
 export interface Rtph265PayElement extends Gst.Element {
   /**
@@ -21486,7 +21639,8 @@ export interface Rtph265PayElement extends Gst.Element {
   /**
    * Bundle suitable SPS/PPS NAL units into aggregate packets.
    * `aggregate-mode`: GstRtpH265AggregateMode, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 zero-latency, 2 max
    */
   aggregateMode: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -21519,8 +21673,8 @@ export interface RtpilbcdepaySignals {
  * Extracts iLBC audio from RTP packets (RFC 3952)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)ILBC
  * - `src` src, always: audio/x-iLBC, mode=(int){ 20, 30 }
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)ILBC
  */
 export interface RtpilbcdepayElement extends Gst.Element {
   /**
@@ -21546,7 +21700,8 @@ export interface RtpilbcdepayElement extends Gst.Element {
   /**
    * iLBC frame mode
    * `mode`: iLBCMode, default "30ms"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 20 20ms, 30 30ms
    */
   mode: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -21574,8 +21729,8 @@ export interface RtpilbcpaySignals {
  * Packetize iLBC audio streams into RTP packets
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)8000, encoding-name=(string)ILBC, mode=(string){ 20, 30 }
  * - `sink` sink, always: audio/x-iLBC, mode=(int){ 20, 30 }
+ * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)8000, encoding-name=(string)ILBC, mode=(string){ 20, 30 }
  */
 export interface RtpilbcpayElement extends Gst.Element {
   /**
@@ -21688,8 +21843,8 @@ export interface RtpisacdepaySignals {
  * Extracts iSAC audio from RTP packets
  *
  * Pad templates:
- * - `src` src, always: audio/isac, rate=(int){ 16000, 32000 }, channels=(int)1
  * - `sink` sink, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int){ 16000, 32000 }, encoding-name=(string)ISAC
+ * - `src` src, always: audio/isac, rate=(int){ 16000, 32000 }, channels=(int)1
  */
 export interface RtpisacdepayElement extends Gst.Element {
   /**
@@ -21737,8 +21892,8 @@ export interface RtpisacpaySignals {
  * Payload-encodes iSAC audio into a RTP packet
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int){ 16000, 32000 }, encoding-name=(string)ISAC, encoding-params=(string)1
  * - `sink` sink, always: audio/isac, rate=(int){ 16000, 32000 }, channels=(int)1
+ * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int){ 16000, 32000 }, encoding-name=(string)ISAC, encoding-params=(string)1
  */
 export interface RtpisacpayElement extends Gst.Element {
   /**
@@ -21846,8 +22001,8 @@ export interface Rtpj2KdepaySignals {
  * Extracts JPEG 2000 video from RTP packets (RFC 5371)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)90000, sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCrA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, GRAYSCALE }, encoding-name=(string)JPEG2000; application/x-rtp, media=(string)video, clock-rate=(int)90000, colorspace=(string){ sRGB, sYUV, GRAY }, encoding-name=(string)JPEG2000
  * - `src` src, always: image/x-jpc, colorspace=(string){ sRGB, sYUV, GRAY }
+ * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)90000, sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCrA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, GRAYSCALE }, encoding-name=(string)JPEG2000; application/x-rtp, media=(string)video, clock-rate=(int)90000, colorspace=(string){ sRGB, sYUV, GRAY }, encoding-name=(string)JPEG2000
  */
 export interface Rtpj2KdepayElement extends Gst.Element {
   /**
@@ -21895,8 +22050,8 @@ export interface Rtpj2KpaySignals {
  * Payload-encodes JPEG 2000 pictures into RTP packets (RFC 5371)
  *
  * Pad templates:
- * - `sink` sink, always: image/x-jpc, sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCrA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, GRAYSCALE }
  * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCrA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, GRAYSCALE }, encoding-name=(string)JPEG2000
+ * - `sink` sink, always: image/x-jpc, sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCrA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, GRAYSCALE }
  */
 export interface Rtpj2KpayElement extends Gst.Element {
   /**
@@ -22004,8 +22159,8 @@ export interface RtpjpegdepaySignals {
  * Extracts JPEG video from RTP packets (RFC 2435)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string)JPEG; application/x-rtp, media=(string)video, payload=(int)26, clock-rate=(int)90000
  * - `src` src, always: image/jpeg
+ * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string)JPEG; application/x-rtp, media=(string)video, payload=(int)26, clock-rate=(int)90000
  */
 export interface RtpjpegdepayElement extends Gst.Element {
   /**
@@ -22063,8 +22218,8 @@ export interface RtpjpegpaySignals {
  * Payload-encodes JPEG pictures into RTP packets (RFC 2435)
  *
  * Pad templates:
- * - `sink` sink, always: image/jpeg; video/x-jpeg
  * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)26, clock-rate=(int)90000, encoding-name=(string)JPEG, width=(int)[ 1, 65536 ], height=(int)[ 1, 65536 ]; application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)JPEG, width=(int)[ 1, 65536 ], height=(int)[ 1, 65536 ]
+ * - `sink` sink, always: image/jpeg; video/x-jpeg
  */
 export interface RtpjpegpayElement extends Gst.Element {
   /**
@@ -22182,8 +22337,8 @@ export interface RtpklvdepaySignals {
  * Extracts KLV (SMPTE ST 336) metadata from RTP packets
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)application, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)SMPTE336M
  * - `src` src, always: meta/x-klv, parsed=(boolean)true
+ * - `sink` sink, always: application/x-rtp, media=(string)application, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)SMPTE336M
  */
 export interface RtpklvdepayElement extends Gst.Element {
   /**
@@ -22231,8 +22386,8 @@ export interface RtpklvpaySignals {
  * Payloads KLV (SMPTE ST 336) metadata as RTP packets
  *
  * Pad templates:
- * - `sink` sink, always: meta/x-klv, parsed=(boolean)true
  * - `src` src, always: application/x-rtp, media=(string)application, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)SMPTE336M
+ * - `sink` sink, always: meta/x-klv, parsed=(boolean)true
  */
 export interface RtpklvpayElement extends Gst.Element {
   /**
@@ -22340,8 +22495,8 @@ export interface RtpldacpaySignals {
  * Payload LDAC audio as RTP packets
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int){ 44100, 48000, 88200, 96000 }, encoding-name=(string)X-GST-LDAC
  * - `sink` sink, always: audio/x-ldac, channels=(int)[ 1, 2 ], eqmid=(int){ 0, 1, 2 }, rate=(int){ 44100, 48000, 88200, 96000 }
+ * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int){ 44100, 48000, 88200, 96000 }, encoding-name=(string)X-GST-LDAC
  */
 export interface RtpldacpayElement extends Gst.Element {
   /**
@@ -22449,8 +22604,8 @@ export interface Rtpmp1SdepaySignals {
  * Extracts MPEG1 System Streams from RTP packets (RFC 3555)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)other, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)MP1S; application/x-rtp, media=(string)video, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)MP1S
  * - `src` src, always: video/mpeg, systemstream=(boolean)true
+ * - `sink` sink, always: application/x-rtp, media=(string)other, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)MP1S; application/x-rtp, media=(string)video, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)MP1S
  */
 export interface Rtpmp1SdepayElement extends Gst.Element {
   /**
@@ -22503,8 +22658,8 @@ export interface Rtpmp2TdepaySignals {
  * Extracts MPEG2 TS from RTP packets (RFC 2250)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string){ MP2T, MP2T-ES }; application/x-rtp, media=(string)video, payload=(int)33, clock-rate=(int)[ 1, 2147483647 ]
  * - `src` src, always: video/mpegts, packetsize=(int)188, systemstream=(boolean)true
+ * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string){ MP2T, MP2T-ES }; application/x-rtp, media=(string)video, payload=(int)33, clock-rate=(int)[ 1, 2147483647 ]
  */
 export interface Rtpmp2TdepayElement extends Gst.Element {
   /**
@@ -22557,8 +22712,8 @@ export interface Rtpmp2TpaySignals {
  * Payload-encodes MPEG2 TS into RTP packets (RFC 2250)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)33, clock-rate=(int)90000, encoding-name=(string)MP2T; application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)MP2T
  * - `sink` sink, always: video/mpegts, packetsize=(int)188, systemstream=(boolean)true
+ * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)33, clock-rate=(int)90000, encoding-name=(string)MP2T; application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)MP2T
  */
 export interface Rtpmp2TpayElement extends Gst.Element {
   /**
@@ -22666,8 +22821,8 @@ export interface Rtpmp4AdepaySignals {
  * Extracts MPEG4 audio from RTP packets (RFC 3016)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)MP4A-LATM
  * - `src` src, always: audio/mpeg, mpegversion=(int)4, framed=(boolean){ false, true }, stream-format=(string)raw
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)MP4A-LATM
  */
 export interface Rtpmp4AdepayElement extends Gst.Element {
   /**
@@ -22715,8 +22870,8 @@ export interface Rtpmp4ApaySignals {
  * Payload MPEG4 audio as RTP packets (RFC 3016)
  *
  * Pad templates:
- * - `sink` sink, always: audio/mpeg, mpegversion=(int)4, stream-format=(string)raw
  * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)MP4A-LATM
+ * - `sink` sink, always: audio/mpeg, mpegversion=(int)4, stream-format=(string)raw
  */
 export interface Rtpmp4ApayElement extends Gst.Element {
   /**
@@ -22824,8 +22979,8 @@ export interface Rtpmp4GdepaySignals {
  * Extracts MPEG4 elementary streams from RTP packets (RFC 3640)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string){ video, audio, application }, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)MPEG4-GENERIC, mode=(string){ generic, CELP-cbr, CELP-vbr, AAC-lbr, AAC-hbr, aac-hbr }
  * - `src` src, always: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false; audio/mpeg, mpegversion=(int)4, stream-format=(string)raw
+ * - `sink` sink, always: application/x-rtp, media=(string){ video, audio, application }, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)MPEG4-GENERIC, mode=(string){ generic, CELP-cbr, CELP-vbr, AAC-lbr, AAC-hbr, aac-hbr }
  */
 export interface Rtpmp4GdepayElement extends Gst.Element {
   /**
@@ -22873,8 +23028,8 @@ export interface Rtpmp4GpaySignals {
  * Payload MPEG4 elementary streams as RTP packets (RFC 3640)
  *
  * Pad templates:
- * - `sink` sink, always: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false; audio/mpeg, mpegversion=(int)4, stream-format=(string)raw
  * - `src` src, always: application/x-rtp, media=(string){ video, audio, application }, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)MPEG4-GENERIC, streamtype=(string){ 4, 5 }, mode=(string){ generic, CELP-cbr, CELP-vbr, AAC-lbr, AAC-hbr }
+ * - `sink` sink, always: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false; audio/mpeg, mpegversion=(int)4, stream-format=(string)raw
  */
 export interface Rtpmp4GpayElement extends Gst.Element {
   /**
@@ -22982,8 +23137,8 @@ export interface Rtpmp4VdepaySignals {
  * Extracts MPEG4 video from RTP packets (RFC 3016)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)MP4V-ES
  * - `src` src, always: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false
+ * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)MP4V-ES
  */
 export interface Rtpmp4VdepayElement extends Gst.Element {
   /**
@@ -23036,8 +23191,8 @@ export interface Rtpmp4VpaySignals {
  * Payload MPEG-4 video as RTP packets (RFC 3016)
  *
  * Pad templates:
- * - `sink` sink, always: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false; video/x-divx
  * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)MP4V-ES
+ * - `sink` sink, always: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false; video/x-divx
  */
 export interface Rtpmp4VpayElement extends Gst.Element {
   /**
@@ -23150,8 +23305,8 @@ export interface RtpmpadepaySignals {
  * Extracts MPEG audio from RTP packets (RFC 2038)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, payload=(int)14, clock-rate=(int)90000; application/x-rtp, media=(string)audio, encoding-name=(string)MPA, clock-rate=(int)[ 1, 2147483647 ]
  * - `src` src, always: audio/mpeg, mpegversion=(int)1
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, payload=(int)14, clock-rate=(int)90000; application/x-rtp, media=(string)audio, encoding-name=(string)MPA, clock-rate=(int)[ 1, 2147483647 ]
  */
 export interface RtpmpadepayElement extends Gst.Element {
   /**
@@ -23199,8 +23354,8 @@ export interface RtpmpapaySignals {
  * Payload MPEG audio as RTP packets (RFC 2038)
  *
  * Pad templates:
- * - `sink` sink, always: audio/mpeg, mpegversion=(int)1
  * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)14, clock-rate=(int)90000; application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)MPA
+ * - `sink` sink, always: audio/mpeg, mpegversion=(int)1
  */
 export interface RtpmpapayElement extends Gst.Element {
   /**
@@ -23308,8 +23463,8 @@ export interface RtpmparobustdepaySignals {
  * Extracts MPEG audio from RTP packets (RFC 5219)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)90000, encoding-name=(string)MPA-ROBUST; application/x-rtp, media=(string)audio, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string){ X-MP3-DRAFT-00, X-MP3-DRAFT-01, X-MP3-DRAFT-02, X-MP3-DRAFT-03, X-MP3-DRAFT-04, X-MP3-DRAFT-05, X-MP3-DRAFT-06 }
  * - `src` src, always: audio/mpeg, mpegversion=(int)1
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)90000, encoding-name=(string)MPA-ROBUST; application/x-rtp, media=(string)audio, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string){ X-MP3-DRAFT-00, X-MP3-DRAFT-01, X-MP3-DRAFT-02, X-MP3-DRAFT-03, X-MP3-DRAFT-04, X-MP3-DRAFT-05, X-MP3-DRAFT-06 }
  */
 export interface RtpmparobustdepayElement extends Gst.Element {
   /**
@@ -23357,8 +23512,8 @@ export interface RtpmpvdepaySignals {
  * Extracts MPEG video from RTP packets (RFC 2250)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string)MPV; application/x-rtp, media=(string)video, payload=(int)32, clock-rate=(int)90000
  * - `src` src, always: video/mpeg, mpegversion=(int)2, systemstream=(boolean)false
+ * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string)MPV; application/x-rtp, media=(string)video, payload=(int)32, clock-rate=(int)90000
  */
 export interface RtpmpvdepayElement extends Gst.Element {
   /**
@@ -23406,8 +23561,8 @@ export interface RtpmpvpaySignals {
  * Payload-encodes MPEG2 ES into RTP packets (RFC 2250)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)32, clock-rate=(int)90000, encoding-name=(string)MPV; application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)MPV
  * - `sink` sink, always: video/mpeg, mpegversion=(int)2, systemstream=(boolean)false
+ * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)32, clock-rate=(int)90000, encoding-name=(string)MPV; application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)MPV
  */
 export interface RtpmpvpayElement extends Gst.Element {
   /**
@@ -23505,8 +23660,8 @@ export interface RtpmuxSignals {
  * multiplex N rtp streams into one
  *
  * Pad templates:
- * - `sink_%u` sink, request: application/x-rtp
  * - `src` src, always: application/x-rtp
+ * - `sink_%u` sink, request: application/x-rtp
  */
 export interface RtpmuxElement extends Gst.Element {
   /**
@@ -23554,8 +23709,8 @@ export interface RtpopusdepaySignals {
  * Extracts Opus audio from RTP packets
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)48000, encoding-name=(string){ OPUS, X-GST-OPUS-DRAFT-SPITTKA-00, MULTIOPUS }
  * - `src` src, always: audio/x-opus, channel-mapping-family=(int)[ 0, 1 ]
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)48000, encoding-name=(string){ OPUS, X-GST-OPUS-DRAFT-SPITTKA-00, MULTIOPUS }
  */
 export interface RtpopusdepayElement extends Gst.Element {
   /**
@@ -23608,8 +23763,8 @@ export interface RtpopuspaySignals {
  * Puts Opus audio in RTP packets
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-opus, channel-mapping-family=(int)0; audio/x-opus, channel-mapping-family=(int)0, channels=(int)[ 1, 2 ]; audio/x-opus, channel-mapping-family=(int)1, channels=(int)[ 3, 255 ]
  * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)48000, encoding-name=(string){ OPUS, X-GST-OPUS-DRAFT-SPITTKA-00, MULTIOPUS }
+ * - `sink` sink, always: audio/x-opus, channel-mapping-family=(int)0; audio/x-opus, channel-mapping-family=(int)0, channels=(int)[ 1, 2 ]; audio/x-opus, channel-mapping-family=(int)1, channels=(int)[ 3, 255 ]
  */
 export interface RtpopuspayElement extends Gst.Element {
   /**
@@ -23756,8 +23911,8 @@ export interface RtppassthroughpaySignals {
  * Passes through RTP packets
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, payload=(int)[ 0, 127 ], clock-rate=(int)[ 1, 2147483647 ]
  * - `sink` sink, always: application/x-rtp, payload=(int)[ 0, 127 ], clock-rate=(int)[ 1, 2147483647 ]
+ * - `src` src, always: application/x-rtp, payload=(int)[ 0, 127 ], clock-rate=(int)[ 1, 2147483647 ]
  */
 export interface RtppassthroughpayElement extends Gst.Element {
   /**
@@ -23798,7 +23953,8 @@ export interface RtppassthroughpayElement extends Gst.Element {
   /**
    * RTP timestamp regeneration mode
    * `retimestamp-mode`: GstRtpPassthroughPayRetimestampMode, default "disabled"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 disabled, 1 enabled
    */
   retimestampMode: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -23826,8 +23982,8 @@ export interface RtppcmadepaySignals {
  * Extracts PCMA audio from RTP packets
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, payload=(int)8, clock-rate=(int)8000; application/x-rtp, media=(string)audio, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)PCMA
  * - `src` src, always: audio/x-alaw, channels=(int)1, rate=(int)[ 1, 2147483647 ]
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, payload=(int)8, clock-rate=(int)8000; application/x-rtp, media=(string)audio, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)PCMA
  */
 export interface RtppcmadepayElement extends Gst.Element {
   /**
@@ -23875,8 +24031,8 @@ export interface RtppcmapaySignals {
  * Payload-encodes PCMA audio into a RTP packet
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)8, clock-rate=(int)8000, encoding-name=(string)PCMA; application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)PCMA
  * - `sink` sink, always: audio/x-alaw, channels=(int)1, rate=(int)8000
+ * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)8, clock-rate=(int)8000, encoding-name=(string)PCMA; application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)PCMA
  */
 export interface RtppcmapayElement extends Gst.Element {
   /**
@@ -23989,8 +24145,8 @@ export interface RtppcmudepaySignals {
  * Extracts PCMU audio from RTP packets
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, payload=(int)0, clock-rate=(int)8000; application/x-rtp, media=(string)audio, encoding-name=(string)PCMU, clock-rate=(int)[ 1, 2147483647 ]
  * - `src` src, always: audio/x-mulaw, channels=(int)1, rate=(int)[ 1, 2147483647 ]
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, payload=(int)0, clock-rate=(int)8000; application/x-rtp, media=(string)audio, encoding-name=(string)PCMU, clock-rate=(int)[ 1, 2147483647 ]
  */
 export interface RtppcmudepayElement extends Gst.Element {
   /**
@@ -24038,8 +24194,8 @@ export interface RtppcmupaySignals {
  * Payload-encodes PCMU audio into a RTP packet
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)0, clock-rate=(int)8000, encoding-name=(string)PCMU; application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)PCMU
  * - `sink` sink, always: audio/x-mulaw, channels=(int)1, rate=(int)8000
+ * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)0, clock-rate=(int)8000, encoding-name=(string)PCMU; application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)PCMU
  */
 export interface RtppcmupayElement extends Gst.Element {
   /**
@@ -24159,8 +24315,8 @@ export interface RtpptdemuxSignals {
  * Parses codec streams transmitted in the same RTP session
  *
  * Pad templates:
- * - `src_%u` src, sometimes: application/x-rtp, payload=(int)[ 0, 255 ]
  * - `sink` sink, always: application/x-rtp
+ * - `src_%u` src, sometimes: application/x-rtp, payload=(int)[ 0, 255 ]
  */
 export interface RtpptdemuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -24188,8 +24344,8 @@ export interface RtpqcelpdepaySignals {
  * Extracts QCELP (PureVoice) audio from RTP packets (RFC 2658)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)QCELP; application/x-rtp, media=(string)audio, payload=(int)12, clock-rate=(int)8000
  * - `src` src, always: audio/qcelp, channels=(int)1, rate=(int)8000
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)QCELP; application/x-rtp, media=(string)audio, payload=(int)12, clock-rate=(int)8000
  */
 export interface RtpqcelpdepayElement extends Gst.Element {
   /**
@@ -24237,8 +24393,8 @@ export interface Rtpqdm2DepaySignals {
  * Extracts QDM2 audio from RTP packets (no RFC)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, encoding-name=(string)X-QDM
  * - `src` src, always: audio/x-qdm2
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, encoding-name=(string)X-QDM
  */
 export interface Rtpqdm2DepayElement extends Gst.Element {
   /**
@@ -24295,8 +24451,8 @@ export interface RtpreddecSignals {
  * Decode Redundant Audio Data (RED)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp
  * - `src` src, always: application/x-rtp
+ * - `sink` sink, always: application/x-rtp
  */
 export interface RtpreddecElement extends Gst.Element {
   /**
@@ -24348,8 +24504,8 @@ export interface RtpredencSignals {
  * Encode Redundant Audio Data (RED)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp
  * - `src` src, always: application/x-rtp
+ * - `sink` sink, always: application/x-rtp
  */
 export interface RtpredencElement extends Gst.Element {
   /**
@@ -24402,8 +24558,8 @@ export interface RtpsbcdepaySignals {
  * Extracts SBC audio from RTP packets
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int){ 16000, 32000, 44100, 48000 }, encoding-name=(string)SBC
  * - `src` src, always: audio/x-sbc, rate=(int){ 16000, 32000, 44100, 48000 }, channels=(int)[ 1, 2 ], mode=(string){ mono, dual, stereo, joint }, blocks=(int){ 4, 8, 12, 16 }, subbands=(int){ 4, 8 }, allocation-method=(string){ snr, loudness }, bitpool=(int)[ 2, 64 ]
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int){ 16000, 32000, 44100, 48000 }, encoding-name=(string)SBC
  */
 export interface RtpsbcdepayElement extends Gst.Element {
   /**
@@ -24461,8 +24617,8 @@ export interface RtpsbcpaySignals {
  * Payload SBC audio as RTP packets
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int){ 16000, 32000, 44100, 48000 }, encoding-name=(string)SBC
  * - `sink` sink, always: audio/x-sbc, rate=(int){ 16000, 32000, 44100, 48000 }, channels=(int)[ 1, 2 ], channel-mode=(string){ mono, dual, stereo, joint }, blocks=(int){ 4, 8, 12, 16 }, subbands=(int){ 4, 8 }, allocation-method=(string){ snr, loudness }, bitpool=(int)[ 2, 64 ]
+ * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int){ 16000, 32000, 44100, 48000 }, encoding-name=(string)SBC
  */
 export interface RtpsbcpayElement extends Gst.Element {
   /**
@@ -24657,8 +24813,8 @@ export interface RtpsirendepaySignals {
  * Extracts Siren audio from RTP packets
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)16000, encoding-name=(string)SIREN
  * - `src` src, always: audio/x-siren, dct-length=(int)320
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)16000, encoding-name=(string)SIREN
  */
 export interface RtpsirendepayElement extends Gst.Element {
   /**
@@ -24706,8 +24862,8 @@ export interface RtpsirenpaySignals {
  * Packetize Siren audio streams into RTP packets
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)16000, encoding-name=(string)SIREN, bitrate=(string)16000, dct-length=(int)320
  * - `sink` sink, always: audio/x-siren, dct-length=(int)320
+ * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)16000, encoding-name=(string)SIREN, bitrate=(string)16000, dct-length=(int)320
  */
 export interface RtpsirenpayElement extends Gst.Element {
   /**
@@ -24820,8 +24976,8 @@ export interface RtpspeexdepaySignals {
  * Extracts Speex audio from RTP packets
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)[ 6000, 48000 ], encoding-name=(string)SPEEX
  * - `src` src, always: audio/x-speex
+ * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)[ 6000, 48000 ], encoding-name=(string)SPEEX
  */
 export interface RtpspeexdepayElement extends Gst.Element {
   /**
@@ -24869,8 +25025,8 @@ export interface RtpspeexpaySignals {
  * Payload-encodes Speex audio into a RTP packet
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 6000, 48000 ], encoding-name=(string)SPEEX, encoding-params=(string)1
  * - `sink` sink, always: audio/x-speex, rate=(int)[ 6000, 48000 ], channels=(int)1
+ * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 6000, 48000 ], encoding-name=(string)SPEEX, encoding-params=(string)1
  */
 export interface RtpspeexpayElement extends Gst.Element {
   /**
@@ -24983,10 +25139,10 @@ export interface RtpssrcdemuxSignals {
  * Splits RTP streams based on the SSRC
  *
  * Pad templates:
- * - `rtcp_src_%u` src, sometimes: application/x-rtcp
- * - `src_%u` src, sometimes: application/x-rtp
- * - `rtcp_sink` sink, always: application/x-rtcp
  * - `sink` sink, always: application/x-rtp
+ * - `rtcp_sink` sink, always: application/x-rtcp
+ * - `src_%u` src, sometimes: application/x-rtp
+ * - `rtcp_src_%u` src, sometimes: application/x-rtcp
  */
 export interface RtpssrcdemuxElement extends Gst.Element {
   /**
@@ -25013,8 +25169,8 @@ export interface RtpstreamdepaySignals {
  * Depayloads RTP/RTCP packets for streaming protocols according to RFC4571
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp-stream; application/x-rtcp-stream; application/x-srtp-stream; application/x-srtcp-stream
  * - `src` src, always: application/x-rtp; application/x-rtcp; application/x-srtp; application/x-srtcp
+ * - `sink` sink, always: application/x-rtp-stream; application/x-rtcp-stream; application/x-srtp-stream; application/x-srtcp-stream
  */
 export interface RtpstreamdepayElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -25036,8 +25192,8 @@ export interface RtpstreampaySignals {
  * Payloads RTP/RTCP packets for streaming protocols according to RFC4571
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp; application/x-rtcp; application/x-srtp; application/x-srtcp
  * - `src` src, always: application/x-rtp-stream; application/x-rtcp-stream; application/x-srtp-stream; application/x-srtcp-stream
+ * - `sink` sink, always: application/x-rtp; application/x-rtcp; application/x-srtp; application/x-srtcp
  */
 export interface RtpstreampayElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -25065,8 +25221,8 @@ export interface Rtpsv3VdepaySignals {
  * Extracts SVQ3 video from RTP packets (no RFC)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string){ X-SV3V-ES, X-SORENSON-VIDEO, X-SORENSONVIDEO, X-SorensonVideo }
  * - `src` src, always: video/x-svq, svqversion=(int)3
+ * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string){ X-SV3V-ES, X-SORENSON-VIDEO, X-SORENSONVIDEO, X-SorensonVideo }
  */
 export interface Rtpsv3VdepayElement extends Gst.Element {
   /**
@@ -25114,8 +25270,8 @@ export interface RtptheoradepaySignals {
  * Extracts Theora video from RTP packets (draft-01 of RFC XXXX)
  *
  * Pad templates:
- * - `src` src, always: video/x-theora
  * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string)THEORA
+ * - `src` src, always: video/x-theora
  */
 export interface RtptheoradepayElement extends Gst.Element {
   /**
@@ -25168,8 +25324,8 @@ export interface RtptheorapaySignals {
  * Payload-encode Theora video into RTP packets (draft-01 RFC XXXX)
  *
  * Pad templates:
- * - `sink` sink, always: video/x-theora
  * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)THEORA
+ * - `sink` sink, always: video/x-theora
  */
 export interface RtptheorapayElement extends Gst.Element {
   /**
@@ -25301,8 +25457,8 @@ export interface RtpulpfecdecSignals {
  * Decodes RTP FEC (RFC5109)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp
  * - `src` src, always: application/x-rtp
+ * - `sink` sink, always: application/x-rtp
  */
 export interface RtpulpfecdecElement extends Gst.Element {
   /**
@@ -25374,8 +25530,8 @@ export interface RtpulpfecencSignals {
  * Encodes RTP FEC (RFC5109)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp
  * - `src` src, always: application/x-rtp
+ * - `sink` sink, always: application/x-rtp
  */
 export interface RtpulpfecencElement extends Gst.Element {
   /**
@@ -25428,8 +25584,8 @@ export interface RtpvorbisdepaySignals {
  * Extracts Vorbis Audio from RTP packets (RFC 5215)
  *
  * Pad templates:
- * - `src` src, always: audio/x-vorbis
  * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)VORBIS
+ * - `src` src, always: audio/x-vorbis
  */
 export interface RtpvorbisdepayElement extends Gst.Element {
   /**
@@ -25482,8 +25638,8 @@ export interface RtpvorbispaySignals {
  * Payload-encode Vorbis audio into RTP packets (RFC 5215)
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-vorbis
  * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)VORBIS
+ * - `sink` sink, always: audio/x-vorbis
  */
 export interface RtpvorbispayElement extends Gst.Element {
   /**
@@ -25606,8 +25762,8 @@ export interface Rtpvp8DepaySignals {
  * Extracts VP8 video from RTP packets)
  *
  * Pad templates:
- * - `src` src, always: video/x-vp8
  * - `sink` sink, always: application/x-rtp, clock-rate=(int)90000, media=(string)video, encoding-name=(string){ VP8, VP8-DRAFT-IETF-01 }
+ * - `src` src, always: video/x-vp8
  */
 export interface Rtpvp8DepayElement extends Gst.Element {
   /**
@@ -25680,8 +25836,8 @@ export interface Rtpvp8PaySignals {
  * Puts VP8 video in RTP packets
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string){ VP8, VP8-DRAFT-IETF-01 }
  * - `sink` sink, always: video/x-vp8
+ * - `src` src, always: application/x-rtp, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string){ VP8, VP8-DRAFT-IETF-01 }
  */
 export interface Rtpvp8PayElement extends Gst.Element {
   /**
@@ -25772,7 +25928,8 @@ export interface Rtpvp8PayElement extends Gst.Element {
   /**
    * The picture ID mode for payloading
    * `picture-id-mode`: GstVP8RTPPayMode, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 7-bit, 2 15-bit
    */
   pictureIdMode: number
   /**
@@ -25815,8 +25972,8 @@ export interface Rtpvp9DepaySignals {
  * Extracts VP9 video from RTP packets)
  *
  * Pad templates:
- * - `src` src, always: video/x-vp9
  * - `sink` sink, always: application/x-rtp, clock-rate=(int)90000, media=(string)video, encoding-name=(string){ VP9, VP9-DRAFT-IETF-01 }
+ * - `src` src, always: video/x-vp9
  */
 export interface Rtpvp9DepayElement extends Gst.Element {
   /**
@@ -25889,8 +26046,8 @@ export interface Rtpvp9PaySignals {
  * Puts VP9 video in RTP packets)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string){ VP9, VP9-DRAFT-IETF-01 }
  * - `sink` sink, always: video/x-vp9
+ * - `src` src, always: application/x-rtp, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string){ VP9, VP9-DRAFT-IETF-01 }
  */
 export interface Rtpvp9PayElement extends Gst.Element {
   /**
@@ -25981,7 +26138,8 @@ export interface Rtpvp9PayElement extends Gst.Element {
   /**
    * The picture ID mode for payloading
    * `picture-id-mode`: GstVP9RTPPayMode, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 7-bit, 2 15-bit
    */
   pictureIdMode: number
   /**
@@ -26014,8 +26172,8 @@ export interface RtpvrawdepaySignals {
  * Extracts raw video from RTP packets (RFC 4175)
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string)RAW, sampling=(string){ RGB, RGBA, BGR, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1 }, depth=(string)8; application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string)RAW, sampling=(string)YCbCr-4:2:2, depth=(string)10
  * - `src` src, always: video/x-raw
+ * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string)RAW, sampling=(string){ RGB, RGBA, BGR, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1 }, depth=(string)8; application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string)RAW, sampling=(string)YCbCr-4:2:2, depth=(string)10
  */
 export interface RtpvrawdepayElement extends Gst.Element {
   /**
@@ -26068,8 +26226,8 @@ export interface RtpvrawpaySignals {
  * Payload raw video as RTP packets (RFC 4175)
  *
  * Pad templates:
- * - `sink` sink, always: video/x-raw, format=(string){ RGB, RGBA, BGR, BGRA, AYUV, UYVY, I420, Y41B, UYVP }, width=(int)[ 1, 32767 ], height=(int)[ 1, 32767 ]
  * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)RAW, sampling=(string){ RGB, RGBA, BGR, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1 }, depth=(string){ 8, 10, 12, 16 }, colorimetry=(string){ BT601-5, BT709-2, SMPTE240M }
+ * - `sink` sink, always: video/x-raw, format=(string){ RGB, RGBA, BGR, BGRA, AYUV, UYVY, I420, Y41B, UYVP }, width=(int)[ 1, 32767 ], height=(int)[ 1, 32767 ]
  */
 export interface RtpvrawpayElement extends Gst.Element {
   /**
@@ -26182,8 +26340,8 @@ export interface RtpxqtdepaySignals {
  * Extracts Quicktime audio/video from RTP packets
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp, payload=(int)[ 96, 127 ], media=(string){ audio, video }, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string){ X-QT, X-QUICKTIME }
  * - `src` src, always: ANY
+ * - `sink` sink, always: application/x-rtp, payload=(int)[ 96, 127 ], media=(string){ audio, video }, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string){ X-QT, X-QUICKTIME }
  */
 export interface RtpxqtdepayElement extends Gst.Element {
   /**
@@ -26383,7 +26541,8 @@ export interface RtspclientsinkElement extends Gst.Bin {
   /**
    * Allowed lower transport protocols
    * `protocols`: GstRTSPLowerTrans, default "udp+udp-mcast+tcp"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 unknown, 1 udp, 2 udp-mcast, 4 tcp, 16 http, 32 tls
    */
   protocols: number
   /**
@@ -26479,7 +26638,8 @@ export interface RtspclientsinkElement extends Gst.Bin {
   /**
    * TLS certificate validation flags used to validate the server certificate
    * `tls-validation-flags`: GTlsCertificateFlags, default "unknown-ca+bad-identity+not-activated+expired+revoked+insecure+generic-error"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 no-flags, 1 unknown-ca, 2 bad-identity, 4 not-activated, 8 expired, 16 revoked, 32 insecure, 64 generic-error, 127 validate-all
    */
   tlsValidationFlags: number
   /**
@@ -26495,7 +26655,8 @@ export interface RtspclientsinkElement extends Gst.Bin {
   /**
    * NTP time source for RTCP packets
    * `ntp-time-source`: GstRTSPClientSinkNtpTimeSource, default "ntp"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 ntp, 1 unix, 2 running-time, 3 clock-time
    */
   ntpTimeSource: number
   /**
@@ -26506,13 +26667,15 @@ export interface RtspclientsinkElement extends Gst.Bin {
   /**
    * Allowed RTSP profiles
    * `profiles`: GstRTSPProfile, default "avp"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 unknown, 1 avp, 2 savp, 4 avpf, 8 savpf
    */
   profiles: number
   /**
    * Clock publishing mode according to RFC7273
    * `publish-clock-mode`: GstRTSPPublishClockMode, default "clock"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 clock, 2 clock-and-offset
    */
   publishClockMode: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -26831,7 +26994,8 @@ export interface RtspsrcElement extends Gst.Bin {
   /**
    * Allowed lower transport protocols
    * `protocols`: GstRTSPLowerTrans, default "udp+udp-mcast+tcp"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 unknown, 1 udp, 2 udp-mcast, 4 tcp, 16 http, 32 tls
    */
   protocols: number
   /**
@@ -26873,7 +27037,8 @@ export interface RtspsrcElement extends Gst.Bin {
   /**
    * Method to use for traversing firewalls and NAT
    * `nat-method`: GstRTSPNatMethod, default "dummy"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 dummy
    */
   natMethod: number
   /**
@@ -26919,7 +27084,8 @@ export interface RtspsrcElement extends Gst.Bin {
   /**
    * Control the buffering algorithm in use
    * `buffer-mode`: GstRTSPSrcBufferMode, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 slave, 2 buffer, 3 auto, 4 synced
    */
   bufferMode: number
   /**
@@ -26971,7 +27137,8 @@ export interface RtspsrcElement extends Gst.Bin {
   /**
    * TLS certificate validation flags used to validate the server certificate
    * `tls-validation-flags`: GTlsCertificateFlags, default "unknown-ca+bad-identity+not-activated+expired+revoked+insecure+generic-error"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 no-flags, 1 unknown-ca, 2 bad-identity, 4 not-activated, 8 expired, 16 revoked, 32 insecure, 64 generic-error, 127 validate-all
    */
   tlsValidationFlags: number
   /**
@@ -26992,7 +27159,8 @@ export interface RtspsrcElement extends Gst.Bin {
   /**
    * NTP time source for RTCP packets
    * `ntp-time-source`: GstRTSPSrcNtpTimeSource, default "ntp"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 ntp, 1 unix, 2 running-time, 3 clock-time
    */
   ntpTimeSource: number
   /**
@@ -27028,13 +27196,15 @@ export interface RtspsrcElement extends Gst.Bin {
   /**
    * The RTSP version that should be tried first when negotiating version.
    * `default-rtsp-version`: GstRTSPVersion, default "1-0"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 invalid, 16 1-0, 17 1-1, 32 2-0
    */
   defaultRtspVersion: number
   /**
    * The type of backchannel to setup. Default is 'none'.
    * `backchannel`: GstRTSPBackchannel, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 onvif
    */
   backchannel: number
   /**
@@ -27101,8 +27271,8 @@ export interface SbcdecSignals {
  * Decode an SBC audio stream
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string)S16LE, rate=(int){ 16000, 32000, 44100, 48000 }, channels=(int)[ 1, 2 ], layout=(string)interleaved
  * - `sink` sink, always: audio/x-sbc, channels=(int)[ 1, 2 ], rate=(int){ 16000, 32000, 44100, 48000 }, parsed=(boolean)true
+ * - `src` src, always: audio/x-raw, format=(string)S16LE, rate=(int){ 16000, 32000, 44100, 48000 }, channels=(int)[ 1, 2 ], layout=(string)interleaved
  */
 export interface SbcdecElement extends GstAudio.AudioDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -27124,8 +27294,8 @@ export interface SbcencSignals {
  * Encode an SBC audio stream
  *
  * Pad templates:
- * - `src` src, always: audio/x-sbc, rate=(int){ 16000, 32000, 44100, 48000 }, channels=(int)[ 1, 2 ], channel-mode=(string){ mono, dual, stereo, joint }, blocks=(int){ 4, 8, 12, 16 }, subbands=(int){ 4, 8 }, allocation-method=(string){ snr, loudness }, bitpool=(int)[ 2, 64 ]
  * - `sink` sink, always: audio/x-raw, format=(string)S16LE, rate=(int){ 16000, 32000, 44100, 48000 }, channels=(int)[ 1, 2 ]
+ * - `src` src, always: audio/x-sbc, rate=(int){ 16000, 32000, 44100, 48000 }, channels=(int)[ 1, 2 ], channel-mode=(string){ mono, dual, stereo, joint }, blocks=(int){ 4, 8, 12, 16 }, subbands=(int){ 4, 8 }, allocation-method=(string){ snr, loudness }, bitpool=(int)[ 2, 64 ]
  */
 export interface SbcencElement extends GstAudio.AudioEncoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -27147,8 +27317,8 @@ export interface SbcparseSignals {
  * Parses an SBC bluetooth audio stream
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-sbc
  * - `src` src, always: audio/x-sbc, parsed=(boolean)true, channels=(int)[ 1, 2 ], rate=(int){ 16000, 32000, 44100, 48000 }
+ * - `sink` sink, always: audio/x-sbc
  */
 export interface SbcparseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -27182,8 +27352,8 @@ export interface SctpdecSignals {
  * Decodes packets with SCTP
  *
  * Pad templates:
- * - `sink` sink, always: application/x-sctp
  * - `src_%u` src, sometimes: ANY
+ * - `sink` sink, always: application/x-sctp
  */
 export interface SctpdecElement extends Gst.Element {
   /**
@@ -27234,8 +27404,8 @@ export interface SctpencSignals {
  * Encodes packets with SCTP
  *
  * Pad templates:
- * - `sink_%u` sink, request: ANY
  * - `src` src, always: application/x-sctp
+ * - `sink_%u` sink, request: ANY
  */
 export interface SctpencElement extends Gst.Element {
   /**
@@ -27307,8 +27477,8 @@ export interface SdpdemuxSignals {
  * Receive data over the network via SDP
  *
  * Pad templates:
- * - `stream_%u` src, sometimes: application/x-rtp
  * - `sink` sink, always: application/sdp
+ * - `stream_%u` src, sometimes: application/x-rtp
  */
 export interface SdpdemuxElement extends Gst.Bin {
   /**
@@ -27334,7 +27504,8 @@ export interface SdpdemuxElement extends Gst.Bin {
   /**
    * Enable or disable receiving of RTCP sender reports and sending of RTCP receiver reports
    * `rtcp-mode`: GstSDPDemuxRTCPMode, default "Send + Receive RTCP"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 3 Send + Receive RTCP, 1 Receive RTCP sender reports, 2 Send RTCP receiver reports, 0 Disable RTCP
    */
   rtcpMode: number
   /**
@@ -27408,8 +27579,8 @@ export interface SfdecSignals {
  * Read audio streams using libsndfile
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-ircam; audio/x-nist; audio/x-paris; audio/x-rf64; audio/x-sds; audio/x-svx; audio/x-voc; audio/x-w64; audio/x-xi
  * - `src` src, always: audio/x-raw, format=(string){ F32LE, S32LE, S16LE }, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
+ * - `sink` sink, always: audio/x-ircam; audio/x-nist; audio/x-paris; audio/x-rf64; audio/x-sds; audio/x-svx; audio/x-voc; audio/x-w64; audio/x-xi
  */
 export interface SfdecElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -27672,7 +27843,8 @@ export interface Shout2SendElement extends GstBase.BaseSink {
   /**
    * Connection Protocol to use
    * `protocol`: GstShout2SendProtocol, default "http"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 xaudiocast, 2 icy, 3 http
    */
   protocol: number
   /**
@@ -27719,8 +27891,8 @@ export interface SirendecSignals {
  * Decode streams encoded with the Siren7 codec into 16bit PCM
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-siren, dct-length=(int)320
  * - `src` src, always: audio/x-raw, format=(string)S16LE, rate=(int)16000, channels=(int)1
+ * - `sink` sink, always: audio/x-siren, dct-length=(int)320
  */
 export interface SirendecElement extends GstAudio.AudioDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -27742,8 +27914,8 @@ export interface SirenencSignals {
  * Encode 16bit PCM streams into the Siren7 codec
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-raw, format=(string)S16LE, rate=(int)16000, channels=(int)1
  * - `src` src, always: audio/x-siren, dct-length=(int)320
+ * - `sink` sink, always: audio/x-raw, format=(string)S16LE, rate=(int)16000, channels=(int)1
  */
 export interface SirenencElement extends GstAudio.AudioEncoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -28012,7 +28184,8 @@ export interface SouphttpsrcElement extends GstBase.PushSrc {
   /**
    * Set log level for soup's HTTP session log
    * `http-log-level`: SoupLoggerLogLevel, default "headers"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 minimal, 2 headers, 3 body
    */
   httpLogLevel: number
   /**
@@ -28094,8 +28267,8 @@ export interface SpeexdecSignals {
  * decode speex streams to audio
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-speex
  * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 6000, 48000 ], channels=(int)[ 1, 2 ]
+ * - `sink` sink, always: audio/x-speex
  */
 export interface SpeexdecElement extends GstAudio.AudioDecoder {
   /**
@@ -28172,8 +28345,8 @@ export interface SpeexencSignals {
  * Encodes audio in Speex format
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 6000, 48000 ], channels=(int)1; audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 6000, 48000 ], channels=(int)2, channel-mask=(bitmask)0x0000000000000003
  * - `src` src, always: audio/x-speex, rate=(int)[ 6000, 48000 ], channels=(int)[ 1, 2 ]
+ * - `sink` sink, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 6000, 48000 ], channels=(int)1; audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 6000, 48000 ], channels=(int)2, channel-mask=(bitmask)0x0000000000000003
  */
 export interface SpeexencElement extends GstAudio.AudioEncoder {
   /**
@@ -28189,7 +28362,8 @@ export interface SpeexencElement extends GstAudio.AudioEncoder {
   /**
    * The encoding mode
    * `mode`: GstSpeexEncMode, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 auto, 1 uwb, 2 wb, 3 nb
    */
   mode: number
   /**
@@ -28397,11 +28571,11 @@ export interface SplitmuxsinkSignals {
  * Convenience bin that muxes incoming streams into multiple time/size limited files
  *
  * Pad templates:
- * - `caption_%u` sink, request: ANY
- * - `subtitle_%u` sink, request: ANY
- * - `audio_%u` sink, request: ANY
- * - `video_aux_%u` sink, request: ANY
  * - `video` sink, request: ANY
+ * - `video_aux_%u` sink, request: ANY
+ * - `audio_%u` sink, request: ANY
+ * - `subtitle_%u` sink, request: ANY
+ * - `caption_%u` sink, request: ANY
  */
 export interface SplitmuxsinkElement extends Gst.Bin {
   /**
@@ -28547,10 +28721,10 @@ export interface SplitmuxsrcSignals {
  * Source that reads a set of files created by splitmuxsink
  *
  * Pad templates:
- * - `subtitle_%u` src, sometimes: ANY
- * - `audio_%u` src, sometimes: ANY
- * - `video_%u` src, sometimes: ANY
  * - `video` src, sometimes: ANY
+ * - `video_%u` src, sometimes: ANY
+ * - `audio_%u` src, sometimes: ANY
+ * - `subtitle_%u` src, sometimes: ANY
  */
 export interface SplitmuxsrcElement extends Gst.Bin {
   /**
@@ -28675,7 +28849,8 @@ export interface SrtclientsinkElement extends GstBase.BaseSink {
   /**
    * SRT connection mode
    * `mode`: GstSRTConnectionMode, default "caller"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 caller, 2 listener, 3 rendezvous
    */
   mode: number
   /**
@@ -28696,7 +28871,8 @@ export interface SrtclientsinkElement extends GstBase.BaseSink {
   /**
    * Crypto key length in bytes
    * `pbkeylen`: GstSRTKeyLength, default "no-key"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 no-key, 0 0, 16 16, 24 24, 32 32
    */
   pbkeylen: number
   /**
@@ -28846,7 +29022,8 @@ export interface SrtclientsrcElement extends GstBase.PushSrc {
   /**
    * SRT connection mode
    * `mode`: GstSRTConnectionMode, default "caller"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 caller, 2 listener, 3 rendezvous
    */
   mode: number
   /**
@@ -28867,7 +29044,8 @@ export interface SrtclientsrcElement extends GstBase.PushSrc {
   /**
    * Crypto key length in bytes
    * `pbkeylen`: GstSRTKeyLength, default "no-key"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 no-key, 0 0, 16 16, 24 24, 32 32
    */
   pbkeylen: number
   /**
@@ -28939,8 +29117,8 @@ export interface SrtencSignals {
  * Srt subtitle encoder
  *
  * Pad templates:
- * - `src` src, always: application/x-subtitle
  * - `sink` sink, always: text/x-raw, format=(string){ pango-markup, utf8 }
+ * - `src` src, always: application/x-subtitle
  */
 export interface SrtencElement extends Gst.Element {
   /**
@@ -28991,7 +29169,8 @@ export interface SrtserversinkElement extends GstBase.BaseSink {
   /**
    * SRT connection mode
    * `mode`: GstSRTConnectionMode, default "caller"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 caller, 2 listener, 3 rendezvous
    */
   mode: number
   /**
@@ -29012,7 +29191,8 @@ export interface SrtserversinkElement extends GstBase.BaseSink {
   /**
    * Crypto key length in bytes
    * `pbkeylen`: GstSRTKeyLength, default "no-key"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 no-key, 0 0, 16 16, 24 24, 32 32
    */
   pbkeylen: number
   /**
@@ -29088,7 +29268,8 @@ export interface SrtserversrcElement extends GstBase.PushSrc {
   /**
    * SRT connection mode
    * `mode`: GstSRTConnectionMode, default "caller"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 caller, 2 listener, 3 rendezvous
    */
   mode: number
   /**
@@ -29109,7 +29290,8 @@ export interface SrtserversrcElement extends GstBase.PushSrc {
   /**
    * Crypto key length in bytes
    * `pbkeylen`: GstSRTKeyLength, default "no-key"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 no-key, 0 0, 16 16, 24 24, 32 32
    */
   pbkeylen: number
   /**
@@ -29186,7 +29368,8 @@ export interface SrtsinkElement extends GstBase.BaseSink {
   /**
    * SRT connection mode
    * `mode`: GstSRTConnectionMode, default "caller"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 caller, 2 listener, 3 rendezvous
    */
   mode: number
   /**
@@ -29207,7 +29390,8 @@ export interface SrtsinkElement extends GstBase.BaseSink {
   /**
    * Crypto key length in bytes
    * `pbkeylen`: GstSRTKeyLength, default "no-key"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 no-key, 0 0, 16 16, 24 24, 32 32
    */
   pbkeylen: number
   /**
@@ -29279,7 +29463,8 @@ export interface SrtsrcElement extends GstBase.PushSrc {
   /**
    * SRT connection mode
    * `mode`: GstSRTConnectionMode, default "caller"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 caller, 2 listener, 3 rendezvous
    */
   mode: number
   /**
@@ -29300,7 +29485,8 @@ export interface SrtsrcElement extends GstBase.PushSrc {
   /**
    * Crypto key length in bytes
    * `pbkeylen`: GstSRTKeyLength, default "no-key"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 no-key, 0 0, 16 16, 24 24, 32 32
    */
   pbkeylen: number
   /**
@@ -29362,8 +29548,8 @@ export interface SsaparseSignals {
  * Parses SSA subtitle streams
  *
  * Pad templates:
- * - `src` src, always: text/x-raw, format=(string)pango-markup
  * - `sink` sink, always: application/x-ssa; application/x-ass
+ * - `src` src, always: text/x-raw, format=(string)pango-markup
  */
 export interface SsaparseElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -29395,8 +29581,8 @@ export interface SubparseSignals {
  * Parses subtitle (.sub) files into text streams
  *
  * Pad templates:
- * - `src` src, always: text/x-raw, format=(string){ pango-markup, utf8 }
  * - `sink` sink, always: application/x-subtitle; application/x-subtitle-sami; application/x-subtitle-tmplayer; application/x-subtitle-mpl2; application/x-subtitle-dks; application/x-subtitle-qttext; application/x-subtitle-lrc; application/x-subtitle-vtt
+ * - `src` src, always: text/x-raw, format=(string){ pango-markup, utf8 }
  */
 export interface SubparseElement extends Gst.Element {
   /**
@@ -29489,8 +29675,8 @@ export interface Svtav1EncSignals {
  * Scalable Video Technology for AV1 Encoder (SVT-AV1 Encoder)
  *
  * Pad templates:
- * - `sink` sink, always: video/x-raw, format=(string){ I420, I420_10LE }, width=(int)[ 64, 16384 ], height=(int)[ 64, 8704 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `src` src, always: video/x-av1, stream-format=(string)obu-stream, alignment=(string)tu, width=(int)[ 64, 16384 ], height=(int)[ 64, 8704 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `sink` sink, always: video/x-raw, format=(string){ I420, I420_10LE }, width=(int)[ 64, 16384 ], height=(int)[ 64, 8704 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface Svtav1EncElement extends GstVideo.VideoEncoder {
   /**
@@ -29541,7 +29727,8 @@ export interface Svtav1EncElement extends GstVideo.VideoEncoder {
   /**
    * CRA (open GOP)or IDR frames (closed GOP)
    * `intra-refresh-type`: GstSvtAv1EncIntraRefreshType, default "IDR"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 CRA, 2 IDR
    */
   intraRefreshType: number
   /**
@@ -29727,7 +29914,8 @@ export interface TcpserversinkElement extends GstBase.BaseSink {
   /**
    * The unit to measure the max/soft-max/queued properties
    * `unit-format`: GstFormat, default "buffers"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 undefined, 1 default, 2 bytes, 3 time, 4 buffers, 5 percent
    */
   unitFormat: number
   /**
@@ -29768,7 +29956,8 @@ export interface TcpserversinkElement extends GstBase.BaseSink {
   /**
    * How to recover when client reaches the soft max
    * `recover-policy`: GstMultiHandleSinkRecoverPolicy, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 latest, 2 soft-limit, 3 keyframe
    */
   recoverPolicy: number
   /**
@@ -29779,7 +29968,8 @@ export interface TcpserversinkElement extends GstBase.BaseSink {
   /**
    * How to sync new clients to the stream
    * `sync-method`: GstMultiHandleSinkSyncMethod, default "latest"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 latest, 1 next-keyframe, 2 latest-keyframe, 3 burst, 4 burst-keyframe, 5 burst-with-keyframe
    */
   syncMethod: number
   /**
@@ -29795,7 +29985,8 @@ export interface TcpserversinkElement extends GstBase.BaseSink {
   /**
    * The format of the burst units (when sync-method is burst[[-with]-keyframe])
    * `burst-format`: GstFormat, default "undefined"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 undefined, 1 default, 2 bytes, 3 time, 4 buffers, 5 percent
    */
   burstFormat: number
   /**
@@ -29949,8 +30140,8 @@ export interface TeletextdecSignals {
  * Decode a raw VBI stream containing teletext information to RGBA and text
  *
  * Pad templates:
- * - `sink` sink, always: application/x-teletext
  * - `src` src, always: video/x-raw, format=(string)RGBA, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; text/x-raw, format=(string){ utf-8, pango-markup }
+ * - `sink` sink, always: application/x-teletext
  */
 export interface TeletextdecElement extends Gst.Element {
   /**
@@ -30017,8 +30208,8 @@ export interface TheoradecSignals {
  * decode raw theora streams to raw YUV video
  *
  * Pad templates:
- * - `sink` sink, always: video/x-theora
  * - `src` src, always: video/x-raw, format=(string){ I420, Y42B, Y444 }, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]
+ * - `sink` sink, always: video/x-theora
  */
 export interface TheoradecElement extends GstVideo.VideoDecoder {
   /**
@@ -30125,8 +30316,8 @@ export interface TheoraencSignals {
  * encode raw YUV video to a theora stream
  *
  * Pad templates:
- * - `sink` sink, always: video/x-raw, format=(string){ I420, Y42B, Y444 }, framerate=(fraction)[ 1/2147483647, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]
  * - `src` src, always: video/x-theora, framerate=(fraction)[ 1/2147483647, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]
+ * - `sink` sink, always: video/x-raw, format=(string){ I420, Y42B, Y444 }, framerate=(fraction)[ 1/2147483647, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]
  */
 export interface TheoraencElement extends GstVideo.VideoEncoder {
   /**
@@ -30192,7 +30383,8 @@ export interface TheoraencElement extends GstVideo.VideoEncoder {
   /**
    * Single pass or first/second pass
    * `multipass-mode`: GstTheoraEncMultipassMode, default "single-pass"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 single-pass, 1 first-pass, 2 second-pass
    */
   multipassMode: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -30214,8 +30406,8 @@ export interface TheoraparseSignals {
  * parse raw theora streams
  *
  * Pad templates:
- * - `sink` sink, always: video/x-theora
  * - `src` src, always: video/x-theora
+ * - `sink` sink, always: video/x-theora
  */
 export interface TheoraparseElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -30393,11 +30585,11 @@ export interface TsdemuxSignals {
  * Demuxes MPEG2 transport streams
  *
  * Pad templates:
- * - `private_%01x_%05x` src, sometimes: ANY
- * - `subpicture_%01x_%05x` src, sometimes: subpicture/x-pgs; subpicture/x-dvd; subpicture/x-dvb
- * - `audio_%01x_%05x` src, sometimes: audio/mpeg, mpegversion=(int)1; audio/mpeg, mpegversion=(int){ 2, 4 }, stream-format=(string)adts; audio/mpeg, mpegversion=(int)4, stream-format=(string)loas; audio/x-lpcm, width=(int){ 16, 20, 24 }, rate=(int){ 48000, 96000 }, channels=(int)[ 1, 8 ], dynamic_range=(int)[ 0, 255 ], emphasis=(boolean){ false, true }, mute=(boolean){ false, true }; audio/x-ac3; audio/x-eac3; audio/x-ac4; audio/x-dts; audio/x-opus; audio/x-private-ts-lpcm
- * - `video_%01x_%05x` src, sometimes: video/mpeg, mpegversion=(int){ 1, 2, 4 }, systemstream=(boolean)false; video/x-h264, stream-format=(string)byte-stream; video/x-h265, stream-format=(string)byte-stream; video/x-h266, stream-format=(string)byte-stream; video/x-vp9; video/x-av1, stream-format=(string)obu-stream, alignment=(string)frame; video/x-dirac; video/x-cavs; video/x-wmv, wmvversion=(int)3, format=(string)WVC1; image/x-jpc; image/x-jxsc
  * - `sink` sink, always: video/mpegts, systemstream=(boolean)true
+ * - `video_%01x_%05x` src, sometimes: video/mpeg, mpegversion=(int){ 1, 2, 4 }, systemstream=(boolean)false; video/x-h264, stream-format=(string)byte-stream; video/x-h265, stream-format=(string)byte-stream; video/x-h266, stream-format=(string)byte-stream; video/x-vp9; video/x-av1, stream-format=(string)obu-stream, alignment=(string)frame; video/x-dirac; video/x-cavs; video/x-wmv, wmvversion=(int)3, format=(string)WVC1; image/x-jpc; image/x-jxsc
+ * - `audio_%01x_%05x` src, sometimes: audio/mpeg, mpegversion=(int)1; audio/mpeg, mpegversion=(int){ 2, 4 }, stream-format=(string)adts; audio/mpeg, mpegversion=(int)4, stream-format=(string)loas; audio/x-lpcm, width=(int){ 16, 20, 24 }, rate=(int){ 48000, 96000 }, channels=(int)[ 1, 8 ], dynamic_range=(int)[ 0, 255 ], emphasis=(boolean){ false, true }, mute=(boolean){ false, true }; audio/x-ac3; audio/x-eac3; audio/x-ac4; audio/x-dts; audio/x-opus; audio/x-private-ts-lpcm
+ * - `subpicture_%01x_%05x` src, sometimes: subpicture/x-pgs; subpicture/x-dvd; subpicture/x-dvb
+ * - `private_%01x_%05x` src, sometimes: ANY
  */
 export interface TsdemuxElement extends Gst.Element {
   /**
@@ -30474,9 +30666,9 @@ export interface TsparseSignals {
  * Parses MPEG2 transport streams
  *
  * Pad templates:
- * - `program_%u` src, request: video/mpegts, systemstream=(boolean)true
- * - `src` src, always: video/mpegts, systemstream=(boolean)true
  * - `sink` sink, always: video/mpegts, systemstream=(boolean)true
+ * - `src` src, always: video/mpegts, systemstream=(boolean)true
+ * - `program_%u` src, request: video/mpegts, systemstream=(boolean)true
  */
 export interface TsparseElement extends Gst.Element {
   /**
@@ -30533,8 +30725,8 @@ export interface TtmlparseSignals {
  * Parses TTML subtitle files
  *
  * Pad templates:
- * - `src` src, always: text/x-raw(meta:GstSubtitleMeta)
  * - `sink` sink, always: application/ttml+xml
+ * - `src` src, always: text/x-raw(meta:GstSubtitleMeta)
  */
 export interface TtmlparseElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -30631,14 +30823,15 @@ export interface Twolamemp2EncSignals {
  * High-quality free MP2 encoder
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-raw, format=(string){ F32LE, S16LE }, layout=(string)interleaved, rate=(int){ 16000, 22050, 24000, 32000, 44100, 48000 }, channels=(int)1; audio/x-raw, format=(string){ F32LE, S16LE }, layout=(string)interleaved, rate=(int){ 16000, 22050, 24000, 32000, 44100, 48000 }, channels=(int)2, channel-mask=(bitmask)0x0000000000000003
  * - `src` src, always: audio/mpeg, mpegversion=(int)1, layer=(int)2, rate=(int){ 16000, 22050, 24000, 32000, 44100, 48000 }, channels=(int)[ 1, 2 ]
+ * - `sink` sink, always: audio/x-raw, format=(string){ F32LE, S16LE }, layout=(string)interleaved, rate=(int){ 16000, 22050, 24000, 32000, 44100, 48000 }, channels=(int)1; audio/x-raw, format=(string){ F32LE, S16LE }, layout=(string)interleaved, rate=(int){ 16000, 22050, 24000, 32000, 44100, 48000 }, channels=(int)2, channel-mask=(bitmask)0x0000000000000003
  */
 export interface Twolamemp2EncElement extends GstAudio.AudioEncoder {
   /**
    * Encoding mode
    * `mode`: GstTwoLameMode, default "joint"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * -1 auto, 0 stereo, 1 joint, 2 dual, 3 mono
    */
   mode: number
   /**
@@ -30654,7 +30847,8 @@ export interface Twolamemp2EncElement extends GstAudio.AudioEncoder {
   /**
    * Padding type
    * `padding`: GstTwoLamePadding, default "never"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 never, 1 always
    */
   padding: number
   /**
@@ -30665,7 +30859,8 @@ export interface Twolamemp2EncElement extends GstAudio.AudioEncoder {
   /**
    * Pre-emphasis to apply to the decoded audio
    * `emphasis`: GstTwoLameEmphasis, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 5, 3 ccit
    */
   emphasis: number
   /**
@@ -31070,7 +31265,8 @@ export interface UdpsrcElement extends GstBase.PushSrc {
   /**
    * Used for adding alternative timestamp using SO_TIMESTAMP.
    * `socket-timestamp`: GstSocketTimestampMode, default "realtime"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 disabled, 1 realtime
    */
   socketTimestamp: number
   /**
@@ -31097,8 +31293,8 @@ export interface UnalignedaudioparseSignals {
  * Parse unaligned raw audio data
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string){ F64LE, F64BE, F32LE, F32BE, S32LE, S32BE, U32LE, U32BE, S24_32LE, S24_32BE, U24_32LE, U24_32BE, S24LE, S24BE, U24LE, U24BE, S20LE, S20BE, U20LE, U20BE, S18LE, S18BE, U18LE, U18BE, S16LE, S16BE, U16LE, U16BE, S8, U8 }, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ], layout=(string){ interleaved, non-interleaved }
  * - `sink` sink, always: audio/x-unaligned-raw, format=(string){ F64LE, F64BE, F32LE, F32BE, S32LE, S32BE, U32LE, U32BE, S24_32LE, S24_32BE, U24_32LE, U24_32BE, S24LE, S24BE, U24LE, U24BE, S20LE, S20BE, U20LE, U20BE, S18LE, S18BE, U18LE, U18BE, S16LE, S16BE, U16LE, U16BE, S8, U8 }, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ], layout=(string){ interleaved, non-interleaved }
+ * - `src` src, always: audio/x-raw, format=(string){ F64LE, F64BE, F32LE, F32BE, S32LE, S32BE, U32LE, U32BE, S24_32LE, S24_32BE, U24_32LE, U24_32BE, S24LE, S24BE, U24LE, U24BE, S20LE, S20BE, U20LE, U20BE, S18LE, S18BE, U18LE, U18BE, S16LE, S16BE, U16LE, U16BE, S8, U8 }, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ], layout=(string){ interleaved, non-interleaved }
  */
 export interface UnalignedaudioparseElement extends Gst.Bin {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -31120,8 +31316,8 @@ export interface UnalignedvideoparseSignals {
  * Parse unaligned raw video data
  *
  * Pad templates:
- * - `src` src, always: video/x-raw, format=(string){ A444_16LE, A444_16BE, Y416_LE, AYUV64, RGBA64_LE, ARGB64, ARGB64_LE, BGRA64_LE, ABGR64_LE, Y416_BE, RGBA64_BE, ARGB64_BE, BGRA64_BE, ABGR64_BE, A422_16LE, A422_16BE, A420_16LE, A420_16BE, A444_12LE, GBRA_12LE, A444_12BE, GBRA_12BE, Y412_LE, Y412_BE, A422_12LE, A422_12BE, A420_12LE, A420_12BE, A444_10LE, GBRA_10LE, A444_10BE, GBRA_10BE, A422_10LE, A422_10BE, A420_10LE, A420_10BE, BGR10A2_LE, RGB10A2_LE, Y410, A444, GBRA, AYUV, VUYA, RGBA, RBGA, ARGB, BGRA, ABGR, A422, A420, AV12, Y444_16LE, GBR_16LE, Y444_16BE, GBR_16BE, Y216_LE, Y216_BE, v216, P016_LE, P016_BE, Y444_12LE, GBR_12LE, Y444_12BE, GBR_12BE, I422_12LE, I422_12BE, Y212_LE, Y212_BE, I420_12LE, I420_12BE, P012_LE, P012_BE, Y444_10LE, GBR_10LE, Y444_10BE, GBR_10BE, r210, I422_10LE, I422_10BE, NV16_10LE32, Y210, UYVP, v210, I420_10LE, I420_10BE, P010_10LE, NV12_10LE40, NV12_10LE32, P010_10BE, MT2110R, MT2110T, NV12_10BE_8L128, NV12_10LE40_4L4, Y444, BGRP, GBR, RGBP, NV24, v308, IYU2, RGBx, xRGB, BGRx, xBGR, RGB, BGR, Y42B, NV16, NV61, YUY2, YVYU, UYVY, VYUY, I420, YV12, NV12, NV21, NV12_16L32S, NV12_32L32, NV12_4L4, NV12_64Z32, NV12_8L128, Y41B, IYU1, YUV9, YVU9, BGR16, RGB16, BGR15, RGB15, RGB8P, GRAY16_LE, GRAY16_BE, GRAY10_LE16, GRAY10_LE32, GRAY8 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `sink` sink, always: video/x-unaligned-raw, format=(string){ A444_16LE, A444_16BE, Y416_LE, AYUV64, RGBA64_LE, ARGB64, ARGB64_LE, BGRA64_LE, ABGR64_LE, Y416_BE, RGBA64_BE, ARGB64_BE, BGRA64_BE, ABGR64_BE, A422_16LE, A422_16BE, A420_16LE, A420_16BE, A444_12LE, GBRA_12LE, A444_12BE, GBRA_12BE, Y412_LE, Y412_BE, A422_12LE, A422_12BE, A420_12LE, A420_12BE, A444_10LE, GBRA_10LE, A444_10BE, GBRA_10BE, A422_10LE, A422_10BE, A420_10LE, A420_10BE, BGR10A2_LE, RGB10A2_LE, Y410, A444, GBRA, AYUV, VUYA, RGBA, RBGA, ARGB, BGRA, ABGR, A422, A420, AV12, Y444_16LE, GBR_16LE, Y444_16BE, GBR_16BE, Y216_LE, Y216_BE, v216, P016_LE, P016_BE, Y444_12LE, GBR_12LE, Y444_12BE, GBR_12BE, I422_12LE, I422_12BE, Y212_LE, Y212_BE, I420_12LE, I420_12BE, P012_LE, P012_BE, Y444_10LE, GBR_10LE, Y444_10BE, GBR_10BE, r210, I422_10LE, I422_10BE, NV16_10LE32, Y210, UYVP, v210, I420_10LE, I420_10BE, P010_10LE, NV12_10LE40, NV12_10LE32, P010_10BE, MT2110R, MT2110T, NV12_10BE_8L128, NV12_10LE40_4L4, Y444, BGRP, GBR, RGBP, NV24, v308, IYU2, RGBx, xRGB, BGRx, xBGR, RGB, BGR, Y42B, NV16, NV61, YUY2, YVYU, UYVY, VYUY, I420, YV12, NV12, NV21, NV12_16L32S, NV12_32L32, NV12_4L4, NV12_64Z32, NV12_8L128, Y41B, IYU1, YUV9, YVU9, BGR16, RGB16, BGR15, RGB15, RGB8P, GRAY16_LE, GRAY16_BE, GRAY10_LE16, GRAY10_LE32, GRAY8 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `src` src, always: video/x-raw, format=(string){ A444_16LE, A444_16BE, Y416_LE, AYUV64, RGBA64_LE, ARGB64, ARGB64_LE, BGRA64_LE, ABGR64_LE, Y416_BE, RGBA64_BE, ARGB64_BE, BGRA64_BE, ABGR64_BE, A422_16LE, A422_16BE, A420_16LE, A420_16BE, A444_12LE, GBRA_12LE, A444_12BE, GBRA_12BE, Y412_LE, Y412_BE, A422_12LE, A422_12BE, A420_12LE, A420_12BE, A444_10LE, GBRA_10LE, A444_10BE, GBRA_10BE, A422_10LE, A422_10BE, A420_10LE, A420_10BE, BGR10A2_LE, RGB10A2_LE, Y410, A444, GBRA, AYUV, VUYA, RGBA, RBGA, ARGB, BGRA, ABGR, A422, A420, AV12, Y444_16LE, GBR_16LE, Y444_16BE, GBR_16BE, Y216_LE, Y216_BE, v216, P016_LE, P016_BE, Y444_12LE, GBR_12LE, Y444_12BE, GBR_12BE, I422_12LE, I422_12BE, Y212_LE, Y212_BE, I420_12LE, I420_12BE, P012_LE, P012_BE, Y444_10LE, GBR_10LE, Y444_10BE, GBR_10BE, r210, I422_10LE, I422_10BE, NV16_10LE32, Y210, UYVP, v210, I420_10LE, I420_10BE, P010_10LE, NV12_10LE40, NV12_10LE32, P010_10BE, MT2110R, MT2110T, NV12_10BE_8L128, NV12_10LE40_4L4, Y444, BGRP, GBR, RGBP, NV24, v308, IYU2, RGBx, xRGB, BGRx, xBGR, RGB, BGR, Y42B, NV16, NV61, YUY2, YVYU, UYVY, VYUY, I420, YV12, NV12, NV21, NV12_16L32S, NV12_32L32, NV12_4L4, NV12_64Z32, NV12_8L128, Y41B, IYU1, YUV9, YVU9, BGR16, RGB16, BGR15, RGB15, RGB8P, GRAY16_LE, GRAY16_BE, GRAY10_LE16, GRAY10_LE32, GRAY8 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface UnalignedvideoparseElement extends Gst.Bin {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -31169,7 +31365,8 @@ export interface UnixfdsinkElement extends GstBase.BaseSink {
   /**
    * The type of underlying socket
    * `socket-type`: GUnixSocketAddressType, default "path"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 invalid, 1 anonymous, 2 path, 3 abstract, 4 abstract-padded
    */
   socketType: number
   /**
@@ -31435,10 +31632,10 @@ export interface Uridecodebin3Signals {
  * Autoplug and decode an URI to raw media
  *
  * Pad templates:
- * - `src_%u` src, sometimes: ANY
- * - `text_%u` src, sometimes: ANY
- * - `audio_%u` src, sometimes: ANY
  * - `video_%u` src, sometimes: ANY
+ * - `audio_%u` src, sometimes: ANY
+ * - `text_%u` src, sometimes: ANY
+ * - `src_%u` src, sometimes: ANY
  */
 export interface Uridecodebin3Element extends Gst.Bin {
   /**
@@ -31693,11 +31890,11 @@ export interface Uvch264MjpgdemuxSignals {
  * Demux UVC H264 auxiliary streams from MJPG images
  *
  * Pad templates:
- * - `nv12` src, always: video/x-raw, format=(string)NV12, width=(int)[ 0, 2147483647 ], height=(int)[ 0, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
- * - `yuy2` src, always: video/x-raw, format=(string)YUY2, width=(int)[ 0, 2147483647 ], height=(int)[ 0, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
- * - `h264` src, always: video/x-h264, width=(int)[ 0, 2147483647 ], height=(int)[ 0, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
- * - `jpeg` src, always: image/jpeg, width=(int)[ 0, 2147483647 ], height=(int)[ 0, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `sink` sink, always: image/jpeg, width=(int)[ 0, 2147483647 ], height=(int)[ 0, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `jpeg` src, always: image/jpeg, width=(int)[ 0, 2147483647 ], height=(int)[ 0, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `h264` src, always: video/x-h264, width=(int)[ 0, 2147483647 ], height=(int)[ 0, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `yuy2` src, always: video/x-raw, format=(string)YUY2, width=(int)[ 0, 2147483647 ], height=(int)[ 0, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `nv12` src, always: video/x-raw, format=(string)NV12, width=(int)[ 0, 2147483647 ], height=(int)[ 0, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface Uvch264MjpgdemuxElement extends Gst.Element {
   /**
@@ -31933,15 +32130,16 @@ export interface Uvch264SrcSignals {
  * UVC H264 Encoding camera source
  *
  * Pad templates:
- * - `vfsrc` src, always: video/x-raw, format=(string){ A444_16LE, A444_16BE, Y416_LE, AYUV64, RGBA64_LE, ARGB64, ARGB64_LE, BGRA64_LE, ABGR64_LE, Y416_BE, RGBA64_BE, ARGB64_BE, BGRA64_BE, ABGR64_BE, A422_16LE, A422_16BE, A420_16LE, A420_16BE, A444_12LE, GBRA_12LE, A444_12BE, GBRA_12BE, Y412_LE, Y412_BE, A422_12LE, A422_12BE, A420_12LE, A420_12BE, A444_10LE, GBRA_10LE, A444_10BE, GBRA_10BE, A422_10LE, A422_10BE, A420_10LE, A420_10BE, BGR10A2_LE, RGB10A2_LE, Y410, A444, GBRA, AYUV, VUYA, RGBA, RBGA, ARGB, BGRA, ABGR, A422, A420, AV12, Y444_16LE, GBR_16LE, Y444_16BE, GBR_16BE, Y216_LE, Y216_BE, v216, P016_LE, P016_BE, Y444_12LE, GBR_12LE, Y444_12BE, GBR_12BE, I422_12LE, I422_12BE, Y212_LE, Y212_BE, I420_12LE, I420_12BE, P012_LE, P012_BE, Y444_10LE, GBR_10LE, Y444_10BE, GBR_10BE, r210, I422_10LE, I422_10BE, NV16_10LE32, Y210, UYVP, v210, I420_10LE, I420_10BE, P010_10LE, NV12_10LE40, NV12_10LE32, P010_10BE, MT2110R, MT2110T, NV12_10BE_8L128, NV12_10LE40_4L4, Y444, BGRP, GBR, RGBP, NV24, v308, IYU2, RGBx, xRGB, BGRx, xBGR, RGB, BGR, Y42B, NV16, NV61, YUY2, YVYU, UYVY, VYUY, I420, YV12, NV12, NV21, NV12_16L32S, NV12_32L32, NV12_4L4, NV12_64Z32, NV12_8L128, Y41B, IYU1, YUV9, YVU9, BGR16, RGB16, BGR15, RGB15, RGB8P, GRAY16_LE, GRAY16_BE, GRAY10_LE16, GRAY10_LE32, GRAY8 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; image/jpeg, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
- * - `imgsrc` src, always: EMPTY
  * - `vidsrc` src, always: video/x-raw, format=(string){ A444_16LE, A444_16BE, Y416_LE, AYUV64, RGBA64_LE, ARGB64, ARGB64_LE, BGRA64_LE, ABGR64_LE, Y416_BE, RGBA64_BE, ARGB64_BE, BGRA64_BE, ABGR64_BE, A422_16LE, A422_16BE, A420_16LE, A420_16BE, A444_12LE, GBRA_12LE, A444_12BE, GBRA_12BE, Y412_LE, Y412_BE, A422_12LE, A422_12BE, A420_12LE, A420_12BE, A444_10LE, GBRA_10LE, A444_10BE, GBRA_10BE, A422_10LE, A422_10BE, A420_10LE, A420_10BE, BGR10A2_LE, RGB10A2_LE, Y410, A444, GBRA, AYUV, VUYA, RGBA, RBGA, ARGB, BGRA, ABGR, A422, A420, AV12, Y444_16LE, GBR_16LE, Y444_16BE, GBR_16BE, Y216_LE, Y216_BE, v216, P016_LE, P016_BE, Y444_12LE, GBR_12LE, Y444_12BE, GBR_12BE, I422_12LE, I422_12BE, Y212_LE, Y212_BE, I420_12LE, I420_12BE, P012_LE, P012_BE, Y444_10LE, GBR_10LE, Y444_10BE, GBR_10BE, r210, I422_10LE, I422_10BE, NV16_10LE32, Y210, UYVP, v210, I420_10LE, I420_10BE, P010_10LE, NV12_10LE40, NV12_10LE32, P010_10BE, MT2110R, MT2110T, NV12_10BE_8L128, NV12_10LE40_4L4, Y444, BGRP, GBR, RGBP, NV24, v308, IYU2, RGBx, xRGB, BGRx, xBGR, RGB, BGR, Y42B, NV16, NV61, YUY2, YVYU, UYVY, VYUY, I420, YV12, NV12, NV21, NV12_16L32S, NV12_32L32, NV12_4L4, NV12_64Z32, NV12_8L128, Y41B, IYU1, YUV9, YVU9, BGR16, RGB16, BGR15, RGB15, RGB8P, GRAY16_LE, GRAY16_BE, GRAY10_LE16, GRAY10_LE32, GRAY8 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; image/jpeg, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-h264, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ], stream-format=(string){ byte-stream, avc }, alignment=(string)au, profile=(string){ high, main, baseline, constrained-baseline }
+ * - `imgsrc` src, always: EMPTY
+ * - `vfsrc` src, always: video/x-raw, format=(string){ A444_16LE, A444_16BE, Y416_LE, AYUV64, RGBA64_LE, ARGB64, ARGB64_LE, BGRA64_LE, ABGR64_LE, Y416_BE, RGBA64_BE, ARGB64_BE, BGRA64_BE, ABGR64_BE, A422_16LE, A422_16BE, A420_16LE, A420_16BE, A444_12LE, GBRA_12LE, A444_12BE, GBRA_12BE, Y412_LE, Y412_BE, A422_12LE, A422_12BE, A420_12LE, A420_12BE, A444_10LE, GBRA_10LE, A444_10BE, GBRA_10BE, A422_10LE, A422_10BE, A420_10LE, A420_10BE, BGR10A2_LE, RGB10A2_LE, Y410, A444, GBRA, AYUV, VUYA, RGBA, RBGA, ARGB, BGRA, ABGR, A422, A420, AV12, Y444_16LE, GBR_16LE, Y444_16BE, GBR_16BE, Y216_LE, Y216_BE, v216, P016_LE, P016_BE, Y444_12LE, GBR_12LE, Y444_12BE, GBR_12BE, I422_12LE, I422_12BE, Y212_LE, Y212_BE, I420_12LE, I420_12BE, P012_LE, P012_BE, Y444_10LE, GBR_10LE, Y444_10BE, GBR_10BE, r210, I422_10LE, I422_10BE, NV16_10LE32, Y210, UYVP, v210, I420_10LE, I420_10BE, P010_10LE, NV12_10LE40, NV12_10LE32, P010_10BE, MT2110R, MT2110T, NV12_10BE_8L128, NV12_10LE40_4L4, Y444, BGRP, GBR, RGBP, NV24, v308, IYU2, RGBx, xRGB, BGRx, xBGR, RGB, BGR, Y42B, NV16, NV61, YUY2, YVYU, UYVY, VYUY, I420, YV12, NV12, NV21, NV12_16L32S, NV12_32L32, NV12_4L4, NV12_64Z32, NV12_8L128, Y41B, IYU1, YUV9, YVU9, BGR16, RGB16, BGR15, RGB15, RGB8P, GRAY16_LE, GRAY16_BE, GRAY10_LE16, GRAY10_LE32, GRAY8 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; image/jpeg, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface Uvch264SrcElement extends Gst.Bin {
   /**
    * The capture mode (still image capture or video recording)
    * `mode`: GstCameraBin2Mode, default "mode-image"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 mode-image, 2 mode-video
    */
   mode: number
   /**
@@ -32022,7 +32220,8 @@ export interface Uvch264SrcElement extends Gst.Bin {
   /**
    * Defines the unit of the slice-units property (static control)
    * `slice-mode`: UvcH264SliceMode, default "slice/frame"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 ignored, 1 bits/slice, 2 MBs/slice, 3 slice/frame
    */
   sliceMode: number
   /**
@@ -32033,13 +32232,15 @@ export interface Uvch264SrcElement extends Gst.Bin {
   /**
    * The usage type (static control)
    * `usage-type`: UvcH264UsageType, default "realtime"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 realtime, 2 broadcast, 3 storage, 4 ucconfig0, 5 ucconfig1, 6 ucconfig2q, 7 ucconfig2s, 8 ucconfig3
    */
   usageType: number
   /**
    * Entropy (static control)
    * `entropy`: UvcH264Entropy, default "cavlc"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 cavlc, 1 cabac
    */
   entropy: number
   /**
@@ -32065,7 +32266,8 @@ export interface Uvch264SrcElement extends Gst.Bin {
   /**
    * Rate control mode (static & dynamic control)
    * `rate-control`: UvcH264RateControl, default "cbr"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 cbr, 2 vbr, 3 qp
    */
   rateControl: number
   /**
@@ -32307,7 +32509,8 @@ export interface V4L2SinkElement extends GstVideo.VideoSink {
   /**
    * Device type flags
    * `flags`: GstV4l2DeviceTypeFlags, read-only, default ""
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 capture, 2 output, 4 overlay, 16 vbi-capture, 32 vbi-output, 65536 tuner, 131072 audio
    */
   readonly flags: number
   /**
@@ -32333,13 +32536,15 @@ export interface V4L2SinkElement extends GstVideo.VideoSink {
   /**
    * video standard
    * `norm`: V4L2_TV_norms, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 45056 NTSC, 4096 NTSC-M, 8192 NTSC-M-JP, 32768 NTSC-M-KR, 16384 NTSC-443, 255 PAL, 7 PAL-BG, 1 PAL-B, 2 PAL-B1, 4 PAL-G, 8 PAL-H, 16 PAL-I, 224 PAL-DK, 32 PAL-D, 64 PAL-D1, 128 PAL-K, 256 PAL-M, 512 PAL-N, 1024 PAL-Nc, 2048 PAL-60, 16711680 SECAM, 65536 SECAM-B, 262144 SECAM-G, 524288 SECAM-H, 3276800 SECAM-DK, 131072 SECAM-D, 1048576 SECAM-K, 2097152 SECAM-K1, 4194304 SECAM-L, 8388608 SECAM-Lc
    */
   norm: number
   /**
    * I/O mode
    * `io-mode`: GstV4l2IOMode, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 auto, 1 rw, 2 mmap, 3 userptr, 4 dmabuf, 5 dmabuf-import
    */
   ioMode: number
   /**
@@ -32529,7 +32734,8 @@ export interface V4L2SrcElement extends GstBase.PushSrc {
   /**
    * Device type flags
    * `flags`: GstV4l2DeviceTypeFlags, read-only, default ""
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 capture, 2 output, 4 overlay, 16 vbi-capture, 32 vbi-output, 65536 tuner, 131072 audio
    */
   readonly flags: number
   /**
@@ -32555,13 +32761,15 @@ export interface V4L2SrcElement extends GstBase.PushSrc {
   /**
    * video standard
    * `norm`: V4L2_TV_norms, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 45056 NTSC, 4096 NTSC-M, 8192 NTSC-M-JP, 32768 NTSC-M-KR, 16384 NTSC-443, 255 PAL, 7 PAL-BG, 1 PAL-B, 2 PAL-B1, 4 PAL-G, 8 PAL-H, 16 PAL-I, 224 PAL-DK, 32 PAL-D, 64 PAL-D1, 128 PAL-K, 256 PAL-M, 512 PAL-N, 1024 PAL-Nc, 2048 PAL-60, 16711680 SECAM, 65536 SECAM-B, 262144 SECAM-G, 524288 SECAM-H, 3276800 SECAM-DK, 131072 SECAM-D, 1048576 SECAM-K, 2097152 SECAM-K1, 4194304 SECAM-L, 8388608 SECAM-Lc
    */
   norm: number
   /**
    * I/O mode
    * `io-mode`: GstV4l2IOMode, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 auto, 1 rw, 2 mmap, 3 userptr, 4 dmabuf, 5 dmabuf-import
    */
   ioMode: number
   /**
@@ -32618,8 +32826,8 @@ export interface Vc1ParseSignals {
  * Parses VC1 streams
  *
  * Pad templates:
- * - `sink` sink, always: video/x-wmv, wmvversion=(int)3, format=(string){ WVC1, WMV3 }
  * - `src` src, always: video/x-wmv, wmvversion=(int)3, format=(string){ WVC1, WMV3 }, stream-format=(string){ bdu, bdu-frame, sequence-layer-bdu, sequence-layer-bdu-frame, sequence-layer-raw-frame, sequence-layer-frame-layer, asf, frame-layer }, header-format=(string){ none, asf, sequence-layer }
+ * - `sink` sink, always: video/x-wmv, wmvversion=(int)3, format=(string){ WVC1, WMV3 }
  */
 export interface Vc1ParseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -32784,7 +32992,8 @@ export interface VideotestsrcElement extends GstBase.PushSrc {
   /**
    * Type of test pattern to generate
    * `pattern`: GstVideoTestSrcPattern, default "smpte"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 smpte, 1 snow, 2 black, 3 white, 4 red, 5 green, 6 blue, 7 checkers-1, 8 checkers-2, 9 checkers-4, 10 checkers-8, 11 circular, 12 blink, 13 smpte75, 14 zone-plate, 15 gamut, 16 chroma-zone-plate, 17 solid-color, 18 ball, 19 smpte100, 20 bar, 21 pinwheel, 22 spokes, 23 gradient, 24 colors, 25 smpte-rp-219
    */
   pattern: number
   /**
@@ -32870,13 +33079,15 @@ export interface VideotestsrcElement extends GstBase.PushSrc {
   /**
    * For pattern=ball, which counter defines the position of the ball.
    * `animation-mode`: GstVideoTestSrcAnimationMode, default "frames"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 frames, 1 wall-time, 2 running-time
    */
   animationMode: number
   /**
    * For pattern=ball, what motion the ball does
    * `motion`: GstVideoTestSrcMotionType, default "wavy"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 wavy, 1 sweep, 2 hsweep
    */
   motion: number
   /**
@@ -32945,8 +33156,8 @@ export interface VmncdecSignals {
  * Decode VmWare video to raw (RGB) video
  *
  * Pad templates:
- * - `sink` sink, always: video/x-vmnc, version=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 0, 2147483647 ], height=(int)[ 0, 2147483647 ]
  * - `src` src, always: video/x-raw, format=(string){ RGBx, BGRx, xRGB, xBGR, RGB15, BGR15, RGB16, BGR16, GRAY8 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `sink` sink, always: video/x-vmnc, version=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 0, 2147483647 ], height=(int)[ 0, 2147483647 ]
  */
 export interface VmncdecElement extends GstVideo.VideoDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -32973,8 +33184,8 @@ export interface VoaacencSignals {
  * AAC audio encoder
  *
  * Pad templates:
- * - `src` src, always: audio/mpeg, mpegversion=(int)4, rate=(int){ 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000 }, channels=(int)[ 1, 2 ], stream-format=(string){ adts, raw }, base-profile=(string)lc
  * - `sink` sink, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int){ 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000 }, channels=(int)1; audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int){ 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000 }, channels=(int)2, channel-mask=(bitmask)0x0000000000000003
+ * - `src` src, always: audio/mpeg, mpegversion=(int)4, rate=(int){ 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000 }, channels=(int)[ 1, 2 ], stream-format=(string){ adts, raw }, base-profile=(string)lc
  */
 export interface VoaacencElement extends GstAudio.AudioEncoder {
   /**
@@ -33006,14 +33217,15 @@ export interface VoamrwbencSignals {
  * Adaptive Multi-Rate Wideband audio encoder
  *
  * Pad templates:
- * - `src` src, always: audio/AMR-WB, rate=(int)16000, channels=(int)1
  * - `sink` sink, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)16000, channels=(int)1
+ * - `src` src, always: audio/AMR-WB, rate=(int)16000, channels=(int)1
  */
 export interface VoamrwbencElement extends GstAudio.AudioEncoder {
   /**
    * Encoding Band Mode (Kbps)
    * `band-mode`: GstVoAmrWbEncBandMode, default "MR660"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 MR660, 1 MR885, 2 MR1265, 3 MR1425, 4 MR1585, 5 MR1825, 6 MR1985, 7 MR2305, 8 MR2385, 9 MRDTX
    */
   bandMode: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -33035,8 +33247,8 @@ export interface VorbisdecSignals {
  * decode raw vorbis streams to float audio
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-vorbis
  * - `src` src, always: audio/x-raw, format=(string)F32LE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 256 ]
+ * - `sink` sink, always: audio/x-vorbis
  */
 export interface VorbisdecElement extends GstAudio.AudioDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -33088,8 +33300,8 @@ export interface VorbisencSignals {
  * Encodes audio in Vorbis format
  *
  * Pad templates:
- * - `src` src, always: audio/x-vorbis, rate=(int)[ 1, 200000 ], channels=(int)[ 1, 255 ]
  * - `sink` sink, always: audio/x-raw, format=(string)F32LE, layout=(string)interleaved, rate=(int)[ 1, 200000 ], channels=(int)1; audio/x-raw, format=(string)F32LE, layout=(string)interleaved, rate=(int)[ 1, 200000 ], channels=(int)2, channel-mask=(bitmask)0x0000000000000003; audio/x-raw, format=(string)F32LE, layout=(string)interleaved, rate=(int)[ 1, 200000 ], channels=(int)3, channel-mask=(bitmask)0x0000000000000007; audio/x-raw, format=(string)F32LE, layout=(string)interleaved, rate=(int)[ 1, 200000 ], channels=(int)4, channel-mask=(bitmask)0x0000000000000033; audio/x-raw, format=(string)F32LE, layout=(string)interleaved, rate=(int)[ 1, 200000 ], channels=(int)5, channel-mask=(bitmask)0x0000000000000037; audio/x-raw, format=(string)F32LE, layout=(string)interleaved, rate=(int)[ 1, 200000 ], channels=(int)6, channel-mask=(bitmask)0x000000000000003f; audio/x-raw, format=(string)F32LE, layout=(string)interleaved, rate=(int)[ 1, 200000 ], channels=(int)7, channel-mask=(bitmask)0x0000000000000d0f; audio/x-raw, format=(string)F32LE, layout=(string)interleaved, rate=(int)[ 1, 200000 ], channels=(int)8, channel-mask=(bitmask)0x0000000000000c3f; audio/x-raw, format=(string)F32LE, layout=(string)interleaved, rate=(int)[ 1, 200000 ], channels=(int)[ 9, 255 ], channel-mask=(bitmask)0x0000000000000000
+ * - `src` src, always: audio/x-vorbis, rate=(int)[ 1, 200000 ], channels=(int)[ 1, 255 ]
  */
 export interface VorbisencElement extends GstAudio.AudioEncoder {
   /**
@@ -33141,8 +33353,8 @@ export interface VorbisparseSignals {
  * parse raw vorbis streams
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-vorbis
  * - `src` src, always: audio/x-vorbis
+ * - `sink` sink, always: audio/x-vorbis
  */
 export interface VorbisparseElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -33164,8 +33376,8 @@ export interface VorbistagSignals {
  * Retags vorbis streams
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-vorbis
  * - `src` src, always: audio/x-vorbis
+ * - `sink` sink, always: audio/x-vorbis
  */
 export interface VorbistagElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -33191,8 +33403,8 @@ export interface Vp8AlphadecodebinSignals {
  * Wrapper bin to decode VP8 with alpha stream.
  *
  * Pad templates:
- * - `sink` sink, always: video/x-vp8, codec-alpha=(boolean)true
  * - `src` src, always: ANY
+ * - `sink` sink, always: video/x-vp8, codec-alpha=(boolean)true
  */
 export interface Vp8AlphadecodebinElement extends Gst.Bin {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -33243,8 +33455,8 @@ export interface Vp8DecSignals {
  * Decode VP8 video streams
  *
  * Pad templates:
- * - `src` src, always: video/x-raw, format=(string)I420, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `sink` sink, always: video/x-vp8
+ * - `src` src, always: video/x-raw, format=(string)I420, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface Vp8DecElement extends GstVideo.VideoDecoder {
   /**
@@ -33255,7 +33467,8 @@ export interface Vp8DecElement extends GstVideo.VideoDecoder {
   /**
    * Flags to control post processing
    * `post-processing-flags`: GstVPXDecPostProcessingFlags, default "deblock+demacroblock+mfqe"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 deblock, 2 demacroblock, 4 addnoise, 8 mfqe
    */
   postProcessingFlags: number
   /**
@@ -33532,14 +33745,15 @@ export interface Vp8EncSignals {
  * Encode VP8 video streams
  *
  * Pad templates:
- * - `sink` sink, always: video/x-raw, format=(string)I420, width=(int)[ 1, 16383 ], height=(int)[ 1, 16383 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `src` src, always: video/x-vp8, profile=(string){ 0, 1, 2, 3 }
+ * - `sink` sink, always: video/x-raw, format=(string)I420, width=(int)[ 1, 16383 ], height=(int)[ 1, 16383 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface Vp8EncElement extends GstVideo.VideoEncoder {
   /**
    * Rate control mode
    * `end-usage`: GstVPXEncEndUsage, default "vbr"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 vbr, 1 cbr, 2 cq
    */
   endUsage: number
   /**
@@ -33620,7 +33834,8 @@ export interface Vp8EncElement extends GstVideo.VideoEncoder {
   /**
    * Keyframe placement
    * `keyframe-mode`: GstVPXEncKfMode, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 auto, 0 disabled
    */
   keyframeMode: number
   /**
@@ -33656,7 +33871,8 @@ export interface Vp8EncElement extends GstVideo.VideoEncoder {
   /**
    * Multipass encode mode
    * `multipass-mode`: GstVPXEncMultipassMode, default "one-pass"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 one-pass, 1 first-pass, 2 last-pass
    */
   multipassMode: number
   /**
@@ -33667,7 +33883,8 @@ export interface Vp8EncElement extends GstVideo.VideoEncoder {
   /**
    * Error resilience flags
    * `error-resilient`: GstVPXEncErFlags, default ""
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 default, 2 partitions
    */
   errorResilient: number
   /**
@@ -33688,13 +33905,15 @@ export interface Vp8EncElement extends GstVideo.VideoEncoder {
   /**
    * Horizontal scaling mode
    * `horizontal-scaling-mode`: GstVPXEncScalingMode, default "normal"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 normal, 1 4:5, 2 3:5, 3 1:2
    */
   horizontalScalingMode: number
   /**
    * Vertical scaling mode
    * `vertical-scaling-mode`: GstVPXEncScalingMode, default "normal"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 normal, 1 4:5, 2 3:5, 3 1:2
    */
   verticalScalingMode: number
   /**
@@ -33725,7 +33944,8 @@ export interface Vp8EncElement extends GstVideo.VideoEncoder {
   /**
    * Number of token partitions
    * `token-partitions`: GstVPXEncTokenPartitions, default "1"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 1, 1 2, 2 4, 3 8
    */
   tokenPartitions: number
   /**
@@ -33747,7 +33967,8 @@ export interface Vp8EncElement extends GstVideo.VideoEncoder {
   /**
    * Tuning
    * `tuning`: GstVPXEncTuning, default "psnr"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 psnr, 1 ssim
    */
   tuning: number
   /**
@@ -33784,8 +34005,8 @@ export interface Vp9AlphadecodebinSignals {
  * Wrapper bin to decode VP9 with alpha stream.
  *
  * Pad templates:
- * - `sink` sink, always: video/x-vp9, codec-alpha=(boolean)true, alignment=(string)super-frame
  * - `src` src, always: ANY
+ * - `sink` sink, always: video/x-vp9, codec-alpha=(boolean)true, alignment=(string)super-frame
  */
 export interface Vp9AlphadecodebinElement extends Gst.Bin {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -33807,8 +34028,8 @@ export interface Vp9DecSignals {
  * Decode VP9 video streams
  *
  * Pad templates:
- * - `sink` sink, always: video/x-vp9
  * - `src` src, always: video/x-raw, format=(string){ I420, YV12, Y42B, Y444, GBR, I420_10LE, I420_12LE, I422_10LE, I422_12LE, Y444_10LE, Y444_12LE, GBR_10LE, GBR_12LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `sink` sink, always: video/x-vp9
  */
 export interface Vp9DecElement extends GstVideo.VideoDecoder {
   /**
@@ -33819,7 +34040,8 @@ export interface Vp9DecElement extends GstVideo.VideoDecoder {
   /**
    * Flags to control post processing
    * `post-processing-flags`: GstVPXDecPostProcessingFlags, default "deblock+demacroblock+mfqe"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 deblock, 2 demacroblock, 4 addnoise, 8 mfqe
    */
   postProcessingFlags: number
   /**
@@ -33881,14 +34103,15 @@ export interface Vp9EncSignals {
  * Encode VP9 video streams
  *
  * Pad templates:
- * - `sink` sink, always: video/x-raw, format=(string){ I420, YV12, Y444, I420_10LE, I420_12LE, I422_10LE, I422_12LE, Y444_10LE, Y444_12LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `src` src, always: video/x-vp9, profile=(string){ 0, 1, 2, 3 }
+ * - `sink` sink, always: video/x-raw, format=(string){ I420, YV12, Y444, I420_10LE, I420_12LE, I422_10LE, I422_12LE, Y444_10LE, Y444_12LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface Vp9EncElement extends GstVideo.VideoEncoder {
   /**
    * Rate control mode
    * `end-usage`: GstVPXEncEndUsage, default "vbr"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 vbr, 1 cbr, 2 cq
    */
   endUsage: number
   /**
@@ -33969,7 +34192,8 @@ export interface Vp9EncElement extends GstVideo.VideoEncoder {
   /**
    * Keyframe placement
    * `keyframe-mode`: GstVPXEncKfMode, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 auto, 0 disabled
    */
   keyframeMode: number
   /**
@@ -34005,7 +34229,8 @@ export interface Vp9EncElement extends GstVideo.VideoEncoder {
   /**
    * Multipass encode mode
    * `multipass-mode`: GstVPXEncMultipassMode, default "one-pass"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 one-pass, 1 first-pass, 2 last-pass
    */
   multipassMode: number
   /**
@@ -34016,7 +34241,8 @@ export interface Vp9EncElement extends GstVideo.VideoEncoder {
   /**
    * Error resilience flags
    * `error-resilient`: GstVPXEncErFlags, default ""
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 default, 2 partitions
    */
   errorResilient: number
   /**
@@ -34037,13 +34263,15 @@ export interface Vp9EncElement extends GstVideo.VideoEncoder {
   /**
    * Horizontal scaling mode
    * `horizontal-scaling-mode`: GstVPXEncScalingMode, default "normal"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 normal, 1 4:5, 2 3:5, 3 1:2
    */
   horizontalScalingMode: number
   /**
    * Vertical scaling mode
    * `vertical-scaling-mode`: GstVPXEncScalingMode, default "normal"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 normal, 1 4:5, 2 3:5, 3 1:2
    */
   verticalScalingMode: number
   /**
@@ -34074,7 +34302,8 @@ export interface Vp9EncElement extends GstVideo.VideoEncoder {
   /**
    * Number of token partitions
    * `token-partitions`: GstVPXEncTokenPartitions, default "1"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 1, 1 2, 2 4, 3 8
    */
   tokenPartitions: number
   /**
@@ -34096,7 +34325,8 @@ export interface Vp9EncElement extends GstVideo.VideoEncoder {
   /**
    * Tuning
    * `tuning`: GstVPXEncTuning, default "psnr"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 psnr, 1 ssim
    */
   tuning: number
   /**
@@ -34132,7 +34362,8 @@ export interface Vp9EncElement extends GstVideo.VideoEncoder {
   /**
    * Which adaptive quantization mode should be used
    * `aq-mode`: GstVPXAQ, default "off"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 off, 1 variance, 2 complexity, 3 cyclic-refresh, 4 equator360, 5 perceptual, 6 psnr, 7 lookahead
    */
   aqMode: number
   /**
@@ -34159,8 +34390,8 @@ export interface Vp9ParseSignals {
  * Parses VP9 streams
  *
  * Pad templates:
- * - `sink` sink, always: video/x-vp9
  * - `src` src, always: video/x-vp9, parsed=(boolean)true, alignment=(string){ super-frame, frame }
+ * - `sink` sink, always: video/x-vp9
  */
 export interface Vp9ParseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -34182,8 +34413,8 @@ export interface WavencSignals {
  * Encode raw audio into WAV
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-raw, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 65535 ], format=(string){ S32LE, S24LE, S16LE, U8, F32LE, F64LE }, layout=(string)interleaved; audio/x-alaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]; audio/x-mulaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
  * - `src` src, always: audio/x-wav; audio/x-rf64
+ * - `sink` sink, always: audio/x-raw, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 65535 ], format=(string){ S32LE, S24LE, S16LE, U8, F32LE, F64LE }, layout=(string)interleaved; audio/x-alaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]; audio/x-mulaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
  */
 export interface WavencElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -34205,8 +34436,8 @@ export interface WavpackdecSignals {
  * Decodes Wavpack audio data
  *
  * Pad templates:
- * - `sink` sink, always: audio/x-wavpack, depth=(int)[ 1, 32 ], channels=(int)[ 1, 8 ], rate=(int)[ 6000, 192000 ], framed=(boolean)true
  * - `src` src, always: audio/x-raw, format=(string)S8, layout=(string)interleaved, channels=(int)[ 1, 8 ], rate=(int)[ 6000, 192000 ]; audio/x-raw, format=(string)S16LE, layout=(string)interleaved, channels=(int)[ 1, 8 ], rate=(int)[ 6000, 192000 ]; audio/x-raw, format=(string)S32LE, layout=(string)interleaved, channels=(int)[ 1, 8 ], rate=(int)[ 6000, 192000 ]; audio/x-raw, format=(string)F32LE, layout=(string)interleaved, channels=(int)[ 1, 8 ], rate=(int)[ 6000, 192000 ]
+ * - `sink` sink, always: audio/x-wavpack, depth=(int)[ 1, 32 ], channels=(int)[ 1, 8 ], rate=(int)[ 6000, 192000 ], framed=(boolean)true
  */
 export interface WavpackdecElement extends GstAudio.AudioDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -34263,15 +34494,16 @@ export interface WavpackencSignals {
  * Encodes audio with the Wavpack lossless/lossy audio codec
  *
  * Pad templates:
- * - `wvcsrc` src, sometimes: audio/x-wavpack-correction, framed=(boolean)true
- * - `src` src, always: audio/x-wavpack, depth=(int)[ 1, 32 ], channels=(int)[ 1, 8 ], rate=(int)[ 6000, 192000 ], framed=(boolean)true
  * - `sink` sink, always: audio/x-raw, format=(string)S32LE, layout=(string)interleaved, channels=(int)[ 1, 8 ], rate=(int)[ 6000, 192000 ]
+ * - `src` src, always: audio/x-wavpack, depth=(int)[ 1, 32 ], channels=(int)[ 1, 8 ], rate=(int)[ 6000, 192000 ], framed=(boolean)true
+ * - `wvcsrc` src, sometimes: audio/x-wavpack-correction, framed=(boolean)true
  */
 export interface WavpackencElement extends GstAudio.AudioEncoder {
   /**
    * Speed versus compression tradeoff.
    * `mode`: GstWavpackEncMode, default "normal"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 fast, 2 normal, 3 high, 4 veryhigh
    */
   mode: number
   /**
@@ -34287,7 +34519,8 @@ export interface WavpackencElement extends GstAudio.AudioEncoder {
   /**
    * Use this mode for the correction stream. Only works in lossy mode!
    * `correction-mode`: GstWavpackEncCorrectionMode, default "off"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 off, 1 on, 2 optimized
    */
   correctionMode: number
   /**
@@ -34303,7 +34536,8 @@ export interface WavpackencElement extends GstAudio.AudioEncoder {
   /**
    * Use this joint-stereo mode.
    * `joint-stereo-mode`: GstWavpackEncJSMode, default "auto"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 auto, 1 leftright, 2 midside
    */
   jointStereoMode: number
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -34325,8 +34559,8 @@ export interface WavpackparseSignals {
  * Wavpack parser
  *
  * Pad templates:
- * - `src` src, always: audio/x-wavpack, depth=(int)[ 1, 32 ], channels=(int)[ 1, 8 ], rate=(int)[ 6000, 192000 ], framed=(boolean)true; audio/x-wavpack-correction, framed=(boolean)true
  * - `sink` sink, always: audio/x-wavpack; audio/x-wavpack-correction
+ * - `src` src, always: audio/x-wavpack, depth=(int)[ 1, 32 ], channels=(int)[ 1, 8 ], rate=(int)[ 6000, 192000 ], framed=(boolean)true; audio/x-wavpack-correction, framed=(boolean)true
  */
 export interface WavpackparseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -34353,8 +34587,8 @@ export interface WavparseSignals {
  * Parse a .wav file into raw audio
  *
  * Pad templates:
- * - `src` src, always: audio/ms-gsm; audio/mpeg, mpegversion=(int)1, layer=(int)3; audio/mpeg, mpegversion=(int)1, layer=(int)2; audio/x-raw, format=(string){ S8, U8, S16LE, U16LE, S24LE, U24LE, S32LE, U32LE }, layout=(string)interleaved; audio/x-vorbis; audio/x-ac3; audio/x-dts; audio/mpeg, mpegversion=(int)4; audio/x-alaw; audio/x-mulaw; audio/x-wms, bitrate=(int)[ 0, 2147483647 ], block_align=(int)[ 1, 2147483647 ]; audio/x-adpcm, layout=(string)microsoft, block_align=(int)[ 1, 2147483647 ]; audio/x-adpcm, layout=(string)dvi, block_align=(int)[ 1, 2147483647 ]; audio/x-truespeech; audio/x-wma, wmaversion=(int)1, bitrate=(int)[ 0, 2147483647 ], block_align=(int)[ 1, 2147483647 ]; audio/x-wma, wmaversion=(int)2, bitrate=(int)[ 0, 2147483647 ], block_align=(int)[ 1, 2147483647 ]; audio/x-wma, wmaversion=(int)3, bitrate=(int)[ 0, 2147483647 ], block_align=(int)[ 1, 2147483647 ]; audio/x-vnd.sony.atrac3; audio/x-raw, format=(string){ F32LE, F64LE }, layout=(string)interleaved; audio/x-voxware, voxwaretype=(int)117; audio/x-adpcm, layout=(string)dk4; audio/x-adpcm, layout=(string)dk3; audio/x-adpcm, layout=(string)dvi; audio/AMR; audio/AMR-WB; audio/x-siren; application/x-ogg-avi
  * - `sink` sink, always: audio/x-wav; audio/x-rf64
+ * - `src` src, always: audio/ms-gsm; audio/mpeg, mpegversion=(int)1, layer=(int)3; audio/mpeg, mpegversion=(int)1, layer=(int)2; audio/x-raw, format=(string){ S8, U8, S16LE, U16LE, S24LE, U24LE, S32LE, U32LE }, layout=(string)interleaved; audio/x-vorbis; audio/x-ac3; audio/x-dts; audio/mpeg, mpegversion=(int)4; audio/x-alaw; audio/x-mulaw; audio/x-wms, bitrate=(int)[ 0, 2147483647 ], block_align=(int)[ 1, 2147483647 ]; audio/x-adpcm, layout=(string)microsoft, block_align=(int)[ 1, 2147483647 ]; audio/x-adpcm, layout=(string)dvi, block_align=(int)[ 1, 2147483647 ]; audio/x-truespeech; audio/x-wma, wmaversion=(int)1, bitrate=(int)[ 0, 2147483647 ], block_align=(int)[ 1, 2147483647 ]; audio/x-wma, wmaversion=(int)2, bitrate=(int)[ 0, 2147483647 ], block_align=(int)[ 1, 2147483647 ]; audio/x-wma, wmaversion=(int)3, bitrate=(int)[ 0, 2147483647 ], block_align=(int)[ 1, 2147483647 ]; audio/x-vnd.sony.atrac3; audio/x-raw, format=(string){ F32LE, F64LE }, layout=(string)interleaved; audio/x-voxware, voxwaretype=(int)117; audio/x-adpcm, layout=(string)dk4; audio/x-adpcm, layout=(string)dk3; audio/x-adpcm, layout=(string)dvi; audio/AMR; audio/AMR-WB; audio/x-siren; application/x-ogg-avi
  */
 export interface WavparseElement extends Gst.Element {
   /**
@@ -34422,7 +34656,8 @@ export interface WaylandsinkElement extends GstVideo.VideoSink {
   /**
    * rotate method
    * `rotate-method`: GstVideoOrientationMethod, default "identity"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 identity, 1 90r, 2 180, 3 90l, 4 horiz, 5 vert, 6 ul-lr, 7 ur-ll, 8 auto, 9 custom
    */
   rotateMethod: number
   /**
@@ -34449,10 +34684,10 @@ export interface WebmmuxSignals {
  * Muxes video and audio streams into a WebM stream
  *
  * Pad templates:
- * - `src` src, always: video/webm; audio/webm
- * - `subtitle_%u` sink, request: subtitle/x-kate; text/x-raw, format=(string)utf8; application/x-ssa; application/x-ass; application/x-usf; subpicture/x-dvd; application/x-subtitle-unknown
- * - `audio_%u` sink, request: audio/x-vorbis, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-opus, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]
  * - `video_%u` sink, request: video/x-vp8, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-vp9, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-av1, stream-format=(string)obu-stream, alignment=(string)tu, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `audio_%u` sink, request: audio/x-vorbis, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-opus, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]
+ * - `subtitle_%u` sink, request: subtitle/x-kate; text/x-raw, format=(string)utf8; application/x-ssa; application/x-ass; application/x-usf; subpicture/x-dvd; application/x-subtitle-unknown
+ * - `src` src, always: video/webm; audio/webm
  */
 export interface WebmmuxElement extends GstBase.Aggregator {
   /**
@@ -34539,8 +34774,8 @@ export interface WebpdecSignals {
  * Decode images from WebP format
  *
  * Pad templates:
- * - `sink` sink, always: image/webp
  * - `src` src, always: video/x-raw, format=(string){ RGB, RGBA, BGR, BGRA, ARGB, RGB16 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `sink` sink, always: image/webp
  */
 export interface WebpdecElement extends GstVideo.VideoDecoder {
   /**
@@ -34612,8 +34847,8 @@ export interface WebpencSignals {
  * Encode images in WEBP format
  *
  * Pad templates:
- * - `src` src, always: image/webp, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 16, 16383 ], height=(int)[ 16, 16383 ]
  * - `sink` sink, always: video/x-raw, format=(string){ I420, YV12, RGB, RGBA }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `src` src, always: image/webp, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 16, 16383 ], height=(int)[ 16, 16383 ]
  */
 export interface WebpencElement extends GstVideo.VideoEncoder {
   /**
@@ -34634,7 +34869,8 @@ export interface WebpencElement extends GstVideo.VideoEncoder {
   /**
    * Preset name for visual tuning
    * `preset`: GstWebpEncPreset, default "photo"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 none, 1 picture, 2 photo, 3 drawing, 4 icon, 5 text
    */
   preset: number
   /**
@@ -34681,8 +34917,8 @@ export interface WebvttencSignals {
  * WebVTT subtitle encoder
  *
  * Pad templates:
- * - `src` src, always: application/x-subtitle-vtt
  * - `sink` sink, always: text/x-raw, format=(string){ pango-markup, utf8 }
+ * - `src` src, always: application/x-subtitle-vtt
  */
 export interface WebvttencElement extends Gst.Element {
   /**
@@ -34734,8 +34970,8 @@ export interface WildmididecSignals {
  * Decodes MIDI music using WildMidi
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)44100, channels=(int)2
  * - `sink` sink, always: audio/midi; audio/riff-midi
+ * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)44100, channels=(int)2
  */
 export interface WildmididecElement extends Gst.Element {
   /**
@@ -34746,7 +34982,8 @@ export interface WildmididecElement extends Gst.Element {
   /**
    * Mode which defines how to treat subsongs
    * `subsong-mode`: GstNonstreamAudioSubsongMode, default "default"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 single, 1 all, 2 default
    */
   subsongMode: number
   /**
@@ -34757,7 +34994,8 @@ export interface WildmididecElement extends Gst.Element {
   /**
    * Which mode playback shall use when a loop is encountered; looping = reset position to start of loop, steady = do not reset position
    * `output-mode`: GstNonstreamAudioOutputMode, default "steady"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 looping, 1 steady
    */
   outputMode: number
   /**
@@ -34813,15 +35051,16 @@ export interface WrappercamerabinsrcSignals {
  * Wrapper camera src element for camerabin2
  *
  * Pad templates:
- * - `vidsrc` src, always: ANY
- * - `imgsrc` src, always: ANY
  * - `vfsrc` src, always: ANY
+ * - `imgsrc` src, always: ANY
+ * - `vidsrc` src, always: ANY
  */
 export interface WrappercamerabinsrcElement extends Gst.Bin {
   /**
    * The capture mode (still image capture or video recording)
    * `mode`: GstCameraBin2Mode, default "mode-image"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 1 mode-image, 2 mode-video
    */
   mode: number
   /**
@@ -34923,8 +35162,8 @@ export interface X265EncSignals {
  * H265 Encoder
  *
  * Pad templates:
- * - `src` src, always: video/x-h265, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ], stream-format=(string)byte-stream, alignment=(string)au, profile=(string){ main, main-still-picture, main-intra, main-444, main-444-intra, main-444-still-picture, main-10, main-10-intra, main-422-10, main-422-10-intra, main-444-10, main-444-10-intra, main-12, main-12-intra, main-422-12, main-422-12-intra, main-444-12, main-444-12-intra }
  * - `sink` sink, always: video/x-raw, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ], format=(string){ Y444, Y42B, I420, Y444_10LE, I422_10LE, I420_10LE, Y444_12LE, I422_12LE, I420_12LE }
+ * - `src` src, always: video/x-h265, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ], stream-format=(string)byte-stream, alignment=(string)au, profile=(string){ main, main-still-picture, main-intra, main-444, main-444-intra, main-444-still-picture, main-10, main-10-intra, main-422-10, main-422-10-intra, main-444-10, main-444-10-intra, main-12, main-12-intra, main-422-12, main-422-12-intra, main-444-12, main-444-12-intra }
  */
 export interface X265EncElement extends GstVideo.VideoEncoder {
   /**
@@ -34945,19 +35184,22 @@ export interface X265EncElement extends GstVideo.VideoEncoder {
   /**
    * x265 log level
    * `log-level`: GstX265LogLevel, default "none"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * -1 none, 0 error, 1 warning, 2 info, 3 debug, 4 full
    */
   logLevel: number
   /**
    * Preset name for speed/quality tradeoff options
    * `speed-preset`: GstX265SpeedPreset, default "medium"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 No preset, 1 ultrafast, 2 superfast, 3 veryfast, 4 faster, 5 fast, 6 medium, 7 slow, 8 slower, 9 veryslow, 10 placebo
    */
   speedPreset: number
   /**
    * Preset name for tuning options
    * `tune`: GstX265Tune, default "ssim"
-   * node-gtk reads and writes the number; setProps/getProp take the nick
+   * node-gtk reads and writes the number; setProps/getProp take the nick:
+   * 0 No tunning, 1 psnr, 2 ssim, 3 grain, 4 zerolatency, 5 fastdecode, 6 animation
    */
   tune: number
   /**
@@ -35116,8 +35358,8 @@ export interface XingmuxSignals {
  * Adds a Xing header to the beginning of a VBR MP3 file
  *
  * Pad templates:
- * - `sink` sink, always: audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ]
  * - `src` src, always: audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ]
+ * - `sink` sink, always: audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ]
  */
 export interface XingmuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -35139,8 +35381,8 @@ export interface Y4MdecSignals {
  * Demuxes/decodes YUV4MPEG streams
  *
  * Pad templates:
- * - `sink` sink, always: application/x-yuv4mpeg, y4mversion=(int)2
  * - `src` src, always: video/x-raw, format=(string){ I420, Y41B, Y42B, Y444, I420_10LE, I422_10LE, Y444_10LE, I420_12LE, I422_12LE, Y444_12LE, Y444_16LE, GRAY8, GRAY16_LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `sink` sink, always: application/x-yuv4mpeg, y4mversion=(int)2
  */
 export interface Y4MdecElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -35162,8 +35404,8 @@ export interface Y4MencSignals {
  * Encodes a YUV frame into the yuv4mpeg format (mjpegtools)
  *
  * Pad templates:
- * - `sink` sink, always: video/x-raw, format=(string){ IYUV, I420, Y42B, Y41B, Y444 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `src` src, always: application/x-yuv4mpeg, y4mversion=(int)2
+ * - `sink` sink, always: video/x-raw, format=(string){ IYUV, I420, Y42B, Y41B, Y444 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface Y4MencElement extends GstVideo.VideoEncoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
