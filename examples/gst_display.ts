@@ -38,7 +38,9 @@ async function main(): Promise<void> {
   {
     // with GstVideoSink(command, width=WIDTH, height=HEIGHT, video_frmt=VIDEO_FORMAT) as pipeline:
     await using pipeline = new GstVideoSink(command, { width: WIDTH, height: HEIGHT, format: VIDEO_FORMAT }).startup();
-    for (let i = 0; i < NUM_BUFFERS; i++) await pipeline.push(randomFrame());
+    console.log(`pushing ${NUM_BUFFERS} frames (Ctrl-C ends the stream cleanly)`);
+    // push resolves to false once the stream is ending (Ctrl-C, SIGTERM): the loop ends there
+    for (let i = 0; i < NUM_BUFFERS; i++) if (!(await pipeline.push(randomFrame()))) break;
     console.log(`Displayed ${pipeline.totalBuffersCount} buffers`);
   } // leaving the scope ends the stream: the file is whole
 }

@@ -172,12 +172,14 @@ export class GstVideoSink extends GstPipeline {
   /**
    * Pushes one frame: a typed array of the frame's bytes (tight rows, or padded as GStreamer
    * lays them out), a {@link ShapedArray}, or a Gst.Buffer. Returns a promise (`await` it): it
-   * resolves at once while appsrc has room, else when it has, so a loop of awaited pushes lets
-   * Node's loop run (signals, timers) and never outruns the pipeline; it rejects on a wrong size
-   * (naming expected and actual byte counts), and with a {@link GstStateError} before
+   * resolves to true at once while appsrc has room, else when it has, so a loop of awaited pushes
+   * lets Node's loop run (signals, timers) and never outruns the pipeline; to false, the frame not
+   * taken, while the stream is ending (`shutdown()`, or Ctrl-C under a GstContext): a loop
+   * `if (!(await sink.push(frame))) break;` ends there, with a whole file. It rejects on a wrong
+   * size (naming expected and actual byte counts), and with a {@link GstStateError} before
    * `startup()` or once the pipeline has ended.
    */
-  async push(frame: ArrayBufferView | ShapedArray | Gst.Buffer, options: PushOptions = {}): Promise<void> {
+  async push(frame: ArrayBufferView | ShapedArray | Gst.Buffer, options: PushOptions = {}): Promise<boolean> {
     if (this.error) throw this.error;
     if (!this.isActive)
       throw new GstStateError(
@@ -205,13 +207,14 @@ export class GstVideoSink extends GstPipeline {
       const bytes = this.bytesOf(frame);
       flow = native.pushBytes(this.appsrc, bytes, pts, dts, duration, offset);
     }
-    if (flow === Gst.FlowReturn.FLUSHING || flow === Gst.FlowReturn.EOS)
-      throw new GstStateError(`${this.constructor.name} "${quote(this.command)}" is ending (${Gst.flowGetName(flow)}): no more frames go in; push() needs a new GstVideoSink`);
+    // The end of stream is on its way (shutdown, Ctrl-C): no more frames go in, and that is no error.
+    if (flow === Gst.FlowReturn.FLUSHING || flow === Gst.FlowReturn.EOS) return false;
     if (flow !== Gst.FlowReturn.OK) throw new GstPipelineError(`appsrc refused the frame: ${Gst.flowGetName(flow)}`, null, this.appsrc.name);
     this.pushed++;
     while (this.isActive && Number(this.appsrc.getCurrentLevelBytes()) >= Number(this.appsrc.maxBytes))
       await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
     if (this.error) throw this.error;
+    return true;
   }
 
   private bytesOf(frame: ArrayBufferView | ShapedArray): Uint8Array {

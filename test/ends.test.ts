@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { GstVideoSource } from '../src';
+import { GstStateError, GstVideoSink, GstVideoSource } from '../src';
 import { pipelinesStoppedAfterEach, runScript, SRC, within } from './helpers/support-';
 
 const track = pipelinesStoppedAfterEach(test);
@@ -59,6 +59,18 @@ test('a loop that runs to the end of the stream leaves the source ended, without
   assert.is(n, 3);
   assert.ok(source.isDone);
   assert.is(source.error, null);
+});
+
+test('GstVideoSink.push resolves to false while the stream is ending, and a loop on it ends there', async () => {
+  const sink = track(new GstVideoSink('appsrc ! fakesink', { width: 8, height: 8, format: 'GRAY8' }).startup());
+  assert.is(await within(sink.push(new Uint8Array(64)), 5_000, 'a push while playing'), true);
+  const ending = sink.shutdown();
+  let pushed = 0;
+  for (let i = 0; i < 1000; i++) if (await within(sink.push(new Uint8Array(64)), 5_000, 'a push while ending')) pushed++; else break;
+  assert.is(pushed, 0, 'no frame goes in once the end of stream is on its way');
+  await within(ending, 5_000, 'shutdown');
+  const error = await within(sink.push(new Uint8Array(64)).then(() => null, (e: unknown) => e), 5_000, 'a push after the end');
+  assert.instance(error, GstStateError, 'after the end, a push is a call the state does not allow');
 });
 
 test.run();
