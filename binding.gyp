@@ -18,7 +18,8 @@
         "src/native/bus.cc",
         "src/native/source_watch.cc",
         "src/native/meta.cc",
-        "src/native/element.cc"
+        "src/native/element.cc",
+        "src/native/params.cc"
       ],
       "cflags_cc": ["-std=c++20", "-O2", "-Wall", "-Wno-unused-parameter", "-Wno-cast-function-type"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],

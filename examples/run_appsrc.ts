@@ -72,6 +72,12 @@ function makeFrame(index: number): InstanceType<typeof ArrayType> {
   return frame;
 }
 
+/** Gives Node's loop a turn (signals are handled there), then waits while appsrc's queue is full and the pipeline plays. */
+async function roomIn(appsrc: GstApp.AppSrc, pipeline: GstPipeline): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  while (!pipeline.isDone && appsrc.getCurrentLevelBytes() >= appsrc.maxBytes) await new Promise((resolve) => setTimeout(resolve, 2));
+}
+
 async function main(): Promise<void> {
   using context = new GstContext(); // create GstContext (Ctrl-C ends the stream cleanly)
   void context;
@@ -83,9 +89,10 @@ async function main(): Promise<void> {
       if (!appsrc) throw new Error(`no appsrc in: ${command}`);
       // instructs appsrc that we will be dealing with timed buffer
       appsrc.format = Gst.Format.TIME;
-      // instructs appsrc to block pushing buffers until ones in queue are processed
-      // allows to avoid huge internal queue size in appsrc
-      appsrc.block = true;
+      // Python blocks in push-buffer until the queue has room; Node's one thread must not block
+      // (Ctrl-C and SIGTERM are handled on it): push never blocks, and the loop awaits room
+      appsrc.block = false;
+      appsrc.maxBytes = BigInt(width * height * CHANNELS * ArrayType.BYTES_PER_ELEMENT * 4); // 4 frames
       // set input format (caps)
       appsrc.setCaps(Gst.Caps.fromString(CAPS));
     },
@@ -97,7 +104,10 @@ async function main(): Promise<void> {
 
     let pts = 0n; // buffers presentation timestamp
     const duration = (Gst.SECOND * BigInt(fps[1])) / BigInt(fps[0]); // frame duration
-    for (let i = 0; i < NUM_BUFFERS; i++) {
+    console.log(`pushing ${NUM_BUFFERS} frames (Ctrl-C ends the stream cleanly)`);
+    let pushed = 0;
+    // Ctrl-C (or SIGTERM) ends the stream through the context: the pipeline is then done
+    for (let i = 0; i < NUM_BUFFERS && !pipeline.isDone; i++) {
       const array = makeFrame(i);
 
       // convert typed array to Gst.Buffer
@@ -109,14 +119,16 @@ async function main(): Promise<void> {
       pts += duration; // Increase pts by duration
 
       // emit <push-buffer> event with Gst.Buffer
-      appsrc.emit('push-buffer', gstBuffer);
+      if (appsrc.emit('push-buffer', gstBuffer) !== Gst.FlowReturn.OK) break;
+      pushed++;
+      await roomIn(appsrc, pipeline);
     }
 
     // emit <end-of-stream> event
-    appsrc.emit('end-of-stream');
+    if (!pipeline.isDone) appsrc.emit('end-of-stream');
 
     await pipeline.done; // while not pipeline.is_done: time.sleep(.1)
-    console.log(`pushed ${NUM_BUFFERS} frames of ${width}x${height} ${videoFormat}`);
+    console.log(`pushed ${pushed} frames of ${width}x${height} ${videoFormat}`);
   } catch (e) {
     console.error('Error: ', e instanceof Error ? e.message : e);
     process.exitCode = 1;

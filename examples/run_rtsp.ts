@@ -50,11 +50,14 @@ class BufferGeneratorFromPipeline {
   private pipeline: GstVideoSource | null = null;
   private numLoops = 0;
   private stopped = false;
+  private readonly gstLaunch: string;
+  private readonly loop: boolean;
 
-  constructor(
-    private readonly gstLaunch: string,
-    private readonly loop: boolean,
-  ) {}
+  // plain fields, not parameter properties: Node's own TypeScript runs erasable syntax only
+  constructor(gstLaunch: string, loop: boolean) {
+    this.gstLaunch = gstLaunch;
+    this.loop = loop;
+  }
 
   startup(): void {
     sources.add(this);

@@ -216,17 +216,23 @@ build_root() {
   install_node "$tmp"
   unmount_all
   echo "$root_format" >"$tmp/.gstreamer-ts-root"
-  mv "$tmp" "$root"
+  mv -T "$tmp" "$root"
   temporaries=()
   log "root ready in $((SECONDS - start)) s: $root"
 }
 
+# one build at a time: a second run waits for the first's root
+mkdir -p "$cache"
+exec 8>"$cache/debian13.lock"
+flock 8
 if [[ "$(cat "$root/.gstreamer-ts-root" 2>/dev/null)" != "$root_format" ]]; then
   # another format (or half there): set aside, removed once no run reads it
-  [[ -e "$root" ]] && mv "$root" "$cache/.debian13-old.$$"
+  [[ -e "$root" ]] && mv -T "$root" "$cache/.debian13-old.$$"
   build_root
   overlay_in_use || { [[ -e "$cache/.debian13-old.$$" ]] && remove_tree "$cache/.debian13-old.$$"; }
 fi
+flock -u 8
+exec 8>&-
 [[ "$mode" == prepare ]] && exit 0
 
 # --- a run: an overlay over the root, the checkout copied in, a command in a chroot ------------

@@ -23,6 +23,10 @@
  *    Each line is echoed after its prompt, so the output reads as a transcript.
  *  - Type errors are printed where results are (stdout), in order with them.
  *  - `.type` never ends the session: what it cannot answer is printed instead.
+ *  - Ctrl-C (or SIGINT from outside) while pipelines play stops them and ends `for await` loops
+ *    over sources (interruptAll() of src/context.ts), and the session goes on; with nothing
+ *    playing it is the REPL's own Ctrl-C (twice on an empty line ends the session).
+ *  - Tab completion leaves out private, protected and @internal members (scripts/repl-complete.js).
  */
 const fs = require('node:fs');
 const Module = require('node:module');
@@ -119,6 +123,10 @@ if (typecheck) {
 
 if (piped) feedLines(server);
 
+stopOnInterrupt(server);
+// Tab completion lists what users may call: not the private, protected or @internal members of src/'s classes
+require('./repl-complete').completePublicMembers(server, path.join(ROOT, 'src'));
+
 // GLib's loop runs inside Node's from src/gi: it would keep the process alive after the prompt closes
 server.on('exit', () => process.exit(0));
 
@@ -160,4 +168,33 @@ function feedLines(replServer) {
   });
   // the prompt shown at start came before the wrapper: the REPL is ready for its first line
   ready = true;
+}
+
+/**
+ * Ctrl-C stops what the session plays, not the session: with pipelines playing, it calls
+ * interruptAll() (pipelines shut down, `for await` loops over sources end with an AbortError, whose
+ * message ends the awaited input and brings the prompt back); otherwise the REPL's own handler runs.
+ * A terminal's Ctrl-C reaches the REPL as its 'SIGINT' event; a process signal (a pipe's input, or
+ * `kill -INT`) is routed there too.
+ */
+function stopOnInterrupt(replServer) {
+  const { interruptAll, livePipelineCount } = require(path.join(ROOT, 'src', 'context'));
+  const own = replServer.listeners('SIGINT');
+  replServer.removeAllListeners('SIGINT');
+  replServer.on('SIGINT', () => {
+    const playing = livePipelineCount();
+    if (playing === 0) {
+      for (const handler of own) handler.call(replServer);
+      return;
+    }
+    replServer.outputStream.write(`\n(Ctrl-C: stopping ${playing} pipeline${playing === 1 ? '' : 's'}; the session goes on)\n`);
+    void interruptAll();
+    // A terminal gets its prompt back now (an awaited loop prints its AbortError after); piped
+    // input waits for the interrupted line to end, so that the next line runs after it.
+    if (!piped) {
+      replServer.clearBufferedCommand();
+      replServer.displayPrompt();
+    }
+  });
+  process.on('SIGINT', () => replServer.emit('SIGINT'));
 }

@@ -94,6 +94,8 @@ try_load() {
   node -e 'require("node-gtk")' >/dev/null 2>&1 || failed+=(node-gtk)
   node -e 'const a = require("./build/Release/gstreamer_ts.node");
     process.exitCode = String(a.builtFor.modules) === process.versions.modules ? 0 : 1' >/dev/null 2>&1 || failed+=(addon)
+  # an addon older than its sources (a pull that added native code) loads but lacks functions
+  [[ " ${failed[*]} " == *" addon "* || -z $(find src/native binding.gyp -newer build/Release/gstreamer_ts.node 2>/dev/null | head -1) ]] || failed+=(addon)
   echo "${failed[*]}"
 }
 failed=$(try_load)
@@ -107,7 +109,7 @@ if [[ -n "$failed" ]]; then
         rm -rf node_modules/node-gtk/lib/binding/node-v"$node_modules_abi"-* node_modules/node-gtk/build
         npm rebuild node-gtk --no-audit --no-fund >&2 ;;
       addon)
-        echo "setup: the native addon is not built for Node.js v$node_version (ABI $node_modules_abi): rebuilding it" >&2
+        echo "setup: the native addon is not built for Node.js v$node_version (ABI $node_modules_abi) or is older than src/native/: rebuilding it" >&2
         npm run --silent install >&2 ;;
     esac
   done

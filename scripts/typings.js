@@ -54,6 +54,9 @@
  *  8. The node-gtk.d.ts module shim: `require()` of an unknown namespace returns `unknown`,
  *     `System` is typed, `registerClass` returns the class it gets; its comment path is stable.
  *
+ * Step 3 writes elements.d.ts beside them: the element typings from the registry
+ * (scripts/element-typings.js).
+ *
  * Usage: node scripts/typings.js            typings/*.d.ts for exactly this machine (what src/ reads)
  *        node scripts/typings.js --set      typings/gst-<major>.<minor>/, the committed set for
  *                                           this GStreamer (docs/typings.md)
@@ -1035,6 +1038,10 @@ function main(argv) {
     outdir = path.join(ROOT, 'typings', `gst-${select.minorOf(version)}`);
   }
   const written = generate(outdir);
+  // the element typings, from the registry (scripts/element-typings.js), beside the GI ones
+  const { execFileSync } = require('node:child_process');
+  execFileSync(process.execPath, [path.join(__dirname, 'element-typings.js'), '--outdir', outdir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  written.push('elements.d.ts');
   // typings/*.d.ts made for this machine: typings-select.js keeps them while GStreamer stays.
   if (outdir === path.join(ROOT, 'typings')) select.mark({ generated: true, gstreamer: version });
   console.log(`typings: wrote ${written.join(', ')} to ${path.relative(process.cwd(), outdir) || '.'}${version ? ` (GStreamer ${version})` : ''}`);

@@ -48,6 +48,13 @@ export function interruptSignal(): AbortSignal {
   return interruption.signal;
 }
 
+/** Node's kind of AbortError (name AbortError, code ABORT_ERR), its stack only its message: it is no bug of the caller. */
+function abortError(message: string): Error {
+  const error = Object.assign(new Error(message), { name: 'AbortError', code: 'ABORT_ERR' });
+  error.stack = `AbortError: ${message}`;
+  return error;
+}
+
 /**
  * Stops what is playing and keeps the process (a REPL's Ctrl-C: `npm run repl` calls it): every
  * `for await` loop over a source ends with an `AbortError`, and every playing pipeline is shut
@@ -59,7 +66,7 @@ export function interruptAll(): Promise<number> {
   const pipelines = [...live];
   const current = interruption;
   interruption = new AbortController();
-  current.abort(new DOMException('interrupted: interruptAll() (Ctrl-C) stopped what was playing', 'AbortError'));
+  current.abort(abortError('interrupted: interruptAll() (Ctrl-C) stopped what was playing'));
   return Promise.all(pipelines.map((pipeline) => pipeline.shutdown())).then(() => pipelines.length);
 }
 

@@ -2,7 +2,6 @@
  * The queue between an appsink and `pop()`, shared by GstVideoSource and GstAudioSource: frames
  * waiting for a pop, and pops waiting for a frame (each with its own timeout). A leaky queue
  * drops its oldest frame past its bound, counts it, tells `onDrop` and releases it.
- * @internal
  */
 export class FrameQueue<F extends { release(): void }> {
   private readonly frames: F[] = [];

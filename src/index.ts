@@ -48,6 +48,23 @@ export {
   type VideoFilterFrame,
 } from './element/video-filter';
 export type { BooleanPropertySpec, DoublePropertySpec, IntPropertySpec, PropertySpec, StringPropertySpec } from './element/properties';
+export {
+  getProp,
+  makeElement,
+  setProps,
+  type CamelName,
+  type ElementFactoryName,
+  type ElementOf,
+  type ElementsByFactory,
+  type Flags,
+  type PropertiesByFactory,
+  type PropertiesOf,
+  type PropName,
+  type PropValue,
+  type SettableProps,
+  type SettableValue,
+  type WritableKeys,
+} from './properties';
 export { GstAudioSource, type AudioFrame, type GstAudioSourceOptions } from './audio-source';
 export { audioLayoutFromCaps, type AudioLayoutInfo, type AudioSampleArray, type AudioShapedArray } from './audio';
 export { contactSheet, savePng, type ContactSheetOptions, type Picture } from './pictures';

@@ -98,6 +98,10 @@ interface Native {
   metaGet(buffer: Gst.Buffer): ObjectInfo[] | undefined;
   /** 1 removed, 0 nothing to remove, -1 not writable */
   metaRemove(buffer: Gst.Buffer): number;
+  /** every element factory of the registry, sorted (src/native/params.cc) */
+  elementFactoryNames(): string[];
+  /** the registry's facts of an element factory (properties, signals, pad templates), or null when not installed */
+  describeElement(factory: string): ElementDescription | null;
   // elements written in TypeScript (src/native/element.cc)
   elementInit(dispatch: ElementDispatch, sizeFn: ElementSizeFn): void;
   defineElement(spec: NativeElementSpec): number;
@@ -152,6 +156,55 @@ export type ElementDispatch = (
 
 /** Called on the JS thread when a resizing element negotiates: [width, height] out, or an error message. */
 export type ElementSizeFn = (instanceId: number, classId: number, width: number, height: number) => [number, number] | string;
+
+/** One GParamSpec of an element, as src/native/params.cc reads it. */
+export interface ParamDescription {
+  name: string;
+  nick: string | null;
+  blurb: string | null;
+  /** the type that installed it ('GstBaseSrc') */
+  owner: string;
+  /** GType name of the value ('GstVideoTestSrcPattern') and of its fundamental type ('GEnum') */
+  valueType: string;
+  fundamental: string;
+  readable: boolean;
+  writable: boolean;
+  constructOnly: boolean;
+  deprecated: boolean;
+  /** enums and flags by nick, 64-bit integers as bigint, caps as a string; null where unknown */
+  default: number | bigint | boolean | string | null;
+  minimum: number | bigint | null;
+  maximum: number | bigint | null;
+  /** enum or flags values */
+  values: { value: number; nick: string; name: string }[] | null;
+}
+
+/** One signal of an element, as src/native/params.cc reads it (types as GType names, 'void' for none). */
+export interface SignalDescription {
+  name: string;
+  owner: string;
+  action: boolean;
+  returnType: string;
+  returnFundamental: string;
+  paramTypes: string[];
+  paramFundamentals: string[];
+}
+
+/** What the registry knows of an element factory (src/native/params.cc). */
+export interface ElementDescription {
+  factory: string;
+  typeName: string;
+  longName: string | null;
+  klass: string | null;
+  description: string | null;
+  plugin: string | null;
+  /** GType names from the element's own type to GObject */
+  ancestry: string[];
+  interfaces: string[];
+  properties: ParamDescription[];
+  signals: SignalDescription[];
+  padTemplates: { name: string; direction: 'src' | 'sink' | 'unknown'; presence: 'always' | 'sometimes' | 'request'; caps: string | null }[];
+}
 
 /** An element class as the native side registers it. */
 export interface NativeElementSpec {

@@ -2,7 +2,8 @@
  * GstPipeline: a pipeline from a gst-launch description, with its bus, states and lifetime
  * (gstreamer-python's GstPipeline, in camelCase, plus a promise for the end of the stream).
  */
-import { markLive, markStopped, type LivePipeline } from './context';
+import type { ElementFactoryName, ElementsByFactory } from './properties';
+import { markLive, markStopped } from './context';
 import { filesRead, truncation, type FileRead } from './file-sizes';
 import { describeValue, GstElementNotFoundError, GstParseError, GstPipelineError, GstSourceLostError, GstStateError, quote } from './errors';
 import { Gst, GstApp } from './gi';
@@ -182,7 +183,7 @@ function describeBin(bin: Gst.Bin): string {
  * plays from {@link startup}. It stops by itself at end of stream or on an error; {@link done}
  * tells which. While it plays, it keeps the process alive.
  */
-export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
+export class GstPipeline implements Disposable, AsyncDisposable {
   /**
    * The gst-launch description; for a pipeline built element by element, its elements as far
    * as they are linked (`videotestsrc ! videoconvert ! appsink`).
@@ -439,11 +440,22 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
     return found[0];
   }
 
-  /** The element named `name` (`name=...` in the description), or null; with `cls`, checked to be one. */
+  /**
+   * The element named `name` (`name=...` in the description), or null; with `cls`, checked to be
+   * one; with a factory name (`getByName('src', 'videotestsrc')`), checked to be made by it and
+   * typed by the element typings (docs/typings.md).
+   */
   getByName(name: string): Gst.Element | null;
+  getByName<F extends ElementFactoryName>(name: string, factory: F): ElementsByFactory[F] | null;
   getByName<T extends Gst.Element>(name: string, cls: ElementClass<T>): T | null;
-  getByName<T extends Gst.Element>(name: string, cls?: ElementClass<T>): Gst.Element | null {
+  getByName<T extends Gst.Element>(name: string, cls?: ElementClass<T> | string): Gst.Element | null {
     if (typeof name !== 'string') throw new TypeError(`getByName(name): name must be a string, got ${describeValue(name)}`);
+    if (typeof cls === 'string') {
+      const found = this.pipeline.getByName(name);
+      const made = found?.getFactory()?.getName();
+      if (found && made !== cls) throw new TypeError(`element "${name}" is made by ${made ?? 'no factory'}, not by ${cls}`);
+      return found;
+    }
     if (cls !== undefined && typeof cls !== 'function')
       throw new TypeError(`getByName(name, cls): cls must be a class of elements, got ${describeValue(cls)}`);
     const element = this.pipeline.getByName(name);
@@ -481,8 +493,14 @@ export class GstPipeline implements LivePipeline, Disposable, AsyncDisposable {
    */
   protected sendEndOfStream(): boolean {
     // Still prerolling: an end of stream would wait for a preroll that waits for PLAYING, while
-    // holding the state lock that NULL needs. Nothing has played yet: nothing to finish.
-    if (!this.isPlaying()) return false;
+    // holding the state lock that NULL needs. Frames already given to an appsrc are another
+    // matter: its own end of stream queues behind them at any state (a Ctrl-C right after the
+    // first pushes still ends a whole file). Otherwise nothing has played yet: nothing to finish.
+    if (!this.isPlaying()) {
+      const appsrcs = this.getByCls(GstApp.AppSrc);
+      for (const appsrc of appsrcs) appsrc.endOfStream();
+      return appsrcs.length > 0;
+    }
     // Off the JS thread: sending waits for the sources' streaming locks, and a streaming thread
     // may be waiting for the JS thread (a full appsink, a node-gtk handler).
     void native.sendEosAsync(this.pipeline);

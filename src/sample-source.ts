@@ -3,7 +3,7 @@
  * sample engine (src/samples.ts) in native batches (`pullFrames`, src/native/samples.cc) into the
  * queue `pop()` and `for await` read (src/frame-queue.ts). A source only says how a pulled sample
  * becomes its frame ({@link SampleSource.frameOf}) and how far ahead of `pop()` it pulls.
- * @internal
+ * (Not exported from the package's entry; its declarations stay, as the sources' base.)
  */
 import { describeValue, GstPipelineError, GstStateError } from './errors';
 import { Gst, GstApp } from './gi';
@@ -28,7 +28,7 @@ export interface SampleSourceOptions<F> extends GstPipelineOptions {
   onDrop?: (frame: F, dropped: number) => void;
 }
 
-/** How a source reads its appsink (fixed by the subclass, not the user). @internal */
+/** How a source reads its appsink (fixed by the subclass, not the user). */
 export interface SampleSourceMode {
   /** the class name errors about options start with */
   readonly name: string;
@@ -108,7 +108,7 @@ function warnOpenFormat(source: string, appsink: GstApp.AppSink, media: string, 
   );
 }
 
-/** Frames out of a pipeline that ends in one appsink, by the one sample engine. @internal */
+/** Frames out of a pipeline that ends in one appsink, by the one sample engine: the base of GstVideoSource and GstAudioSource. */
 export abstract class SampleSource<F extends ReleasableFrame> extends GstPipeline implements AsyncIterable<F> {
   /** The pipeline's appsink. */
   readonly appsink: GstApp.AppSink;

@@ -99,6 +99,9 @@ test('npm run repl: typed by default; names in scope; await settles before the n
     /* 18 */ '}',
     /* 19 */ 'twice(21)',
     /* 20 */ '.type Gst',
+    /* 21 */ "const src = makeElement('videotestsrc')",
+    /* 22 */ '.type src.pattern',
+    /* 23 */ "setProps(src, { pattern: 'ball' }); getProp(src, 'pattern')",
   ];
   const s = await session(lines);
   assert.is(s.code, 0, `exit code (stderr: ${s.stderr})`);
@@ -122,6 +125,10 @@ test('npm run repl: typed by default; names in scope; await settles before the n
   assert.is(outputOf(s, lines, 18), 'undefined', 'input over several lines');
   assert.is(outputOf(s, lines, 19), '42', 'the function from several lines');
   assert.is(outputOf(s, lines, 20), 'import Gst', '.type on a namespace');
+  const patternType = outputOf(s, lines, 22);
+  assert.match(patternType, /^\(property\) VideotestsrcElement\.pattern: number/, '.type of an element property: typed by the factory');
+  assert.ok(patternType.includes('Type of test pattern to generate') && patternType.includes('18 ball'), `.type shows the blurb and the nicks: ${patternType}`);
+  assert.is(outputOf(s, lines, 23), "'ball'", 'setProps and getProp by nick');
   console.log(`repl: hint after ${s.startup} ms (type-checked)`);
 });
 

@@ -67,10 +67,12 @@ export class SoakProbe {
   startKb: number | null = null;
   endKb: number | null = null;
   readonly traceKb: number[] = [];
-  constructor(
-    private readonly frames: number,
-    private readonly every = 1000,
-  ) {}
+  private readonly frames: number;
+  private readonly every: number;
+  constructor(frames: number, every = 1000) {
+    this.frames = frames;
+    this.every = every;
+  }
 
   /** Call with the count of frames received so far. */
   frame(count: number): void {

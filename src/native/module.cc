@@ -16,6 +16,7 @@
 //   log.cc      silence for GLib-CRITICAL lines while typelibs load
 //   meta.cc     object-detection metadata on buffers (a GstMeta of our own)
 //   element.cc  elements written in TypeScript (a GstVideoFilter subclass per class)
+//   params.cc   what the registry knows of an element factory (properties, signals, pad templates)
 //
 // Context-aware: each Node.js environment (main thread, worker) gets its own Addon instance,
 // torn down by an environment cleanup hook that closes its libuv handles.
@@ -28,6 +29,7 @@
 #include "audio_layout.h"
 #include "element.h"
 #include "meta.h"
+#include "params.h"
 #include "util.h"
 
 namespace {
@@ -65,5 +67,6 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   gstts::InitSourceWatch(context, exports, addon);
   gstts::InitMeta(exports);
   gstts::InitElement(exports);
+  gstts::InitParams(exports);
   gstts::Set(isolate, exports, "builtFor", BuiltFor(isolate));
 }

@@ -42,3 +42,14 @@ export const element: Gst.Element = new Transform();
 export const loop: GLib.MainLoop = GLib.MainLoop.new(null, false);
 export const other: unknown = gi.require('GstRtspServer', '1.0');
 export const gtype: bigint = gi.getGType(src);
+
+// element typings: typed factories, launch names and camelCase, nicks, 64-bit as number or bigint
+import { getProp as elementGetProp, makeElement as typedMake, setProps as typedSetProps } from '../../src/properties';
+const typedSrc = typedMake('videotestsrc', 'src');
+typedSrc.numBuffers = 10;
+typedSrc.pattern = 18;
+typedSetProps(typedSrc, { pattern: 'ball', isLive: true, 'timestamp-offset': 5, foregroundColor: 0xffffffff });
+const typedLive: boolean = elementGetProp(typedSrc, 'is-live');
+const typedOffset: bigint = elementGetProp(typedSrc, 'timestampOffset');
+void typedLive;
+void typedOffset;
