@@ -3,7 +3,7 @@
  * `ndarray_to_gst_buffer`, `map_gst_buffer`, `map_gst_memory`). The bytes move through the native
  * addon: one memcpy for a copy, none for a view (node-gtk alone takes ~90 ms a frame: docs/node-gtk.md, 'Buffer bytes out of GStreamer').
  */
-import { describeValue, notRawVideoMessage } from './errors';
+import { describeValue, GstStateError, notRawVideoMessage } from './errors';
 import { Gst } from './gi';
 import { native, type NativeLayout } from './native';
 import { getNumChannels, getTypedArrayType, isForeignEndian, type SampleArrayType } from './utils';
@@ -162,11 +162,11 @@ export function gstBufferWithCapsToTypedArray<T extends ShapedArray | AudioShape
   return shapeFrame(bytes, layout) as T;
 }
 
-/** Copies a buffer into a typed array shaped by the current caps of the pad it flows through (video or audio, as above). */
+/** Copies a buffer into a typed array shaped by the current caps of the pad it flows through (video or audio, as above); a {@link GstStateError} before the pad has caps. */
 export function gstBufferWithPadToTypedArray<T extends ShapedArray | AudioShapedArray = ShapedArray>(buffer: Gst.Buffer, pad: Gst.Pad): T {
   if (!(pad instanceof Gst.Pad)) throw new TypeError(`expected a Gst.Pad, got ${describe(pad)}`);
   const caps = pad.getCurrentCaps();
-  if (!caps) throw new TypeError(`pad ${pad.name} has no caps yet`);
+  if (!caps) throw new GstStateError(`pad ${pad.name} has no caps yet: call this once caps are negotiated (from the pad's first buffer on)`);
   return gstBufferWithCapsToTypedArray<T>(buffer, caps);
 }
 

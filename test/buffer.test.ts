@@ -12,6 +12,7 @@ import {
   gstBufferWithCapsToTypedArray,
   gstBufferWithPadToTypedArray,
   GstPipeline,
+  GstStateError,
   mapGstBuffer,
   mapGstMemory,
   typedArrayToGstBuffer,
@@ -208,12 +209,12 @@ test('gstBufferWithPadToTypedArray reads the caps of the pad the buffer flows th
   }
 });
 
-test('gstBufferWithPadToTypedArray: a pad with no caps yet is a TypeError', () => {
+test('gstBufferWithPadToTypedArray: a pad with no caps yet is a GstStateError (a call the state does not allow)', () => {
   const pipeline = new GstPipeline('videotestsrc ! appsink name=sink');
   const pad = pipeline.getByName('sink')!.getStaticPad('sink')!;
   assert.throws(
     () => gstBufferWithPadToTypedArray(typedArrayToGstBuffer(new Uint8Array(4)), pad),
-    (error: unknown) => error instanceof TypeError && /caps/.test(error.message),
+    (error: unknown) => error instanceof GstStateError && /caps/.test(error.message),
   );
 });
 

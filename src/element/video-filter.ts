@@ -31,6 +31,7 @@
  * (`getState` with a timeout, a blocking pull of an appsink after this element) waits forever.
  * Run pipelines through {@link GstPipeline} (it keeps the event loop alive while they play).
  */
+import { GstStateError } from '../errors';
 import { GstVideo, type Gst } from '../gi';
 import { native } from '../native';
 import type { SampleArray } from '../buffer';
@@ -309,14 +310,14 @@ function capsOf(name: string, formats: readonly string[]): string {
  * Registers an element class with GStreamer under its `elementName`, so that launch descriptions
  * and `Gst.ElementFactory.make` create it. Its properties become GObject properties (settable as
  * `ts_fill level=200`, checked by their range) and accessors on instances (`this.level`). A
- * name registered already is refused with an Error. Returns the class.
+ * name registered already is refused with a GstStateError. Returns the class.
  */
 export function registerElement<C extends TsElementClass>(klass: C): C {
   const kind =
     klass.prototype instanceof GstVideoAnalyzer ? 'analyzer' : klass.prototype instanceof GstVideoTransform ? 'transform' : klass.prototype instanceof GstVideoFilter ? 'filter' : null;
   if (kind === null) throw new TypeError(`registerElement: ${klass.name} must extend GstVideoFilter, GstVideoAnalyzer or GstVideoTransform`);
   const analyzer = kind === 'analyzer';
-  if (byClass.has(klass)) throw new Error(`registerElement: ${klass.name} is registered already`);
+  if (byClass.has(klass)) throw new GstStateError(`registerElement: ${klass.name} is registered already (register a class once; Cls.from(element) finds its instances)`);
   const name = klass.elementName;
   if (typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9_-]*$/.test(name))
     throw new TypeError(`registerElement: ${klass.name} needs a static elementName of letters, digits, '_' and '-', got ${String(name)}`);
