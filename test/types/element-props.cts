@@ -36,3 +36,11 @@ const found = pipeline.getByName('src', 'videotestsrc');
 void found?.patern;
 // @ts-expect-error TS2769 No overload matches this call.
 pipeline.getByName('src', 'videotestsrcc');
+
+// Gst.ElementFactory.make by a known factory name: that element's type (null when not installed)
+import { Gst } from '../../src/gi';
+const made = Gst.ElementFactory.make('videotestsrc', null);
+// @ts-expect-error TS18047 'made' is possibly 'null'.
+made.pattern = 1;
+// @ts-expect-error TS2551 Property 'patern' does not exist on type 'VideotestsrcElement'. Did you mean 'pattern'?
+if (made) made.patern = 1;
