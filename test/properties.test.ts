@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { GstError } from '../src/errors';
 import { Gst } from '../src/gi';
 import { GstPipeline } from '../src/pipeline';
-import { getProp, makeElement, setProps } from '../src/properties';
+import { connectSignal, emitSignal, getProp, makeElement, setProps } from '../src/properties';
 
 test('enums by nick: setProps writes what a launch description writes, getProp reads the nick', () => {
   const src = makeElement('videotestsrc');
@@ -72,6 +72,29 @@ test('GstPipeline.getByName(name, factory): the element, checked to be made by t
   } finally {
     pipeline[Symbol.dispose]();
   }
+});
+
+test('signals beyond the typelibs: connectSignal and emitSignal, typed by the element typings', async () => {
+  const pipeline = new GstPipeline('videotestsrc num-buffers=3 ! fakesink name=sink signal-handoffs=true sync=false');
+  try {
+    const sink = pipeline.getByName('sink', 'fakesink');
+    assert.ok(sink);
+    const seen: string[] = [];
+    connectSignal(sink, 'handoff', (buffer, pad) => {
+      seen.push(`${buffer instanceof Gst.Buffer} ${pad?.getName()}`);
+    });
+    pipeline.startup();
+    await pipeline.done;
+    assert.equal(seen, ['true sink', 'true sink', 'true sink']);
+  } finally {
+    pipeline[Symbol.dispose]();
+  }
+  const udp = makeElement('multiudpsink');
+  emitSignal(udp, 'add', '127.0.0.1', 5004);
+  assert.is(getProp(udp, 'clients'), '127.0.0.1:5004');
+  emitSignal(udp, 'add', '127.0.0.1', 5006);
+  emitSignal(udp, 'remove', '127.0.0.1', 5004);
+  assert.is(getProp(udp, 'clients'), '127.0.0.1:5006');
 });
 
 test.run();

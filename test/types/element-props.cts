@@ -44,3 +44,14 @@ const made = Gst.ElementFactory.make('videotestsrc', null);
 made.pattern = 1;
 // @ts-expect-error TS2551 Property 'patern' does not exist on type 'VideotestsrcElement'. Did you mean 'pattern'?
 if (made) made.patern = 1;
+
+// signals beyond the typelibs: names and handler arguments typed
+import { connectSignal, emitSignal } from '../../src/properties';
+const fakesink = makeElement('fakesink');
+// @ts-expect-error TS2345 Argument of type '"handof"' is not assignable to parameter of type '"handoff" | "preroll-handoff"'.
+connectSignal(fakesink, 'handof', () => undefined);
+// @ts-expect-error TS2345 Argument of type '(buffer: string) => undefined' is not assignable to parameter of type '(arg0: Buffer | null, arg1: Pad | null) => void'.
+connectSignal(fakesink, 'handoff', (buffer: string) => void buffer);
+const udp = makeElement('multiudpsink');
+// @ts-expect-error TS2345 Argument of type 'string' is not assignable to parameter of type 'number'.
+emitSignal(udp, 'add', '127.0.0.1', '5004');
