@@ -111,9 +111,21 @@ function toGst(factory: string, spec: ParamDescription, value: unknown): { text:
   if (spec.fundamental === 'GEnum' || spec.fundamental === 'GFlags') {
     const values = spec.values ?? [];
     if (typeof value === 'number') {
-      const v = values.find((x) => x.value === value);
-      if (spec.fundamental === 'GEnum' && !v) throw new RangeError(`${where}: ${value} is not one of ${accepted(spec)}`);
-      return { value };
+      // a number (what node-gtk's accessor reads) goes in as its nicks
+      if (spec.fundamental === 'GEnum') {
+        const v = values.find((x) => x.value === value);
+        if (!v) throw new RangeError(`${where}: ${value} is not one of ${values.map((x) => `${x.value} (${x.nick})`).join(', ')}`);
+        return { text: v.nick };
+      }
+      const nicks: string[] = [];
+      let rest = value;
+      for (const x of values)
+        if (x.value !== 0 && (rest & x.value) === x.value) {
+          nicks.push(x.nick);
+          rest &= ~x.value;
+        }
+      if (!Number.isInteger(value) || rest !== 0) throw new RangeError(`${where}: ${value} has bits that are none of ${values.map((x) => `${x.value} (${x.nick})`).join(', ')}`);
+      return { text: nicks.join('+') };
     }
     if (typeof value !== 'string') throw new TypeError(`${where}: expected a nick (${accepted(spec)}), got ${describeValue(value)}`);
     const nicks = spec.fundamental === 'GFlags' ? value.split('+').filter((n) => n !== '') : [value];

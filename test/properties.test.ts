@@ -15,6 +15,9 @@ test('enums by nick: setProps writes what a launch description writes, getProp r
   setProps(src, { pattern: 'ball' });
   assert.is(getProp(src, 'pattern'), 'ball');
   assert.is(src.pattern, (Gst.parseLaunch('videotestsrc pattern=ball') as typeof src).pattern, 'the same number as pattern=ball');
+  setProps(src, { pattern: 1 } as never);
+  assert.is(getProp(src, 'pattern'), 'snow', 'a number as node-gtk reads it goes in too');
+  assert.throws(() => setProps(src, { pattern: 99 } as never), (e: Error) => e instanceof RangeError && /videotestsrc\.pattern: 99 is not one of 0 \(smpte\), 1 \(snow\)/.test(e.message));
 });
 
 test('a property shadowed by a method (is-live vs BaseSrc.isLive()) by launch name and camelCase', () => {
@@ -40,6 +43,8 @@ test('flags by nick, joined by +', () => {
   const playbin = makeElement('playbin');
   setProps(playbin, { flags: 'video+audio' });
   assert.is(getProp(playbin, 'flags'), 'video+audio');
+  setProps(playbin, { flags: 1 | 2 | 4 } as never);
+  assert.is(getProp(playbin, 'flags'), 'video+audio+text');
   assert.throws(() => setProps(playbin, { flags: 'video+sound' }), (e: Error) => e instanceof RangeError && /playbin\.flags: "sound" is not one of nicks joined by '\+': video, audio/.test(e.message));
 });
 
