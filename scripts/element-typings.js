@@ -43,11 +43,13 @@ const GI_NAMESPACES = [
   ['GstAudio', 'GstAudio-1.0'],
 ];
 
+/** The addon and the GI namespaces: from src/ in a checkout, from dist/ in an installed package. */
 function loadRuntime() {
-  require(path.join(ROOT, 'node_modules', 'ts-node')).register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
-  const { native } = require(path.join(ROOT, 'src', 'native.ts'));
-  const gi = require(path.join(ROOT, 'src', 'gi.js'));
-  return { native, gi };
+  if (fs.existsSync(path.join(ROOT, 'src', 'native.ts'))) {
+    require(require.resolve('ts-node', { paths: [ROOT] })).register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
+    return { native: require(path.join(ROOT, 'src', 'native.ts')).native, gi: require(path.join(ROOT, 'src', 'gi.js')) };
+  }
+  return { native: require(path.join(ROOT, 'dist', 'native.js')).native, gi: require(path.join(ROOT, 'dist', 'gi.js')) };
 }
 
 /** GType name ('GstBaseSrc') → TS class ('GstBase.BaseSrc') of every class the GI typings in `dir` declare. */
@@ -316,4 +318,4 @@ function main(argv) {
 
 if (require.main === module) main(process.argv.slice(2));
 
-module.exports = { generate, camelCase, accessorName, launchType, nodeGtkType, giClasses };
+module.exports = { main, generate, camelCase, accessorName, launchType, nodeGtkType, giClasses };

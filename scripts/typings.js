@@ -53,6 +53,9 @@
  *     pointers: node-gtk gives `undefined` or an opaque wrapper there; inputs still accept anything).
  *  8. The node-gtk.d.ts module shim: `require()` of an unknown namespace returns `unknown`,
  *     `System` is typed, `registerClass` returns the class it gets; its comment path is stable.
+ *  9. `Gst.ElementFactory.make` has a first overload for the factory names of elements.d.ts
+ *     (step 3), returning that element's type (`make('videotestsrc', null)` is a
+ *     `VideotestsrcElement | null`); other names keep `Element | null`.
  *
  * Step 3 writes elements.d.ts beside them: the element typings from the registry
  * (scripts/element-typings.js).
@@ -906,6 +909,17 @@ class Overlay {
     });
   }
 
+  /** 9. Gst.ElementFactory.make by a factory name the element typings know gives that element's type. */
+  typedElementFactoryMake() {
+    const text = this.files.get('Gst');
+    const from = '  static make(factoryname: string, name: string | null): Element | null\n';
+    if (!text.includes(from)) throw new Error(`Gst-1.0.d.ts: expected to find ${JSON.stringify(from)}`);
+    const typed =
+      '  /** An element of a factory the element typings know (elements.d.ts), typed by it; null when not installed. */\n' +
+      "  static make<K extends keyof import('./elements.js').ElementsByFactory>(factoryname: K, name?: string | null): import('./elements.js').ElementsByFactory[K] | null\n";
+    this.files.set('Gst', text.replace(from, typed + from));
+  }
+
   header() {
     for (const ns of this.namespaces) {
       const text = this.files.get(ns);
@@ -1004,6 +1018,7 @@ function generate(outdir) {
     overlay.fixLengthlessArrays();
     overlay.fixNullableMembers();
     overlay.replaceAny();
+    overlay.typedElementFactoryMake();
     overlay.header();
 
     fs.mkdirSync(outdir, { recursive: true });

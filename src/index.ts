@@ -49,9 +49,12 @@ export {
 } from './element/video-filter';
 export type { BooleanPropertySpec, DoublePropertySpec, IntPropertySpec, PropertySpec, StringPropertySpec } from './element/properties';
 export {
+  connectSignal,
+  emitSignal,
   getProp,
   makeElement,
   setProps,
+  type SignalsOf,
   type CamelName,
   type ElementFactoryName,
   type ElementOf,

@@ -8,7 +8,7 @@
  * The types come from typings/elements.d.ts (scripts/element-typings.js); the checks from the
  * running GStreamer's registry (src/native/params.cc).
  */
-import type { ElementsByFactory, properties } from '../typings/elements';
+import type { ElementsByFactory, properties, signals } from '../typings/elements';
 import { GstError, describeValue, packageOfElement } from './errors';
 import { Gst } from './gi';
 import { native, type ElementDescription, type ParamDescription } from './native';
@@ -111,9 +111,21 @@ function toGst(factory: string, spec: ParamDescription, value: unknown): { text:
   if (spec.fundamental === 'GEnum' || spec.fundamental === 'GFlags') {
     const values = spec.values ?? [];
     if (typeof value === 'number') {
-      const v = values.find((x) => x.value === value);
-      if (spec.fundamental === 'GEnum' && !v) throw new RangeError(`${where}: ${value} is not one of ${accepted(spec)}`);
-      return { value };
+      // a number (what node-gtk's accessor reads) goes in as its nicks
+      if (spec.fundamental === 'GEnum') {
+        const v = values.find((x) => x.value === value);
+        if (!v) throw new RangeError(`${where}: ${value} is not one of ${values.map((x) => `${x.value} (${x.nick})`).join(', ')}`);
+        return { text: v.nick };
+      }
+      const nicks: string[] = [];
+      let rest = value;
+      for (const x of values)
+        if (x.value !== 0 && (rest & x.value) === x.value) {
+          nicks.push(x.nick);
+          rest &= ~x.value;
+        }
+      if (!Number.isInteger(value) || rest !== 0) throw new RangeError(`${where}: ${value} has bits that are none of ${values.map((x) => `${x.value} (${x.nick})`).join(', ')}`);
+      return { text: nicks.join('+') };
     }
     if (typeof value !== 'string') throw new TypeError(`${where}: expected a nick (${accepted(spec)}), got ${describeValue(value)}`);
     const nicks = spec.fundamental === 'GFlags' ? value.split('+').filter((n) => n !== '') : [value];
@@ -195,4 +207,28 @@ export function getProp(element: Gst.Element, name: string): unknown {
     return nicks.join('+');
   }
   return value;
+}
+
+/** An element type's signals beyond the typelibs' (handler types), or none for an untyped element. */
+export type SignalsOf<E> = E extends { readonly [signals]?: infer S } ? (unknown extends S ? Record<never, never> : NonNullable<S>) : Record<never, never>;
+
+type Handler = (...args: never[]) => unknown;
+/** The arguments of a handler type. */
+type ArgsOf<F> = F extends (...args: infer A) => unknown ? A : never;
+/** The result of a handler type. */
+type ResultOf<F> = F extends (...args: never[]) => infer R ? R : never;
+
+/**
+ * Connects a handler to a signal no typelib describes (`fakesink`'s `handoff`, `multiudpsink`'s
+ * `client-added`), typed by the element typings: the handler gets the signal's arguments (not the
+ * element) and returns what the signal expects. Returns the handler id (`element.disconnect(id)`).
+ */
+export function connectSignal<E extends Gst.Element, K extends keyof SignalsOf<E> & string>(element: E, name: K, handler: SignalsOf<E>[K]): number {
+  if (typeof handler !== 'function') throw new TypeError(`connectSignal(element, name, handler): handler must be a function, got ${describeValue(handler)}`);
+  return (element.connect as (n: string, h: Handler) => number)(name, handler as Handler);
+}
+
+/** Emits an action signal no typelib describes (`multiudpsink`'s `add`, `get-stats`) and gives its result. */
+export function emitSignal<E extends Gst.Element, K extends keyof SignalsOf<E> & string>(element: E, name: K, ...args: ArgsOf<SignalsOf<E>[K]>): ResultOf<SignalsOf<E>[K]> {
+  return (element.emit as (n: string, ...a: unknown[]) => ResultOf<SignalsOf<E>[K]>)(name, ...args);
 }

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { GstError } from '../src/errors';
 import { Gst } from '../src/gi';
 import { GstPipeline } from '../src/pipeline';
-import { getProp, makeElement, setProps } from '../src/properties';
+import { connectSignal, emitSignal, getProp, makeElement, setProps } from '../src/properties';
 
 test('enums by nick: setProps writes what a launch description writes, getProp reads the nick', () => {
   const src = makeElement('videotestsrc');
@@ -15,6 +15,9 @@ test('enums by nick: setProps writes what a launch description writes, getProp r
   setProps(src, { pattern: 'ball' });
   assert.is(getProp(src, 'pattern'), 'ball');
   assert.is(src.pattern, (Gst.parseLaunch('videotestsrc pattern=ball') as typeof src).pattern, 'the same number as pattern=ball');
+  setProps(src, { pattern: 1 } as never);
+  assert.is(getProp(src, 'pattern'), 'snow', 'a number as node-gtk reads it goes in too');
+  assert.throws(() => setProps(src, { pattern: 99 } as never), (e: Error) => e instanceof RangeError && /videotestsrc\.pattern: 99 is not one of 0 \(smpte\), 1 \(snow\)/.test(e.message));
 });
 
 test('a property shadowed by a method (is-live vs BaseSrc.isLive()) by launch name and camelCase', () => {
@@ -40,6 +43,8 @@ test('flags by nick, joined by +', () => {
   const playbin = makeElement('playbin');
   setProps(playbin, { flags: 'video+audio' });
   assert.is(getProp(playbin, 'flags'), 'video+audio');
+  setProps(playbin, { flags: 1 | 2 | 4 } as never);
+  assert.is(getProp(playbin, 'flags'), 'video+audio+text');
   assert.throws(() => setProps(playbin, { flags: 'video+sound' }), (e: Error) => e instanceof RangeError && /playbin\.flags: "sound" is not one of nicks joined by '\+': video, audio/.test(e.message));
 });
 
@@ -72,6 +77,29 @@ test('GstPipeline.getByName(name, factory): the element, checked to be made by t
   } finally {
     pipeline[Symbol.dispose]();
   }
+});
+
+test('signals beyond the typelibs: connectSignal and emitSignal, typed by the element typings', async () => {
+  const pipeline = new GstPipeline('videotestsrc num-buffers=3 ! fakesink name=sink signal-handoffs=true sync=false');
+  try {
+    const sink = pipeline.getByName('sink', 'fakesink');
+    assert.ok(sink);
+    const seen: string[] = [];
+    connectSignal(sink, 'handoff', (buffer, pad) => {
+      seen.push(`${buffer instanceof Gst.Buffer} ${pad?.getName()}`);
+    });
+    pipeline.startup();
+    await pipeline.done;
+    assert.equal(seen, ['true sink', 'true sink', 'true sink']);
+  } finally {
+    pipeline[Symbol.dispose]();
+  }
+  const udp = makeElement('multiudpsink');
+  emitSignal(udp, 'add', '127.0.0.1', 5004);
+  assert.is(getProp(udp, 'clients'), '127.0.0.1:5004');
+  emitSignal(udp, 'add', '127.0.0.1', 5006);
+  emitSignal(udp, 'remove', '127.0.0.1', 5004);
+  assert.is(getProp(udp, 'clients'), '127.0.0.1:5006');
 });
 
 test.run();

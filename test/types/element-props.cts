@@ -36,3 +36,22 @@ const found = pipeline.getByName('src', 'videotestsrc');
 void found?.patern;
 // @ts-expect-error TS2769 No overload matches this call.
 pipeline.getByName('src', 'videotestsrcc');
+
+// Gst.ElementFactory.make by a known factory name: that element's type (null when not installed)
+import { Gst } from '../../src/gi';
+const made = Gst.ElementFactory.make('videotestsrc', null);
+// @ts-expect-error TS18047 'made' is possibly 'null'.
+made.pattern = 1;
+// @ts-expect-error TS2551 Property 'patern' does not exist on type 'VideotestsrcElement'. Did you mean 'pattern'?
+if (made) made.patern = 1;
+
+// signals beyond the typelibs: names and handler arguments typed
+import { connectSignal, emitSignal } from '../../src/properties';
+const fakesink = makeElement('fakesink');
+// @ts-expect-error TS2345 Argument of type '"handof"' is not assignable to parameter of type '"handoff" | "preroll-handoff"'.
+connectSignal(fakesink, 'handof', () => undefined);
+// @ts-expect-error TS2345 Argument of type '(buffer: string) => undefined' is not assignable to parameter of type '(arg0: Buffer | null, arg1: Pad | null) => void'.
+connectSignal(fakesink, 'handoff', (buffer: string) => void buffer);
+const udp = makeElement('multiudpsink');
+// @ts-expect-error TS2345 Argument of type 'string' is not assignable to parameter of type 'number'.
+emitSignal(udp, 'add', '127.0.0.1', '5004');

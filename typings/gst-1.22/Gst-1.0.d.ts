@@ -6736,6 +6736,8 @@ export class ElementFactory extends PluginFeature {
    * @param name name of new element, or `null` to automatically create a unique name
    * @returns new `GstElement` or `null` if unable to create element
    */
+  /** An element of a factory the element typings know (elements.d.ts), typed by it; null when not installed. */
+  static make<K extends keyof import('./elements.js').ElementsByFactory>(factoryname: K, name?: string | null): import('./elements.js').ElementsByFactory[K] | null
   static make(factoryname: string, name: string | null): Element | null
   /**
    * Create a new element of the type defined by the given elementfactory.
