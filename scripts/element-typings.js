@@ -25,9 +25,11 @@
  * it is reproducible and test/element-conformance.test.ts that it agrees with the running
  * GStreamer.
  *
- * Usage: node scripts/element-typings.js [--outdir DIR] [--gi DIR]
+ * Usage: node scripts/element-typings.js [--outdir DIR] [--gi DIR] [--like ELEMENTS.D.TS]
  *   --outdir  where elements.d.ts goes (default typings/, what src/ reads)
  *   --gi      the GI typings whose class names it uses (default: the output directory)
+ *   --like    only the factories that file covers (the reproducibility test regenerates a committed
+ *             set this way, so a machine with more plugins than setup.sh installs still matches)
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -179,20 +181,44 @@ function memberKind(giClass, camel) {
   return 'accessor';
 }
 
-function describeAll(native) {
+/**
+ * The factories an elements.d.ts covers (the keys of its ElementsByFactory): `--like` regenerates
+ * a committed set for exactly its factories, so plugins installed beyond setup.sh's packages do
+ * not change it.
+ */
+function factoriesOf(file) {
+  const text = fs.readFileSync(file, 'utf8');
+  const block = text.slice(text.indexOf('export interface ElementsByFactory {'));
+  return [...block.slice(0, block.indexOf('\n}')).matchAll(/^  ("[^"]+"): /gm)].map((m) => JSON.parse(m[1]));
+}
+
+function describeAll(native, only) {
   const out = [];
-  for (const factory of native.elementFactoryNames()) {
+  const installed = native.elementFactoryNames();
+  if (only) {
+    const have = new Set(installed);
+    const missing = only.filter((f) => !have.has(f));
+    if (missing.length) {
+      throw new Error(
+        `element typings: ${missing.length} element(s) of the set are not installed here: ${missing.slice(0, 12).join(', ')}` +
+          `${missing.length > 12 ? ', ...' : ''} (bash scripts/setup.sh installs the plugins the sets cover; docs/typings.md)`,
+      );
+    }
+  }
+  const wanted = only ? new Set(only) : null;
+  for (const factory of installed) {
+    if (wanted && !wanted.has(factory)) continue;
     const d = native.describeElement(factory);
     if (d) out.push(d);
   }
   return out;
 }
 
-function generate(outdir, giDir) {
+function generate(outdir, giDir, only) {
   const { native, gi } = loadRuntime();
   const Gst = gi.Gst;
   const classes = giClasses(giDir);
-  const elements = describeAll(native);
+  const elements = describeAll(native, only);
   const version = Gst.version().slice(0, 3).join('.');
   const propsEmitted = new Set();
   const chunks = [];
@@ -301,15 +327,24 @@ function generate(outdir, giDir) {
 function main(argv) {
   let outdir = path.join(ROOT, 'typings');
   let giDir = null;
+  let only = null;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--outdir' && i + 1 < argv.length) outdir = path.resolve(argv[++i]);
     else if (argv[i] === '--gi' && i + 1 < argv.length) giDir = path.resolve(argv[++i]);
+    else if (argv[i] === '--like' && i + 1 < argv.length) only = factoriesOf(path.resolve(argv[++i]));
     else {
-      console.error('usage: node scripts/element-typings.js [--outdir DIR] [--gi DIR]');
+      console.error('usage: node scripts/element-typings.js [--outdir DIR] [--gi DIR] [--like ELEMENTS.D.TS]');
       process.exit(2);
     }
   }
-  const { version, counts } = generate(outdir, giDir || outdir);
+  let result;
+  try {
+    result = generate(outdir, giDir || outdir, only);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+  const { version, counts } = result;
   console.log(
     `element typings: ${counts.elements} elements, ${counts.properties} properties, ${counts.signals} signals, ` +
       `${counts.padTemplates} pad templates (GStreamer ${version}) in ${path.relative(process.cwd(), path.join(outdir, 'elements.d.ts'))}`,

@@ -64,6 +64,8 @@
  *        node scripts/typings.js --set      typings/gst-<major>.<minor>/, the committed set for
  *                                           this GStreamer (docs/typings.md)
  *        node scripts/typings.js --outdir DIR
+ *        ... --like SETDIR  element typings only for the factories SETDIR/elements.d.ts covers
+ *                           (how the test regenerates a set on a machine with more plugins)
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -1039,11 +1041,13 @@ function main(argv) {
   const select = require('./typings-select.js');
   let outdir = path.join(ROOT, 'typings');
   let asSet = false;
+  let like = null;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--outdir' && i + 1 < argv.length) outdir = path.resolve(argv[++i]);
     else if (argv[i] === '--set') asSet = true;
+    else if (argv[i] === '--like' && i + 1 < argv.length) like = path.resolve(argv[++i]);
     else {
-      console.error('usage: node scripts/typings.js [--set | --outdir DIR]');
+      console.error('usage: node scripts/typings.js [--set | --outdir DIR] [--like SETDIR]');
       process.exit(2);
     }
   }
@@ -1055,7 +1059,10 @@ function main(argv) {
   const written = generate(outdir);
   // the element typings, from the registry (scripts/element-typings.js), beside the GI ones
   const { execFileSync } = require('node:child_process');
-  execFileSync(process.execPath, [path.join(__dirname, 'element-typings.js'), '--outdir', outdir], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const likeArgs = like ? ['--like', path.join(like, 'elements.d.ts')] : [];
+  execFileSync(process.execPath, [path.join(__dirname, 'element-typings.js'), '--outdir', outdir, ...likeArgs], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   written.push('elements.d.ts');
   // typings/*.d.ts made for this machine: typings-select.js keeps them while GStreamer stays.
   if (outdir === path.join(ROOT, 'typings')) select.mark({ generated: true, gstreamer: version });
