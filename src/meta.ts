@@ -93,6 +93,18 @@ function flatten(object: unknown, index: number, numbers: Float64Array): string 
 }
 
 /**
+ * Checks `objects` and packs them as the native side takes them (6 numbers per object, and the
+ * class names); TypeError or RangeError naming the field and the value. @internal
+ */
+export function packObjects(objects: readonly unknown[]): [numbers: Float64Array, classNames: string[]] {
+  const numbers = new Float64Array(objects.length * FIELDS);
+  const classNames: string[] = [];
+  // A loop, not map(): map skips the holes of a sparse array, which must be refused too.
+  for (let index = 0; index < objects.length; index++) classNames.push(flatten(objects[index], index, numbers));
+  return [numbers, classNames];
+}
+
+/**
  * Stores `objects` on `buffer`, replacing any objects it carried (it never appends; write `[]`
  * to keep the meta with no objects, {@link gstMetaRemove} to drop it). The objects are copied:
  * changing them afterwards changes nothing on the buffer.
@@ -105,10 +117,7 @@ function flatten(object: unknown, index: number, numbers: Float64Array): string 
 export function gstMetaWrite(buffer: Gst.Buffer, objects: readonly ObjectInfoInit[]): void {
   requireBuffer(buffer, 'gstMetaWrite');
   if (!Array.isArray(objects)) throw new TypeError(`gstMetaWrite: objects must be an array, got ${show(objects)}`);
-  const numbers = new Float64Array(objects.length * FIELDS);
-  const classNames: string[] = [];
-  // A loop, not map(): map skips the holes of a sparse array, which must be refused too.
-  for (let index = 0; index < objects.length; index++) classNames.push(flatten(objects[index], index, numbers));
+  const [numbers, classNames] = packObjects(objects);
   if (!native.metaWrite(buffer, numbers, classNames)) throw notWritable('gstMetaWrite');
 }
 

@@ -110,6 +110,8 @@ interface Native {
   /** [instanceId, classId] of an element defined here, or null */
   elementIdOf(element: Gst.Element): [number, number] | null;
   elementTakeFinalized(): number[];
+  /** flushes the element now: a frame whose promise is pending is dropped (src/native/element.cc) */
+  elementDrop(instanceId: number): void;
   /**
    * The benchmark's copy limit: pulls samples until end of stream, copying each into one reused
    * buffer; the frame count and the checksum (middle byte of each frame, summed mod 2^32).
@@ -131,8 +133,15 @@ interface Native {
 }
 
 /**
+ * A frame's answer to the native side: nothing, an error message, or the objects the frame
+ * function attached (6 numbers each, as metaWrite takes them, and their class names).
+ */
+export type ElementFrameResult = string | undefined | [numbers: Float64Array, classNames: string[]];
+
+/**
  * Called on the JS thread for each frame of an element written in TypeScript (the out-frame
- * arguments only for resizing elements); returns an error message or nothing.
+ * arguments only for resizing elements); returns its answer, or a promise of it when the frame
+ * function is async (the promise never rejects).
  */
 export type ElementDispatch = (
   instanceId: number,
@@ -152,7 +161,7 @@ export type ElementDispatch = (
   outHeight: number,
   outStride: number,
   outByteOffset: number,
-) => string | undefined;
+) => ElementFrameResult | Promise<ElementFrameResult>;
 
 /** Called on the JS thread when a resizing element negotiates: [width, height] out, or an error message. */
 export type ElementSizeFn = (instanceId: number, classId: number, width: number, height: number) => [number, number] | string;

@@ -9,6 +9,7 @@ import { describeValue, GstElementNotFoundError, GstParseError, GstPipelineError
 import { Gst, GstApp } from './gi';
 import { native, type NativeBusMessage } from './native';
 import { pipelineEnded } from './reclaim';
+import { elementsWithPendingFrames, framesSettled } from './element/video-filter';
 import { closeSampleHandlers, drainSampleHandlers } from './samples';
 import { releaseHandlers, setOwner } from './signals';
 import { DEFAULT_SOURCE_TIMEOUT_MS, END_AFTER_SILENCE_MS, SourceWatch, type Silence } from './source-watch';
@@ -377,6 +378,9 @@ export class GstPipeline implements Disposable, AsyncDisposable {
   /** End of stream, then NULL once it comes through or after `timeoutMs`; at once when nothing plays. */
   private endStream(timeoutMs: number): Promise<void> {
     if (this.stopping) return this.stopping;
+    // Not playing yet because a frame function's promise holds the first frame: wait for it.
+    if (this.isActive && !this.isPlaying() && elementsWithPendingFrames(elementsOf(this.pipeline)).length > 0)
+      return (this.stopping = this.afterPendingFrames(timeoutMs));
     if (!this.isActive || !this.playing || !this.sendEndOfStreamGuarded()) {
       this.finish(null);
       this.stopping = this.ended.catch(() => undefined);
@@ -384,6 +388,9 @@ export class GstPipeline implements Disposable, AsyncDisposable {
     }
     this.stopping = new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
+        // An element written in TypeScript whose frame function's promise never settled holds
+        // its streaming thread: that is an error, and the NULL below drops the frame.
+        this.failUnsettled(timeoutMs);
         // The end of stream did not come through: an appsink nobody pulls may hold the streaming
         // thread, and with it the end-of-stream event and the way to NULL. Let them drop.
         for (const sink of this.getByCls(GstApp.AppSink)) {
@@ -400,6 +407,29 @@ export class GstPipeline implements Disposable, AsyncDisposable {
         });
     });
     return this.stopping;
+  }
+
+  /** Stops once no frame function's promise is pending, or after `timeoutMs`, failing with the elements still waiting. */
+  private afterPendingFrames(timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.failUnsettled(timeoutMs);
+        this.finish(null);
+      }, timeoutMs);
+      void framesSettled().then(() => this.finish(null));
+      void this.ended
+        .catch(() => undefined)
+        .finally(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+    });
+  }
+
+  /** Records the failure of an element whose frame function did not settle within a shutdown's timeout. */
+  private failUnsettled(timeoutMs: number): void {
+    const stuck = elementsWithPendingFrames(elementsOf(this.pipeline), true);
+    if (stuck.length > 0) this.failure ??= new GstPipelineError(`frame function did not settle within ${timeoutMs} ms`, null, stuck[0]);
   }
 
   private sendEndOfStreamGuarded(): boolean {

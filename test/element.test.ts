@@ -209,7 +209,7 @@ test('metadata reaches the factory; bad classes and a second registration are re
   assert.not.ok(Gst.ElementFactory.find('test_bad_range'), 'nothing registered for a refused class');
 });
 
-test('a frame function that returns a promise fails the pipeline: frames are unmapped after the call', async () => {
+test('a frame function may return a promise (test/element-async.test.ts has the rest)', async () => {
   class Later extends GstVideoFilter {
     static elementName = 'test_later';
     static formats = ['GRAY8'];
@@ -217,8 +217,7 @@ test('a frame function that returns a promise fails the pipeline: frames are unm
   }
   registerElement(Later);
   const pipeline = track(new GstPipeline('videotestsrc num-buffers=2 ! video/x-raw,format=GRAY8,width=8,height=8 ! test_later ! fakesink')).startup();
-  const error = await rejectionOf(pipeline.done, 10_000, 'done');
-  assert.match(String(error), /returned a promise/);
+  await within(pipeline.done, 10_000, 'done');
 });
 
 test('stopping a pipeline while frames wait for the JS thread ends cleanly', async () => {

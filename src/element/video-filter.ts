@@ -27,6 +27,19 @@
  * runs the frame function while the streaming thread waits: JS sees the frame's own memory, and
  * that view is detached when the function returns. A throw becomes an element error on the bus
  * (a {@link GstPipeline}'s `done` rejects with it); the process lives.
+ *
+ * Frame functions may be async (a model's `await session.run(...)`): the streaming thread waits
+ * until the promise settles while the JS thread is free for other work; the frame stays mapped
+ * until then, and its views are detached when it settles (do not keep the frame, or views of
+ * its data, past that). A rejection is an element error as a throw is. One frame at a time per
+ * element: the next frame waits for this one. A flush (seek, stop) drops a pending frame: its
+ * views are detached at once, the pipeline goes on, and the promise's late result is ignored.
+ * A pipeline whose {@link GstPipeline.shutdown} times out on a frame that never settles fails
+ * with a {@link GstPipelineError} naming the element.
+ *
+ * `frame.addObject(...)` attaches detected objects to the buffer that leaves the element, as
+ * object metadata (src/meta.ts): a {@link GstVideoSource} downstream reads them as
+ * `frame.objects`, `gstMetaGet` in a probe.
  * The JS thread must be free to run frames: a JS call that waits for the pipeline synchronously
  * (`getState` with a timeout, a blocking pull of an appsink after this element) waits forever.
  * Run pipelines through {@link GstPipeline} (it keeps the event loop alive while they play).
@@ -35,10 +48,15 @@ import { GstStateError } from '../errors';
 import { GstVideo, type Gst } from '../gi';
 import { native } from '../native';
 import type { SampleArray } from '../buffer';
+import { packObjects, type ObjectInfoInit } from '../meta';
+import type { ElementFrameResult } from '../native';
 import { getNumChannels, getTypedArrayType } from '../utils';
 import { checkPropertyValue, nativePropertyDef, type NativePropertyDef, type PropertySpec } from './properties';
 
-/** A frame inside an element: GStreamer's memory, in place, valid only during the call. */
+/**
+ * A frame inside an element: GStreamer's memory, in place, valid only during the call (until its
+ * promise settles, for an async frame function).
+ */
 export interface VideoFilterFrame<T extends SampleArray = SampleArray> {
   /**
    * The samples, in GStreamer's memory (writes change the frame in a filter; an analyzer must only
@@ -60,6 +78,14 @@ export interface VideoFilterFrame<T extends SampleArray = SampleArray> {
   readonly duration: number | null;
   /** frame number as the source counts it, or null */
   readonly offset: number | null;
+  /**
+   * Attaches a detected object to the buffer that leaves the element (after the objects it
+   * carried already), as object metadata (src/meta.ts): `frame.objects` of a
+   * {@link GstVideoSource} downstream, `gstMetaGet` in a probe. Checked at once (TypeError or
+   * RangeError naming the field); written when the frame function returns (or its promise
+   * fulfils). A GstStateError once the frame is done.
+   */
+  addObject(object: ObjectInfoInit): void;
 }
 
 /** Element metadata, shown by gst-inspect-1.0 (all optional). */
@@ -111,6 +137,67 @@ interface FrameShape {
 }
 
 const time = (ns: number): number | null => (ns < 0 ? null : ns);
+
+/** Instances whose frame function's promise has not settled yet: native instance id -> that frame's token. */
+const pendingFrames = new Map<number, number>();
+let frameTokens = 0;
+let whenSettled: { promise: Promise<void>; resolve: () => void } | null = null;
+
+function settledFrame(id: number, token: number): void {
+  // A frame dropped at shutdown settles late, maybe while a later frame of the element is pending.
+  if (pendingFrames.get(id) === token) pendingFrames.delete(id);
+  if (pendingFrames.size === 0 && whenSettled) {
+    whenSettled.resolve();
+    whenSettled = null;
+  }
+}
+
+/** Resolves once no frame function's promise is pending (in any pipeline). @internal */
+export function framesSettled(): Promise<void> {
+  if (pendingFrames.size === 0) return Promise.resolve();
+  if (!whenSettled) {
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    whenSettled = { promise, resolve };
+  }
+  return whenSettled.promise;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** The objects a frame gathered, and whether it is done (then addObject refuses). */
+interface FrameObjects {
+  list: ObjectInfoInit[];
+  done: boolean;
+}
+
+function answer(objects: FrameObjects): ElementFrameResult {
+  objects.done = true;
+  return objects.list.length === 0 ? undefined : packObjects(objects.list);
+}
+
+/**
+ * Names of the elements among `elements` written in TypeScript whose frame function has a
+ * promise that has not settled (a pipeline's shutdown names them when it times out). With
+ * `drop`, those elements flush now: their pending frames are dropped and their streaming
+ * threads released (the end of stream and NULL wait for them otherwise). @internal
+ */
+export function elementsWithPendingFrames(elements: Iterable<Gst.Element>, drop = false): string[] {
+  if (pendingFrames.size === 0) return [];
+  const names: string[] = [];
+  for (const element of elements) {
+    const ids = native.elementIdOf(element);
+    if (ids === null || !pendingFrames.has(ids[0])) continue;
+    names.push(element.name);
+    if (drop) {
+      native.elementDrop(ids[0]);
+      settledFrame(ids[0], pendingFrames.get(ids[0])!);
+    }
+  }
+  return names;
+}
 
 function frameShape(format: string, width: number, height: number, stride: number): FrameShape {
   const ArrayType = getTypedArrayType(format);
@@ -181,25 +268,39 @@ function dispatch(
   outHeight: number,
   outStride: number,
   outByteOffset: number,
-): string | undefined {
+): ElementFrameResult | Promise<ElementFrameResult> {
+  const objects: FrameObjects = { list: [], done: false };
   try {
     const instance = instanceFor(id, classId);
     const times = { format, pts: time(pts), dts: time(dts), duration: time(duration), offset: time(offset) };
-    const frame = instance.frameOf(0, bytes, width, height, stride, byteOffset, times);
+    const frame = instance.frameOf(0, bytes, width, height, stride, byteOffset, times, objects);
     const kind = registered[classId - 1].kind;
     let result: unknown;
     if (kind === 'transform' && outBytes) {
-      const out = instance.frameOf(1, outBytes, outWidth, outHeight, outStride, outByteOffset, times);
+      const out = instance.frameOf(1, outBytes, outWidth, outHeight, outStride, outByteOffset, times, objects);
       result = (instance as GstVideoTransform).transformFrame(frame, out);
     } else if (kind === 'analyzer') {
       result = (instance as GstVideoAnalyzer).analyzeFrame(frame);
     } else {
       result = (instance as GstVideoFilter).transformFrameIp(frame);
     }
-    if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function')
-      return 'the frame function returned a promise: it must finish its work before returning (the frame is unmapped after)';
-    return undefined;
+    if (!isThenable(result)) return answer(objects);
+    // Async: the native side waits for this promise (a native one, that never rejects).
+    const token = ++frameTokens;
+    pendingFrames.set(id, token);
+    return Promise.resolve(result).then(
+      () => {
+        settledFrame(id, token);
+        return answer(objects);
+      },
+      (error: unknown) => {
+        settledFrame(id, token);
+        objects.done = true;
+        return describeError(error);
+      },
+    );
   } catch (error) {
+    objects.done = true;
     return describeError(error);
   }
 }
@@ -249,7 +350,7 @@ export abstract class TsVideoElement {
     return instance;
   }
 
-  /** @internal frame `which` (0: in, 1: out) over `bytes` */
+  /** @internal frame `which` (0: in, 1: out) over `bytes`; its addObject gathers into `objects` */
   frameOf(
     which: 0 | 1,
     bytes: ArrayBuffer,
@@ -258,12 +359,19 @@ export abstract class TsVideoElement {
     stride: number,
     byteOffset: number,
     times: { format: string; pts: number | null; dts: number | null; duration: number | null; offset: number | null },
+    objects: FrameObjects,
   ): VideoFilterFrame {
     const key = `${times.format} ${width} ${height} ${stride}`;
     let shape = this.#shapes[which];
     if (shape === null || shape.key !== key) shape = this.#shapes[which] = frameShape(times.format, width, height, stride);
     const data = shape.packed ? new shape.ArrayType(bytes, byteOffset, shape.length) : new Uint8Array(bytes);
-    return { data, shape: shape.packed ? shape.shape : [data.length], strides: shape.strides, width, height, ...times };
+    const addObject = (object: ObjectInfoInit): void => {
+      if (objects.done) throw new GstStateError('frame.addObject: the frame is done (its function returned or its promise settled)');
+      packObjects([object]); // throws naming the field
+      const { boundingBox: b, confidence, className, trackId } = object;
+      objects.list.push({ boundingBox: [b[0], b[1], b[2], b[3]], confidence, className, trackId });
+    };
+    return { data, shape: shape.packed ? shape.shape : [data.length], strides: shape.strides, width, height, ...times, addObject };
   }
 }
 
@@ -272,8 +380,11 @@ export abstract class TsVideoElement {
  * the statics of {@link ElementClassStatics}, and {@link registerElement} the class.
  */
 export abstract class GstVideoFilter extends TsVideoElement {
-  /** Edits one frame in place; runs on the JS thread while the pipeline waits for it. A throw fails the pipeline. */
-  abstract transformFrameIp(frame: VideoFilterFrame): void;
+  /**
+   * Edits one frame in place; runs on the JS thread while the pipeline waits for it (until the
+   * promise settles, when it returns one). A throw or a rejection fails the pipeline.
+   */
+  abstract transformFrameIp(frame: VideoFilterFrame): void | Promise<void>;
 }
 
 /**
@@ -285,17 +396,22 @@ export abstract class GstVideoFilter extends TsVideoElement {
 export abstract class GstVideoTransform extends TsVideoElement {
   /** The output `[width, height]` for an input size. Runs on the JS thread during negotiation. */
   abstract outputSize(width: number, height: number): [number, number];
-  /** Writes `output` (every sample: it is new memory) from `input`; both valid only during the call. */
-  abstract transformFrame(input: VideoFilterFrame, output: VideoFilterFrame): void;
+  /** Writes `output` (every sample: it is new memory) from `input`; both valid only during the call (or until its promise settles). */
+  abstract transformFrame(input: VideoFilterFrame, output: VideoFilterFrame): void | Promise<void>;
 }
 
 /**
- * A pass-through element that only reads frames (analytics, counters, probes with state): frames
- * flow on unchanged and are never copied. `frame.data` must not be written.
+ * A pass-through element that only reads frames (analytics, counters, probes with state, a model
+ * run by an async `analyzeFrame`): frames flow on unchanged and their pixels are never copied.
+ * `frame.data` must not be written; `frame.addObject` attaches what it found (a buffer held
+ * elsewhere too goes on as a shallow copy, so that the objects can be written on it).
  */
 export abstract class GstVideoAnalyzer extends TsVideoElement {
-  /** Reads one frame; runs on the JS thread while the pipeline waits for it. A throw fails the pipeline. */
-  abstract analyzeFrame(frame: VideoFilterFrame): void;
+  /**
+   * Reads one frame; runs on the JS thread while the pipeline waits for it (until the promise
+   * settles, when it returns one). A throw or a rejection fails the pipeline.
+   */
+  abstract analyzeFrame(frame: VideoFilterFrame): void | Promise<void>;
 }
 
 function capsOf(name: string, formats: readonly string[]): string {

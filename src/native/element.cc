@@ -12,12 +12,22 @@
 //    returns, so no view outlives the mapping;
 //  * a flush (FLUSH_START, or PAUSED -> READY) cancels frames still queued and waits for the one
 //    JS may be running, so a JS thread that stops a pipeline never waits on itself;
-//  * a throw in JS becomes GST_ELEMENT_ERROR on the bus and GST_FLOW_ERROR, never a crash.
+//  * a throw in JS becomes GST_ELEMENT_ERROR on the bus and GST_FLOW_ERROR, never a crash;
+//  * a frame function may return a promise: the JS call returns to the event loop, the streaming
+//    thread goes on waiting, and the promise's settle callback (Settled) releases it. Until then
+//    the frame stays mapped and its ArrayBuffer stays attached. A flush (or the end of the
+//    pipeline) cancels a pending frame on the JS thread: its ArrayBuffers are detached there,
+//    before the streaming thread is released to unmap the frame, so no JS view ever sees
+//    unmapped memory; the late settle finds nothing and is ignored;
+//  * objects the frame function attached (frame.addObject) are appended to the object metadata
+//    (src/native/meta.cc) of the buffer that leaves the element; an analyzer makes its buffer
+//    writable for that (a shallow copy when it is shared: the pixels are not copied).
 //
 // Property values live here, per instance, behind a lock: set_property may come from any thread
 // (gst-launch parsing, JS, a streaming thread), JS reads them while a frame is in its hands.
 
 #include "element.h"
+#include "meta.h"
 #include "nodegtk.h"
 
 #include <node.h>
@@ -94,7 +104,14 @@ struct Request {
   GstVideoFrame* out;
   int width = 0, height = 0, out_width = 0, out_height = 0;
   State state = State::Queued;
+  bool async = false;  // JS returned a promise: pending until it settles (guarded by dispatch_lock)
   std::string error;
+};
+
+// The JS side of a pending (async) frame; JS thread only. Never freed at teardown (Globals).
+struct Pending {
+  Request* request;
+  v8::Global<ArrayBuffer> bytes, out_bytes;
 };
 
 // Never destroyed: at exit() a streaming thread may still wait on them (destroying a condition
@@ -124,6 +141,10 @@ v8::Global<Function>& size_fn = *new v8::Global<Function>();
 v8::Global<Object>& resource = *new v8::Global<Object>();
 
 std::vector<ClassSpec*> classes;  // never freed: registered GTypes live as long as the process
+// Frames whose promise has not settled, by token; JS thread only.
+std::unordered_map<double, Pending*>& pendings = *new std::unordered_map<double, Pending*>();
+double next_token = 1;
+
 std::mutex& instances_lock = *new std::mutex();
 std::unordered_map<int, TsElement*>& instances = *new std::unordered_map<int, TsElement*>();
 std::vector<int>& finalized = *new std::vector<int>();      // ids to forget on the JS side (elementTakeFinalized)
@@ -177,8 +198,91 @@ void ErrorFrom(Isolate* isolate, v8::TryCatch& trying, bool ok, Local<Value> res
   }
 }
 
+// A frame's answer (src/element/video-filter.ts, dispatch): nothing, an error message, or the
+// objects it attached as [Float64Array, classNames], appended to the buffer that leaves.
+void ApplyResult(Isolate* isolate, v8::TryCatch& trying, bool ok, Local<Value> result, Request* r) {
+  if (ok && result->IsArray() && result.As<v8::Array>()->Length() == 2) {
+    Local<Context> context = isolate->GetCurrentContext();
+    Local<Value> numbers = result.As<v8::Array>()->Get(context, 0).ToLocalChecked();
+    Local<Value> names = result.As<v8::Array>()->Get(context, 1).ToLocalChecked();
+    GstBuffer* buffer = r->out ? r->out->buffer : r->frame->buffer;
+    if (const char* why = AppendObjects(isolate, buffer, numbers, names)) {
+      if (trying.HasCaught()) trying.Reset();
+      r->error = why;
+    }
+    return;
+  }
+  ErrorFrom(isolate, trying, ok, result, r);
+}
+
+void DetachPending(Isolate* isolate, Pending* p) {
+  p->bytes.Get(isolate)->Detach(Local<Value>()).Check();
+  if (!p->out_bytes.IsEmpty()) p->out_bytes.Get(isolate)->Detach(Local<Value>()).Check();
+  p->bytes.Reset();
+  p->out_bytes.Reset();
+}
+
+// The promise of a pending frame settled (with what dispatch's sync path returns). A frame a
+// flush cancelled is not in `pendings` any more: nothing to do.
+void Settled(const FunctionCallbackInfo<Value>& info) {
+  Isolate* isolate = info.GetIsolate();
+  HandleScope scope(isolate);
+  auto it = pendings.find(info.Data().As<Number>()->Value());
+  if (it == pendings.end()) return;
+  Pending* p = it->second;
+  pendings.erase(it);
+  {
+    std::lock_guard<std::mutex> guard(dispatch_lock);
+    if (shutting_down) return;  // the streaming thread has left: `request` is gone
+  }
+  Request* r = p->request;
+  DetachPending(isolate, p);
+  delete p;
+  v8::TryCatch trying(isolate);
+  ApplyResult(isolate, trying, true, info[0], r);
+  {
+    std::lock_guard<std::mutex> guard(dispatch_lock);
+    r->state = State::Done;
+    r->self->running--;
+  }
+  dispatch_cond.notify_all();
+}
+
+// JS thread: pending frames of flushing elements are dropped (views detached), their streaming
+// threads released (returning GST_FLOW_FLUSHING).
+void DropCancelled() {
+  Isolate* isolate = Isolate::GetCurrent();
+  HandleScope scope(isolate);
+  std::vector<Pending*> dropped;
+  {
+    std::lock_guard<std::mutex> guard(dispatch_lock);
+    if (shutting_down) return;
+    for (auto it = pendings.begin(); it != pendings.end();) {
+      Request* r = it->second->request;
+      if (r->self->flushing) {
+        dropped.push_back(it->second);
+        it = pendings.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  if (dropped.empty()) return;
+  for (Pending* p : dropped) DetachPending(isolate, p);
+  {
+    std::lock_guard<std::mutex> guard(dispatch_lock);
+    for (Pending* p : dropped) {
+      p->request->state = State::Cancelled;
+      p->request->self->running--;
+    }
+  }
+  for (Pending* p : dropped) delete p;
+  dispatch_cond.notify_all();
+}
+
 // Runs one request through JS on the JS thread; sets `error` when JS threw or answered an error.
-void RunOnJs(Request* r) {
+// True when the frame function returned a promise: the request is pending (see Settled).
+bool RunOnJs(Request* r) {
   Isolate* isolate = Isolate::GetCurrent();
   HandleScope scope(isolate);
   Local<Context> context = resource.Get(isolate)->GetCreationContextChecked();
@@ -195,11 +299,11 @@ void RunOnJs(Request* r) {
       Local<Value> h = result.As<v8::Array>()->Get(context, 1).ToLocalChecked();
       r->out_width = w->IsNumber() ? int(w.As<Number>()->Value()) : 0;
       r->out_height = h->IsNumber() ? int(h.As<Number>()->Value()) : 0;
-      return;
+      return false;
     }
     ErrorFrom(isolate, trying, ok, result, r);
     if (r->error.empty()) r->error = "outputSize must return [width, height]";
-    return;
+    return false;
   }
   GstVideoFrame* frame = r->frame;
   GstVideoFrame* out = r->out;
@@ -229,10 +333,28 @@ void RunOnJs(Request* r) {
       Number::New(isolate, out ? PlaneOffset(out) : 0),
   };
   bool ok = dispatch_fn.Get(isolate)->Call(context, v8::Undefined(isolate), 17, argv).ToLocal(&result);
+  if (ok && result->IsPromise()) {
+    // Async: the frame stays mapped and its views attached until the promise settles (Settled)
+    // or a flush drops it (DropCancelled).
+    double token = next_token++;
+    auto* p = new Pending{r, v8::Global<ArrayBuffer>(isolate, bytes), v8::Global<ArrayBuffer>()};
+    if (out) p->out_bytes.Reset(isolate, out_bytes);
+    Local<Function> settled;
+    if (Function::New(context, Settled, Number::New(isolate, token)).ToLocal(&settled) &&
+        !result.As<v8::Promise>()->Then(context, settled, settled).IsEmpty()) {
+      pendings[token] = p;
+      return true;
+    }
+    p->bytes.Reset();
+    p->out_bytes.Reset();
+    delete p;
+    ok = false;
+  }
   // never a view over memory that is about to be unmapped
   bytes->Detach(Local<Value>()).Check();
   if (out) out_bytes->Detach(Local<Value>()).Check();
-  ErrorFrom(isolate, trying, ok, result, r);
+  ApplyResult(isolate, trying, ok, result, r);
+  return false;
 }
 
 void Wake(uv_async_t*) {
@@ -240,6 +362,7 @@ void Wake(uv_async_t*) {
   HandleScope scope(isolate);
   // As Node runs its own callbacks: process.nextTick and microtasks run when the batch is done.
   node::CallbackScope callback_scope(isolate, resource.Get(isolate), {0, 0});
+  DropCancelled();
   for (;;) {
     Request* r;
     {
@@ -250,7 +373,17 @@ void Wake(uv_async_t*) {
       r->state = State::Running;
       r->self->running++;
     }
-    RunOnJs(r);
+    if (RunOnJs(r)) {
+      // Still running: Settled or DropCancelled ends it (at once when the element flushes already).
+      bool flushing;
+      {
+        std::lock_guard<std::mutex> guard(dispatch_lock);
+        r->async = true;
+        flushing = r->self->flushing;
+      }
+      if (flushing) DropCancelled();
+      continue;
+    }
     {
       std::lock_guard<std::mutex> guard(dispatch_lock);
       r->state = State::Done;
@@ -261,8 +394,26 @@ void Wake(uv_async_t*) {
 }
 
 // Frames of `self` still queued are cancelled; one that JS runs now is waited for (unless this
-// is the JS thread: then that frame is below us on the stack and finishes after we return).
+// is the JS thread: then that frame is below us on the stack and finishes after we return); one
+// whose promise is pending is dropped by the JS thread (at once when this is the JS thread).
 void Flush(TsElement* self) {
+  if (g_thread_self() == js_thread) {
+    {
+      std::lock_guard<std::mutex> guard(dispatch_lock);
+      self->flushing = true;
+      for (auto it = queue.begin(); it != queue.end();) {
+        if ((*it)->self == self) {
+          (*it)->state = State::Cancelled;
+          it = queue.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    dispatch_cond.notify_all();
+    DropCancelled();
+    return;
+  }
   std::unique_lock<std::mutex> guard(dispatch_lock);
   self->flushing = true;
   for (auto it = queue.begin(); it != queue.end();) {
@@ -273,9 +424,10 @@ void Flush(TsElement* self) {
       ++it;
     }
   }
+  // A frame whose promise is pending is dropped by the JS thread (Wake -> DropCancelled).
+  if (self->running > 0 && wake) uv_async_send(wake);
   dispatch_cond.notify_all();
-  if (g_thread_self() != js_thread)
-    dispatch_cond.wait(guard, [self] { return self->running == 0 || shutting_down; });
+  dispatch_cond.wait(guard, [self] { return self->running == 0 || shutting_down; });
 }
 
 void Unflush(TsElement* self) {
@@ -292,7 +444,19 @@ bool Call(Request& r) {
   if (g_thread_self() == js_thread) {
     if (shutting_down) return false;
     r.state = State::Running;
-    RunOnJs(&r);
+    if (RunOnJs(&r)) {
+      // A buffer pushed synchronously from JS: this thread cannot wait for a promise.
+      Isolate* isolate = Isolate::GetCurrent();
+      HandleScope scope(isolate);
+      for (auto it = pendings.begin(); it != pendings.end(); ++it)
+        if (it->second->request == &r) {
+          DetachPending(isolate, it->second);
+          delete it->second;
+          pendings.erase(it);
+          break;
+        }
+      r.error = "the frame function returned a promise on the JavaScript thread (a buffer pushed synchronously from JS): it cannot be waited for there";
+    }
     return true;
   }
   std::unique_lock<std::mutex> guard(dispatch_lock);
@@ -363,6 +527,16 @@ GstCaps* TransformCaps(GstBaseTransform* trans, GstPadDirection direction, GstCa
     out = both;
   }
   return out;
+}
+
+// Analyzers are pass-through, but the objects they attach need a writable buffer: a shared one
+// goes on as a shallow copy (the same memory, so no pixel is copied; its metas copied).
+GstFlowReturn PrepareOutputBuffer(GstBaseTransform* trans, GstBuffer* input, GstBuffer** output) {
+  auto* self = reinterpret_cast<TsElement*>(trans);
+  if (!gst_base_transform_is_passthrough(trans))
+    return GST_BASE_TRANSFORM_CLASS(self->spec->parent)->prepare_output_buffer(trans, input, output);
+  *output = gst_buffer_is_writable(input) ? input : gst_buffer_copy(input);
+  return *output ? GST_FLOW_OK : GST_FLOW_ERROR;
 }
 
 gboolean SinkEvent(GstBaseTransform* trans, GstEvent* event) {
@@ -450,6 +624,7 @@ void ClassInit(gpointer klass, gpointer data) {
   gst_element_class_add_pad_template(element_class, gst_pad_template_new("src", GST_PAD_SRC, GST_PAD_ALWAYS, caps));
   gst_caps_unref(caps);
   GST_BASE_TRANSFORM_CLASS(klass)->sink_event = SinkEvent;
+  if (spec->passthrough) GST_BASE_TRANSFORM_CLASS(klass)->prepare_output_buffer = PrepareOutputBuffer;
   if (spec->resize) {
     GST_BASE_TRANSFORM_CLASS(klass)->transform_caps = TransformCaps;
     GST_VIDEO_FILTER_CLASS(klass)->transform_frame = TransformFrame;
@@ -667,6 +842,14 @@ void ElementIdOf(const FunctionCallbackInfo<Value>& args) {
   args.GetReturnValue().Set(out);
 }
 
+// elementDrop(instanceId): the element flushes now: a pending frame is dropped (its views
+// detached), its streaming thread released with GST_FLOW_FLUSHING, until the next
+// READY -> PAUSED or FLUSH_STOP (a shutdown that timed out on a frame that never settles)
+void ElementDrop(const FunctionCallbackInfo<Value>& args) {
+  TsElement* self = InstanceOf(args[0]);
+  if (self) Flush(self);
+}
+
 // elementTakeFinalized(): ids of instances finalized since the last call
 void ElementTakeFinalized(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
@@ -691,6 +874,7 @@ void InitElement(Local<Object> exports) {
   NODE_SET_METHOD(exports, "elementSet", ElementSet);
   NODE_SET_METHOD(exports, "elementIdOf", ElementIdOf);
   NODE_SET_METHOD(exports, "elementTakeFinalized", ElementTakeFinalized);
+  NODE_SET_METHOD(exports, "elementDrop", ElementDrop);
 }
 
 }  // namespace gstts

@@ -121,38 +121,30 @@ Local<String> Utf8(Isolate* isolate, const std::string& s) {
   return String::NewFromUtf8(isolate, s.data(), v8::NewStringType::kNormal, int(s.size())).FromMaybe(String::Empty(isolate));
 }
 
-// metaWrite(buffer, numbers: Float64Array (6 per object), classNames: string[]): boolean
-// Replaces the buffer's objects with these (validated by src/meta.ts). false: the buffer is not
-// writable (nothing changed).
-void MetaWrite(const FunctionCallbackInfo<Value>& args) {
-  Isolate* isolate = args.GetIsolate();
+// Reads metaWrite's arguments (validated by src/meta.ts) into `objects`; false (with a JS
+// exception) when they are not a Float64Array of 6 numbers per class name and the class names.
+bool ReadObjects(Isolate* isolate, Local<Value> numbers_value, Local<Value> names_value, std::vector<ObjectInfo>& objects) {
   Local<Context> context = isolate->GetCurrentContext();
-  GstBuffer* buffer = UnwrapBuffer(isolate, args[0]);
-  if (!buffer) return;
-  if (!args[1]->IsFloat64Array() || !args[2]->IsArray()) {
+  if (!numbers_value->IsFloat64Array() || !names_value->IsArray()) {
     ThrowType(isolate, "metaWrite(buffer, Float64Array, string[])");
-    return;
+    return false;
   }
-  Local<v8::Float64Array> numbers = args[1].As<v8::Float64Array>();
-  Local<Array> names = args[2].As<Array>();
+  Local<v8::Float64Array> numbers = numbers_value.As<v8::Float64Array>();
+  Local<Array> names = names_value.As<Array>();
   size_t count = names->Length();
   if (numbers->Length() != count * kFields) {
     ThrowType(isolate, "metaWrite: 6 numbers per class name");
-    return;
-  }
-  if (!gst_buffer_is_writable(buffer)) {
-    args.GetReturnValue().Set(false);
-    return;
+    return false;
   }
   std::vector<double> values(count * kFields);
   numbers->CopyContents(values.data(), values.size() * sizeof(double));
-  std::vector<ObjectInfo> objects(count);
+  objects.assign(count, ObjectInfo());
   for (size_t i = 0; i < count; i++) {
     Local<Value> name;
-    if (!names->Get(context, uint32_t(i)).ToLocal(&name)) return;
+    if (!names->Get(context, uint32_t(i)).ToLocal(&name)) return false;
     if (!name->IsString()) {
       ThrowType(isolate, "metaWrite: class names must be strings");
-      return;
+      return false;
     }
     ObjectInfo& o = objects[i];
     // Utf8Value exists unchanged from V8 11 (Node 20) to V8 14 (Node 26), unlike WriteUtf8;
@@ -166,6 +158,22 @@ void MetaWrite(const FunctionCallbackInfo<Value>& args) {
     o.height = v[3];
     o.confidence = v[4];
     o.track_id = gint64(v[5]);
+  }
+  return true;
+}
+
+// metaWrite(buffer, numbers: Float64Array (6 per object), classNames: string[]): boolean
+// Replaces the buffer's objects with these (validated by src/meta.ts). false: the buffer is not
+// writable (nothing changed).
+void MetaWrite(const FunctionCallbackInfo<Value>& args) {
+  Isolate* isolate = args.GetIsolate();
+  GstBuffer* buffer = UnwrapBuffer(isolate, args[0]);
+  if (!buffer) return;
+  std::vector<ObjectInfo> objects;
+  if (!ReadObjects(isolate, args[1], args[2], objects)) return;
+  if (!gst_buffer_is_writable(buffer)) {
+    args.GetReturnValue().Set(false);
+    return;
   }
   ObjectsMeta* meta = FindOrAdd(buffer);
   if (meta == nullptr) {
@@ -254,6 +262,17 @@ Local<Value> ObjectsOf(Isolate* isolate, GstBuffer* buffer) {
     out->Set(context, uint32_t(i), object).Check();
   }
   return scope.Escape(out);
+}
+
+const char* AppendObjects(Isolate* isolate, GstBuffer* buffer, Local<Value> numbers, Local<Value> names) {
+  std::vector<ObjectInfo> objects;
+  if (!ReadObjects(isolate, numbers, names, objects)) return "the frame's objects are malformed";
+  if (objects.empty()) return nullptr;
+  if (!gst_buffer_is_writable(buffer)) return "the buffer is not writable: its objects cannot be attached";
+  ObjectsMeta* meta = FindOrAdd(buffer);
+  if (meta == nullptr) return "gst_buffer_add_meta failed";
+  meta->objects->insert(meta->objects->end(), objects.begin(), objects.end());
+  return nullptr;
 }
 
 void InitMeta(Local<Object> exports) {

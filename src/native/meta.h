@@ -16,4 +16,9 @@ void InitMeta(v8::Local<v8::Object> exports);
 // HandleScope and a Context.
 v8::Local<v8::Value> ObjectsOf(v8::Isolate* isolate, GstBuffer* buffer);
 
+// Appends objects given as metaWrite takes them (a Float64Array of 6 numbers per object, the
+// class names) to the objects `buffer` carries (an element's frame: src/native/element.cc).
+// Nothing (nullptr) when done, else why not (a malformed list leaves a pending JS exception).
+const char* AppendObjects(v8::Isolate* isolate, GstBuffer* buffer, v8::Local<v8::Value> numbers, v8::Local<v8::Value> names);
+
 }  // namespace gstts
