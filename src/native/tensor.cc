@@ -11,6 +11,9 @@
 // float rows that the compiler vectorises. The format is a template parameter: no per-pixel
 // branch on it.
 
+// The loops below are the point of this file: built at -O3 (vectorised) whatever binding.gyp's level.
+#pragma GCC optimize("O3")
+
 #include <node.h>
 #include <v8.h>
 
@@ -78,6 +81,7 @@ struct Scratch {
   std::vector<float> rows[2];  // 3 channels x box width each: two cached source rows
   int rowOf[2] = {-1, -1};
   std::vector<float> blend;    // 3 x box width: the blended (and RGB) row
+  bool identityX = false;      // box as wide as the source, bilinear: column j is source pixel j
 };
 
 thread_local Scratch scratch;
@@ -104,6 +108,16 @@ void HorizontalRow(const Source& s, const Scratch& t, int y, int n, float* dst) 
     const uint8_t* r = row + s.off[0];
     const uint8_t* g = row + s.off[1];
     const uint8_t* b = row + s.off[2];
+    if (t.identityX) {
+      // No horizontal resampling (letterboxing at scale 1): a plain deinterleave.
+      const int pb = s.pixelBytes;
+      for (int j = 0; j < n; j++) {
+        d0[j] = r[j * pb];
+        d1[j] = g[j * pb];
+        d2[j] = b[j * pb];
+      }
+      return;
+    }
     for (int j = 0; j < n; j++) {
       int a = x0[j], c = x1[j];
       float wj = w[j];
@@ -221,7 +235,11 @@ void Convert(const Source& s, const Target& o, bool bt709, Scratch& t) {
     const float* r[2] = {t.rows[slot[0]].data(), t.rows[slot[1]].data()};
     float wy = t.wy[by];
     float* bl = t.blend.data();
-    for (int i = 0; i < 3 * n; i++) bl[i] = r[0][i] + wy * (r[1][i] - r[0][i]);
+    if (K == kI420 || K == kNV12 || wy != 0.f) {
+      for (int i = 0; i < 3 * n; i++) bl[i] = r[0][i] + wy * (r[1][i] - r[0][i]);
+    } else {
+      bl = const_cast<float*>(r[0]);  // on a source row: nothing to blend
+    }
     if constexpr (K == kI420 || K == kNV12) {
       // Limited-range YCbCr to RGB (BT.601 or BT.709), clamped to 0..255 as GStreamer's converter does.
       const float kr = bt709 ? 0.2126f : 0.299f, kb = bt709 ? 0.0722f : 0.114f, kg = 1.f - kr - kb;
@@ -364,6 +382,7 @@ void TensorConvert(const v8::FunctionCallbackInfo<Value>& args) {
       t.x1[j] *= s.pixelBytes;
     }
   }
+  t.identityX = s.kind == kPacked8 && o.boxW == s.w && p[pNearest] == 0;
   bool bt709 = p[pBt709] != 0;
   if (isFloat) Dispatch<float>(s, o, bt709, t);
   else Dispatch<uint8_t>(s, o, bt709, t);
