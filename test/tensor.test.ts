@@ -132,6 +132,25 @@ test('resize: bilinear (half-pixel centres) and nearest, exact on a 2x1 ramp', (
   assert.equal(Array.from(toTensor(tall, { type: 'uint8', size: { width: 1, height: 2 } }).data.subarray(0, 2)), [20, 100]);
 });
 
+test('RGB scaled down 2x in both directions: each output pixel is the mean of its 2x2 block', () => {
+  // pixel (x, y) = [10x + 40y, 100 + x, 200 - 8y], rows padded to 16 bytes
+  const data = new Uint8Array(4 * 16);
+  const value = (x: number, y: number): number[] => [10 * x + 40 * y, 100 + x, 200 - 8 * y];
+  for (let y = 0; y < 4; y++) for (let x = 0; x < 4; x++) data.set(value(x, y), y * 16 + x * 3);
+  const frame: TensorSource = { data, format: 'RGB', width: 4, height: 4, planes: [{ offset: 0, stride: 16, rowBytes: 12, rows: 4 }] };
+  for (const layout of ['nchw', 'nhwc'] as const) {
+    const t = toTensor(frame, { size: { width: 2, height: 2 }, scale: 1, layout });
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 2; j++)
+        for (let c = 0; c < 3; c++) {
+          const block = [value(2 * j, 2 * i), value(2 * j + 1, 2 * i), value(2 * j, 2 * i + 1), value(2 * j + 1, 2 * i + 1)];
+          const expected = block.reduce((sum, p) => sum + p[c], 0) / 4;
+          const at = layout === 'nchw' ? c * 4 + i * 2 + j : (i * 2 + j) * 3 + c;
+          assert.ok(Math.abs(t.data[at] - expected) < 1e-4, `${layout} (${j}, ${i}) channel ${c}: ${t.data[at]} vs ${expected}`);
+        }
+  }
+});
+
 test('letterbox: scale and offsets reported, pad rows hold padValue, mapBox maps boxes back', () => {
   const frame: TensorSource = { data: new Uint8Array(8 * 4).fill(200), format: 'GRAY8', width: 8, height: 4 };
   const t = toTensor(frame, { type: 'uint8', size: { width: 4, height: 4 }, letterbox: true, padValue: 7 });

@@ -82,6 +82,8 @@ struct Scratch {
   int rowOf[2] = {-1, -1};
   std::vector<float> blend;    // 3 x box width: the blended (and RGB) row
   bool identityX = false;      // box as wide as the source, bilinear: column j is source pixel j
+  bool verticalFirst = false;  // packed formats scaled down: blend the two source rows, then resample once
+  std::vector<float> vrow;     // the blended source row (pixel bytes of the whole row)
 };
 
 thread_local Scratch scratch;
@@ -92,6 +94,33 @@ struct Source {
   int off[3];
   size_t plane[3], stride[3];
 };
+
+// Packed formats, scaled down vertically (each output row needs two rows no other row shares):
+// the two source rows blended over their bytes first (a plain vectorised loop), then one
+// horizontal pass into the box's width (instead of one per source row).
+void VerticalFirstRow(const Source& s, Scratch& t, int ya, int yb, float wy, int n, float* dst) {
+  const uint8_t* ra = s.base + s.plane[0] + size_t(ya) * s.stride[0];
+  const uint8_t* rb = s.base + s.plane[0] + size_t(yb) * s.stride[0];
+  const int len = s.w * s.pixelBytes;
+  float* v = t.vrow.data();
+  for (int i = 0; i < len; i++) v[i] = float(ra[i]) + wy * (float(rb[i]) - float(ra[i]));
+  const int32_t* x0 = t.x0.data();
+  const int32_t* x1 = t.x1.data();
+  const float* w = t.wx.data();
+  const float* r = v + s.off[0];
+  const float* g = v + s.off[1];
+  const float* b = v + s.off[2];
+  float* d0 = dst;
+  float* d1 = dst + n;
+  float* d2 = dst + 2 * n;
+  for (int j = 0; j < n; j++) {
+    int a = x0[j], c = x1[j];
+    float wj = w[j];
+    d0[j] = r[a] + wj * (r[c] - r[a]);
+    d1[j] = g[a] + wj * (g[c] - g[a]);
+    d2[j] = b[a] + wj * (b[c] - b[a]);
+  }
+}
 
 // Horizontal pass of source row `y` into dst (3 channel rows of n floats each): channel values in
 // source order R, G, B (or Y, U, V).
@@ -202,6 +231,23 @@ void PadSpan(const Target& o, int y, int x, int n) {
   }
 }
 
+// Output row y of the box from its RGB float rows (3 x box width): affine map per channel, stored.
+template <typename O>
+void StoreRow(const Target& o, O* out, size_t plane, int y, const float* bl) {
+  const int n = o.boxW;
+  for (int c = 0; c < 3; c++) {
+    const float* src = bl + size_t(o.order[c]) * n;
+    const float m = o.mul[c], a = o.add[c];
+    if (o.nhwc) {
+      O* p = out + (size_t(y) * o.w + o.boxX) * 3 + c;
+      for (int j = 0; j < n; j++) p[3 * j] = Store<O>(src[j] * m + a);
+    } else {
+      O* p = out + c * plane + size_t(y) * o.w + o.boxX;
+      for (int j = 0; j < n; j++) p[j] = Store<O>(src[j] * m + a);
+    }
+  }
+}
+
 template <int K, typename O>
 void Convert(const Source& s, const Target& o, bool bt709, Scratch& t) {
   const int n = o.boxW;
@@ -220,6 +266,13 @@ void Convert(const Source& s, const Target& o, bool bt709, Scratch& t) {
     }
     if (o.boxX > 0) PadSpan<O>(o, y, 0, o.boxX);
     if (o.boxX + n < o.w) PadSpan<O>(o, y, o.boxX + n, o.w - o.boxX - n);
+    if constexpr (K == kPacked8) {
+      if (t.verticalFirst) {
+        VerticalFirstRow(s, t, t.y0[by], t.y1[by], t.wy[by], n, t.blend.data());
+        StoreRow<O>(o, out, plane, y, t.blend.data());
+        continue;
+      }
+    }
     // The two source rows this row blends, from the cache of the last two (upscaling reuses them).
     int sy[2] = {t.y0[by], t.y1[by]};
     int slot[2];
@@ -257,17 +310,7 @@ void Convert(const Source& s, const Target& o, bool bt709, Scratch& t) {
         V[j] = std::min(std::max(B, 0.f), 255.f);
       }
     }
-    for (int c = 0; c < 3; c++) {
-      const float* src = bl + size_t(o.order[c]) * n;
-      const float m = o.mul[c], a = o.add[c];
-      if (o.nhwc) {
-        O* p = out + (size_t(y) * o.w + o.boxX) * 3 + c;
-        for (int j = 0; j < n; j++) p[3 * j] = Store<O>(src[j] * m + a);
-      } else {
-        O* p = out + c * plane + size_t(y) * o.w + o.boxX;
-        for (int j = 0; j < n; j++) p[j] = Store<O>(src[j] * m + a);
-      }
-    }
+    StoreRow<O>(o, out, plane, y, bl);
   }
 }
 
@@ -383,6 +426,8 @@ void TensorConvert(const v8::FunctionCallbackInfo<Value>& args) {
     }
   }
   t.identityX = s.kind == kPacked8 && o.boxW == s.w && p[pNearest] == 0;
+  t.verticalFirst = s.kind == kPacked8 && o.boxH < s.h && p[pNearest] == 0 && !t.identityX;
+  if (t.verticalFirst) t.vrow.resize(size_t(s.w) * s.pixelBytes);
   bool bt709 = p[pBt709] != 0;
   if (isFloat) Dispatch<float>(s, o, bt709, t);
   else Dispatch<uint8_t>(s, o, bt709, t);
