@@ -10,7 +10,9 @@
  *
  *   ts_tensor W H
  *
- * Prints one JSON line: ms per frame of each (median of batches).
+ * Prints one JSON line: ms per frame of each (median of batches), and the largest difference
+ * between the JS loop's tensor and toTensor's with `resize: 'nearest'` (the same math: it must be
+ * ~0, or the child fails).
  */
 import { native } from '../../src/native';
 import { toTensor } from '../../src/tensor';
@@ -81,4 +83,11 @@ const source = { data: frame, format: 'RGB', width, height };
 const nativeMs = timeIt(() => toTensor(source, options), 50);
 const jsMs = timeIt(() => jsLoop(frame, width, height, out), 20);
 const boundMs = native.tensorBandwidthBound(frame, out.byteLength, 20) && native.tensorBandwidthBound(frame, out.byteLength, 100);
-console.log(JSON.stringify({ impl: 'tensor', width, height, nativeMs, jsMs, boundMs }));
+// The baseline computes what toTensor computes (with nearest resize).
+const fromJs = new Float32Array(out.length);
+jsLoop(frame, width, height, fromJs);
+const fromNative = toTensor(source, { ...options, out: new Float32Array(out.length), resize: 'nearest' }).data;
+let maxDiff = 0;
+for (let i = 0; i < fromJs.length; i++) maxDiff = Math.max(maxDiff, Math.abs(fromJs[i] - fromNative[i]));
+if (!(maxDiff < 1e-4)) throw new Error(`the JS loop and toTensor (nearest) differ by up to ${maxDiff}: not the same math`);
+console.log(JSON.stringify({ impl: 'tensor', width, height, nativeMs, jsMs, boundMs, maxDiff }));
