@@ -19,7 +19,8 @@
         "src/native/source_watch.cc",
         "src/native/meta.cc",
         "src/native/element.cc",
-        "src/native/params.cc"
+        "src/native/params.cc",
+        "src/native/tensor.cc"
       ],
       "cflags_cc": ["-std=c++20", "-O2", "-Wall", "-Wno-unused-parameter", "-Wno-cast-function-type"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],

@@ -16,8 +16,9 @@
  *   python          scripts/bench/python_appsink.py: the tutorial in PyGObject, extract_dup -> numpy
  *
  * plus: start to first frame (`node scripts/run.js examples/run_appsink.ts` with a one-buffer pipeline, as the
- * tutorial runs, against the same in Python), 8 pipelines at once in one process, and the CPU
- * cost of waiting on a live source.
+ * tutorial runs, against the same in Python), 8 pipelines at once in one process, the CPU
+ * cost of waiting on a live source, and frames as tensors (`tensor`: toTensor against a plain JS
+ * loop, numpy's expression and a native memory-bandwidth bound; scripts/bench/ts_tensor.ts).
  *
  *   npm run bench                                  640x480 (3000 frames) and 1920x1080 (600)
  *   npm run bench -- --rounds 5 --only ts-tutorial,python --sizes 640x480
@@ -42,11 +43,16 @@ const ROOT = path.resolve(__dirname, '..');
 /** Debian's interpreter: the one python3-gi and python3-gst-1.0 install into. */
 const PYTHON = '/usr/bin/python3';
 const PYTHON_SCRIPT = path.join(ROOT, 'scripts', 'bench', 'python_appsink.py');
+/** The tensor section's sources: 1080p and 640x480 RGB frames into a 640x640 model input. */
+const TENSOR_SOURCES: Array<[number, number]> = [
+  [1920, 1080],
+  [640, 480],
+];
 
 // ---------------------------------------------------------------------------------------------
 // options
 
-const IMPLS = ['ceiling', 'copy-limit', 'ts-tutorial', 'ts-source-copy', 'ts-fastest', 'python', 'startup', 'many', 'element', 'live'] as const;
+const IMPLS = ['ceiling', 'copy-limit', 'ts-tutorial', 'ts-source-copy', 'ts-fastest', 'python', 'startup', 'many', 'element', 'live', 'tensor'] as const;
 type Impl = (typeof IMPLS)[number];
 
 const usage = `usage: npm run bench -- [--rounds K] [--only LIST] [--sizes WxH,...] [--frames N] [--soak]
@@ -174,6 +180,11 @@ interface Result {
   cpuPercent?: number;
   // elements written in TypeScript / Python (scripts/bench/ts_element.ts, python_element.py)
   msPerFrame?: number;
+  // frames as tensors (scripts/bench/ts_tensor.ts, python_tensor.py): ms per frame
+  nativeMs?: number;
+  jsMs?: number;
+  boundMs?: number;
+  ms?: number;
   // several pipelines
   pipelines?: number;
   perPipelineFps?: number[];
@@ -246,6 +257,15 @@ function pythonMissing(): string | null {
     return `${PYTHON} cannot import gi/Gst/numpy (${last}); install python3-gi python3-gst-1.0 python3-numpy (scripts/setup.sh --bench)`;
   }
   return null;
+}
+
+/** Why numpy cannot run (the tensor section's reference), or null. */
+function numpyMissing(): string | null {
+  if (!fs.existsSync(PYTHON)) return `${PYTHON} not found`;
+  const probe = spawnSync(PYTHON, ['-c', 'import numpy'], { encoding: 'utf8' });
+  if (probe.status === 0) return null;
+  const last = (probe.stderr || probe.error?.message || '').trim().split('\n').pop();
+  return `${PYTHON} cannot import numpy (${last}); install python3-numpy (scripts/setup.sh --bench)`;
 }
 
 /** Which runner scripts/run.js uses on this Node: its own TypeScript (with `using`), or ts-node. */
@@ -464,6 +484,41 @@ async function main(): Promise<void> {
     runs.forEach(([label], i) => elementRows.push([label, medians[i].toFixed(3), fmtFps(1000 / medians[i]), python ? ratio(python, medians[i]) : '—']));
   }
 
+  // frames as tensors: 640x640 float32 NCHW, letterboxed and normalised, from RGB frames
+  const tensorRows: string[][] = [];
+  let noNumpy: string | null = null;
+  if (only.has('tensor')) {
+    noNumpy = numpyMissing();
+    for (const [w, h] of TENSOR_SOURCES) {
+      const runs: Result[] = [];
+      const numpy: number[] = [];
+      for (let round = 1; round <= rounds; round++) {
+        process.stderr.write(`bench: round ${round}/${rounds} tensor from ${w}x${h} ...\n`);
+        const r = await runChild(`tensor ${w}x${h}`, ...nodeChild('ts_tensor', [w, h]), 300);
+        console.log(JSON.stringify(r));
+        runs.push(r);
+        if (!noNumpy) {
+          const p = await runChild(`numpy tensor ${w}x${h}`, PYTHON, [path.join(ROOT, 'scripts', 'bench', 'python_tensor.py'), String(w), String(h)], 300);
+          console.log(JSON.stringify(p));
+          numpy.push(p.ms ?? NaN);
+        }
+      }
+      const nat = median(runs.map((r) => r.nativeMs ?? NaN));
+      const js = median(runs.map((r) => r.jsMs ?? NaN));
+      const bound = median(runs.map((r) => r.boundMs ?? NaN));
+      const np = numpy.length ? median(numpy) : undefined;
+      tensorRows.push([
+        `${w}x${h} RGB`,
+        nat.toFixed(3),
+        js.toFixed(3),
+        np === undefined ? '—' : np.toFixed(3),
+        bound.toFixed(3),
+        check('≥ 3x JS loop', js / nat >= 3, ratio(js, nat)),
+        check('within 2x of bound', nat <= 2 * bound, ratio(nat, bound)),
+      ]);
+    }
+  }
+
   let idle: Result | null = null;
   if (only.has('live')) {
     process.stderr.write('bench: CPU while waiting on a live 5 fps pipeline ...\n');
@@ -527,6 +582,18 @@ async function main(): Promise<void> {
     console.log('An element inside the pipeline, 640x480 RGB videotestsrc to fakesink, median ms per frame of the whole pipeline:');
     console.log('');
     console.log(table(['element', 'ms/frame', 'frames/s', 'speed vs Python'], elementRows, [1, 2, 3]));
+  }
+  if (tensorRows.length) {
+    console.log('');
+    console.log(
+      'Frames as tensors: one RGB frame into a 640x640 float32 NCHW tensor, letterboxed, normalised (ImageNet mean/std), ' +
+        'into a reused array, median ms per frame. toTensor resizes bilinear; the JS loop (same math, precomputed columns) ' +
+        "and numpy's expression (index-array resize, astype, /255, -mean, /std, transpose) nearest; bound: a native read of the frame " +
+        'plus a memcpy of the tensor\'s bytes:',
+    );
+    console.log('');
+    console.log(table(['source', 'toTensor', 'JS loop', 'numpy', 'bandwidth bound', 'vs JS', 'vs bound'], tensorRows, [1, 2, 3, 4]));
+    if (noNumpy) console.log(`\nnumpy reference skipped: ${noNumpy}`);
   }
   if (idle) {
     const pct = idle.cpuPercent ?? NaN;

@@ -5,9 +5,9 @@
  * example, `npm start`) with the fastest runner the Node.js in use has, in this process:
  *
  *  - Node's own TypeScript (type stripping: Node 22.18+, 24, 26) when it also has `using`
- *    declarations (Node 24+), which the examples use. The file is imported as an ES module, as
- *    `node main.ts` runs one in a user's project ("type": "module"; examples/package.json says so
- *    for examples/).
+ *    declarations (Node 24+), which the examples use. The file is imported (`import()`) as an ES
+ *    module, as `node main.ts` runs one in a user's "type": "module" project (this repository's
+ *    package.json names no type: Node tells the examples' module syntax by itself).
  *  - Otherwise ts-node, transpile-only (Node 20 and 22: no `using`, or no type stripping), with
  *    the repository's tsconfig.json (its "moduleTypes" run examples/ as CommonJS).
  *

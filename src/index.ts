@@ -70,4 +70,5 @@ export {
 } from './properties';
 export { GstAudioSource, type AudioFrame, type GstAudioSourceOptions } from './audio-source';
 export { audioLayoutFromCaps, type AudioLayoutInfo, type AudioSampleArray, type AudioShapedArray } from './audio';
+export { mapBox, TENSOR_FORMATS, toTensor, type Box, type FrameTensor, type Letterbox, type TensorOptions, type TensorSource, type TensorType } from './tensor';
 export { contactSheet, savePng, type ContactSheetOptions, type Picture } from './pictures';

@@ -117,6 +117,10 @@ interface Native {
    * buffer; the frame count and the checksum (middle byte of each frame, summed mod 2^32).
    */
   benchCopyLimit(sink: GstApp.AppSink): { frames: number; checksum: number };
+  /** a frame into a tensor, as src/tensor.ts asks (params: its P layout); throws RangeError on bytes out of bounds */
+  tensorConvert(src: ArrayBufferView, out: Float32Array | Uint8Array, params: Float64Array): void;
+  /** the benchmark's bound: ms to read `input` once and write `outputBytes` once (mean of `reps`) */
+  tensorBandwidthBound(input: ArrayBufferView, outputBytes: number, reps: number): number;
   /** EOS, ERROR and WARNING messages of the pipeline's bus, without a node-gtk wrapper of the bus. */
   watchBus(pipeline: Gst.Element, callback: (message: NativeBusMessage) => void): number;
   unwatchBus(id: number): void;

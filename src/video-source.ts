@@ -13,6 +13,7 @@ import { native, type NativeFrame, type NativeLayout } from './native';
 import { flagOption, SampleSource, time, type SampleSourceOptions } from './sample-source';
 import { shapeFrame, type SampleArray, type ShapedArray } from './buffer';
 import type { ObjectInfo } from './meta';
+import { toTensor, type FrameTensor, type TensorOptions } from './tensor';
 
 /** Where one plane of a frame lies in its `data`, in bytes. */
 export interface VideoPlane {
@@ -57,6 +58,13 @@ export interface VideoFrame<T extends SampleArray = SampleArray> extends ShapedA
    * Optional, but it makes a steady stream of large frames much cheaper. Idempotent.
    */
   release(): void;
+  /**
+   * This frame as a model's input tensor ({@link toTensor}): `new ort.Tensor(t.type, t.data, t.dims)`.
+   * Call it before `release()` (and, for zero-copy frames, before the next `pop()`).
+   */
+  toTensor(options: TensorOptions & { type: 'uint8' }): FrameTensor<'uint8'>;
+  toTensor(options?: TensorOptions & { type?: 'float32' }): FrameTensor<'float32'>;
+  toTensor(options?: TensorOptions): FrameTensor;
 }
 
 /** Options of {@link GstVideoSource}; `T` is the frames' array type, as the source's. */
@@ -165,6 +173,10 @@ export class GstVideoSource<T extends SampleArray = SampleArray> extends SampleS
       planes: copied ? this.planes.tight : this.planes.view,
       objects,
       release: () => native.release(bytes),
+      // Copies hold 16-bit samples in the host's order (shapeFrame swaps big-endian ones).
+      toTensor: function (this: VideoFrame<T>, options?: TensorOptions): FrameTensor {
+        return toTensor({ data: this.data, format: this.format, width: this.width, height: this.height, planes: this.planes, hostOrder: copied }, options);
+      } as VideoFrame<T>['toTensor'],
     };
   }
 }

@@ -89,7 +89,7 @@ test('U8 silence is 128 everywhere, mono is squeezed to [samples]', async () => 
 });
 
 test('non-interleaved audio is [channels, samples], each channel a block', async () => {
-  const [frame] = await buffers(sine('S16LE', 2, ' ! audioconvert ! audio/x-raw,layout=non-interleaved'));
+  const [frame] = await buffers(sine('S16LE', 2, ' ! audioconvert ! audio/x-raw,format=S16LE,layout=non-interleaved'));
   assert.is(frame.interleaved, false);
   assert.equal(frame.shape, [2, PER_BUFFER]);
   for (let s = 0; s < PER_BUFFER; s++) {

@@ -17,6 +17,7 @@
 //   meta.cc     object-detection metadata on buffers (a GstMeta of our own)
 //   element.cc  elements written in TypeScript (a GstVideoFilter subclass per class)
 //   params.cc   what the registry knows of an element factory (properties, signals, pad templates)
+//   tensor.cc   frames as model inputs (float32/uint8, NCHW/NHWC, resize, letterbox)
 //
 // Context-aware: each Node.js environment (main thread, worker) gets its own Addon instance,
 // torn down by an environment cleanup hook that closes its libuv handles.
@@ -30,6 +31,7 @@
 #include "element.h"
 #include "meta.h"
 #include "params.h"
+#include "tensor.h"
 #include "util.h"
 
 namespace {
@@ -68,5 +70,6 @@ NODE_MODULE_INIT(/* exports, module, context */) {
   gstts::InitMeta(exports);
   gstts::InitElement(exports);
   gstts::InitParams(exports);
+  gstts::InitTensor(context, exports);
   gstts::Set(isolate, exports, "builtFor", BuiltFor(isolate));
 }
