@@ -466,6 +466,7 @@ async function main(): Promise<void> {
       ['videotestsrc ! fakesink (no element)', nodeChild('ts_fakesink', [640, 480, n])],
       ['TypeScript GstVideoFilter (transformFrameIp, in place)', nodeChild('ts_element', [640, 480, n])],
       ['TypeScript GstVideoAnalyzer (analyzeFrame, read only)', nodeChild('ts_element', [640, 480, n, '--analyzer'])],
+      ['TypeScript GstVideoAnalyzer, async (await Promise.resolve())', nodeChild('ts_element', [640, 480, n, '--async'])],
     ];
     if (!noPython) runs.push(['Python GstBase.BaseTransform (do_transform_ip)', [PYTHON, [path.join(ROOT, 'scripts', 'bench', 'python_element.py'), '640', '480', String(n)]]]);
     const medians: number[] = [];

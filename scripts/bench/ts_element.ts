@@ -4,9 +4,10 @@
  * (the middle sample of each frame) from the frame in place, so every frame reaches JavaScript
  * and the checksum matches the appsink paths'. Timed from just before startup() to `done`.
  *
- *   ts_element W H N [--format RGB] [--pattern black] [--analyzer]
+ *   ts_element W H N [--format RGB] [--pattern black] [--analyzer] [--async]
  *
- * Default: a GstVideoFilter (writable frame, in place); --analyzer: a GstVideoAnalyzer (pass-through, read only).
+ * Default: a GstVideoFilter (writable frame, in place); --analyzer: a GstVideoAnalyzer (pass-through, read only);
+ * --async: an analyzer whose analyzeFrame is async (`await Promise.resolve()`, then the checksum).
  */
 import { GstPipeline, GstVideoAnalyzer, GstVideoFilter, registerElement, type VideoFilterFrame } from '../../src';
 import { addChecksum, childArgs, pipelineOf, report, run, startClock, stopClock } from './common';
@@ -40,18 +41,29 @@ class BenchAnalyzer extends GstVideoAnalyzer {
   }
 }
 
+class BenchAsyncAnalyzer extends GstVideoAnalyzer {
+  static elementName = 'bench_ts_async_analyzer';
+  static formats = BenchFilter.formats;
+  async analyzeFrame(frame: VideoFilterFrame): Promise<void> {
+    await Promise.resolve();
+    middle(frame);
+  }
+}
+
 run(async () => {
-  const analyzer = process.argv.includes('--analyzer');
-  process.argv = process.argv.filter((arg) => arg !== '--analyzer');
+  const isAsync = process.argv.includes('--async');
+  const analyzer = isAsync || process.argv.includes('--analyzer');
+  process.argv = process.argv.filter((arg) => arg !== '--analyzer' && arg !== '--async');
   const args = childArgs();
-  registerElement(analyzer ? BenchAnalyzer : BenchFilter);
-  const element = analyzer ? BenchAnalyzer.elementName : BenchFilter.elementName;
+  const klass = isAsync ? BenchAsyncAnalyzer : analyzer ? BenchAnalyzer : BenchFilter;
+  registerElement(klass);
+  const element = klass.elementName;
   const clock = startClock();
   await using pipeline = new GstPipeline(pipelineOf(args, `${element} ! fakesink sync=false`)).startup();
   await pipeline.done;
   const { seconds, cpuSeconds } = stopClock(clock);
   report({
-    impl: analyzer ? 'ts-analyzer' : 'ts-element',
+    impl: isAsync ? 'ts-async-analyzer' : analyzer ? 'ts-analyzer' : 'ts-element',
     sink: 'fakesink',
     args,
     frames,
