@@ -9,7 +9,7 @@ import { describeValue, GstElementNotFoundError, GstParseError, GstPipelineError
 import { Gst, GstApp } from './gi';
 import { native, type NativeBusMessage } from './native';
 import { pipelineEnded } from './reclaim';
-import { elementsWithPendingFrames, framesSettled } from './element/video-filter';
+import { elementsWithPendingFrames, framesSettled, takeFrameError } from './element/video-filter';
 import { closeSampleHandlers, drainSampleHandlers } from './samples';
 import { releaseHandlers, setOwner } from './signals';
 import { DEFAULT_SOURCE_TIMEOUT_MS, END_AFTER_SILENCE_MS, SourceWatch, type Silence } from './source-watch';
@@ -84,8 +84,8 @@ function textOf([, text, , , domain, , location]: NativeBusMessage): string {
 }
 
 /** A {@link GstPipelineError} from an ERROR message. */
-function errorFrom(message: NativeBusMessage): GstPipelineError {
-  return new GstPipelineError(textOf(message), message[2], message[3]);
+function errorFrom(message: NativeBusMessage, cause?: unknown): GstPipelineError {
+  return new GstPipelineError(textOf(message), message[2], message[3], cause === undefined ? undefined : { cause });
 }
 
 /** Every element inside `bin`, sub-bins included (node-gtk cannot walk a Gst.Iterator: docs/node-gtk.md, 'Gst.Iterator'). */
@@ -580,9 +580,12 @@ export class GstPipeline implements Disposable, AsyncDisposable {
         this.finish(null);
         break;
       }
-      case Gst.MessageType.ERROR:
-        this.fail(errorFrom(message));
+      case Gst.MessageType.ERROR: {
+        // An element written in TypeScript failed: the error its frame function threw (or rejected with) is the cause.
+        const source = message[3] ? this.pipeline.getByName(message[3]) : null;
+        this.fail(errorFrom(message, source ? takeFrameError(source) : undefined));
         break;
+      }
       case Gst.MessageType.WARNING: {
         const [, text, debug, source, domain] = message;
         const report: GstWarning = { message: text ?? '', debug, source };

@@ -164,6 +164,8 @@ test('a rejection fails the pipeline with its message, as a throw does, and the 
   assert.instance(error, GstPipelineError);
   assert.match((error as GstPipelineError).message, /^r: RangeError: the model gave up/);
   assert.is((error as GstPipelineError).source, 'r');
+  const cause = (error as GstPipelineError).cause;
+  assert.ok(cause instanceof RangeError && cause.message === 'the model gave up', 'the rejection is the cause');
   const got = await frames(`videotestsrc num-buffers=2 ! ${GRAY} ! test_async_fill ! video/x-raw,format=GRAY8 ! appsink`);
   assert.is(got.length, 2);
 });

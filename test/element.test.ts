@@ -142,6 +142,7 @@ test('a throw in the frame function fails the pipeline with its message, and the
   assert.instance(error, GstPipelineError);
   assert.match((error as GstPipelineError).message, /t: RangeError: frame function gave up/);
   assert.is((error as GstPipelineError).source, 't');
+  assert.ok((error as GstPipelineError).cause instanceof RangeError, 'the throw is the cause');
   // The next pipeline with the same element runs.
   const [frame] = await frames('videotestsrc num-buffers=1 ! video/x-raw,format=GRAY8,width=8,height=8 ! test_fill level=1 ! appsink');
   assert.is(frame.data[0], 1);

@@ -26,7 +26,7 @@
  * Each frame, mapped (in place for filters and analyzers), is handed from GStreamer's streaming thread to the JS thread, which
  * runs the frame function while the streaming thread waits: JS sees the frame's own memory, and
  * that view is detached when the function returns. A throw becomes an element error on the bus
- * (a {@link GstPipeline}'s `done` rejects with it); the process lives.
+ * (a {@link GstPipeline}'s `done` rejects with it, the thrown error as its `cause`); the process lives.
  *
  * Frame functions may be async (a model's `await session.run(...)`): the streaming thread waits
  * until the promise settles while the JS thread is free for other work; the frame stays mapped
@@ -167,6 +167,24 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
 }
 
+/** The latest error a frame function threw or rejected with, by native instance id, until a pipeline takes it as the cause of the element error. */
+const frameErrors = new Map<number, unknown>();
+
+/** The error behind `element`'s latest element error, when it is an element written in TypeScript (taken: a second call gives undefined). @internal */
+export function takeFrameError(element: Gst.Element): unknown {
+  if (frameErrors.size === 0) return undefined;
+  const ids = native.elementIdOf(element);
+  if (ids === null) return undefined;
+  const error = frameErrors.get(ids[0]);
+  frameErrors.delete(ids[0]);
+  return error;
+}
+
+function failed(id: number, error: unknown): string {
+  frameErrors.set(id, error);
+  return describeError(error);
+}
+
 /** The objects a frame gathered, and whether it is done (then addObject refuses). */
 interface FrameObjects {
   list: ObjectInfoInit[];
@@ -230,7 +248,10 @@ function describeError(error: unknown): string {
 }
 
 function forgetFinalized(): void {
-  for (const id of native.elementTakeFinalized()) instances.delete(id);
+  for (const id of native.elementTakeFinalized()) {
+    instances.delete(id);
+    frameErrors.delete(id);
+  }
 }
 
 function instanceFor(id: number, classId: number): TsVideoElement {
@@ -296,12 +317,12 @@ function dispatch(
       (error: unknown) => {
         settledFrame(id, token);
         objects.done = true;
-        return describeError(error);
+        return failed(id, error);
       },
     );
   } catch (error) {
     objects.done = true;
-    return describeError(error);
+    return failed(id, error);
   }
 }
 
