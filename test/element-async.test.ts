@@ -18,6 +18,7 @@ import {
   type VideoFrame,
 } from '../src';
 import { pipelinesStoppedAfterEach, rejectionOf, within } from './helpers/support-';
+import type { FrameTensor } from '../src/tensor';
 
 const track = pipelinesStoppedAfterEach(test);
 const GRAY = 'video/x-raw,format=GRAY8,width=8,height=8';
@@ -74,6 +75,26 @@ class Rejecter extends GstVideoFilter {
   }
 }
 registerElement(Rejecter);
+
+/** Makes each frame's tensor before its await, as a model inside an element would. */
+class Tensorizer extends GstVideoAnalyzer {
+  static elementName = 'test_async_tensorizer';
+  static formats = ['RGB', 'I420'];
+  readonly tensors: FrameTensor<'float32'>[] = [];
+  readonly errors: unknown[] = [];
+  async analyzeFrame(frame: VideoFilterFrame): Promise<void> {
+    let tensor: FrameTensor<'float32'>;
+    try {
+      tensor = frame.toTensor({ layout: 'nchw' });
+    } catch (error) {
+      this.errors.push(error);
+      return;
+    }
+    await turn(); // the frame's memory may be gone from here on; the tensor is not
+    this.tensors.push(tensor);
+  }
+}
+registerElement(Tensorizer);
 
 /** Holds frames while `hold` is set, until the test releases them; tells when one is held. */
 class Gate extends GstVideoAnalyzer {
@@ -244,6 +265,30 @@ test('a bad object is refused with a TypeError naming the field, failing the pip
   const pipeline = track(new GstPipeline(`videotestsrc num-buffers=2 ! ${GRAY} ! test_bad_detector name=b ! fakesink`)).startup();
   const error = await rejectionOf(pipeline.done, 10_000, 'done');
   assert.match(String(error), /RangeError: objects\[0\]\.boundingBox\[2\] \(width\) must be >= 0/);
+});
+
+test('frame.toTensor in an async analyzer: the tensor a downstream frame gives, padded rows included', async () => {
+  // RGB 30 wide: GStreamer pads each 90-byte row to 92
+  const caps = 'video/x-raw,format=RGB,width=30,height=4';
+  const pipeline = track(new GstPipeline(`videotestsrc num-buffers=3 ! ${caps} ! test_async_tensorizer name=t ! fakesink`)).startup();
+  const analyzer = Tensorizer.from(pipeline.getByName('t')!);
+  await within(pipeline.done, 10_000, 'done');
+  const downstream = await frames(`videotestsrc num-buffers=3 ! ${caps} ! appsink`);
+  assert.is(analyzer.tensors.length, 3);
+  analyzer.tensors.forEach((tensor, i) => {
+    const want = downstream[i].toTensor({ layout: 'nchw' });
+    assert.equal(tensor.dims, [1, 3, 4, 30]);
+    assert.equal(Array.from(tensor.data), Array.from(want.data), `frame ${i}`);
+  });
+});
+
+test('frame.toTensor in an element refuses a planar frame with a TypeError that says what to do', async () => {
+  const pipeline = track(new GstPipeline('videotestsrc num-buffers=1 ! video/x-raw,format=I420,width=32,height=8 ! test_async_tensorizer name=t ! fakesink')).startup();
+  const analyzer = Tensorizer.from(pipeline.getByName('t')!);
+  await within(pipeline.done, 10_000, 'done');
+  assert.is(analyzer.errors.length, 1);
+  assert.instance(analyzer.errors[0], TypeError);
+  assert.match(String(analyzer.errors[0]), /I420 .*videoconvert ! video\/x-raw,format=RGB/);
 });
 
 test.run();

@@ -51,6 +51,7 @@ import type { SampleArray } from '../buffer';
 import { packObjects, type ObjectInfoInit } from '../meta';
 import type { ElementFrameResult } from '../native';
 import { getNumChannels, getTypedArrayType } from '../utils';
+import { toTensor, type FrameTensor, type TensorOptions } from '../tensor';
 import { checkPropertyValue, nativePropertyDef, type NativePropertyDef, type PropertySpec } from './properties';
 
 /**
@@ -86,6 +87,15 @@ export interface VideoFilterFrame<T extends SampleArray = SampleArray> {
    * fulfils). A GstStateError once the frame is done.
    */
   addObject(object: ObjectInfoInit): void;
+  /**
+   * This frame as a model's input tensor (`toTensor` of src/tensor.ts), made at once, so an async
+   * frame function can `await session.run(...)` on it after the frame's own memory is gone.
+   * Packed formats (RGB, BGRx, GRAY8...); a planar frame (I420, NV12) is a TypeError: convert it
+   * before the element (`videoconvert ! video/x-raw,format=RGB`).
+   */
+  toTensor(options: TensorOptions & { type: 'uint8' }): FrameTensor<'uint8'>;
+  toTensor(options?: TensorOptions & { type?: 'float32' }): FrameTensor<'float32'>;
+  toTensor(options?: TensorOptions): FrameTensor;
 }
 
 /** Element metadata, shown by gst-inspect-1.0 (all optional). */
@@ -392,7 +402,15 @@ export abstract class TsVideoElement {
       const { boundingBox: b, confidence, className, trackId } = object;
       objects.list.push({ boundingBox: [b[0], b[1], b[2], b[3]], confidence, className, trackId });
     };
-    return { data, shape: shape.packed ? shape.shape : [data.length], strides: shape.strides, width, height, ...times, addObject };
+    const format = times.format;
+    const tensor = function (options?: TensorOptions): FrameTensor {
+      if (!shape.packed) {
+        throw new TypeError(`frame.toTensor: a ${format} frame in an element is planar; put "videoconvert ! video/x-raw,format=RGB" before the element`);
+      }
+      const rowBytes = width * getNumChannels(format) * shape.ArrayType.BYTES_PER_ELEMENT;
+      return toTensor({ data, format, width, height, planes: [{ offset: 0, stride, rowBytes, rows: height }] }, options);
+    } as VideoFilterFrame['toTensor'];
+    return { data, shape: shape.packed ? shape.shape : [data.length], strides: shape.strides, width, height, ...times, addObject, toTensor: tensor };
   }
 }
 
