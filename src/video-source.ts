@@ -111,6 +111,15 @@ function planesOf(layout: NativeLayout): { tight: VideoPlane[]; view: VideoPlane
   return { tight, view };
 }
 
+/** `frame.toTensor`, one function for every copied frame (16-bit samples in the host's order) and one for every view: none made per frame. */
+function frameToTensor(hostOrder: boolean) {
+  return function (this: VideoFrame, options?: TensorOptions): FrameTensor {
+    return toTensor({ data: this.data, format: this.format, width: this.width, height: this.height, planes: this.planes, hostOrder }, options);
+  };
+}
+const copyToTensor = frameToTensor(true);
+const viewToTensor = frameToTensor(false);
+
 /**
  * Frames out of any pipeline that ends in one appsink.
  *
@@ -174,9 +183,7 @@ export class GstVideoSource<T extends SampleArray = SampleArray> extends SampleS
       objects,
       release: () => native.release(bytes),
       // Copies hold 16-bit samples in the host's order (shapeFrame swaps big-endian ones).
-      toTensor: function (this: VideoFrame<T>, options?: TensorOptions): FrameTensor {
-        return toTensor({ data: this.data, format: this.format, width: this.width, height: this.height, planes: this.planes, hostOrder: copied }, options);
-      } as VideoFrame<T>['toTensor'],
+      toTensor: (copied ? copyToTensor : viewToTensor) as VideoFrame<T>['toTensor'],
     };
   }
 }
