@@ -44,7 +44,7 @@
  * (`getState` with a timeout, a blocking pull of an appsink after this element) waits forever.
  * Run pipelines through {@link GstPipeline} (it keeps the event loop alive while they play).
  */
-import { GstStateError } from '../errors';
+import { GstStateError, namedMessageOf } from '../errors';
 import { GstVideo, type Gst } from '../gi';
 import { native } from '../native';
 import type { SampleArray } from '../buffer';
@@ -52,6 +52,7 @@ import { packObjects, type ObjectInfoInit } from '../meta';
 import type { ElementFrameResult } from '../native';
 import { getNumChannels, getTypedArrayType } from '../utils';
 import { toTensor, type FrameTensor, type TensorOptions } from '../tensor';
+import { isThenable, time } from '../values';
 import { checkPropertyValue, nativePropertyDef, type NativePropertyDef, type PropertySpec } from './properties';
 
 /**
@@ -146,8 +147,6 @@ interface FrameShape {
   length: number;
 }
 
-const time = (ns: number): number | null => (ns < 0 ? null : ns);
-
 /** Instances whose frame function's promise has not settled yet: native instance id -> that frame's token. */
 const pendingFrames = new Map<number, number>();
 let frameTokens = 0;
@@ -173,10 +172,6 @@ export function framesSettled(): Promise<void> {
   return whenSettled.promise;
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
-}
-
 /** The latest error a frame function threw or rejected with, by native instance id, until a pipeline takes it as the cause of the element error. */
 const frameErrors = new Map<number, unknown>();
 
@@ -192,7 +187,7 @@ export function takeFrameError(element: Gst.Element): unknown {
 
 function failed(id: number, error: unknown): string {
   frameErrors.set(id, error);
-  return describeError(error);
+  return namedMessageOf(error);
 }
 
 /** The objects a frame gathered, and whether it is done (then addObject refuses). */
@@ -251,10 +246,6 @@ function describe(value: unknown): string {
   if (value === null || typeof value !== 'object') return String(value);
   const name = (value as { name?: unknown }).name;
   return `${value.constructor?.name ?? 'object'}${typeof name === 'string' ? ` "${name}"` : ''}`;
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 function forgetFinalized(): void {
@@ -344,7 +335,7 @@ function outputSizeOf(id: number, classId: number, width: number, height: number
       return `outputSize(${width}, ${height}) must return [width, height] of positive integers, got ${JSON.stringify(size)}`;
     return [size[0], size[1]];
   } catch (error) {
-    return describeError(error);
+    return namedMessageOf(error);
   }
 }
 
