@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { classColor, drawObjects, GstVideoSource, labelSize, objectLabel, type DrawTarget, type ObjectInfoInit, type Rgb } from '../src';
-import { pipelinesStoppedAfterEach, within } from './helpers/support-';
+import { pipelinesStoppedAfterEach, within } from './helpers/support';
 
 const track = pipelinesStoppedAfterEach(test);
 
