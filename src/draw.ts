@@ -221,6 +221,15 @@ function surfaceOf(frame: DrawTarget): Surface {
     : nv12
       ? [[0, width], [width * height, chromaRow]]
       : [[0, width], [width * height, cw], [width * height + cw * ch, cw]];
+  if (!planes) {
+    // Without planes the frame must be packed tight; GStreamer's own layout pads rows at most sizes.
+    const tight = width * height + 2 * cw * ch;
+    if (bytes.byteLength !== tight)
+      throw new TypeError(
+        `drawObjects: ${what} without frame.planes must be packed tight (${tight} bytes), frame.data holds ${bytes.byteLength}: ` +
+          'give frame.planes (a GstVideoSource frame has them) or convert to a packed format (videoconvert ! video/x-raw,format=RGB)',
+      );
+  }
   if (layout.length < (nv12 ? 2 : 3))
     throw new RangeError(`drawObjects: ${what} has ${nv12 ? 2 : 3} planes, frame.planes gives ${layout.length}`);
   checkPlane(bytes, 'plane 0', layout[0][0], layout[0][1], width, height, what);

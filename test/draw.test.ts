@@ -151,15 +151,22 @@ test('every packed format: R, G, B in their bytes, alpha opaque, x bytes untouch
   }
 });
 
+/** BT.601 limited-range Y, U, V of a colour. */
+function yuvOf([r, g, b]: Rgb): [number, number, number] {
+  return [
+    Math.round(16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255),
+    Math.round(128 + (-37.797 * r - 74.203 * g + 112 * b) / 255),
+    Math.round(128 + (112 * r - 93.786 * g - 18.214 * b) / 255),
+  ];
+}
+
 test('GRAY8 gets the luma; I420, YV12 and NV12 get Y on the box and U/V on the 2x2 blocks it touches', () => {
   const gray = new Uint8Array(6 * 4);
   drawObjects({ data: gray, format: 'GRAY8', width: 6, height: 4 }, [box(1, 1, 4, 3)], { color: RED, thickness: 1, labels: false });
   const luma = Math.round(0.299 * RED[0] + 0.587 * RED[1] + 0.114 * RED[2]);
   assert.equal(Array.from(gray), [0, 0, 0, 0, 0, 0, 0, luma, luma, luma, luma, 0, 0, luma, 0, 0, luma, 0, 0, luma, luma, luma, luma, 0]);
 
-  const y = Math.round(16 + (65.481 * RED[0] + 128.553 * RED[1] + 24.966 * RED[2]) / 255);
-  const u = Math.round(128 + (-37.797 * RED[0] - 74.203 * RED[1] + 112 * RED[2]) / 255);
-  const v = Math.round(128 + (112 * RED[0] - 93.786 * RED[1] - 18.214 * RED[2]) / 255);
+  const [y, u, v] = yuvOf(RED);
   // 8x4: Y 32 bytes, chroma 4x2 per plane; a 2x2 box at (2, 0) touches chroma column 1, row 0
   for (const format of ['I420', 'YV12', 'NV12']) {
     const data = new Uint8Array(32 + 16).fill(128);
@@ -191,6 +198,7 @@ test('bad input: TypeError or RangeError naming the value, and nothing drawn', (
   };
   throwsWith(() => drawObjects({ ...frame, format: 'GRAY16_LE' }, []), TypeError, /unsupported format "GRAY16_LE".*videoconvert/);
   throwsWith(() => drawObjects({ ...frame, data: new Uint8Array(100) }, []), RangeError, /holds 100 bytes, a 8x8 RGB frame needs 192/);
+  throwsWith(() => drawObjects({ data: new Uint8Array(36 * 4 * 3), format: 'I420', width: 30, height: 7 }, []), TypeError, /without frame.planes must be packed tight \(330 bytes\), frame.data holds 432/);
   throwsWith(() => drawObjects({ ...frame, width: 0 }, []), RangeError, /frame.width must be a positive integer, got 0/);
   throwsWith(() => drawObjects({ ...frame, data: [1, 2] as unknown as Uint8Array }, []), TypeError, /frame.data must be a typed array, got Array/);
   throwsWith(() => drawObjects(frame, [box(1, 1, 2, 2), box(0, 0, -1, 2)]), RangeError, /objects\[1\].boundingBox\[2\] \(width\) must be >= 0, got -1/);
@@ -214,6 +222,22 @@ test('a GstVideoSource frame (RGB with padded rows, from a real pipeline) is dra
   assert.equal(pixel({ ...frame, data }, 11, 10, stride), [...RED], 'bottom-right corner');
   assert.equal(pixel({ ...frame, data }, 5, 6, stride), [0, 0, 0], 'interior');
   frame.release();
+});
+
+test('an I420 GstVideoSource frame (its planes) gets the box in Y and chroma, the rest untouched', async () => {
+  const [frame] = await framesOf('videotestsrc num-buffers=1 pattern=black ! video/x-raw,format=I420,width=30,height=20 ! appsink sync=false');
+  const data = frame.data as Uint8Array;
+  const before = data.slice();
+  drawObjects(frame, [box(4, 6, 10, 8)], { color: RED, thickness: 1, labels: false });
+  const [y, u, v] = yuvOf(RED);
+  const [yPlane, uPlane, vPlane] = frame.planes;
+  const luma = (x: number, row: number) => data[yPlane.offset + row * yPlane.stride + x];
+  assert.is(luma(4, 6), y, 'Y at the top-left corner');
+  assert.is(luma(13, 13), y, 'Y at the bottom-right corner');
+  assert.is(luma(8, 9), before[yPlane.offset + 9 * yPlane.stride + 8], 'interior Y untouched');
+  assert.is(data[uPlane.offset + 3 * uPlane.stride + 2], u, 'U on the box');
+  assert.is(data[vPlane.offset + 3 * vPlane.stride + 2], v, 'V on the box');
+  assert.is(data[uPlane.offset + 9 * uPlane.stride + 14], before[uPlane.offset + 9 * uPlane.stride + 14], 'chroma away from the box untouched');
 });
 
 /** Adds one object per frame, its box moving one pixel right per frame. */
