@@ -166,6 +166,8 @@ export type ElementDispatch = (
   outHeight: number,
   outStride: number,
   outByteOffset: number,
+  /** the buffer's objects meta as metaGet reads it, undefined when it carries none */
+  objects: ObjectInfo[] | undefined,
 ) => ElementFrameResult | Promise<ElementFrameResult>;
 
 /** Called on the JS thread when a resizing element negotiates: [width, height] out, or an error message. */

@@ -48,7 +48,7 @@ import { GstStateError, namedMessageOf } from '../errors';
 import { GstVideo, type Gst } from '../gi';
 import { native } from '../native';
 import type { SampleArray } from '../buffer';
-import { packObjects, type ObjectInfoInit } from '../meta';
+import { packObjects, type ObjectInfo, type ObjectInfoInit } from '../meta';
 import type { ElementFrameResult } from '../native';
 import { getNumChannels, getTypedArrayType } from '../utils';
 import { toTensor, type FrameTensor, type TensorOptions } from '../tensor';
@@ -80,6 +80,12 @@ export interface VideoFilterFrame<T extends SampleArray = SampleArray> {
   readonly duration: number | null;
   /** frame number as the source counts it, or null */
   readonly offset: number | null;
+  /**
+   * The objects the buffer carried when it reached the element, as `gstMetaGet` reads them
+   * (written upstream: `gstMetaWrite` in a pad probe, `addObject` of an element before this one);
+   * undefined when it carried none. Objects this frame adds are not in it.
+   */
+  readonly objects?: readonly ObjectInfo[];
   /**
    * Attaches a detected object to the buffer that leaves the element (after the objects it
    * carried already), as object metadata (src/meta.ts): `frame.objects` of a
@@ -290,11 +296,12 @@ function dispatch(
   outHeight: number,
   outStride: number,
   outByteOffset: number,
+  carried: readonly ObjectInfo[] | undefined,
 ): ElementFrameResult | Promise<ElementFrameResult> {
   const objects: FrameObjects = { list: [], done: false };
   try {
     const instance = instanceFor(id, classId);
-    const times = { format, pts: time(pts), dts: time(dts), duration: time(duration), offset: time(offset) };
+    const times = { format, pts: time(pts), dts: time(dts), duration: time(duration), offset: time(offset), objects: carried };
     const frame = instance.frameOf(0, bytes, width, height, stride, byteOffset, times, objects);
     const kind = registered[classId - 1].kind;
     let result: unknown;
@@ -380,7 +387,7 @@ export abstract class TsVideoElement {
     height: number,
     stride: number,
     byteOffset: number,
-    times: { format: string; pts: number | null; dts: number | null; duration: number | null; offset: number | null },
+    times: { format: string; pts: number | null; dts: number | null; duration: number | null; offset: number | null; objects?: readonly ObjectInfo[] },
     objects: FrameObjects,
   ): VideoFilterFrame {
     const key = `${times.format} ${width} ${height} ${stride}`;

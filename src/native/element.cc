@@ -289,7 +289,8 @@ bool RunOnJs(Request* r) {
   if (out) out_bytes = FrameBytes(isolate, out);
   GstBuffer* buffer = frame->buffer;
   // dispatch(instanceId, classId, format, pts, dts, duration, offset,
-  //          bytes, width, height, stride, byteOffset [, outBytes, outWidth, outHeight, outStride, outByteOffset])
+  //          bytes, width, height, stride, byteOffset, outBytes, outWidth, outHeight, outStride, outByteOffset,
+  //          objects) where objects are the buffer's object metadata as gstMetaGet reads it (or undefined)
   Local<Value> argv[] = {
       Integer::New(isolate, r->self->id),
       Integer::New(isolate, r->self->spec->id),
@@ -308,8 +309,9 @@ bool RunOnJs(Request* r) {
       Integer::New(isolate, out ? GST_VIDEO_FRAME_HEIGHT(out) : 0),
       Integer::New(isolate, out ? GST_VIDEO_FRAME_PLANE_STRIDE(out, 0) : 0),
       Number::New(isolate, out ? PlaneOffset(out) : 0),
+      ObjectsOf(isolate, buffer),
   };
-  bool ok = dispatch_fn.Get(isolate)->Call(context, v8::Undefined(isolate), 17, argv).ToLocal(&result);
+  bool ok = dispatch_fn.Get(isolate)->Call(context, v8::Undefined(isolate), 18, argv).ToLocal(&result);
   if (ok && result->IsPromise()) {
     // Async: the frame stays mapped and its views attached until the promise settles (Settled)
     // or a flush drops it (DropCancelled).
