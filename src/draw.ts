@@ -253,9 +253,19 @@ function fillRect(s: Surface, x0: number, y0: number, x1: number, y1: number, pa
   if (s.kind === 'packed') {
     const { pixelBytes, ro, go, bo, ao } = s;
     const { r, g, b } = paint;
+    // Every byte of a pixel is set unless the format has an x byte: then rows after the first
+    // are copies of the first.
+    const whole = pixelBytes === 3 || ao >= 0;
+    const first = s.offset + y0 * stride + x0 * pixelBytes;
+    const rowEnd = first + (x1 - x0) * pixelBytes;
     for (let row = y0; row < y1; row++) {
-      const end = s.offset + row * stride + x1 * pixelBytes;
-      for (let p = s.offset + row * stride + x0 * pixelBytes; p < end; p += pixelBytes) {
+      const start = s.offset + row * stride + x0 * pixelBytes;
+      if (whole && row > y0) {
+        bytes.copyWithin(start, first, rowEnd);
+        continue;
+      }
+      const end = start + (x1 - x0) * pixelBytes;
+      for (let p = start; p < end; p += pixelBytes) {
         bytes[p + ro] = r;
         bytes[p + go] = g;
         bytes[p + bo] = b;
