@@ -29,7 +29,6 @@ async function main(): Promise<void> {
   const ocr = await PaddleOcr.create({ detectionPath: args.det_model, recognitionPath: args.rec_model, dictionaryPath: args.dictionary });
   const pipeline = `${args.pipeline ?? textVideo(intOption('num_frames', args.num_frames))} ! appsink sync=false`;
   await using source = new GstVideoSource<Uint8Array>(pipeline).startup();
-  const started = performance.now();
   let index = 0;
   let last: { data: Uint8Array; width: number; height: number; format: string } | null = null;
   for await (const frame of source) {
@@ -40,8 +39,7 @@ async function main(): Promise<void> {
     void objects;
     last = { data: frame.data, width: frame.width, height: frame.height, format: frame.format };
   }
-  const seconds = (performance.now() - started) / 1000;
-  console.log(describeTimings(ocr.timings, seconds));
+  console.log(describeTimings(ocr.timings));
   if (last) {
     await savePng(last, args.output);
     console.log(`wrote ${args.output}`);

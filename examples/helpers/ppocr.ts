@@ -59,6 +59,9 @@ export interface OcrTimings {
   /** DB post-processing and CTC decoding */
   decoding: number;
   frames: number;
+  /** wall time (performance.now()) of the first frame's start and the last frame's end, ms */
+  first?: number;
+  last?: number;
 }
 
 /** PaddleOCR's defaults (tools/infer/utility.py of PaddleOCR). */
@@ -186,6 +189,21 @@ export function ctcDecode(probs: Float32Array, steps: number, classes: number, d
   return { text: text.trim(), score: count ? sum / count : 0 };
 }
 
+/**
+ * The detection model's input for `frame`: scaled (letterboxed) so its longer side is at most
+ * `limitSide` and both sides are multiples of 32, BGR, ImageNet's mean and std. It reads the frame
+ * now: in an element's async frame function, make it before the first `await`.
+ */
+export function detectionInput(frame: OcrFrame, limitSide = 960, timings?: OcrTimings): FrameTensor<'float32'> {
+  const started = now();
+  const { width, height } = frame;
+  const scale = Math.min(1, limitSide / Math.max(width, height));
+  const size = { width: Math.max(32, Math.round((width * scale) / 32) * 32), height: Math.max(32, Math.round((height * scale) / 32) * 32) };
+  const tensor = frame.toTensor({ size, letterbox: true, channels: 'bgr', mean: DET_MEAN, std: DET_STD }) as FrameTensor<'float32'>;
+  if (timings) timings.tensor += now() - started;
+  return tensor;
+}
+
 /** Bytes from one row of the frame to the next. */
 function rowStride(frame: OcrFrame): number {
   if (frame.planes && frame.planes.length > 0) return frame.planes[0].stride;
@@ -232,18 +250,9 @@ export class PaddleOcr {
     });
   }
 
-  /**
-   * The detection model's input for `frame`: call it before any `await` in an element's frame
-   * function (it reads the frame now). {@link detect} takes it.
-   */
+  /** The detection model's input for `frame` ({@link detectionInput}), its time added to {@link timings}. */
   detectionInput(frame: OcrFrame): FrameTensor<'float32'> {
-    const started = now();
-    const { width, height } = frame;
-    const scale = Math.min(1, this.#options.limitSide / Math.max(width, height));
-    const size = { width: Math.max(32, Math.round((width * scale) / 32) * 32), height: Math.max(32, Math.round((height * scale) / 32) * 32) };
-    const tensor = frame.toTensor({ size, letterbox: true, channels: 'bgr', mean: DET_MEAN, std: DET_STD }) as FrameTensor<'float32'>;
-    this.timings.tensor += now() - started;
-    return tensor;
+    return detectionInput(frame, this.#options.limitSide, this.timings);
   }
 
   /** Text boxes of the frame `input` was made from, in its pixels, with their detection scores. */
@@ -305,6 +314,7 @@ export class PaddleOcr {
    * element's frame function, `input` must be made before the first await ({@link detectionInput}).
    */
   async read(frame: OcrFrame, input: FrameTensor<'float32'> = this.detectionInput(frame)): Promise<OcrWord[]> {
+    this.timings.first ??= now();
     const boxes = await this.detect(input, frame.width, frame.height);
     const words: OcrWord[] = [];
     for (const { box, score } of boxes) {
@@ -312,6 +322,7 @@ export class PaddleOcr {
       if (text && textScore >= this.#options.minScore) words.push({ box, text, score: textScore, detectionScore: score });
     }
     this.timings.frames++;
+    this.timings.last = now();
     return words;
   }
 }
@@ -331,12 +342,16 @@ export function describeWords(index: number, words: readonly OcrWord[]): string 
   return words.map((w) => `frame ${index}: ${JSON.stringify(w.text)} at ${w.box[0]},${w.box[1]} ${w.box[2]}x${w.box[3]} (${w.score.toFixed(2)})`).join('\n');
 }
 
-/** Each stage's share of the time, as the examples print it at the end. */
-export function describeTimings(t: OcrTimings, seconds: number, drawing = 0): string {
+/**
+ * Frames/s from the first frame's start to the last one's end (model loading left out) and each
+ * stage's share of the time, as the examples print it at the end.
+ */
+export function describeTimings(t: OcrTimings, drawing = 0): string {
+  const seconds = t.first !== undefined && t.last !== undefined ? (t.last - t.first) / 1000 : 0;
   const total = t.tensor + t.inference + t.decoding + drawing;
   const share = (ms: number): string => `${total ? Math.round((100 * ms) / total) : 0}%`;
   return (
-    `${t.frames} frames in ${seconds.toFixed(2)} s (${(t.frames / seconds).toFixed(2)} frames/s): ` +
+    `${t.frames} frames in ${seconds.toFixed(2)} s (${seconds > 0 ? (t.frames / seconds).toFixed(2) : '?'} frames/s): ` +
     `tensor ${share(t.tensor)}, inference ${share(t.inference)}, decoding ${share(t.decoding)}, drawing ${share(drawing)}`
   );
 }
