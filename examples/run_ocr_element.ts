@@ -13,7 +13,7 @@
  *   node scripts/run.js examples/run_ocr_element.ts -p "filesrc location=clip.webm ! decodebin ! videoconvert ! video/x-raw,format=RGB ! tsocr name=ocr ! fakesink"
  */
 import { GstContext, GstPipeline } from 'gstreamer-ts';
-import { GstVideoAnalyzer, registerElement, type VideoFilterFrame } from 'gstreamer-ts/element';
+import { GstVideoAnalyzer, registerElement, TsDrawObjects, type VideoFilterFrame } from 'gstreamer-ts/element';
 import { commandLine, intOption } from './helpers/cli.ts';
 import { describeTimings, describeWords, detectionInput, PaddleOcr, wordObject } from './helpers/ppocr.ts';
 import { textVideo } from './helpers/text-video.ts';
@@ -51,20 +51,18 @@ export class TsOcr extends GstVideoAnalyzer {
   }
 }
 
-// TODO(draw): put the project's drawing element (tsdrawobjects) after tsocr once it lands.
-const DRAW = '';
-
 const args = commandLine(process.argv[1], 'Runs PaddleOCR models inside the pipeline (tsocr, an async analyzer written in TypeScript) and writes an annotated WebM.', {
   pipeline: { type: 'string', short: 'p', help: 'launch description using tsocr (default: words written by textoverlay into an annotated WebM)' },
-  num_frames: { type: 'string', short: 'n', default: '3', help: 'frames of the default video' },
+  num_frames: { type: 'string', short: 'n', default: '1', help: 'frames per scene of the default video (4 scenes)' },
   output: { type: 'string', short: 'o', default: 'run_ocr_element.webm', help: 'WebM file the default pipeline writes' },
 });
 
 async function main(): Promise<void> {
   registerElement(TsOcr);
+  registerElement(TsDrawObjects); // draws the objects each buffer carries
   const command =
     args.pipeline ??
-    `${textVideo(intOption('num_frames', args.num_frames))} ! tsocr name=ocr ! ${DRAW}videoconvert ! vp8enc deadline=1 ! webmmux ! filesink location="${args.output}"`;
+    `${textVideo(intOption('num_frames', args.num_frames))} ! tsocr name=ocr ! tsdrawobjects ! videoconvert ! vp8enc deadline=1 ! webmmux ! filesink location="${args.output}"`;
   using context = new GstContext();
   void context;
   await using pipeline = new GstPipeline(command).startup();
