@@ -12,8 +12,8 @@ import * as assert from 'uvu/assert';
 import { GstVideoSource } from '../src';
 import { defaultModelFiles, loadOnnxRuntime } from '../examples/helpers/onnxruntime.ts';
 import { HEIGHT, textVideo, WIDTH, WORDS } from '../examples/helpers/text-video.ts';
-import { exitedCleanly, removeRunDirectories, runExample, type ExampleRun } from './helpers/run-example-';
-import { within } from './helpers/support-';
+import { exitedCleanly, removeRunDirectories, runExample, type ExampleRun } from './helpers/run-example';
+import { within } from './helpers/support';
 
 test.after.each(removeRunDirectories);
 
