@@ -53,7 +53,7 @@ const TENSOR_SOURCES: Array<[number, number]> = [
 // ---------------------------------------------------------------------------------------------
 // options
 
-const IMPLS = ['ceiling', 'copy-limit', 'ts-tutorial', 'ts-source-copy', 'ts-fastest', 'python', 'startup', 'many', 'element', 'live', 'tensor', 'draw'] as const;
+const IMPLS = ['ceiling', 'copy-limit', 'ts-tutorial', 'ts-source-copy', 'ts-fastest', 'python', 'startup', 'many', 'element', 'live', 'tensor', 'draw', 'ocr'] as const;
 type Impl = (typeof IMPLS)[number];
 
 const usage = `usage: npm run bench -- [--rounds K] [--only LIST] [--sizes WxH,...] [--frames N] [--soak]
@@ -282,6 +282,42 @@ function timedRun(label: string, command: string, args: string[]): number {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (run.status !== 0) throw new Error(`${label}: exited with ${run.signal ?? run.status}\n${run.stderr}${run.error?.message ?? ''}`);
   return seconds;
+}
+
+/** One run of an OCR example, from the line it prints at the end. */
+interface OcrRun {
+  frames: number;
+  seconds: number;
+  fps: number;
+  /** ms per frame of each stage; null: not timed by the example */
+  ms: { tensor: number; inference: number; decoding: number; drawing: number | null };
+}
+
+/** Runs examples/<example>.ts with `perScene` frames per scene in a temporary directory (it writes its output there). */
+function ocrRun(example: string, perScene: number): OcrRun {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'gstreamer-ts-bench-ocr-'));
+  try {
+    const run = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run.js'), path.join(ROOT, 'examples', `${example}.ts`), '-n', String(perScene)], {
+      cwd,
+      encoding: 'utf8',
+      timeout: 600_000,
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
+    if (run.status !== 0) throw new Error(`${example}: exited with ${run.signal ?? run.status}\n${run.stderr}${run.error?.message ?? ''}`);
+    const ms = String.raw`([\d.]+) ms \(\d+%\)`;
+    const m = new RegExp(String.raw`^(\d+) frames in ([\d.]+) s \(([\d.]+) frames/s\); per frame: tensor ${ms}, inference ${ms}, decoding ${ms}, drawing (?:${ms}|not timed)$`, 'm').exec(
+      run.stdout,
+    );
+    if (!m) throw new Error(`${example}: no timing line in its output\n${run.stdout}`);
+    return {
+      frames: Number(m[1]),
+      seconds: Number(m[2]),
+      fps: Number(m[3]),
+      ms: { tensor: Number(m[4]), inference: Number(m[5]), decoding: Number(m[6]), drawing: m[7] === undefined ? null : Number(m[7]) },
+    };
+  } finally {
+    fs.rmSync(cwd, { recursive: true, force: true });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -536,6 +572,35 @@ async function main(): Promise<void> {
     }
   }
 
+  // a real model end to end, both ways, as the examples run and report it
+  const ocrRows: string[][] = [];
+  let noOcr: string | null = null;
+  if (only.has('ocr')) {
+    noOcr = fs.existsSync(path.join(ROOT, 'node_modules', 'onnxruntime-node')) ? null : 'onnxruntime-node is not installed (npm ci installs it)';
+    const perScene = framesOverride ?? 3;
+    const ways: Array<[string, string]> = [
+      ['run_ocr.ts: GstVideoSource loop, drawObjects', 'run_ocr'],
+      ['run_ocr_element.ts: tsocr ! tsdrawobjects ! vp8enc', 'run_ocr_element'],
+    ];
+    for (const [label, example] of noOcr ? [] : ways) {
+      const runs: OcrRun[] = [];
+      for (let round = 1; round <= rounds; round++) {
+        process.stderr.write(`bench: round ${round}/${rounds} ocr ${example} ...\n`);
+        const run = ocrRun(example, perScene);
+        console.log(JSON.stringify({ impl: `ocr ${example}`, ...run }));
+        runs.push(run);
+      }
+      const mid = [...runs].sort((a, b) => a.fps - b.fps)[runs.length >> 1];
+      const stage = (name: keyof OcrRun['ms']): string => {
+        const ms = mid.ms[name];
+        if (ms === null) return name === 'drawing' ? 'in tsdrawobjects, not timed' : '—';
+        const total = Object.values(mid.ms).reduce<number>((a, b) => a + (b ?? 0), 0);
+        return `${ms.toFixed(1)} (${Math.round((100 * ms) / total)}%)`;
+      };
+      ocrRows.push([label, `640x480 ×${mid.frames}`, mid.fps.toFixed(2), stage('tensor'), stage('inference'), stage('decoding'), stage('drawing')]);
+    }
+  }
+
   let idle: Result | null = null;
   if (only.has('live')) {
     process.stderr.write('bench: CPU while waiting on a live 5 fps pipeline ...\n');
@@ -618,6 +683,16 @@ async function main(): Promise<void> {
     console.log('');
     console.log(table(['frame', 'ms/frame'], drawRows, [1]));
   }
+  if (ocrRows.length) {
+    console.log('');
+    console.log(
+      `A real model end to end: PaddleOCR PP-OCRv4 text detection + recognition (onnxruntime-node, CPU), 640x480 frames of textoverlay words, ` +
+        'frames/s from the first frame to the last (model loading left out), median run of frames/s, ms per frame of each stage (share of their sum):',
+    );
+    console.log('');
+    console.log(table(['way', 'size × frames', 'frames/s', 'tensor ms (share)', 'inference ms', 'decoding ms', 'drawing ms'], ocrRows, [2]));
+  }
+  if (noOcr) console.log(`\nOCR skipped: ${noOcr}`);
   if (idle) {
     const pct = idle.cpuPercent ?? NaN;
     console.log('');

@@ -343,15 +343,18 @@ export function describeWords(index: number, words: readonly OcrWord[]): string 
 }
 
 /**
- * Frames/s from the first frame's start to the last one's end (model loading left out) and each
- * stage's share of the time, as the examples print it at the end.
+ * Frames/s from the first frame's start to the last one's end (model loading left out), and each
+ * stage's milliseconds per frame and share of the time, as the examples print it at the end:
+ * `4 frames in 3.10 s (1.29 frames/s); per frame: tensor 1.2 ms (0%), inference 700.1 ms (93%), ...`.
+ * `drawing` is the caller's total, in ms, or null when it was not timed here.
  */
-export function describeTimings(t: OcrTimings, drawing = 0): string {
+export function describeTimings(t: OcrTimings, drawing: number | null = null): string {
   const seconds = t.first !== undefined && t.last !== undefined ? (t.last - t.first) / 1000 : 0;
-  const total = t.tensor + t.inference + t.decoding + drawing;
-  const share = (ms: number): string => `${total ? Math.round((100 * ms) / total) : 0}%`;
+  const total = t.tensor + t.inference + t.decoding + (drawing ?? 0);
+  const stage = (name: string, ms: number | null): string =>
+    ms === null ? `${name} not timed` : `${name} ${(ms / Math.max(1, t.frames)).toFixed(1)} ms (${total ? Math.round((100 * ms) / total) : 0}%)`;
   return (
-    `${t.frames} frames in ${seconds.toFixed(2)} s (${seconds > 0 ? (t.frames / seconds).toFixed(2) : '?'} frames/s): ` +
-    `tensor ${share(t.tensor)}, inference ${share(t.inference)}, decoding ${share(t.decoding)}, drawing ${share(drawing)}`
+    `${t.frames} frames in ${seconds.toFixed(2)} s (${seconds > 0 ? (t.frames / seconds).toFixed(2) : '?'} frames/s); per frame: ` +
+    [stage('tensor', t.tensor), stage('inference', t.inference), stage('decoding', t.decoding), stage('drawing', drawing)].join(', ')
   );
 }
