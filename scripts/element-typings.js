@@ -189,7 +189,7 @@ function memberKind(giClass, camel) {
 function factoriesOf(file) {
   const text = fs.readFileSync(file, 'utf8');
   const block = text.slice(text.indexOf('export interface ElementsByFactory {'));
-  return [...block.slice(0, block.indexOf('\n}')).matchAll(/^  ("[^"]+"): /gm)].map((m) => JSON.parse(m[1]));
+  return [...block.slice(0, block.indexOf('\n}')).matchAll(/^ {2}("[^"]+"): /gm)].map((m) => JSON.parse(m[1]));
 }
 
 function describeAll(native, only) {
@@ -314,13 +314,14 @@ function generate(outdir, giDir, only) {
   head += '/** Type-only key of an element type\'s signals beyond GI\'s. */\n';
   head += 'export declare const signals: unique symbol\n';
   head += '/** A flags value as a launch description writes it: nicks joined by \'+\' (\'\' for none). */\n';
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript source text, a template literal type
   head += 'export type Flags<N extends string> = N | \'\' | `${N}+${string}`\n\n';
   let tail = '/** Every element factory the registry held, and the element type it makes. */\n';
   tail += `export interface ElementsByFactory {\n${factoryLines.join('')}}\n`;
   tail += '/** Every element factory and its properties as launch descriptions name them. */\n';
   tail += `export interface PropertiesByFactory {\n${propsLines.join('')}}\n`;
   fs.mkdirSync(outdir, { recursive: true });
-  fs.writeFileSync(path.join(outdir, 'elements.d.ts'), head + chunks.join('\n') + '\n' + tail);
+  fs.writeFileSync(path.join(outdir, 'elements.d.ts'), `${head + chunks.join('\n')}\n${tail}`);
   return { version, counts };
 }
 

@@ -366,7 +366,7 @@ class Overlay {
     const sf = this.sf(ns);
     const imports = sf.statements.filter(ts.isImportDeclaration);
     const at = imports.length ? imports[imports.length - 1].end : text.indexOf('\n\n');
-    this.files.set(ns, text.slice(0, at) + '\n' + lines.join('\n') + text.slice(at));
+    this.files.set(ns, `${text.slice(0, at)}\n${lines.join('\n')}${text.slice(at)}`);
   }
 
   classDecls(sf) {
@@ -536,7 +536,7 @@ class Overlay {
           for (const m of decl.members) {
             if (!SIGNAL_API.has(memberName(m, sf))) continue;
             if (block && !placed && decl === home) {
-              edits.push({ start: m.getFullStart(), end: m.end, text: '\n' + block.join('\n') });
+              edits.push({ start: m.getFullStart(), end: m.end, text: `\n${block.join('\n')}` });
               placed = true;
             } else {
               edits.push({ start: m.getFullStart(), end: m.end, text: '' });
@@ -544,9 +544,9 @@ class Overlay {
           }
         }
         if (!block) continue;
-        if (!placed) edits.push({ start: home.members.end, end: home.members.end, text: '\n' + block.join('\n') });
+        if (!placed) edits.push({ start: home.members.end, end: home.members.end, text: `\n${block.join('\n')}` });
         const after = Math.max(decls.cls.end, decls.iface?.end ?? 0);
-        edits.push({ start: after, end: after, text: '\n\n' + this.renderSignalMaps(cls, byBlock, used).join('\n') });
+        edits.push({ start: after, end: after, text: `\n\n${this.renderSignalMaps(cls, byBlock, used).join('\n')}` });
       }
       this.files.set(ns, applyEdits(this.files.get(ns), edits));
       this.addImports(ns, used);

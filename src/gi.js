@@ -14,9 +14,10 @@ const gi = requireNodeGtk();
 // (e.g. gi.require('GstRtspServer', '1.0'): gir1.2-gst-rtsp-server-1.0).
 if (!gi.require.gstreamerTs) {
   const require_ = gi.require;
-  gi.require = function require(namespace, version) {
+  gi.require = function require(...args) {
+    const namespace = args[0];
     try {
-      return require_.apply(this, arguments);
+      return require_.apply(this, args);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const problem = typelibProblem(String(namespace), message);
@@ -67,12 +68,12 @@ process.once('exit', () => native.stopGLib());
   const nodeGtkLoop = require('node-gtk/lib/loop.js');
   const run = GLib.MainLoop.prototype.run;
   let adopted = false;
-  GLib.MainLoop.prototype.run = function run_() {
+  GLib.MainLoop.prototype.run = function run_(...args) {
     if (!adopted) {
       adopted = true;
       native.adoptNodeGtkLoop(() => nodeGtkLoop.start());
     }
-    return run.apply(this, arguments);
+    return run.apply(this, args);
   };
 }
 

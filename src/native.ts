@@ -295,7 +295,6 @@ function loadAddon(): Native {
   const file = path.join(root, 'build', 'Release', 'gstreamer_ts.node');
   let addon: Native;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     addon = require(file) as Native;
   } catch (error) {
     throw loadError('the gstreamer-ts addon (build/Release/gstreamer_ts.node)', headersOf(path.join(root, 'build')), error);
@@ -338,7 +337,6 @@ function checkNodeGtkInChild(dir: string): void {
   } catch {
     // not checked yet
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   const child = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(dir)})`], { encoding: 'utf8' });
   const undefinedSymbol = /undefined symbol: \S+/.exec(child.stderr ?? '');
@@ -359,7 +357,6 @@ export function requireNodeGtk(): unknown {
   const dir = path.dirname(require.resolve('node-gtk/package.json'));
   checkNodeGtkInChild(dir);
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('node-gtk') as unknown;
   } catch (error) {
     throw loadError(`node-gtk's binary (node_modules/node-gtk/lib/binding)`, nodeGtkBuilds(dir), error);

@@ -379,8 +379,10 @@ export class GstPipeline implements Disposable, AsyncDisposable {
   private endStream(timeoutMs: number): Promise<void> {
     if (this.stopping) return this.stopping;
     // Not playing yet because a frame function's promise holds the first frame: wait for it.
-    if (this.isActive && !this.isPlaying() && elementsWithPendingFrames(elementsOf(this.pipeline)).length > 0)
-      return (this.stopping = this.afterPendingFrames(timeoutMs));
+    if (this.isActive && !this.isPlaying() && elementsWithPendingFrames(elementsOf(this.pipeline)).length > 0) {
+      this.stopping = this.afterPendingFrames(timeoutMs);
+      return this.stopping;
+    }
     if (!this.isActive || !this.playing || !this.sendEndOfStreamGuarded()) {
       this.finish(null);
       this.stopping = this.ended.catch(() => undefined);

@@ -5,7 +5,7 @@
  * becomes its frame ({@link SampleSource.frameOf}) and how far ahead of `pop()` it pulls.
  * (Not exported from the package's entry; its declarations stay, as the sources' base.)
  */
-import { describeValue, GstPipelineError, GstStateError } from './errors';
+import { describeValue, type GstPipelineError, GstStateError } from './errors';
 import { Gst, GstApp } from './gi';
 import { native, type NativeFrame } from './native';
 import { GstPipeline, type GstPipelineOptions } from './pipeline';

@@ -58,7 +58,10 @@ function cellFor(object: Gst.Object, fn: Callback): HandlerCell {
     return cell;
   }
   let cells = cellsByOwner.get(owner);
-  if (!cells) cellsByOwner.set(owner, (cells = new Set()));
+  if (!cells) {
+    cells = new Set();
+    cellsByOwner.set(owner, cells);
+  }
   cells.add(cell);
   return cell;
 }

@@ -2,7 +2,7 @@
  * GstVideoSink: typed arrays pushed into any pipeline that starts with an appsrc
  * (gstreamer-python's GstVideoSink, with a push that never blocks Node's event loop).
  */
-import { type ShapedArray } from './buffer';
+import type { ShapedArray } from './buffer';
 import { describeValue, GstPipelineError, GstStateError, quote } from './errors';
 import { Gst, GstApp, GstVideo } from './gi';
 import { native, type NativeLayout } from './native';

@@ -322,7 +322,7 @@ function checkNamespace(ns: string): void {
 function checkClass(ns: string, decl: ts.ClassDeclaration): void {
   const name = decl.name!.text;
   const r = attempt(() => (RUNTIME[ns] as Record<string, unknown>)[name]);
-  const cls = r.value as (Function & Record<string, unknown>) | undefined;
+  const cls = r.value as ((new (...args: never[]) => object) & Record<string, unknown>) | undefined;
   if (typeof cls !== 'function') return record(`${ns}.${name}`, decl, `class missing: ${r.error ?? describeValue(cls)}`);
   record(`${ns}.${name}`, decl, null);
   const proto = cls.prototype as object;

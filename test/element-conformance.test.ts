@@ -13,7 +13,6 @@ import * as ts from 'typescript';
 import { Gst } from '../src/gi';
 import { native, type ParamDescription } from '../src/native';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const generator = require('../scripts/element-typings.js') as {
   accessorName(name: string): string | null;
   launchType(p: NativeProperty, classes: Map<string, string>): string;

@@ -166,6 +166,7 @@ test('bad objects: TypeError or RangeError naming the field and the value; nothi
     [null, TypeError, /objects must be an array, got null/],
     [good, TypeError, /objects must be an array, got Object/],
     [[42], TypeError, /objects\[0\] must be an object, got 42/],
+    // biome-ignore lint/suspicious/noSparseArray: a hole, which the check must name like undefined
     [[good, , good], TypeError, /objects\[1\] must be an object, got undefined/],
     [[good, { ...good, boundingBox: [1, 2, 3] }], TypeError, /objects\[1\]\.boundingBox must be \[x, y, width, height\], got an array of length 3/],
     [[{ ...good, boundingBox: undefined }], TypeError, /objects\[0\]\.boundingBox must be .*got undefined/],

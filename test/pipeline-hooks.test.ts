@@ -23,7 +23,10 @@ function capture(method: 'error' | 'warn'): { lines: string[]; first: Promise<st
     lines.push(line);
     printed(line);
   };
-  return { lines, first, restore: () => void (console[method] = original) };
+  const restore = (): void => {
+    console[method] = original;
+  };
+  return { lines, first, restore };
 }
 
 function postWarning(pipeline: GstPipeline, source: string, text: string): void {
@@ -40,7 +43,7 @@ test('a failure nobody awaits is printed on stderr: the class, the element, GStr
     assert.ok(pipeline.error, 'the pipeline failed');
     assert.ok(line.startsWith(`GstPipeline: ${pipeline.error.message}`), `printed: ${line}`);
     assert.match(line, /filesrc\d*: .*(not found|resource)/i);
-    assert.match(line, /\n {2}[^]*\/nonexistent\/file/, `the debug string on the next line: ${line}`);
+    assert.match(line, /\n {2}[\s\S]*\/nonexistent\/file/, `the debug string on the next line: ${line}`);
     assert.is(stderr.lines.length, 1, 'printed once');
   } finally {
     stderr.restore();

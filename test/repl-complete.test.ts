@@ -11,7 +11,6 @@ import * as assert from 'uvu/assert';
 import { GstVideoSource } from '../src';
 import { ROOT } from './helpers/support-';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { completePublicMembers } = require('../scripts/repl-complete.js') as {
   completePublicMembers(server: repl.REPLServer, srcDir: string): void;
 };

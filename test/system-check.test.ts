@@ -40,6 +40,7 @@ test('each typelib namespace names its Debian package', () => {
 });
 
 const installed = (pkg: string): boolean =>
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax
   spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout === 'install ok installed';
 
 test('on this machine, each installed package holds the typelibs the map gives it', () => {

@@ -9,7 +9,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT } from './helpers/support-';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { tsNodeProblem } = require(path.join(ROOT, 'scripts', 'toolchain.js')) as { tsNodeProblem(root: string): string | null };
 
 const roots: string[] = [];

@@ -26,7 +26,6 @@ interface TypingsSet {
   major: number;
   minor: number;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const select = require('../scripts/typings-select.js') as {
   gstVersion(): string | null;
   sets(dir?: string): TypingsSet[];
@@ -253,7 +252,6 @@ for (const name of snippetFiles) {
 }
 
 test('uvu does not run test/types/ (its default pattern skips .cts)', async () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { parse } = require('uvu/parse') as {
     parse(dir: string, pattern?: string, opts?: { cwd?: string }): Promise<{ suites: { name: string }[] }>;
   };

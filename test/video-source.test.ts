@@ -12,7 +12,6 @@ import {
   GstElementNotFoundError,
   GstPipelineError,
   GstVideoSource,
-  type GstPipeline,
   type GstVideoSourceOptions,
   type VideoFrame,
 } from '../src';

@@ -22,7 +22,7 @@ type Values<O extends Record<string, CliOption>> = {
 /** The usage text of a program with these options. */
 export function usage(program: string, description: string, options: Record<string, CliOption>): string {
   const flag = (name: string, option: CliOption): string =>
-    (option.short ? `-${option.short}, ` : '    ') + `--${name}` + (option.type === 'string' ? ` ${name.toUpperCase()}` : '');
+    `${option.short ? `-${option.short}, ` : '    '}--${name}${option.type === 'string' ? ` ${name.toUpperCase()}` : ''}`;
   const short = Object.entries(options)
     .map(([name, option]) => `[${option.short ? `-${option.short}` : `--${name}`}${option.type === 'string' ? ` ${name.toUpperCase()}` : ''}]`)
     .join(' ');
@@ -32,7 +32,7 @@ export function usage(program: string, description: string, options: Record<stri
     const shown = option.default !== undefined && option.type === 'string' ? ` (default: ${option.default})` : '';
     lines.push(`${left.padEnd(32)} ${option.help}${shown}`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /**

@@ -67,7 +67,7 @@ export function nativePropertyDef(name: string, spec: PropertySpec): NativePrope
       const wide = spec.type === 'int' ? [INT_MIN, INT_MAX] : [-Number.MAX_VALUE, Number.MAX_VALUE];
       const minimum = spec.minimum ?? wide[0];
       const maximum = spec.maximum ?? wide[1];
-      const fallback = minimum > 0 ? minimum : maximum < 0 ? maximum : 0;
+      const fallback = Math.min(Math.max(0, minimum), maximum); // 0, or the end of the range nearest to it
       const def = spec.default ?? fallback;
       if (spec.type === 'int' && ![minimum, maximum, def].every(Number.isInteger))
         throw new TypeError(`property "${name}": an int property needs integer minimum, maximum and default`);

@@ -131,7 +131,7 @@ interface Registered {
 }
 
 const registered: Registered[] = []; // by native class id - 1
-const byClass = new Map<Function, number>();
+const byClass = new Map<TsElementClass, number>();
 const instances = new Map<number, TsVideoElement>();
 let constructing = 0;
 
@@ -375,8 +375,10 @@ export abstract class TsVideoElement {
    */
   static from<T extends TsVideoElement>(this: abstract new () => T, element: Gst.Element): T {
     const ids = native.elementIdOf(element);
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass from() is called on
     if (ids === null) throw new TypeError(`${describe(element)} is not an element of ${this.name}`);
     const instance = instanceFor(ids[0], ids[1]);
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass from() is called on
     if (!(instance instanceof this)) throw new TypeError(`element "${element.name}" is a ${instance.constructor.name}, not a ${this.name}`);
     return instance;
   }
@@ -403,13 +405,13 @@ export abstract class TsVideoElement {
       objects.list.push({ boundingBox: [b[0], b[1], b[2], b[3]], confidence, className, trackId });
     };
     const format = times.format;
-    const tensor = function (options?: TensorOptions): FrameTensor {
+    const tensor = ((options?: TensorOptions): FrameTensor => {
       if (!shape.packed) {
         throw new TypeError(`frame.toTensor: a ${format} frame in an element is planar; put "videoconvert ! video/x-raw,format=RGB" before the element`);
       }
       const rowBytes = width * getNumChannels(format) * shape.ArrayType.BYTES_PER_ELEMENT;
       return toTensor({ data, format, width, height, planes: [{ offset: 0, stride, rowBytes, rows: height }] }, options);
-    } as VideoFilterFrame['toTensor'];
+    }) as VideoFilterFrame['toTensor'];
     return { data, shape: shape.packed ? shape.shape : [data.length], strides: shape.strides, width, height, ...times, addObject, toTensor: tensor };
   }
 }

@@ -108,7 +108,7 @@ export function blocksOf(markdown: string): Block[] {
     for (i++; i < lines.length && lines[i].trim() !== '```'; i++) body.push(lines[i]);
     const before = (lines.slice(0, start).reverse().find((l) => l.trim() !== '') ?? '').trim();
     const file = /^<!--\s*file:\s*(\S+)\s*-->$/.exec(before)?.[1];
-    blocks.push({ line: start + 1, lang: open[1], code: body.join('\n') + '\n', file, skipped: /^<!--\s*not run/.test(before) });
+    blocks.push({ line: start + 1, lang: open[1], code: `${body.join('\n')}\n`, file, skipped: /^<!--\s*not run/.test(before) });
   }
   return blocks;
 }

@@ -178,7 +178,8 @@ export const cases: HostileCase[] = [
     name: 'shutdown twice gives one promise',
     run: async () => {
       const pipeline = new GstPipeline(LIVE).startup();
-      const same = pipeline.shutdown() === pipeline.shutdown();
+      const first = pipeline.shutdown();
+      const same = first === pipeline.shutdown();
       await pipeline.shutdown();
       return `same: ${same}`;
     },

@@ -1,6 +1,6 @@
 // Must compile (the control for the other snippets): the same calls, written as node-gtk wants them.
-import { GLib, GObject, Gst, GstApp, GstBase, gi } from '../../src/gi';
-import { GstPipeline } from '../../src/pipeline';
+import { GLib, type GObject, Gst, GstApp, GstBase, gi } from '../../src/gi';
+import type { GstPipeline } from '../../src/pipeline';
 
 declare const pipeline: GstPipeline;
 declare const buffer: Gst.Buffer;
