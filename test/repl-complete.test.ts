@@ -9,7 +9,7 @@ import { PassThrough } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { GstVideoSource } from '../src';
-import { ROOT } from './helpers/support-';
+import { ROOT } from './helpers/support';
 
 const { completePublicMembers } = require('../scripts/repl-complete.js') as {
   completePublicMembers(server: repl.REPLServer, srcDir: string): void;
