@@ -53,7 +53,15 @@ Gst.init(null);
   const buffer = Gst.Buffer.newAllocate(null, 7, null);
   const caps = Gst.Caps.fromString('video/x-raw, width=(int)7');
   const element = Gst.ElementFactory.make('identity', 'gstreamer-ts-layout-check');
-  native.checkNodeGtk(require('node-gtk/package.json').version, buffer, Number(buffer.getSize()), caps, caps.toString(), element, element.getName());
+  native.checkNodeGtk(
+    require('node-gtk/package.json').version,
+    buffer,
+    Number(buffer.getSize()),
+    caps,
+    caps.toString(),
+    element,
+    element.getName(),
+  );
 }
 
 // GLib's default main context (bus watches, GLib timeouts) runs inside Node's own loop from now on,

@@ -70,6 +70,16 @@ export {
 } from './properties';
 export { GstAudioSource, type AudioFrame, type GstAudioSourceOptions } from './audio-source';
 export { audioLayoutFromCaps, type AudioLayoutInfo, type AudioSampleArray, type AudioShapedArray } from './audio';
-export { mapBox, TENSOR_FORMATS, toTensor, type Box, type FrameTensor, type Letterbox, type TensorOptions, type TensorSource, type TensorType } from './tensor';
+export {
+  mapBox,
+  TENSOR_FORMATS,
+  toTensor,
+  type Box,
+  type FrameTensor,
+  type Letterbox,
+  type TensorOptions,
+  type TensorSource,
+  type TensorType,
+} from './tensor';
 export { classColor, DRAW_FORMATS, drawObjects, labelSize, objectLabel, type DrawOptions, type DrawTarget, type Rgb } from './draw';
 export { contactSheet, savePng, type ContactSheetOptions, type Picture } from './pictures';

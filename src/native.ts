@@ -55,7 +55,16 @@ export interface NativeAudioLayout {
  * or neither raw video nor raw audio), bytes are a copy (planes packed tight), objects meta
  * (undefined = none)]
  */
-export type NativeFrame = [ArrayBuffer, number, number, number, number, NativeLayout | NativeAudioLayout | null, boolean, ObjectInfo[] | undefined];
+export type NativeFrame = [
+  ArrayBuffer,
+  number,
+  number,
+  number,
+  number,
+  NativeLayout | NativeAudioLayout | null,
+  boolean,
+  ObjectInfo[] | undefined,
+];
 
 /** A bus message as watchBus hands it over: [type, text, debug, source name, error domain, error code, source's location]. */
 export type NativeBusMessage = [number, string | null, string | null, string | null, string | null, number, string | null];
@@ -64,7 +73,15 @@ interface Native {
   /** the Node.js headers the addon was compiled against */
   builtFor: { node: string; modules: number };
   /** throws unless node-gtk's version and wrapper layout are the ones the addon reads */
-  checkNodeGtk(version: string, buffer: Gst.Buffer, bufferSize: number, caps: Gst.Caps, capsText: string, element: Gst.Element, elementName: string): void;
+  checkNodeGtk(
+    version: string,
+    buffer: Gst.Buffer,
+    bufferSize: number,
+    caps: Gst.Caps,
+    capsText: string,
+    element: Gst.Element,
+    elementName: string,
+  ): void;
   copyBuffer(buffer: Gst.Buffer): ArrayBuffer;
   /** Bytes copied into frames since the process started: by every thread, or by the calling thread only. */
   copiedBytes(thisThread: boolean): number;
@@ -216,7 +233,12 @@ export interface ElementDescription {
   interfaces: string[];
   properties: ParamDescription[];
   signals: SignalDescription[];
-  padTemplates: { name: string; direction: 'src' | 'sink' | 'unknown'; presence: 'always' | 'sometimes' | 'request'; caps: string | null }[];
+  padTemplates: {
+    name: string;
+    direction: 'src' | 'sink' | 'unknown';
+    presence: 'always' | 'sometimes' | 'request';
+    caps: string | null;
+  }[];
 }
 
 /** An element class as the native side registers it. */
@@ -300,7 +322,11 @@ function loadAddon(): Native {
     throw loadError('the gstreamer-ts addon (build/Release/gstreamer_ts.node)', headersOf(path.join(root, 'build')), error);
   }
   if (String(addon.builtFor.modules) !== process.versions.modules) {
-    throw loadError('the gstreamer-ts addon', nodeName(addon.builtFor.modules, addon.builtFor.node), new Error('NODE_MODULE_VERSION mismatch'));
+    throw loadError(
+      'the gstreamer-ts addon',
+      nodeName(addon.builtFor.modules, addon.builtFor.node),
+      new Error('NODE_MODULE_VERSION mismatch'),
+    );
   }
   return addon;
 }
@@ -341,7 +367,11 @@ function checkNodeGtkInChild(dir: string): void {
   const child = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(dir)})`], { encoding: 'utf8' });
   const undefinedSymbol = /undefined symbol: \S+/.exec(child.stderr ?? '');
   if (child.status !== 0 && undefinedSymbol) {
-    throw loadError(`node-gtk's binary (${path.relative(root, binary)})`, headersOf(path.join(dir, 'build')), new Error(undefinedSymbol[0]));
+    throw loadError(
+      `node-gtk's binary (${path.relative(root, binary)})`,
+      headersOf(path.join(dir, 'build')),
+      new Error(undefinedSymbol[0]),
+    );
   }
   if (child.status === 0) {
     try {

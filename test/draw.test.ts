@@ -29,7 +29,13 @@ const box = (x: number, y: number, w: number, h: number, extra: Partial<ObjectIn
 });
 
 /** Every pixel of the frame is `inside(x, y) ? color : background`. */
-function assertPixels(frame: DrawTarget & { data: Uint8Array }, inside: (x: number, y: number) => boolean, color: Rgb, background: number[], stride?: number): void {
+function assertPixels(
+  frame: DrawTarget & { data: Uint8Array },
+  inside: (x: number, y: number) => boolean,
+  color: Rgb,
+  background: number[],
+  stride?: number,
+): void {
   for (let y = 0; y < frame.height; y++)
     for (let x = 0; x < frame.width; x++) {
       const expected = inside(x, y) ? [...color] : background;
@@ -53,7 +59,11 @@ test('a box outline has the colour on its edges (thickness inside the box); the 
 
 test('boxes partly off the frame are clipped (negative x/y); boxes wholly off it draw nothing', () => {
   const frame = rgbFrame(10, 8);
-  drawObjects(frame, [box(-3, -2, 8, 6), box(7, 5, 10, 10), box(-20, 0, 5, 5), box(0, 30, 5, 5)], { color: RED, thickness: 1, labels: false });
+  drawObjects(frame, [box(-3, -2, 8, 6), box(7, 5, 10, 10), box(-20, 0, 5, 5), box(0, 30, 5, 5)], {
+    color: RED,
+    thickness: 1,
+    labels: false,
+  });
   const first = (x: number, y: number) => (x === 4 && y <= 3) || (y === 3 && x <= 4);
   const second = (x: number, y: number) => (x === 7 && y >= 5) || (y === 5 && x >= 7);
   assertPixels(frame, (x, y) => first(x, y) || second(x, y), RED, [0, 0, 0]);
@@ -114,13 +124,24 @@ test('label text: class name, confidence with two decimals (optional), track id 
   assert.is(objectLabel({ className: 'car', confidence: 0.876, trackId: 0 }), 'car 0.88');
   assert.is(objectLabel({ className: 'car', confidence: 0.876 }, false), 'car');
   assert.equal(classColor('person'), classColor('person'));
-  assert.ok(['person', 'car', 'dog', 'cat', 'bus'].some((name) => classColor(name).join() !== classColor('person').join()), 'classes differ in colour');
+  assert.ok(
+    ['person', 'car', 'dog', 'cat', 'bus'].some((name) => classColor(name).join() !== classColor('person').join()),
+    'classes differ in colour',
+  );
 });
 
 /** Byte of R, G, B and alpha (-1: none) in each packed format's pixel, and its size, as GStreamer defines them. */
 const ORDER: Record<string, [number, number, number, number, number]> = {
-  RGB: [0, 1, 2, -1, 3], BGR: [2, 1, 0, -1, 3], RGBA: [0, 1, 2, 3, 4], BGRA: [2, 1, 0, 3, 4], RGBx: [0, 1, 2, -1, 4],
-  BGRx: [2, 1, 0, -1, 4], ARGB: [1, 2, 3, 0, 4], ABGR: [3, 2, 1, 0, 4], xRGB: [1, 2, 3, -1, 4], xBGR: [3, 2, 1, -1, 4],
+  RGB: [0, 1, 2, -1, 3],
+  BGR: [2, 1, 0, -1, 3],
+  RGBA: [0, 1, 2, 3, 4],
+  BGRA: [2, 1, 0, 3, 4],
+  RGBx: [0, 1, 2, -1, 4],
+  BGRx: [2, 1, 0, -1, 4],
+  ARGB: [1, 2, 3, 0, 4],
+  ABGR: [3, 2, 1, 0, 4],
+  xRGB: [1, 2, 3, -1, 4],
+  xBGR: [3, 2, 1, -1, 4],
 };
 
 test('every packed format: R, G, B in their bytes, alpha opaque, x bytes untouched', () => {
@@ -131,7 +152,10 @@ test('every packed format: R, G, B in their bytes, alpha opaque, x bytes untouch
     const p = at(0, 0);
     assert.equal([data[p + r], data[p + g], data[p + b]], [...RED], `${format}: colour`);
     for (let i = 0; i < size; i++) if (i !== r && i !== g && i !== b) assert.is(data[p + i], a === i ? 255 : 9, `${format}: byte ${i}`);
-    assert.ok(data.subarray(at(1, 1), at(3, 1)).every((v) => v === 9), `${format}: interior untouched`);
+    assert.ok(
+      data.subarray(at(1, 1), at(3, 1)).every((v) => v === 9),
+      `${format}: interior untouched`,
+    );
   }
 });
 
@@ -176,14 +200,29 @@ test('bad input: TypeError or RangeError naming the value, and nothing drawn', (
   throwsWith(() => drawObjects({ ...frame, format: 'GRAY16_LE' }, []), TypeError, /unsupported format "GRAY16_LE".*videoconvert/);
   throwsWith(() => drawObjects({ ...frame, data: new Uint8Array(100) }, []), RangeError, /holds 100 bytes, a 8x8 RGB frame needs 192/);
   throwsWith(() => drawObjects({ ...frame, width: 0 }, []), RangeError, /frame.width must be a positive integer, got 0/);
-  throwsWith(() => drawObjects({ ...frame, data: [1, 2] as unknown as Uint8Array }, []), TypeError, /frame.data must be a typed array, got Array/);
-  throwsWith(() => drawObjects(frame, [box(1, 1, 2, 2), box(0, 0, -1, 2)]), RangeError, /objects\[1\].boundingBox\[2\] \(width\) must be >= 0, got -1/);
-  throwsWith(() => drawObjects(frame, [{ boundingBox: [0, 0, 1, 1], confidence: 1 } as unknown as ObjectInfoInit]), TypeError, /objects\[0\].className must be a string, got undefined/);
+  throwsWith(
+    () => drawObjects({ ...frame, data: [1, 2] as unknown as Uint8Array }, []),
+    TypeError,
+    /frame.data must be a typed array, got Array/,
+  );
+  throwsWith(
+    () => drawObjects(frame, [box(1, 1, 2, 2), box(0, 0, -1, 2)]),
+    RangeError,
+    /objects\[1\].boundingBox\[2\] \(width\) must be >= 0, got -1/,
+  );
+  throwsWith(
+    () => drawObjects(frame, [{ boundingBox: [0, 0, 1, 1], confidence: 1 } as unknown as ObjectInfoInit]),
+    TypeError,
+    /objects\[0\].className must be a string, got undefined/,
+  );
   throwsWith(() => drawObjects(frame, {} as unknown as ObjectInfoInit[]), TypeError, /objects must be an array, got Object/);
   throwsWith(() => drawObjects(frame, [], { thickness: 0 }), RangeError, /options.thickness must be a positive integer, got 0/);
   throwsWith(() => drawObjects(frame, [], { color: [0, 0, 300] }), RangeError, /color\[2\] must be an integer 0..255, got 300/);
   throwsWith(() => drawObjects(frame, [], { labels: 'no' as unknown as boolean }), TypeError, /options.labels must be a boolean, got "no"/);
-  assert.ok(frame.data.every((v) => v === 0), 'nothing drawn');
+  assert.ok(
+    frame.data.every((v) => v === 0),
+    'nothing drawn',
+  );
 });
 
 test('a GstVideoSource frame (RGB with padded rows, from a real pipeline) is drawn in place', async () => {

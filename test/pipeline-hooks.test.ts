@@ -35,7 +35,7 @@ function postWarning(pipeline: GstPipeline, source: string, text: string): void 
   assert.ok(pipeline.pipeline.postMessage(Gst.Message.newWarning(src, error, 'details')));
 }
 
-test('a failure nobody awaits is printed on stderr: the class, the element, GStreamer\'s message and debug string', async () => {
+test("a failure nobody awaits is printed on stderr: the class, the element, GStreamer's message and debug string", async () => {
   const stderr = capture('error');
   try {
     const pipeline = track(new GstPipeline(MISSING)).startup();
@@ -127,7 +127,11 @@ test('hooks on failure: onError (overridden: nothing printed), then onStopped, t
   try {
     const pipeline = track(new Hooked(MISSING));
     pipeline.startup();
-    const rejected = rejectionOf(pipeline.done.finally(() => pipeline.calls.push('settled')), 5_000, 'done');
+    const rejected = rejectionOf(
+      pipeline.done.finally(() => pipeline.calls.push('settled')),
+      5_000,
+      'done',
+    );
     assert.instance(await rejected, GstPipelineError);
     assert.equal(pipeline.calls, ['init in NULL', 'error true', 'stopped in NULL', 'settled']);
     // A turn later is when the default onError would print.

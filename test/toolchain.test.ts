@@ -27,7 +27,7 @@ function projectWith(versions: Record<string, string>): string {
   return root;
 }
 
-test('this repository\'s own ts-node and TypeScript are in range', () => {
+test("this repository's own ts-node and TypeScript are in range", () => {
   assert.is(tsNodeProblem(ROOT), null);
 });
 

@@ -132,9 +132,9 @@ void WatchBus(const FunctionCallbackInfo<Value>& args) {
   w->callback.Reset(isolate, args[1].As<Function>());
   w->resource.Reset(isolate, Object::New(isolate));
   gst_bus_add_signal_watch(bus);
-  w->handler = g_signal_connect_data(bus, "message", G_CALLBACK(OnBusMessage), new WatchRef{all, w->id},
-                                     [](gpointer data, GClosure*) { delete static_cast<WatchRef*>(data); },
-                                     GConnectFlags(0));
+  w->handler = g_signal_connect_data(
+      bus, "message", G_CALLBACK(OnBusMessage), new WatchRef{all, w->id},
+      [](gpointer data, GClosure*) { delete static_cast<WatchRef*>(data); }, GConnectFlags(0));
   all->by_id[w->id] = w;
   args.GetReturnValue().Set(Integer::New(isolate, w->id));
 }

@@ -58,9 +58,7 @@ const char kImplName[] = "GstTsObjectsInfoMeta";
 GType ApiType();
 const GstMetaInfo* Info();
 
-ObjectsMeta* Find(GstBuffer* buffer) {
-  return reinterpret_cast<ObjectsMeta*>(gst_buffer_get_meta(buffer, ApiType()));
-}
+ObjectsMeta* Find(GstBuffer* buffer) { return reinterpret_cast<ObjectsMeta*>(gst_buffer_get_meta(buffer, ApiType())); }
 
 // The buffer's meta, added when it has none (the buffer must be writable).
 ObjectsMeta* FindOrAdd(GstBuffer* buffer) {

@@ -37,9 +37,7 @@
 namespace {
 
 // At environment teardown: each concern closes what it holds; Node waits for `done`.
-void TeardownAddon(void* arg, void (*done)(void*), void* done_arg) {
-  static_cast<gstts::Addon*>(arg)->Teardown(done, done_arg);
-}
+void TeardownAddon(void* arg, void (*done)(void*), void* done_arg) { static_cast<gstts::Addon*>(arg)->Teardown(done, done_arg); }
 
 // builtFor: the Node.js headers this binary was compiled against, compared with the running
 // Node.js by src/native.ts (a binary built against the wrong headers may load, then fail).

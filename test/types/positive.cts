@@ -53,4 +53,5 @@ const typedLive: boolean = elementGetProp(typedSrc, 'is-live');
 const typedOffset: bigint = elementGetProp(typedSrc, 'timestampOffset');
 void typedLive;
 void typedOffset;
-const untyped: Gst.Element | null = Gst.ElementFactory.make("not-a-factory", "x"); void untyped;
+const untyped: Gst.Element | null = Gst.ElementFactory.make('not-a-factory', 'x');
+void untyped;
