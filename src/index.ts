@@ -48,6 +48,7 @@ export {
   type VideoFilterFrame,
 } from './element/video-filter';
 export type { BooleanPropertySpec, DoublePropertySpec, IntPropertySpec, PropertySpec, StringPropertySpec } from './element/properties';
+export { TsDrawObjects } from './element/draw-objects';
 export {
   connectSignal,
   emitSignal,

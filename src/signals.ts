@@ -6,7 +6,8 @@
  * sample engine (src/samples.ts).
  */
 import { GObject, Gst, gi } from './gi';
-import { describeValue, GstPipelineError } from './errors';
+import { describeValue, GstPipelineError, quotedMessageOf } from './errors';
+import { isThenable } from './values';
 
 /** What a pipeline wrapper offers to the handlers of its elements. @internal */
 export interface PipelineOwner {
@@ -74,32 +75,16 @@ export function releaseHandlers(owner: PipelineOwner): void {
   if (cells) for (const cell of cells) cell.fn = null;
 }
 
-/** Longest part of a user's error message quoted in ours. */
-const MAX_QUOTED = 500;
-
-function reasonOf(error: unknown): string {
-  const reason = error instanceof Error ? error.message : String(error);
-  return reason.length > MAX_QUOTED ? `${reason.slice(0, MAX_QUOTED)}... (${reason.length} characters)` : reason;
-}
-
 /**
  * Fails the pipeline that owns `element` because a user callback threw or rejected: a
  * {@link GstPipelineError} with the user's error as `cause`; the pipeline ends its stream and
  * stops. Printed when no GstPipeline owns the element. @internal
  */
 export function reportThrow(element: Gst.Object, signal: string, error: unknown, verb = 'threw'): void {
-  const failure = new GstPipelineError(`'${signal}' handler ${verb}: ${reasonOf(error)}`, null, element.name, { cause: error });
+  const failure = new GstPipelineError(`'${signal}' handler ${verb}: ${quotedMessageOf(error)}`, null, element.name, { cause: error });
   const owner = ownerOf(element);
   if (owner) owner.fail(failure, { endOfStream: true });
   else console.error(failure);
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as PromiseLike<unknown>).then === 'function'
-  );
 }
 
 /**
@@ -108,12 +93,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  * ({@link reportThrow}) and the signal gets the neutral answer at once: OK for a flow, the zero
  * of other types. Shared by every place that calls user callbacks from a signal. @internal
  */
-export function guardResult(
-  element: Gst.Object,
-  signal: string,
-  value: unknown,
-  neutral: () => unknown = () => neutralReturn(element, signal),
-): unknown {
+export function guardResult(element: Gst.Object, signal: string, value: unknown, neutral: () => unknown = () => neutralReturn(element, signal)): unknown {
   if (!isThenable(value)) return value;
   value.then(undefined, (error: unknown) => reportThrow(element, signal, error, 'rejected'));
   return neutral();
@@ -200,28 +180,22 @@ function install(): void {
     configurable: true,
     writable: true,
     value: function connect(this: Gst.Element, signal: string, handler: Callback, after?: boolean) {
-      if (typeof signal !== 'string')
-        throw new TypeError(`connect(signal, handler): signal must be a string, got ${describeValue(signal)}`);
-      if (typeof handler !== 'function')
-        throw new TypeError(`connect('${signal}', handler): handler must be a function, got ${describeValue(handler)}`);
+      if (typeof signal !== 'string') throw new TypeError(`connect(signal, handler): signal must be a string, got ${describeValue(signal)}`);
+      if (typeof handler !== 'function') throw new TypeError(`connect('${signal}', handler): handler must be a function, got ${describeValue(handler)}`);
       const guarded = guardCallback(this, signal, cellFor(this, handler));
       return gobjectConnect.call(this, signal, guarded, after);
     },
   });
 
   // Bus handlers (message::state-changed...) run on the JS thread; a throw there would end the process as well.
-  const busProto = Gst.Bus.prototype as unknown as {
-    connect: (this: Gst.Bus, signal: string, handler: Callback, after?: boolean) => number;
-  };
+  const busProto = Gst.Bus.prototype as unknown as { connect: (this: Gst.Bus, signal: string, handler: Callback, after?: boolean) => number };
   const busConnect = busProto.connect;
   Object.defineProperty(busProto, 'connect', {
     configurable: true,
     writable: true,
     value: function connect(this: Gst.Bus, signal: string, handler: Callback, after?: boolean) {
-      if (typeof signal !== 'string')
-        throw new TypeError(`connect(signal, handler): signal must be a string, got ${describeValue(signal)}`);
-      if (typeof handler !== 'function')
-        throw new TypeError(`connect('${signal}', handler): handler must be a function, got ${describeValue(handler)}`);
+      if (typeof signal !== 'string') throw new TypeError(`connect(signal, handler): signal must be a string, got ${describeValue(signal)}`);
+      if (typeof handler !== 'function') throw new TypeError(`connect('${signal}', handler): handler must be a function, got ${describeValue(handler)}`);
       return busConnect.call(this, signal, guardCallback(this, signal, cellFor(this, handler)), after);
     },
   });
@@ -234,10 +208,8 @@ function install(): void {
     configurable: true,
     writable: true,
     value: function addProbe(this: Gst.Pad, mask: Gst.PadProbeType, callback: ProbeCallback) {
-      if (typeof mask !== 'number')
-        throw new TypeError(`addProbe(mask, callback): mask must be Gst.PadProbeType flags, got ${describeValue(mask)}`);
-      if (typeof callback !== 'function')
-        throw new TypeError(`addProbe(mask, callback): callback must be a function, got ${describeValue(callback)}`);
+      if (typeof mask !== 'number') throw new TypeError(`addProbe(mask, callback): mask must be Gst.PadProbeType flags, got ${describeValue(mask)}`);
+      if (typeof callback !== 'function') throw new TypeError(`addProbe(mask, callback): callback must be a function, got ${describeValue(callback)}`);
       const cell = cellFor(this, callback as Callback);
       const guarded: ProbeCallback = (pad, info, userData) => {
         const fn = cell.fn;

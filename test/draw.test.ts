@@ -5,7 +5,23 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { classColor, drawObjects, GstVideoSource, labelSize, objectLabel, type DrawTarget, type ObjectInfoInit, type Rgb } from '../src';
+import {
+  classColor,
+  drawObjects,
+  Gst,
+  GstVideoAnalyzer,
+  GstVideoSource,
+  gstMetaWrite,
+  labelSize,
+  objectLabel,
+  registerElement,
+  TsDrawObjects,
+  type DrawTarget,
+  type ObjectInfoInit,
+  type Rgb,
+  type VideoFilterFrame,
+  type VideoFrame,
+} from '../src';
 import { pipelinesStoppedAfterEach, within } from './helpers/support';
 
 const track = pipelinesStoppedAfterEach(test);
@@ -159,15 +175,22 @@ test('every packed format: R, G, B in their bytes, alpha opaque, x bytes untouch
   }
 });
 
+/** BT.601 limited-range Y, U, V of a colour. */
+function yuvOf([r, g, b]: Rgb): [number, number, number] {
+  return [
+    Math.round(16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255),
+    Math.round(128 + (-37.797 * r - 74.203 * g + 112 * b) / 255),
+    Math.round(128 + (112 * r - 93.786 * g - 18.214 * b) / 255),
+  ];
+}
+
 test('GRAY8 gets the luma; I420, YV12 and NV12 get Y on the box and U/V on the 2x2 blocks it touches', () => {
   const gray = new Uint8Array(6 * 4);
   drawObjects({ data: gray, format: 'GRAY8', width: 6, height: 4 }, [box(1, 1, 4, 3)], { color: RED, thickness: 1, labels: false });
   const luma = Math.round(0.299 * RED[0] + 0.587 * RED[1] + 0.114 * RED[2]);
   assert.equal(Array.from(gray), [0, 0, 0, 0, 0, 0, 0, luma, luma, luma, luma, 0, 0, luma, 0, 0, luma, 0, 0, luma, luma, luma, luma, 0]);
 
-  const y = Math.round(16 + (65.481 * RED[0] + 128.553 * RED[1] + 24.966 * RED[2]) / 255);
-  const u = Math.round(128 + (-37.797 * RED[0] - 74.203 * RED[1] + 112 * RED[2]) / 255);
-  const v = Math.round(128 + (112 * RED[0] - 93.786 * RED[1] - 18.214 * RED[2]) / 255);
+  const [y, u, v] = yuvOf(RED);
   // 8x4: Y 32 bytes, chroma 4x2 per plane; a 2x2 box at (2, 0) touches chroma column 1, row 0
   for (const format of ['I420', 'YV12', 'NV12']) {
     const data = new Uint8Array(32 + 16).fill(128);
@@ -199,6 +222,7 @@ test('bad input: TypeError or RangeError naming the value, and nothing drawn', (
   };
   throwsWith(() => drawObjects({ ...frame, format: 'GRAY16_LE' }, []), TypeError, /unsupported format "GRAY16_LE".*videoconvert/);
   throwsWith(() => drawObjects({ ...frame, data: new Uint8Array(100) }, []), RangeError, /holds 100 bytes, a 8x8 RGB frame needs 192/);
+  throwsWith(() => drawObjects({ data: new Uint8Array(36 * 4 * 3), format: 'I420', width: 30, height: 7 }, []), TypeError, /without frame.planes must be packed tight \(330 bytes\), frame.data holds 432/);
   throwsWith(() => drawObjects({ ...frame, width: 0 }, []), RangeError, /frame.width must be a positive integer, got 0/);
   throwsWith(
     () => drawObjects({ ...frame, data: [1, 2] as unknown as Uint8Array }, []),
@@ -237,6 +261,110 @@ test('a GstVideoSource frame (RGB with padded rows, from a real pipeline) is dra
   assert.equal(pixel({ ...frame, data }, 11, 10, stride), [...RED], 'bottom-right corner');
   assert.equal(pixel({ ...frame, data }, 5, 6, stride), [0, 0, 0], 'interior');
   frame.release();
+});
+
+test('an I420 GstVideoSource frame (its planes) gets the box in Y and chroma, the rest untouched', async () => {
+  const [frame] = await framesOf('videotestsrc num-buffers=1 pattern=black ! video/x-raw,format=I420,width=30,height=20 ! appsink sync=false');
+  const data = frame.data as Uint8Array;
+  const before = data.slice();
+  drawObjects(frame, [box(4, 6, 10, 8)], { color: RED, thickness: 1, labels: false });
+  const [y, u, v] = yuvOf(RED);
+  const [yPlane, uPlane, vPlane] = frame.planes;
+  const luma = (x: number, row: number) => data[yPlane.offset + row * yPlane.stride + x];
+  assert.is(luma(4, 6), y, 'Y at the top-left corner');
+  assert.is(luma(13, 13), y, 'Y at the bottom-right corner');
+  assert.is(luma(8, 9), before[yPlane.offset + 9 * yPlane.stride + 8], 'interior Y untouched');
+  assert.is(data[uPlane.offset + 3 * uPlane.stride + 2], u, 'U on the box');
+  assert.is(data[vPlane.offset + 3 * vPlane.stride + 2], v, 'V on the box');
+  assert.is(data[uPlane.offset + 9 * uPlane.stride + 14], before[uPlane.offset + 9 * uPlane.stride + 14], 'chroma away from the box untouched');
+});
+
+/** Adds one object per frame, its box moving one pixel right per frame. */
+class Tagger extends GstVideoAnalyzer {
+  static elementName = 'test_draw_tagger';
+  static formats = ['BGRx', 'GRAY8'];
+  analyzeFrame(frame: VideoFilterFrame): void {
+    frame.addObject({ boundingBox: [4 + (frame.offset ?? 0), 5, 12, 10], confidence: 0.9, className: 'car', trackId: 7 });
+  }
+}
+registerElement(Tagger);
+// Registered once per process (another test file may have registered it first).
+if (!Gst.ElementFactory.find('tsdrawobjects')) registerElement(TsDrawObjects);
+
+/** Every frame of a GstVideoSource, copied. */
+async function framesOf(description: string, setup?: (source: GstVideoSource) => void): Promise<VideoFrame[]> {
+  const source = track(new GstVideoSource(description));
+  setup?.(source);
+  source.startup();
+  const frames: VideoFrame[] = [];
+  const drain = async (): Promise<void> => {
+    for await (const frame of source) frames.push(frame);
+  };
+  await within(drain(), 10_000, 'the frames');
+  return frames;
+}
+
+test('tsdrawobjects in a launch string draws the objects a pad probe wrote upstream (gstMetaWrite), with labels; the objects go on', async () => {
+  const written = (n: number): ObjectInfoInit[] => (n === 2 ? [] : [{ boundingBox: [2 + n, 12, 10, 8], confidence: 0.5, className: 'I', trackId: 0 }]);
+  const frames = await framesOf(
+    'videotestsrc num-buffers=3 pattern=black ! video/x-raw,format=RGB,width=30,height=24 ! identity name=tag ! ' +
+      'tsdrawobjects thickness=1 fontScale=1 showConfidence=false ! video/x-raw,format=RGB ! appsink sync=false',
+    (source) =>
+      source.getByName('tag')!.getStaticPad('src')!.addProbe(Gst.PadProbeType.BUFFER, (_pad, info) => {
+        const buffer = info.getBuffer();
+        if (buffer) gstMetaWrite(buffer, written(Number(buffer.offset)));
+        return Gst.PadProbeReturn.OK;
+      }),
+  );
+  assert.is(frames.length, 3);
+  const color = classColor('I');
+  for (const frame of frames) {
+    const n = frame.offset!;
+    const data = frame.data as Uint8Array;
+    const stride = frame.planes[0].stride; // 30 * 3 = 90 bytes of pixels in rows of 92
+    assert.equal(frame.objects, written(n).map((o) => ({ ...o, trackId: 0 })), `frame ${n}: the objects go on downstream`);
+    if (n === 2) {
+      assert.ok(data.every((v) => v === 0), 'frame 2 carried no objects: nothing drawn');
+      continue;
+    }
+    const x0 = 2 + n;
+    const label = labelSize('I', 1); // 7 x 9, rows 3..11 above the box at row 12
+    const inLabel = (x: number, y: number) => x >= x0 && x < x0 + label.width && y >= 12 - label.height && y < 12;
+    const onBox = (x: number, y: number) => x >= x0 && x < x0 + 10 && y >= 12 && y < 20 && (x === x0 || x === x0 + 9 || y === 12 || y === 19);
+    for (let y = 0; y < 24; y++)
+      for (let x = 0; x < 30; x++) {
+        const got = pixel({ ...frame, data }, x, y, stride);
+        if (onBox(x, y)) assert.equal(got, [...color], `frame ${n}: box edge (${x}, ${y})`);
+        else if (!inLabel(x, y)) assert.equal(got, [0, 0, 0], `frame ${n}: untouched (${x}, ${y})`);
+      }
+    assert.equal(pixel({ ...frame, data }, x0, 3, stride), [...color], `frame ${n}: label background`);
+  }
+});
+
+test('tsdrawobjects draws what an analyzer added upstream (frame.addObject), on BGRx and GRAY8, labels off', async () => {
+  for (const format of ['BGRx', 'GRAY8']) {
+    const frames = await framesOf(
+      `videotestsrc num-buffers=2 pattern=white ! video/x-raw,format=${format},width=24,height=20 ! test_draw_tagger ! ` +
+        `tsdrawobjects thickness=2 labels=false ! video/x-raw,format=${format} ! appsink sync=false`,
+    );
+    assert.is(frames.length, 2, format);
+    const [r, g, b] = classColor('car');
+    const size = format === 'GRAY8' ? 1 : 4;
+    const expected = format === 'GRAY8' ? [Math.round(0.299 * r + 0.587 * g + 0.114 * b)] : [b, g, r, 255];
+    for (const frame of frames) {
+      const n = frame.offset!;
+      const data = frame.data as Uint8Array;
+      const at = (x: number, y: number) => Array.from(data.subarray(y * 24 * size + x * size, (y * 24 + x + 1) * size));
+      assert.equal(frame.objects?.[0]?.className, 'car');
+      assert.equal(at(4 + n, 5).slice(0, 3), expected.slice(0, 3), `${format} frame ${n}: top-left corner`);
+      assert.equal(at(4 + n + 1, 6).slice(0, 3), expected.slice(0, 3), `${format} frame ${n}: second ring of a 2-pixel outline`);
+      assert.equal(at(4 + n + 11, 14).slice(0, 3), expected.slice(0, 3), `${format} frame ${n}: bottom-right corner`);
+      const white = at(0, 0)[0]; // videotestsrc's white (235 in GRAY8)
+      assert.ok(white >= 235, `${format}: white is ${white}`);
+      assert.equal(at(4 + n + 5, 10)[0], white, `${format} frame ${n}: interior untouched`);
+      assert.equal(at(4 + n - 1, 5)[0], white, `${format} frame ${n}: left of the box untouched`);
+    }
+  }
 });
 
 test.run();
