@@ -5,7 +5,17 @@
 import type { ElementFactoryName, ElementsByFactory } from './properties';
 import { markLive, markStopped } from './context';
 import { filesRead, truncation, type FileRead } from './file-sizes';
-import { describeValue, GstElementNotFoundError, GstParseError, GstPipelineError, GstSourceLostError, GstStateError, messageOf, quote, quotedMessageOf } from './errors';
+import {
+  describeValue,
+  GstElementNotFoundError,
+  GstParseError,
+  GstPipelineError,
+  GstSourceLostError,
+  GstStateError,
+  messageOf,
+  quote,
+  quotedMessageOf,
+} from './errors';
 import { Gst, GstApp } from './gi';
 import { native, type NativeBusMessage } from './native';
 import { pipelineEnded } from './reclaim';
@@ -325,7 +335,13 @@ export class GstPipeline implements Disposable, AsyncDisposable {
       given ?? DEFAULT_SOURCE_TIMEOUT_MS,
       given !== undefined && given > 0,
       () => this.isHeldBack(),
-      (silence) => this.fail(this.lostError(silence, `nothing received for ${Math.round(silence.silentMs)} ms (sourceTimeoutMs is ${given ?? DEFAULT_SOURCE_TIMEOUT_MS} ms)`)),
+      (silence) =>
+        this.fail(
+          this.lostError(
+            silence,
+            `nothing received for ${Math.round(silence.silentMs)} ms (sourceTimeoutMs is ${given ?? DEFAULT_SOURCE_TIMEOUT_MS} ms)`,
+          ),
+        ),
     );
   }
 
@@ -346,7 +362,10 @@ export class GstPipeline implements Disposable, AsyncDisposable {
     if (warned && silence.silentMs >= performance.now() - warned.at)
       return this.lostError(silence, `${warned.warning.message} (then end of stream)`, warned.warning.debug);
     if (silence.silentMs >= END_AFTER_SILENCE_MS)
-      return this.lostError(silence, `end of stream after ${Math.round(silence.silentMs)} ms without data (a source that falls silent, then ends, was cut off)`);
+      return this.lostError(
+        silence,
+        `end of stream after ${Math.round(silence.silentMs)} ms without data (a source that falls silent, then ends, was cut off)`,
+      );
     return null;
   }
 

@@ -222,7 +222,11 @@ test('bad input: TypeError or RangeError naming the value, and nothing drawn', (
   };
   throwsWith(() => drawObjects({ ...frame, format: 'GRAY16_LE' }, []), TypeError, /unsupported format "GRAY16_LE".*videoconvert/);
   throwsWith(() => drawObjects({ ...frame, data: new Uint8Array(100) }, []), RangeError, /holds 100 bytes, a 8x8 RGB frame needs 192/);
-  throwsWith(() => drawObjects({ data: new Uint8Array(36 * 4 * 3), format: 'I420', width: 30, height: 7 }, []), TypeError, /without frame.planes must be packed tight \(330 bytes\), frame.data holds 432/);
+  throwsWith(
+    () => drawObjects({ data: new Uint8Array(36 * 4 * 3), format: 'I420', width: 30, height: 7 }, []),
+    TypeError,
+    /without frame.planes must be packed tight \(330 bytes\), frame.data holds 432/,
+  );
   throwsWith(() => drawObjects({ ...frame, width: 0 }, []), RangeError, /frame.width must be a positive integer, got 0/);
   throwsWith(
     () => drawObjects({ ...frame, data: [1, 2] as unknown as Uint8Array }, []),
@@ -264,7 +268,9 @@ test('a GstVideoSource frame (RGB with padded rows, from a real pipeline) is dra
 });
 
 test('an I420 GstVideoSource frame (its planes) gets the box in Y and chroma, the rest untouched', async () => {
-  const [frame] = await framesOf('videotestsrc num-buffers=1 pattern=black ! video/x-raw,format=I420,width=30,height=20 ! appsink sync=false');
+  const [frame] = await framesOf(
+    'videotestsrc num-buffers=1 pattern=black ! video/x-raw,format=I420,width=30,height=20 ! appsink sync=false',
+  );
   const data = frame.data as Uint8Array;
   const before = data.slice();
   drawObjects(frame, [box(4, 6, 10, 8)], { color: RED, thickness: 1, labels: false });
@@ -276,7 +282,11 @@ test('an I420 GstVideoSource frame (its planes) gets the box in Y and chroma, th
   assert.is(luma(8, 9), before[yPlane.offset + 9 * yPlane.stride + 8], 'interior Y untouched');
   assert.is(data[uPlane.offset + 3 * uPlane.stride + 2], u, 'U on the box');
   assert.is(data[vPlane.offset + 3 * vPlane.stride + 2], v, 'V on the box');
-  assert.is(data[uPlane.offset + 9 * uPlane.stride + 14], before[uPlane.offset + 9 * uPlane.stride + 14], 'chroma away from the box untouched');
+  assert.is(
+    data[uPlane.offset + 9 * uPlane.stride + 14],
+    before[uPlane.offset + 9 * uPlane.stride + 14],
+    'chroma away from the box untouched',
+  );
 });
 
 /** Adds one object per frame, its box moving one pixel right per frame. */
@@ -305,16 +315,20 @@ async function framesOf(description: string, setup?: (source: GstVideoSource) =>
 }
 
 test('tsdrawobjects in a launch string draws the objects a pad probe wrote upstream (gstMetaWrite), with labels; the objects go on', async () => {
-  const written = (n: number): ObjectInfoInit[] => (n === 2 ? [] : [{ boundingBox: [2 + n, 12, 10, 8], confidence: 0.5, className: 'I', trackId: 0 }]);
+  const written = (n: number): ObjectInfoInit[] =>
+    n === 2 ? [] : [{ boundingBox: [2 + n, 12, 10, 8], confidence: 0.5, className: 'I', trackId: 0 }];
   const frames = await framesOf(
     'videotestsrc num-buffers=3 pattern=black ! video/x-raw,format=RGB,width=30,height=24 ! identity name=tag ! ' +
       'tsdrawobjects thickness=1 fontScale=1 showConfidence=false ! video/x-raw,format=RGB ! appsink sync=false',
     (source) =>
-      source.getByName('tag')!.getStaticPad('src')!.addProbe(Gst.PadProbeType.BUFFER, (_pad, info) => {
-        const buffer = info.getBuffer();
-        if (buffer) gstMetaWrite(buffer, written(Number(buffer.offset)));
-        return Gst.PadProbeReturn.OK;
-      }),
+      source
+        .getByName('tag')!
+        .getStaticPad('src')!
+        .addProbe(Gst.PadProbeType.BUFFER, (_pad, info) => {
+          const buffer = info.getBuffer();
+          if (buffer) gstMetaWrite(buffer, written(Number(buffer.offset)));
+          return Gst.PadProbeReturn.OK;
+        }),
   );
   assert.is(frames.length, 3);
   const color = classColor('I');
@@ -322,15 +336,23 @@ test('tsdrawobjects in a launch string draws the objects a pad probe wrote upstr
     const n = frame.offset!;
     const data = frame.data as Uint8Array;
     const stride = frame.planes[0].stride; // 30 * 3 = 90 bytes of pixels in rows of 92
-    assert.equal(frame.objects, written(n).map((o) => ({ ...o, trackId: 0 })), `frame ${n}: the objects go on downstream`);
+    assert.equal(
+      frame.objects,
+      written(n).map((o) => ({ ...o, trackId: 0 })),
+      `frame ${n}: the objects go on downstream`,
+    );
     if (n === 2) {
-      assert.ok(data.every((v) => v === 0), 'frame 2 carried no objects: nothing drawn');
+      assert.ok(
+        data.every((v) => v === 0),
+        'frame 2 carried no objects: nothing drawn',
+      );
       continue;
     }
     const x0 = 2 + n;
     const label = labelSize('I', 1); // 7 x 9, rows 3..11 above the box at row 12
     const inLabel = (x: number, y: number) => x >= x0 && x < x0 + label.width && y >= 12 - label.height && y < 12;
-    const onBox = (x: number, y: number) => x >= x0 && x < x0 + 10 && y >= 12 && y < 20 && (x === x0 || x === x0 + 9 || y === 12 || y === 19);
+    const onBox = (x: number, y: number) =>
+      x >= x0 && x < x0 + 10 && y >= 12 && y < 20 && (x === x0 || x === x0 + 9 || y === 12 || y === 19);
     for (let y = 0; y < 24; y++)
       for (let x = 0; x < 30; x++) {
         const got = pixel({ ...frame, data }, x, y, stride);

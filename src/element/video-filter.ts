@@ -389,7 +389,14 @@ export abstract class TsVideoElement {
     height: number,
     stride: number,
     byteOffset: number,
-    times: { format: string; pts: number | null; dts: number | null; duration: number | null; offset: number | null; objects?: readonly ObjectInfo[] },
+    times: {
+      format: string;
+      pts: number | null;
+      dts: number | null;
+      duration: number | null;
+      offset: number | null;
+      objects?: readonly ObjectInfo[];
+    },
     objects: FrameObjects,
   ): VideoFilterFrame {
     const key = `${times.format} ${width} ${height} ${stride}`;
@@ -405,12 +412,23 @@ export abstract class TsVideoElement {
     const format = times.format;
     const tensor = ((options?: TensorOptions): FrameTensor => {
       if (!shape.packed) {
-        throw new TypeError(`frame.toTensor: a ${format} frame in an element is planar; put "videoconvert ! video/x-raw,format=RGB" before the element`);
+        throw new TypeError(
+          `frame.toTensor: a ${format} frame in an element is planar; put "videoconvert ! video/x-raw,format=RGB" before the element`,
+        );
       }
       const rowBytes = width * getNumChannels(format) * shape.ArrayType.BYTES_PER_ELEMENT;
       return toTensor({ data, format, width, height, planes: [{ offset: 0, stride, rowBytes, rows: height }] }, options);
     }) as VideoFilterFrame['toTensor'];
-    return { data, shape: shape.packed ? shape.shape : [data.length], strides: shape.strides, width, height, ...times, addObject, toTensor: tensor };
+    return {
+      data,
+      shape: shape.packed ? shape.shape : [data.length],
+      strides: shape.strides,
+      width,
+      height,
+      ...times,
+      addObject,
+      toTensor: tensor,
+    };
   }
 }
 
@@ -469,10 +487,20 @@ function capsOf(name: string, formats: readonly string[]): string {
  */
 export function registerElement<C extends TsElementClass>(klass: C): C {
   const kind =
-    klass.prototype instanceof GstVideoAnalyzer ? 'analyzer' : klass.prototype instanceof GstVideoTransform ? 'transform' : klass.prototype instanceof GstVideoFilter ? 'filter' : null;
-  if (kind === null) throw new TypeError(`registerElement: ${klass.name} must extend GstVideoFilter, GstVideoAnalyzer or GstVideoTransform`);
+    klass.prototype instanceof GstVideoAnalyzer
+      ? 'analyzer'
+      : klass.prototype instanceof GstVideoTransform
+        ? 'transform'
+        : klass.prototype instanceof GstVideoFilter
+          ? 'filter'
+          : null;
+  if (kind === null)
+    throw new TypeError(`registerElement: ${klass.name} must extend GstVideoFilter, GstVideoAnalyzer or GstVideoTransform`);
   const analyzer = kind === 'analyzer';
-  if (byClass.has(klass)) throw new GstStateError(`registerElement: ${klass.name} is registered already (register a class once; Cls.from(element) finds its instances)`);
+  if (byClass.has(klass))
+    throw new GstStateError(
+      `registerElement: ${klass.name} is registered already (register a class once; Cls.from(element) finds its instances)`,
+    );
   const name = klass.elementName;
   if (typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9_-]*$/.test(name))
     throw new TypeError(`registerElement: ${klass.name} needs a static elementName of letters, digits, '_' and '-', got ${String(name)}`);

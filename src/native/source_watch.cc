@@ -61,7 +61,6 @@ struct SourceWatch {
   std::vector<std::string> names;  // the watched sources, in the order found
 };
 
-
 GstPadProbeReturn OnBuffer(GstPad*, GstPadProbeInfo*, gpointer data) {
   static_cast<Flow*>(data)->last_us.store(g_get_monotonic_time(), std::memory_order_relaxed);
   return GST_PAD_PROBE_OK;
