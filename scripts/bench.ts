@@ -18,7 +18,8 @@
  * plus: start to first frame (`node scripts/run.js examples/run_appsink.ts` with a one-buffer pipeline, as the
  * tutorial runs, against the same in Python), 8 pipelines at once in one process, the CPU
  * cost of waiting on a live source, and frames as tensors (`tensor`: toTensor against a plain JS
- * loop, numpy's expression and a native memory-bandwidth bound; scripts/bench/ts_tensor.ts).
+ * loop, numpy's expression and a native memory-bandwidth bound; scripts/bench/ts_tensor.ts), and
+ * objects drawn onto frames (`draw`: drawObjects, 10 labelled boxes; scripts/bench/ts_draw.ts).
  *
  *   npm run bench                                  640x480 (3000 frames) and 1920x1080 (600)
  *   npm run bench -- --rounds 5 --only ts-tutorial,python --sizes 640x480
@@ -52,7 +53,7 @@ const TENSOR_SOURCES: Array<[number, number]> = [
 // ---------------------------------------------------------------------------------------------
 // options
 
-const IMPLS = ['ceiling', 'copy-limit', 'ts-tutorial', 'ts-source-copy', 'ts-fastest', 'python', 'startup', 'many', 'element', 'live', 'tensor'] as const;
+const IMPLS = ['ceiling', 'copy-limit', 'ts-tutorial', 'ts-source-copy', 'ts-fastest', 'python', 'startup', 'many', 'element', 'live', 'tensor', 'draw'] as const;
 type Impl = (typeof IMPLS)[number];
 
 const usage = `usage: npm run bench -- [--rounds K] [--only LIST] [--sizes WxH,...] [--frames N] [--soak]
@@ -520,6 +521,21 @@ async function main(): Promise<void> {
     }
   }
 
+  // objects drawn onto frames: 10 labelled boxes on an RGB frame
+  const drawRows: string[][] = [];
+  if (only.has('draw')) {
+    for (const [w, h] of TENSOR_SOURCES) {
+      const runs: number[] = [];
+      for (let round = 1; round <= rounds; round++) {
+        process.stderr.write(`bench: round ${round}/${rounds} draw on ${w}x${h} ...\n`);
+        const r = await runChild(`draw ${w}x${h}`, ...nodeChild('ts_draw', [w, h]), 120);
+        console.log(JSON.stringify(r));
+        runs.push(r.msPerFrame ?? NaN);
+      }
+      drawRows.push([`${w}x${h} RGB`, median(runs).toFixed(3)]);
+    }
+  }
+
   let idle: Result | null = null;
   if (only.has('live')) {
     process.stderr.write('bench: CPU while waiting on a live 5 fps pipeline ...\n');
@@ -595,6 +611,12 @@ async function main(): Promise<void> {
     console.log('');
     console.log(table(['source', 'toTensor', 'JS loop', 'numpy', 'bandwidth bound', 'vs JS', 'vs bound'], tensorRows, [1, 2, 3, 4]));
     if (noNumpy) console.log(`\nnumpy reference skipped: ${noNumpy}`);
+  }
+  if (drawRows.length) {
+    console.log('');
+    console.log('Objects drawn onto a frame (drawObjects: 10 boxes with labels of class, confidence and track id), median ms per frame:');
+    console.log('');
+    console.log(table(['frame', 'ms/frame'], drawRows, [1]));
   }
   if (idle) {
     const pct = idle.cpuPercent ?? NaN;

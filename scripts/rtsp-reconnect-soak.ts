@@ -1,6 +1,6 @@
 /**
  * The reconnect soak: examples/run_rtsp_reconnect.ts, as a user runs it, reads a real RTSP server
- * (test/helpers/rtsp-server-.ts) that goes away and comes back N times each way, in one process:
+ * (test/helpers/rtsp-server.ts) that goes away and comes back N times each way, in one process:
  *
  *   kill   SIGKILL (its sockets close), then a new server on the same port
  *   stop   SIGSTOP (it says nothing more) until the reader reports the loss, then SIGCONT
@@ -23,7 +23,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { killRtspServer, startRtspServer, type RtspServer } from '../test/helpers/rtsp-server-';
+import { killRtspServer, startRtspServer, type RtspServer } from '../test/helpers/rtsp-server';
 
 const { values } = parseArgs({
   options: { rounds: { type: 'string', default: '100' }, timeout: { type: 'string', default: '1000' } },

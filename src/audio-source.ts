@@ -11,7 +11,8 @@ import { audioLayoutOf, shapeAudio, type AudioLayoutInfo, type AudioSampleArray,
 import { GstPipelineError } from './errors';
 import type { Gst } from './gi';
 import { native, type NativeFrame } from './native';
-import { SampleSource, time, type SampleSourceOptions } from './sample-source';
+import { SampleSource, type SampleSourceOptions } from './sample-source';
+import { time } from './values';
 
 /** One buffer of raw audio, as plain data. */
 export interface AudioFrame<T extends AudioSampleArray = AudioSampleArray> extends AudioShapedArray<T> {

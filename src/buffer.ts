@@ -3,7 +3,7 @@
  * `ndarray_to_gst_buffer`, `map_gst_buffer`, `map_gst_memory`). The bytes move through the native
  * addon: one memcpy for a copy, none for a view (node-gtk alone takes ~90 ms a frame: docs/node-gtk.md, 'Buffer bytes out of GStreamer').
  */
-import { describeValue, GstStateError, notRawVideoMessage } from './errors';
+import { describeValue, GstStateError, messageOf, notRawVideoMessage } from './errors';
 import { Gst } from './gi';
 import { native, type NativeLayout } from './native';
 import { getNumChannels, getTypedArrayType, isForeignEndian, type SampleArrayType } from './utils';
@@ -149,7 +149,7 @@ export function gstBufferWithCapsToTypedArray<T extends ShapedArray | AudioShape
     copy = native.copyVideo(buffer, caps);
   } catch (error) {
     // The native copy refuses a buffer too small for the rows its caps describe.
-    throw new RangeError(error instanceof Error ? error.message : String(error));
+    throw new RangeError(messageOf(error));
   }
   const [bytes, layout] = copy;
   if (!layout) {

@@ -13,6 +13,24 @@ export function quote(text: string, max = MAX_QUOTED): string {
   return cut.replace(/[\u0000-\u0008\u000b-\u001f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
+/** Longest part of a user's error message quoted in ours ({@link quotedMessageOf}). */
+const MAX_QUOTED_ERROR = 500;
+
+/** The message of a thrown value: an Error's `message`, else the value as a string. @internal */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A user's error as one of ours quotes it: its message, bounded, control characters visible. @internal */
+export function quotedMessageOf(error: unknown): string {
+  return quote(messageOf(error), MAX_QUOTED_ERROR);
+}
+
+/** A thrown value as GStreamer's element error text shows it: `TypeError: message`, else the value as a string. @internal */
+export function namedMessageOf(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
 /** A value for a message: `NaN`, `"text"`, `null`, `Uint8Array(12)`, `object`... bounded in length. @internal */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';

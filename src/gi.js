@@ -4,7 +4,7 @@
 // Plain JavaScript so that gi.d.ts can give each namespace both meanings, value and type:
 // `Gst.init(null)` and `let b: Gst.Buffer` from one import.
 const { native, requireNodeGtk } = require('./native');
-const { GstError } = require('./errors');
+const { GstError, messageOf } = require('./errors');
 const { gstreamerVersionProblem, typelibProblem } = require('./system-check');
 
 const gi = requireNodeGtk();
@@ -18,7 +18,7 @@ if (!gi.require.gstreamerTs) {
     try {
       return require_.apply(this, arguments);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       const problem = typelibProblem(String(namespace), message);
       if (problem === message) throw error;
       throw new GstError(problem, { cause: error });

@@ -48,6 +48,7 @@ export {
   type VideoFilterFrame,
 } from './element/video-filter';
 export type { BooleanPropertySpec, DoublePropertySpec, IntPropertySpec, PropertySpec, StringPropertySpec } from './element/properties';
+export { TsDrawObjects } from './element/draw-objects';
 export {
   connectSignal,
   emitSignal,
@@ -71,4 +72,5 @@ export {
 export { GstAudioSource, type AudioFrame, type GstAudioSourceOptions } from './audio-source';
 export { audioLayoutFromCaps, type AudioLayoutInfo, type AudioSampleArray, type AudioShapedArray } from './audio';
 export { mapBox, TENSOR_FORMATS, toTensor, type Box, type FrameTensor, type Letterbox, type TensorOptions, type TensorSource, type TensorType } from './tensor';
+export { classColor, DRAW_FORMATS, drawObjects, labelSize, objectLabel, type DrawOptions, type DrawTarget, type Rgb } from './draw';
 export { contactSheet, savePng, type ContactSheetOptions, type Picture } from './pictures';

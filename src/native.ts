@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { messageOf } from './errors';
 import type { Gst, GstApp } from './gi';
 import type { ObjectInfo } from './meta';
 
@@ -167,6 +168,8 @@ export type ElementDispatch = (
   outHeight: number,
   outStride: number,
   outByteOffset: number,
+  /** the buffer's objects meta as metaGet reads it, undefined when it carries none */
+  objects: ObjectInfo[] | undefined,
 ) => ElementFrameResult | Promise<ElementFrameResult>;
 
 /** Called on the JS thread when a resizing element negotiates: [width, height] out, or an error message. */
@@ -251,10 +254,6 @@ function nodeName(modules: string | number, version?: string, headers?: string):
 
 const RUNNING = nodeName(process.versions.modules, process.versions.node);
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /** The Node.js whose headers node-gyp compiled `buildDir` against, from the config.gypi it wrote there. */
 function headersOf(buildDir: string): string | undefined {
   let gypi: string;
@@ -285,7 +284,7 @@ function headersOf(buildDir: string): string | undefined {
  * Other failures (a missing system library...) are passed on as they are.
  */
 function loadError(what: string, builtFor: string | undefined, error: unknown): Error {
-  const text = message(error);
+  const text = messageOf(error);
   if (!/undefined symbol|NODE_MODULE_VERSION|Cannot find module/.test(text)) return error instanceof Error ? error : new Error(text);
   const why = /undefined symbol/.test(text)
     ? `${what} was compiled against the headers of ${builtFor ?? 'another Node.js'}, not those of the running ${RUNNING}`

@@ -5,7 +5,7 @@
 import type { ElementFactoryName, ElementsByFactory } from './properties';
 import { markLive, markStopped } from './context';
 import { filesRead, truncation, type FileRead } from './file-sizes';
-import { describeValue, GstElementNotFoundError, GstParseError, GstPipelineError, GstSourceLostError, GstStateError, quote } from './errors';
+import { describeValue, GstElementNotFoundError, GstParseError, GstPipelineError, GstSourceLostError, GstStateError, messageOf, quote, quotedMessageOf } from './errors';
 import { Gst, GstApp } from './gi';
 import { native, type NativeBusMessage } from './native';
 import { pipelineEnded } from './reclaim';
@@ -13,6 +13,7 @@ import { elementsWithPendingFrames, framesSettled, takeFrameError } from './elem
 import { closeSampleHandlers, drainSampleHandlers } from './samples';
 import { releaseHandlers, setOwner } from './signals';
 import { DEFAULT_SOURCE_TIMEOUT_MS, END_AFTER_SILENCE_MS, SourceWatch, type Silence } from './source-watch';
+import { isThenable } from './values';
 
 /** A class of elements, for {@link GstPipeline.getByCls}: `GstApp.AppSink`, `Gst.Bin`... */
 export type ElementClass<T extends Gst.Element> = abstract new (...args: never[]) => T;
@@ -67,14 +68,6 @@ function checkOptions(options: unknown, what: string): void {
   if (timeout !== undefined) checkTimeout(timeout, `${what}: options.sourceTimeoutMs`);
 }
 
-function messageOf(error: unknown): string {
-  return quote(error instanceof Error ? error.message : String(error), 500);
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
-}
-
 /** The text of an ERROR or WARNING message; a missing file's path (a resource's location) is named in it. */
 function textOf([, text, , , domain, , location]: NativeBusMessage): string {
   const message = text ?? 'unknown error';
@@ -109,7 +102,7 @@ function parse(command: string): Gst.Pipeline {
     // sockets) instead of handing it to node-gtk, which would drop it unfreed when it throws.
     element = Gst.parseLaunchFull(command, null, Gst.ParseFlags.FATAL_ERRORS);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     // With FATAL_ERRORS GStreamer capitalises some messages ('No element "x"'): written as without it.
     throw new GstParseError(command, /^[A-Z][a-z]/.test(message) ? message[0].toLowerCase() + message.slice(1) : message);
   }
@@ -293,7 +286,7 @@ export class GstPipeline implements Disposable, AsyncDisposable {
       setup = this.options.beforePlaying?.(this);
     } catch (error) {
       // Nothing started: the pipeline ends here, done rejects, and the caller gets the throw.
-      this.failure = new GstPipelineError(`setting up before PLAYING failed: ${messageOf(error)}`, null, null, { cause: error });
+      this.failure = new GstPipelineError(`setting up before PLAYING failed: ${quotedMessageOf(error)}`, null, null, { cause: error });
       this.finish(this.failure);
       throw error;
     }
@@ -304,7 +297,7 @@ export class GstPipeline implements Disposable, AsyncDisposable {
       setup.then(
         () => this.play(),
         (error: unknown) =>
-          this.fail(new GstPipelineError(`setting up before PLAYING failed: ${messageOf(error)}`, null, null, { cause: error })),
+          this.fail(new GstPipelineError(`setting up before PLAYING failed: ${quotedMessageOf(error)}`, null, null, { cause: error })),
       );
     } else {
       this.play();
@@ -436,7 +429,7 @@ export class GstPipeline implements Disposable, AsyncDisposable {
     try {
       return this.sendEndOfStream();
     } catch (error) {
-      this.failure ??= new GstPipelineError(`sending the end of stream failed: ${messageOf(error)}`, null, null, { cause: error });
+      this.failure ??= new GstPipelineError(`sending the end of stream failed: ${quotedMessageOf(error)}`, null, null, { cause: error });
       return false;
     }
   }
@@ -557,7 +550,7 @@ export class GstPipeline implements Disposable, AsyncDisposable {
   /** Runs a hook of ours or of the user's; a throw (or a rejected promise) fails the pipeline. */
   private guard(hook: string, run: () => unknown): void {
     const failed = (error: unknown): void =>
-      this.fail(new GstPipelineError(`${hook} threw: ${messageOf(error)}`, null, null, { cause: error }), { endOfStream: true });
+      this.fail(new GstPipelineError(`${hook} threw: ${quotedMessageOf(error)}`, null, null, { cause: error }), { endOfStream: true });
     try {
       const result = run();
       if (isThenable(result)) result.then(undefined, failed);
@@ -611,7 +604,7 @@ export class GstPipeline implements Disposable, AsyncDisposable {
       try {
         this.onStopped();
       } catch (hookError) {
-        this.failure ??= new GstPipelineError(`onStopped threw: ${messageOf(hookError)}`, null, null, { cause: hookError });
+        this.failure ??= new GstPipelineError(`onStopped threw: ${quotedMessageOf(hookError)}`, null, null, { cause: hookError });
       }
       // Nothing of the pipeline runs any more: let go of user callbacks, so that it can be collected.
       releaseHandlers(this);

@@ -53,11 +53,6 @@ export function flagOption(name: string, options: object, key: string): boolean 
   return value === true;
 }
 
-/** Nanoseconds as the native side reports them (-1: none) to a frame's field (null: none). */
-export function time(ns: number): number | null {
-  return ns < 0 ? null : ns;
-}
-
 /** The warning code of {@link warnOpenFormat}: `node --disable-warning=GSTREAMER_TS_OPEN_FORMAT` silences it. */
 export const OPEN_FORMAT_WARNING = 'GSTREAMER_TS_OPEN_FORMAT';
 /** Elements that pass caps through unchanged: caps before them still say what reaches the appsink. */

@@ -6,7 +6,8 @@
  * sample engine (src/samples.ts).
  */
 import { GObject, Gst, gi } from './gi';
-import { describeValue, GstPipelineError } from './errors';
+import { describeValue, GstPipelineError, quotedMessageOf } from './errors';
+import { isThenable } from './values';
 
 /** What a pipeline wrapper offers to the handlers of its elements. @internal */
 export interface PipelineOwner {
@@ -71,28 +72,16 @@ export function releaseHandlers(owner: PipelineOwner): void {
   if (cells) for (const cell of cells) cell.fn = null;
 }
 
-/** Longest part of a user's error message quoted in ours. */
-const MAX_QUOTED = 500;
-
-function reasonOf(error: unknown): string {
-  const reason = error instanceof Error ? error.message : String(error);
-  return reason.length > MAX_QUOTED ? `${reason.slice(0, MAX_QUOTED)}... (${reason.length} characters)` : reason;
-}
-
 /**
  * Fails the pipeline that owns `element` because a user callback threw or rejected: a
  * {@link GstPipelineError} with the user's error as `cause`; the pipeline ends its stream and
  * stops. Printed when no GstPipeline owns the element. @internal
  */
 export function reportThrow(element: Gst.Object, signal: string, error: unknown, verb = 'threw'): void {
-  const failure = new GstPipelineError(`'${signal}' handler ${verb}: ${reasonOf(error)}`, null, element.name, { cause: error });
+  const failure = new GstPipelineError(`'${signal}' handler ${verb}: ${quotedMessageOf(error)}`, null, element.name, { cause: error });
   const owner = ownerOf(element);
   if (owner) owner.fail(failure, { endOfStream: true });
   else console.error(failure);
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
 /**

@@ -10,7 +10,8 @@
 import { describeValue, GstPipelineError } from './errors';
 import type { Gst } from './gi';
 import { native, type NativeFrame, type NativeLayout } from './native';
-import { flagOption, SampleSource, time, type SampleSourceOptions } from './sample-source';
+import { flagOption, SampleSource, type SampleSourceOptions } from './sample-source';
+import { time } from './values';
 import { shapeFrame, type SampleArray, type ShapedArray } from './buffer';
 import type { ObjectInfo } from './meta';
 import { toTensor, type FrameTensor, type TensorOptions } from './tensor';

@@ -15,7 +15,7 @@ import {
   type SampleArray,
   type ShapedArray,
 } from '../src';
-import { reachesState, rejectionOf, runScript, SRC, within } from './helpers/support-';
+import { reachesState, rejectionOf, runScript, SRC, within } from './helpers/support';
 
 const N = 30;
 

@@ -17,7 +17,7 @@ import {
   type AudioShapedArray,
   type GstAudioSourceOptions,
 } from '../src';
-import { pipelinesStoppedAfterEach, within } from './helpers/support-';
+import { pipelinesStoppedAfterEach, within } from './helpers/support';
 
 const track = pipelinesStoppedAfterEach(test);
 const RATE = 8000;

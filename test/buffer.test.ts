@@ -19,7 +19,7 @@ import {
   type BufferView,
   type ShapedArray,
 } from '../src';
-import { caps, rejectionOf, within } from './helpers/support-';
+import { caps, rejectionOf, within } from './helpers/support';
 
 // RGB rows are padded to a multiple of 4 bytes: 641 * 3 = 1923 -> 1924.
 const W = 641;

@@ -1,6 +1,6 @@
 /**
  * The README's "Your first project", as written, in a fresh project outside the repository
- * (test/helpers/consumer-project-.ts makes it: the packed tarball, `"type": "module"`, the
+ * (test/helpers/consumer-project.ts makes it: the packed tarball, `"type": "module"`, the
  * TypeScript npm installs today): the README's files run the README's way, `node main.ts` (Node
  * 22.18+), `npx tsc --noEmit`, the ts-node recipe (typescript@5 + ts-node 10.9.2), CommonJS and
  * ES module JavaScript, and the subpath entries. The tarball itself comes from `npm pack
@@ -21,7 +21,7 @@ import {
   run,
   type ConsumerProject,
   type Ran,
-} from './helpers/consumer-project-';
+} from './helpers/consumer-project';
 
 const consumer = suite('consumer');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');

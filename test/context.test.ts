@@ -7,7 +7,7 @@ import { createHook } from 'node:async_hooks';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Gst, GstApp, GstContext, GstPipeline } from '../src';
-import { reachesState, runScript, SRC, within } from './helpers/support-';
+import { reachesState, runScript, SRC, within } from './helpers/support';
 
 const LIVE = 'videotestsrc is-live=true ! video/x-raw,width=64,height=48,framerate=30/1 ! fakesink';
 

@@ -17,7 +17,7 @@ import {
   type VideoFilterFrame,
   type VideoFrame,
 } from '../src';
-import { pipelinesStoppedAfterEach, rejectionOf, within } from './helpers/support-';
+import { pipelinesStoppedAfterEach, rejectionOf, within } from './helpers/support';
 import type { FrameTensor } from '../src/tensor';
 
 const track = pipelinesStoppedAfterEach(test);

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { GstVideoSource, type VideoFrame } from '../src';
-import { ROOT, runNode, within, type Exit } from './helpers/support-';
+import { ROOT, runNode, within, type Exit } from './helpers/support';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gstreamer-ts-element-examples-'));
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -18,7 +18,7 @@ import {
   type VideoFilterFrame,
   type VideoFrame,
 } from '../src';
-import { pipelinesStoppedAfterEach, reachesState, rejectionOf, runScript, SRC, within } from './helpers/support-';
+import { pipelinesStoppedAfterEach, reachesState, rejectionOf, runScript, SRC, within } from './helpers/support';
 
 const track = pipelinesStoppedAfterEach(test);
 

@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { GstStateError, GstVideoSink, GstVideoSource } from '../src';
-import { pipelinesStoppedAfterEach, runScript, SRC, within } from './helpers/support-';
+import { pipelinesStoppedAfterEach, runScript, SRC, within } from './helpers/support';
 
 const track = pipelinesStoppedAfterEach(test);
 const LIVE = 'videotestsrc is-live=true ! video/x-raw,format=GRAY8,width=16,height=16,framerate=100/1 ! appsink';

@@ -11,8 +11,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as path from 'node:path';
-import { exampleNames, removeRunDirectories, runExample } from './helpers/run-example-';
-import { ROOT, runScript } from './helpers/support-';
+import { exampleNames, removeRunDirectories, runExample } from './helpers/run-example';
+import { ROOT, runScript } from './helpers/support';
 
 test.after.each(removeRunDirectories);
 

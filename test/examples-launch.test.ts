@@ -8,8 +8,8 @@ import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Gst } from '../src';
-import { countWebmFrames, discover } from './helpers/media-';
-import { exitedCleanly, removeRunDirectories, runExample } from './helpers/run-example-';
+import { countWebmFrames, discover } from './helpers/media';
+import { exitedCleanly, removeRunDirectories, runExample } from './helpers/run-example';
 
 test.after.each(removeRunDirectories);
 

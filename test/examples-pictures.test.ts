@@ -8,8 +8,8 @@ import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { GstParseError, GstVideoSource, contactSheet, savePng } from '../src';
-import { exitedCleanly, removeRunDirectories, runExample } from './helpers/run-example-';
-import { within } from './helpers/support-';
+import { exitedCleanly, removeRunDirectories, runExample } from './helpers/run-example';
+import { within } from './helpers/support';
 
 test.after.each(removeRunDirectories);
 

@@ -6,8 +6,8 @@ import * as net from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { GstVideoSource } from '../src';
-import { exitedCleanly, removeRunDirectories, runExample } from './helpers/run-example-';
-import { within } from './helpers/support-';
+import { exitedCleanly, removeRunDirectories, runExample } from './helpers/run-example';
+import { within } from './helpers/support';
 
 test.after.each(removeRunDirectories);
 

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { countWebmFrames, discover } from './helpers/media-';
+import { countWebmFrames, discover } from './helpers/media';
 
 const ROOT = path.resolve(__dirname, '..');
 /** The examples' runner (Node's own TypeScript, or ts-node with the repository's tsconfig), whatever the child's working directory. */

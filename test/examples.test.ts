@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { linesMatching, runNode, type Exit, type RunOptions } from './helpers/support-';
+import { linesMatching, runNode, type Exit, type RunOptions } from './helpers/support';
 
 function runAppsink(pipeline: string | null, options: RunOptions): Promise<Exit> {
   const args = ['scripts/run.js', 'examples/run_appsink.ts'];

@@ -3,11 +3,11 @@
  * user takes: the tutorial's (appsink 'new-sample' + emit('pull-sample') +
  * gstBufferWithCapsToTypedArray), GstVideoSource with copies and with zeroCopy, GstVideoSink into an
  * appsink, and a source-to-sink round trip. The reference never goes through the library: frames
- * are built here in GStreamer's layout (test/helpers/content-.ts), pushed with plain node-gtk
+ * are built here in GStreamer's layout (test/helpers/content.ts), pushed with plain node-gtk
  * (Gst.Buffer.newWrapped + appsrc.pushBuffer) and read back with plain node-gtk
  * (appsink.tryPullSample + buffer.extractDup). Sizes: 5x3 (rows padded by GStreamer for all but
  * RGBA) and 8x2 (no padding: zero-copy frames are then true views). I420 and NV12 here at sizes
- * without padding; at odd widths they are in planar.test.ts.
+ * without padding; at odd sizes they are in test/samples.test.ts.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -37,8 +37,8 @@ import {
   tightBytes,
   tightSamples,
   type Layout,
-} from './helpers/content-';
-import { caps, pipelinesStoppedAfterEach, rejectionOf, within } from './helpers/support-';
+} from './helpers/content';
+import { caps, pipelinesStoppedAfterEach, rejectionOf, within } from './helpers/support';
 
 const track = pipelinesStoppedAfterEach(test);
 const FRAMES = 3;

@@ -1,5 +1,5 @@
 /**
- * Hostile input: each case of test/helpers/hostile-cases-.ts runs in its own child process, so a
+ * Hostile input: each case of test/helpers/hostile-cases.ts runs in its own child process, so a
  * crash cannot hide. Each must end in the typed error it names (class and message), or be
  * accepted and turned into the right thing; the child must stay alive (its last line is 'alive',
  * exit code 0), leave no pipeline live and give its file descriptors back.
@@ -14,8 +14,8 @@ import * as path from 'node:path';
 import * as ts from 'typescript';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cases } from './helpers/hostile-cases-';
-import { ROOT, type Exit } from './helpers/support-';
+import { cases } from './helpers/hostile-cases';
+import { ROOT, type Exit } from './helpers/support';
 
 const CONCURRENCY = 2;
 
@@ -44,8 +44,8 @@ function transpile(): string {
   // the hand-written JavaScript modules (src/gi.js, src/system-check.js) as they are
   for (const file of fs.readdirSync(path.join(ROOT, 'src')))
     if (file.endsWith('.js')) fs.copyFileSync(path.join(ROOT, 'src', file), path.join(dir, 'src', file));
-  write('test/helpers/hostile-cases-.ts', 'test/helpers/hostile-cases-.js');
-  write('test/helpers/hostile-child-.ts', 'test/helpers/hostile-child-.js');
+  write('test/helpers/hostile-cases.ts', 'test/helpers/hostile-cases.js');
+  write('test/helpers/hostile-child.ts', 'test/helpers/hostile-child.js');
   fs.symlinkSync(path.join(ROOT, 'build'), path.join(dir, 'build'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   return dir;
@@ -54,7 +54,7 @@ function transpile(): string {
 function runCase(dir: string, index: number): Promise<Exit> {
   return new Promise<Exit>((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, ['--expose-gc', path.join(dir, 'test', 'helpers', 'hostile-child-.js'), String(index)], {
+    const child = spawn(process.execPath, ['--expose-gc', path.join(dir, 'test', 'helpers', 'hostile-child.js'), String(index)], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

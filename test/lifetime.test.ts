@@ -12,9 +12,9 @@ import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Gst, GstApp, GstContext, GstPipeline, GstVideoSink, GstVideoSource } from '../src';
-import { gstBytes, layoutOf } from './helpers/content-';
-import { countWebmFrames, discover } from './helpers/media-';
-import { reachesState, within } from './helpers/support-';
+import { gstBytes, layoutOf } from './helpers/content';
+import { countWebmFrames, discover } from './helpers/media';
+import { reachesState, within } from './helpers/support';
 
 const WIDTH = 64;
 const HEIGHT = 48;

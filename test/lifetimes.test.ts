@@ -12,7 +12,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runLimited } from './helpers/child-';
+import { runLimited } from './helpers/child';
 
 const CYCLES = 300;
 const WARM = 100;

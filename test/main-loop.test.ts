@@ -7,9 +7,9 @@
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ROOT, runNode, type Exit } from './helpers/support-';
+import { ROOT, runNode, type Exit } from './helpers/support';
 
-const CHILD = path.join(ROOT, 'test', 'helpers', 'main-loop-child-.ts');
+const CHILD = path.join(ROOT, 'test', 'helpers', 'main-loop-child.ts');
 
 function run(mode: string): Promise<Exit> {
   return runNode(['-r', 'ts-node/register/transpile-only', CHILD, mode], { timeoutMs: 60_000, what: `main-loop-child- ${mode}` });

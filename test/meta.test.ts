@@ -20,7 +20,7 @@ import {
   type ObjectInfo,
   type ObjectInfoInit,
 } from '../src';
-import { pipelinesStoppedAfterEach, within } from './helpers/support-';
+import { pipelinesStoppedAfterEach, within } from './helpers/support';
 
 const track = pipelinesStoppedAfterEach(test);
 

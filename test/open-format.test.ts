@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runScript, SRC } from './helpers/support-';
+import { runScript, SRC } from './helpers/support';
 
 /** Pops 3 frames from each description in one process; prints the warnings it emitted as JSON lines. */
 async function warningsOf(kind: 'GstVideoSource' | 'GstAudioSource', descriptions: string[]): Promise<{ code: string; message: string }[]> {

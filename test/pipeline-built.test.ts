@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Gst, GstApp, GstPipeline, GstPipelineError, GstVideoSource } from '../src';
-import { rejectionOf, within } from './helpers/support-';
+import { rejectionOf, within } from './helpers/support';
 
 function make(factory: string, name?: string): Gst.Element {
   const element = Gst.ElementFactory.make(factory, name ?? null);

@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { GLib, Gst, GstPipeline, GstPipelineError, type GstWarning } from '../src';
-import { pipelinesStoppedAfterEach, reachesState, rejectionOf, within } from './helpers/support-';
+import { pipelinesStoppedAfterEach, reachesState, rejectionOf, within } from './helpers/support';
 
 const track = pipelinesStoppedAfterEach(test);
 const MISSING = 'filesrc location=/nonexistent/file ! fakesink';

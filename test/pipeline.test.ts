@@ -21,7 +21,7 @@ import {
   GstStateError,
   type GstWarning,
 } from '../src';
-import { reachesState, rejectionOf, runScript, SRC, within } from './helpers/support-';
+import { reachesState, rejectionOf, runScript, SRC, within } from './helpers/support';
 
 const LIVE = 'videotestsrc is-live=true ! video/x-raw,width=64,height=48,framerate=30/1 ! fakesink';
 

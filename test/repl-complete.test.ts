@@ -9,7 +9,7 @@ import { PassThrough } from 'node:stream';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { GstVideoSource } from '../src';
-import { ROOT } from './helpers/support-';
+import { ROOT } from './helpers/support';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { completePublicMembers } = require('../scripts/repl-complete.js') as {

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ROOT } from './helpers/support-';
+import { ROOT } from './helpers/support';
 
 test('SIGINT during a for await over a live source ends the loop and the pipeline; the session goes on', async () => {
   const history = fs.mkdtempSync(path.join(os.tmpdir(), 'gstreamer-ts-repl-'));

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Gst } from '../src/gi';
-import { ROOT } from './helpers/support-';
+import { ROOT } from './helpers/support';
 
 interface Session {
   code: number | null;

@@ -1,6 +1,6 @@
 /**
  * Sources that go away, told apart from an end (docs/sources.md): a real RTSP server of our own
- * (test/helpers/rtsp-server-.ts, gst-rtsp-server in a child process) killed (SIGKILL: its sockets
+ * (test/helpers/rtsp-server.ts, gst-rtsp-server in a child process) killed (SIGKILL: its sockets
  * close) and frozen (SIGSTOP: it says nothing more), servers that never answer, a file truncated
  * while it is read, and the reconnect pattern of examples/run_rtsp_reconnect.ts. Timing belongs
  * in the soak (scripts/rtsp-reconnect-soak.ts): the guards here only catch hangs.
@@ -13,9 +13,9 @@ import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Gst, GstPipeline, GstPipelineError, GstSourceLostError, GstVideoSource, type GstVideoSourceOptions } from '../src';
-import { exitedCleanly, removeRunDirectories, runExample } from './helpers/run-example-';
-import { killRtspServer, startRtspServer, type RtspServer } from './helpers/rtsp-server-';
-import { pipelinesStoppedAfterEach, rejectionOf, within } from './helpers/support-';
+import { exitedCleanly, removeRunDirectories, runExample } from './helpers/run-example';
+import { killRtspServer, startRtspServer, type RtspServer } from './helpers/rtsp-server';
+import { pipelinesStoppedAfterEach, rejectionOf, within } from './helpers/support';
 
 const track = pipelinesStoppedAfterEach(test);
 const servers = new Set<RtspServer>();

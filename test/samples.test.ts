@@ -9,7 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Gst, GstApp, GstPipeline, GstPipelineError, GstStateError, GstVideo, GstVideoSource, gstBufferWithCapsToTypedArray, type GstVideoSourceOptions } from '../src';
 import { native } from '../src/native';
-import { caps, pipelinesStoppedAfterEach, rejectionOf, within } from './helpers/support-';
+import { caps, pipelinesStoppedAfterEach, rejectionOf, within } from './helpers/support';
 
 const track = pipelinesStoppedAfterEach(test);
 

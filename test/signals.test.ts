@@ -9,7 +9,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Gst, GstApp, GstPipeline, GstPipelineError } from '../src';
-import { pipelinesStoppedAfterEach, rejectionOf, runScript, SRC } from './helpers/support-';
+import { pipelinesStoppedAfterEach, rejectionOf, runScript, SRC } from './helpers/support';
 
 const track = pipelinesStoppedAfterEach(test);
 

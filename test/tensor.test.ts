@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { GstVideoSource, mapBox, toTensor, type TensorSource, type VideoFrame } from '../src';
-import { pipelinesStoppedAfterEach, within } from './helpers/support-';
+import { pipelinesStoppedAfterEach, within } from './helpers/support';
 
 const track = pipelinesStoppedAfterEach(test);
 

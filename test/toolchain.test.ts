@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ROOT } from './helpers/support-';
+import { ROOT } from './helpers/support';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { tsNodeProblem } = require(path.join(ROOT, 'scripts', 'toolchain.js')) as { tsNodeProblem(root: string): string | null };

@@ -1,6 +1,6 @@
 /**
  * docs/tutorial.md cannot rot: every ```ts block in it is a whole program, run where a reader
- * runs it: in the README's first project (test/helpers/consumer-project-.ts: the packed tarball
+ * runs it: in the README's first project (test/helpers/consumer-project.ts: the packed tarball
  * installed into a fresh project), importing 'gstreamer-ts' as written. Each block type-checks
  * there (`npx tsc --noEmit`), and runs as step 1 says: `node step.ts` on a Node with `using`
  * (24+), else the README's ts-node recipe (`node --loader ts-node/esm step.ts`). It must exit 0
@@ -9,7 +9,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { consumerProject, expectedOutput, installTsNode, npx, NODE_HAS_USING, run, TUTORIAL_BLOCKS, type ConsumerProject } from './helpers/consumer-project-';
+import { consumerProject, expectedOutput, installTsNode, npx, NODE_HAS_USING, run, TUTORIAL_BLOCKS, type ConsumerProject } from './helpers/consumer-project';
 
 let project: ConsumerProject;
 

@@ -16,7 +16,7 @@ import {
   timeArgs,
   toGstString,
 } from '../src';
-import { caps } from './helpers/support-';
+import { caps } from './helpers/support';
 
 const CHANNELS: ReadonlyArray<[string, number]> = [
   ['RGB', 3],

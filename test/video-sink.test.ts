@@ -23,8 +23,8 @@ import {
   type GstVideoSinkOptions,
   type SampleArray,
 } from '../src';
-import { countWebmFrames, discover, firstDifference } from './helpers/media-';
-import { pipelinesStoppedAfterEach, rejectionOf, within } from './helpers/support-';
+import { countWebmFrames, discover, firstDifference } from './helpers/media';
+import { pipelinesStoppedAfterEach, rejectionOf, within } from './helpers/support';
 
 const WIDTH = 1920;
 const HEIGHT = 1080;

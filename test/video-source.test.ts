@@ -16,9 +16,9 @@ import {
   type GstVideoSourceOptions,
   type VideoFrame,
 } from '../src';
-import { appsrcFor, gstBytes, layoutOf, mismatch, pushRaw, tightBytes } from './helpers/content-';
-import { firstDifference } from './helpers/media-';
-import { pipelinesStoppedAfterEach, rejectionOf, runScript, SRC, within } from './helpers/support-';
+import { appsrcFor, gstBytes, layoutOf, mismatch, pushRaw, tightBytes } from './helpers/content';
+import { firstDifference } from './helpers/media';
+import { pipelinesStoppedAfterEach, rejectionOf, runScript, SRC, within } from './helpers/support';
 
 const WIDTH = 1920;
 const HEIGHT = 1080;

@@ -15,3 +15,4 @@ export {
   type VideoFilterFrame,
 } from './video-filter';
 export type { BooleanPropertySpec, DoublePropertySpec, IntPropertySpec, PropertySpec, StringPropertySpec } from './properties';
+export { TsDrawObjects } from './draw-objects';

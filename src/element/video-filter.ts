@@ -44,14 +44,15 @@
  * (`getState` with a timeout, a blocking pull of an appsink after this element) waits forever.
  * Run pipelines through {@link GstPipeline} (it keeps the event loop alive while they play).
  */
-import { GstStateError } from '../errors';
+import { GstStateError, namedMessageOf } from '../errors';
 import { GstVideo, type Gst } from '../gi';
 import { native } from '../native';
 import type { SampleArray } from '../buffer';
-import { packObjects, type ObjectInfoInit } from '../meta';
+import { packObjects, type ObjectInfo, type ObjectInfoInit } from '../meta';
 import type { ElementFrameResult } from '../native';
 import { getNumChannels, getTypedArrayType } from '../utils';
 import { toTensor, type FrameTensor, type TensorOptions } from '../tensor';
+import { isThenable, time } from '../values';
 import { checkPropertyValue, nativePropertyDef, type NativePropertyDef, type PropertySpec } from './properties';
 
 /**
@@ -79,6 +80,12 @@ export interface VideoFilterFrame<T extends SampleArray = SampleArray> {
   readonly duration: number | null;
   /** frame number as the source counts it, or null */
   readonly offset: number | null;
+  /**
+   * The objects the buffer carried when it reached the element, as `gstMetaGet` reads them
+   * (written upstream: `gstMetaWrite` in a pad probe, `addObject` of an element before this one);
+   * undefined when it carried none. Objects this frame adds are not in it.
+   */
+  readonly objects?: readonly ObjectInfo[];
   /**
    * Attaches a detected object to the buffer that leaves the element (after the objects it
    * carried already), as object metadata (src/meta.ts): `frame.objects` of a
@@ -146,8 +153,6 @@ interface FrameShape {
   length: number;
 }
 
-const time = (ns: number): number | null => (ns < 0 ? null : ns);
-
 /** Instances whose frame function's promise has not settled yet: native instance id -> that frame's token. */
 const pendingFrames = new Map<number, number>();
 let frameTokens = 0;
@@ -173,10 +178,6 @@ export function framesSettled(): Promise<void> {
   return whenSettled.promise;
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
-}
-
 /** The latest error a frame function threw or rejected with, by native instance id, until a pipeline takes it as the cause of the element error. */
 const frameErrors = new Map<number, unknown>();
 
@@ -192,7 +193,7 @@ export function takeFrameError(element: Gst.Element): unknown {
 
 function failed(id: number, error: unknown): string {
   frameErrors.set(id, error);
-  return describeError(error);
+  return namedMessageOf(error);
 }
 
 /** The objects a frame gathered, and whether it is done (then addObject refuses). */
@@ -253,10 +254,6 @@ function describe(value: unknown): string {
   return `${value.constructor?.name ?? 'object'}${typeof name === 'string' ? ` "${name}"` : ''}`;
 }
 
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
 function forgetFinalized(): void {
   for (const id of native.elementTakeFinalized()) {
     instances.delete(id);
@@ -299,11 +296,12 @@ function dispatch(
   outHeight: number,
   outStride: number,
   outByteOffset: number,
+  carried: readonly ObjectInfo[] | undefined,
 ): ElementFrameResult | Promise<ElementFrameResult> {
   const objects: FrameObjects = { list: [], done: false };
   try {
     const instance = instanceFor(id, classId);
-    const times = { format, pts: time(pts), dts: time(dts), duration: time(duration), offset: time(offset) };
+    const times = { format, pts: time(pts), dts: time(dts), duration: time(duration), offset: time(offset), objects: carried };
     const frame = instance.frameOf(0, bytes, width, height, stride, byteOffset, times, objects);
     const kind = registered[classId - 1].kind;
     let result: unknown;
@@ -344,7 +342,7 @@ function outputSizeOf(id: number, classId: number, width: number, height: number
       return `outputSize(${width}, ${height}) must return [width, height] of positive integers, got ${JSON.stringify(size)}`;
     return [size[0], size[1]];
   } catch (error) {
-    return describeError(error);
+    return namedMessageOf(error);
   }
 }
 
@@ -389,7 +387,7 @@ export abstract class TsVideoElement {
     height: number,
     stride: number,
     byteOffset: number,
-    times: { format: string; pts: number | null; dts: number | null; duration: number | null; offset: number | null },
+    times: { format: string; pts: number | null; dts: number | null; duration: number | null; offset: number | null; objects?: readonly ObjectInfo[] },
     objects: FrameObjects,
   ): VideoFilterFrame {
     const key = `${times.format} ${width} ${height} ${stride}`;

@@ -1,7 +1,13 @@
 // One instance of the addon per Node.js environment (the main thread, each worker thread):
-// what the concerns keep between calls lives here or in objects it tears down, never in loose
-// globals. module.cc creates it at registration and tears it down from an environment cleanup
-// hook; Node waits until every libuv handle the concerns close has finished closing.
+// what the concerns given an Addon keep between calls lives here or in objects it tears down.
+// module.cc creates it at registration and tears it down from an environment cleanup hook; Node
+// waits until every libuv handle the concerns close has finished closing.
+//
+// Process-wide state remains where what it describes is process-wide in GStreamer: element.cc
+// (a GType registered with gst_element_register lives until the process exits, so its classes,
+// instances and the queue of frames for JS are file-level, served by the one environment that
+// called elementInit, with their own cleanup hook and atexit), meta.cc's registered meta API
+// and loop.cc's copy of node-gtk's GSource functions.
 #pragma once
 
 #include <node.h>

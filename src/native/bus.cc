@@ -5,10 +5,9 @@
 // descriptors. Watched from here, the bus never gets a wrapper (unless the user asks for one), and
 // detachBus drops the pipeline's own reference once it is NULL: the sockets close at once.
 
-#include <unordered_map>
-
 #include "addon.h"
 #include "nodegtk.h"
+#include "registry.h"
 #include "util.h"
 
 namespace gstts {
@@ -31,20 +30,11 @@ struct BusWatch {
   gulong handler = 0;
   v8::Global<Function> callback;
   v8::Global<Object> resource;
-  int id = 0;
-};
-
-// This environment's bus watches by id.
-struct BusWatches {
-  explicit BusWatches(Addon* a) : addon(a) {}
-  Addon* addon;
-  std::unordered_map<int, BusWatch*> by_id;
-  int next_id = 1;
 };
 
 // What the GLib signal handler gets: the watches and the id (the watch may be gone by then).
 struct WatchRef {
-  BusWatches* all;
+  Registry<BusWatch>* all;
   int id;
 };
 
@@ -87,10 +77,9 @@ void OnBusMessage(GstBus*, GstMessage* message, gpointer data) {
   auto type = GST_MESSAGE_TYPE(message);
   if (type != GST_MESSAGE_EOS && type != GST_MESSAGE_ERROR && type != GST_MESSAGE_WARNING) return;
   auto* ref = static_cast<WatchRef*>(data);
-  Addon* addon = ref->all->addon;
-  auto it = ref->all->by_id.find(ref->id);
-  if (it == ref->all->by_id.end() || addon->tearing_down()) return;
-  BusWatch* w = it->second;
+  Addon* addon = ref->all->addon();
+  BusWatch* w = ref->all->Find(ref->id);
+  if (w == nullptr || addon->tearing_down()) return;
   Isolate* isolate = addon->isolate();
   v8::HandleScope scope(isolate);
   v8::Context::Scope context_scope(addon->context());
@@ -101,8 +90,8 @@ void OnBusMessage(GstBus*, GstMessage* message, gpointer data) {
   (void)node::MakeCallback(isolate, resource, callback, 1, argv, {0, 0});
 }
 
-void Unwatch(BusWatches* all, BusWatch* w) {
-  all->by_id.erase(w->id);
+// `w` is out of the registry already.
+void Unwatch(BusWatch* w) {
   g_signal_handler_disconnect(w->bus, w->handler);  // frees its WatchRef
   gst_bus_remove_signal_watch(w->bus);
   gst_object_unref(w->bus);
@@ -114,7 +103,7 @@ void Unwatch(BusWatches* all, BusWatch* w) {
 // watchBus(pipeline, callback([type, text, debug, source, domain, code, location])): id
 void WatchBus(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
-  auto* all = DataOf<BusWatches>(args);
+  auto* all = DataOf<Registry<BusWatch>>(args);
   GObject* element = UnwrapObject(isolate, args[0], GST_TYPE_ELEMENT, "expected a Gst.Element");
   if (!element) return;
   if (!args[1]->IsFunction()) {
@@ -127,24 +116,20 @@ void WatchBus(const FunctionCallbackInfo<Value>& args) {
     return;
   }
   auto* w = new BusWatch();
-  w->id = all->next_id++;
+  int id = all->Add(w);
   w->bus = bus;  // the reference gst_element_get_bus gave
   w->callback.Reset(isolate, args[1].As<Function>());
   w->resource.Reset(isolate, Object::New(isolate));
   gst_bus_add_signal_watch(bus);
-  w->handler = g_signal_connect_data(bus, "message", G_CALLBACK(OnBusMessage), new WatchRef{all, w->id},
+  w->handler = g_signal_connect_data(bus, "message", G_CALLBACK(OnBusMessage), new WatchRef{all, id},
                                      [](gpointer data, GClosure*) { delete static_cast<WatchRef*>(data); },
                                      GConnectFlags(0));
-  all->by_id[w->id] = w;
-  args.GetReturnValue().Set(Integer::New(isolate, w->id));
+  args.GetReturnValue().Set(Integer::New(isolate, id));
 }
 
 // unwatchBus(id): idempotent
 void UnwatchBus(const FunctionCallbackInfo<Value>& args) {
-  auto* all = DataOf<BusWatches>(args);
-  if (!args[0]->IsNumber()) return;
-  auto it = all->by_id.find(int(args[0].As<Number>()->Value()));
-  if (it != all->by_id.end()) Unwatch(all, it->second);
+  if (BusWatch* w = DataOf<Registry<BusWatch>>(args)->Take(args[0])) Unwatch(w);
 }
 
 // popBusError(pipeline): the first ERROR message waiting on the bus as watchBus's tuple, or null
@@ -173,11 +158,7 @@ void DetachBus(const FunctionCallbackInfo<Value>& args) {
 }  // namespace
 
 void InitBus(Local<v8::Context> context, Local<Object> exports, Addon* addon) {
-  auto* all = new BusWatches(addon);
-  addon->OnTeardown([all] {
-    while (!all->by_id.empty()) Unwatch(all, all->by_id.begin()->second);
-    delete all;
-  });
+  auto* all = NewRegistry<BusWatch>(addon, Unwatch);
   SetMethod(context, exports, "watchBus", WatchBus, all);
   SetMethod(context, exports, "unwatchBus", UnwatchBus, all);
   SetMethod(context, exports, "popBusError", PopBusError, all);

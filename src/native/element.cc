@@ -29,6 +29,8 @@
 #include "element.h"
 #include "meta.h"
 #include "nodegtk.h"
+#include "registry.h"
+#include "util.h"
 
 #include <node.h>
 #include <uv.h>
@@ -43,7 +45,6 @@
 #include <deque>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 using v8::ArrayBuffer;
@@ -142,26 +143,12 @@ v8::Global<Object>& resource = *new v8::Global<Object>();
 
 std::vector<ClassSpec*> classes;  // never freed: registered GTypes live as long as the process
 // Frames whose promise has not settled, by token; JS thread only.
-std::unordered_map<double, Pending*>& pendings = *new std::unordered_map<double, Pending*>();
-double next_token = 1;
+Registry<Pending>& pendings = *new Registry<Pending>();
 
 std::mutex& instances_lock = *new std::mutex();
-std::unordered_map<int, TsElement*>& instances = *new std::unordered_map<int, TsElement*>();
+Registry<TsElement>& instances = *new Registry<TsElement>();  // guarded by instances_lock
 std::vector<int>& finalized = *new std::vector<int>();      // ids to forget on the JS side (elementTakeFinalized)
-int next_instance_id = 1;
 GQuark spec_quark = 0;
-
-Local<String> Str(Isolate* isolate, const char* s) {
-  return String::NewFromUtf8(isolate, s).ToLocalChecked();
-}
-
-void ThrowType(Isolate* isolate, const std::string& message) {
-  isolate->ThrowException(v8::Exception::TypeError(Str(isolate, message.c_str())));
-}
-
-void ThrowError(Isolate* isolate, const std::string& message) {
-  isolate->ThrowException(v8::Exception::Error(Str(isolate, message.c_str())));
-}
 
 ClassSpec* SpecOf(GType type) {
   while (type) {
@@ -227,10 +214,8 @@ void DetachPending(Isolate* isolate, Pending* p) {
 void Settled(const FunctionCallbackInfo<Value>& info) {
   Isolate* isolate = info.GetIsolate();
   HandleScope scope(isolate);
-  auto it = pendings.find(info.Data().As<Number>()->Value());
-  if (it == pendings.end()) return;
-  Pending* p = it->second;
-  pendings.erase(it);
+  Pending* p = pendings.Take(info.Data());
+  if (p == nullptr) return;
   {
     std::lock_guard<std::mutex> guard(dispatch_lock);
     if (shutting_down) return;  // the streaming thread has left: `request` is gone
@@ -257,15 +242,7 @@ void DropCancelled() {
   {
     std::lock_guard<std::mutex> guard(dispatch_lock);
     if (shutting_down) return;
-    for (auto it = pendings.begin(); it != pendings.end();) {
-      Request* r = it->second->request;
-      if (r->self->flushing) {
-        dropped.push_back(it->second);
-        it = pendings.erase(it);
-      } else {
-        ++it;
-      }
-    }
+    dropped = pendings.TakeIf([](Pending* p) { return p->request->self->flushing; });
   }
   if (dropped.empty()) return;
   for (Pending* p : dropped) DetachPending(isolate, p);
@@ -312,7 +289,8 @@ bool RunOnJs(Request* r) {
   if (out) out_bytes = FrameBytes(isolate, out);
   GstBuffer* buffer = frame->buffer;
   // dispatch(instanceId, classId, format, pts, dts, duration, offset,
-  //          bytes, width, height, stride, byteOffset [, outBytes, outWidth, outHeight, outStride, outByteOffset])
+  //          bytes, width, height, stride, byteOffset, outBytes, outWidth, outHeight, outStride, outByteOffset,
+  //          objects) where objects are the buffer's object metadata as gstMetaGet reads it (or undefined)
   Local<Value> argv[] = {
       Integer::New(isolate, r->self->id),
       Integer::New(isolate, r->self->spec->id),
@@ -331,20 +309,20 @@ bool RunOnJs(Request* r) {
       Integer::New(isolate, out ? GST_VIDEO_FRAME_HEIGHT(out) : 0),
       Integer::New(isolate, out ? GST_VIDEO_FRAME_PLANE_STRIDE(out, 0) : 0),
       Number::New(isolate, out ? PlaneOffset(out) : 0),
+      ObjectsOf(isolate, buffer),
   };
-  bool ok = dispatch_fn.Get(isolate)->Call(context, v8::Undefined(isolate), 17, argv).ToLocal(&result);
+  bool ok = dispatch_fn.Get(isolate)->Call(context, v8::Undefined(isolate), 18, argv).ToLocal(&result);
   if (ok && result->IsPromise()) {
     // Async: the frame stays mapped and its views attached until the promise settles (Settled)
     // or a flush drops it (DropCancelled).
-    double token = next_token++;
     auto* p = new Pending{r, v8::Global<ArrayBuffer>(isolate, bytes), v8::Global<ArrayBuffer>()};
     if (out) p->out_bytes.Reset(isolate, out_bytes);
+    int token = pendings.Add(p);
     Local<Function> settled;
-    if (Function::New(context, Settled, Number::New(isolate, token)).ToLocal(&settled) &&
-        !result.As<v8::Promise>()->Then(context, settled, settled).IsEmpty()) {
-      pendings[token] = p;
+    if (Function::New(context, Settled, Integer::New(isolate, token)).ToLocal(&settled) &&
+        !result.As<v8::Promise>()->Then(context, settled, settled).IsEmpty())
       return true;
-    }
+    pendings.Take(token);
     p->bytes.Reset();
     p->out_bytes.Reset();
     delete p;
@@ -393,29 +371,8 @@ void Wake(uv_async_t*) {
   }
 }
 
-// Frames of `self` still queued are cancelled; one that JS runs now is waited for (unless this
-// is the JS thread: then that frame is below us on the stack and finishes after we return); one
-// whose promise is pending is dropped by the JS thread (at once when this is the JS thread).
-void Flush(TsElement* self) {
-  if (g_thread_self() == js_thread) {
-    {
-      std::lock_guard<std::mutex> guard(dispatch_lock);
-      self->flushing = true;
-      for (auto it = queue.begin(); it != queue.end();) {
-        if ((*it)->self == self) {
-          (*it)->state = State::Cancelled;
-          it = queue.erase(it);
-        } else {
-          ++it;
-        }
-      }
-    }
-    dispatch_cond.notify_all();
-    DropCancelled();
-    return;
-  }
-  std::unique_lock<std::mutex> guard(dispatch_lock);
-  self->flushing = true;
+// Cancels the frames of `self` still queued for JS; under dispatch_lock.
+void CancelQueued(TsElement* self) {
   for (auto it = queue.begin(); it != queue.end();) {
     if ((*it)->self == self) {
       (*it)->state = State::Cancelled;
@@ -424,6 +381,25 @@ void Flush(TsElement* self) {
       ++it;
     }
   }
+}
+
+// Frames of `self` still queued are cancelled; one that JS runs now is waited for (unless this
+// is the JS thread: then that frame is below us on the stack and finishes after we return); one
+// whose promise is pending is dropped by the JS thread (at once when this is the JS thread).
+void Flush(TsElement* self) {
+  if (g_thread_self() == js_thread) {
+    {
+      std::lock_guard<std::mutex> guard(dispatch_lock);
+      self->flushing = true;
+      CancelQueued(self);
+    }
+    dispatch_cond.notify_all();
+    DropCancelled();
+    return;
+  }
+  std::unique_lock<std::mutex> guard(dispatch_lock);
+  self->flushing = true;
+  CancelQueued(self);
   // A frame whose promise is pending is dropped by the JS thread (Wake -> DropCancelled).
   if (self->running > 0 && wake) uv_async_send(wake);
   dispatch_cond.notify_all();
@@ -448,13 +424,10 @@ bool Call(Request& r) {
       // A buffer pushed synchronously from JS: this thread cannot wait for a promise.
       Isolate* isolate = Isolate::GetCurrent();
       HandleScope scope(isolate);
-      for (auto it = pendings.begin(); it != pendings.end(); ++it)
-        if (it->second->request == &r) {
-          DetachPending(isolate, it->second);
-          delete it->second;
-          pendings.erase(it);
-          break;
-        }
+      for (Pending* p : pendings.TakeIf([&r](Pending* p) { return p->request == &r; })) {
+        DetachPending(isolate, p);
+        delete p;
+      }
       r.error = "the frame function returned a promise on the JavaScript thread (a buffer pushed synchronously from JS): it cannot be waited for there";
     }
     return true;
@@ -577,7 +550,7 @@ void Finalize(GObject* object) {
   auto* self = reinterpret_cast<TsElement*>(object);
   {
     std::lock_guard<std::mutex> guard(instances_lock);
-    instances.erase(self->id);
+    instances.Take(self->id);
     finalized.push_back(self->id);
   }
   for (size_t i = 0; i < self->spec->props.size(); i++) g_value_unset(&self->values[i]);
@@ -649,8 +622,7 @@ void InstanceInit(GTypeInstance* instance, gpointer klass) {
   gst_base_transform_set_in_place(trans, !self->spec->resize);
   if (self->spec->passthrough) gst_base_transform_set_passthrough(trans, TRUE);
   std::lock_guard<std::mutex> guard(instances_lock);
-  self->id = next_instance_id++;
-  instances[self->id] = self;
+  self->id = instances.Add(self);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -775,10 +747,8 @@ void DefineElement(const FunctionCallbackInfo<Value>& args) {
 }
 
 TsElement* InstanceOf(Local<Value> id) {
-  if (!id->IsNumber()) return nullptr;
   std::lock_guard<std::mutex> guard(instances_lock);
-  auto it = instances.find(int(id.As<Number>()->Value()));
-  return it == instances.end() ? nullptr : it->second;
+  return instances.Find(id);
 }
 
 // elementGet(instanceId, propIndex): number | boolean | string | null

@@ -27,6 +27,7 @@
 
 #include "analytics.h"
 #include "nodegtk.h"
+#include "util.h"
 
 using v8::Array;
 using v8::Context;
@@ -109,10 +110,6 @@ const GstMetaInfo* Info() {
     return gst_meta_register(ApiType(), kImplName, sizeof(ObjectsMeta), MetaInit, MetaFree, MetaTransform);
   }();
   return info;
-}
-
-void ThrowType(Isolate* isolate, const char* message) {
-  isolate->ThrowException(v8::Exception::TypeError(String::NewFromUtf8(isolate, message).ToLocalChecked()));
 }
 
 Local<String> Utf8(Isolate* isolate, const std::string& s) {

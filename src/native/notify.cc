@@ -5,10 +5,10 @@
 #include <atomic>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 
 #include "addon.h"
 #include "nodegtk.h"
+#include "registry.h"
 #include "util.h"
 
 namespace gstts {
@@ -35,15 +35,6 @@ struct Notifier {
   std::atomic<int> flow{GST_FLOW_OK};
   v8::Global<Function> callback;
   v8::Global<Object> resource;
-  int id = 0;
-};
-
-// This environment's notifiers by id.
-struct Notifiers {
-  explicit Notifiers(Addon* a) : addon(a) {}
-  Addon* addon;
-  std::unordered_map<int, Notifier*> by_id;
-  int next_id = 1;
 };
 
 void NotifierMarshal(GClosure* closure, GValue* return_value, guint, const GValue*, gpointer, gpointer) {
@@ -68,9 +59,9 @@ void NotifierWake(uv_async_t* handle) {
   (void)node::MakeCallback(isolate, n->resource.Get(isolate), n->callback.Get(isolate), 1, argv, {0, 0});
 }
 
-// Disconnects and closes; safe against an emission running on another thread.
-void Close(Notifiers* all, Notifier* n) {
-  all->by_id.erase(n->id);
+// Disconnects and closes (`n` is out of the registry already); safe against an emission running
+// on another thread.
+void Close(Notifier* n) {
   {
     std::lock_guard<std::mutex> guard(n->lock);
     n->closed = true;
@@ -79,13 +70,13 @@ void Close(Notifiers* all, Notifier* n) {
   g_object_unref(n->object);
   n->callback.Reset();
   n->resource.Reset();
-  all->addon->Close(&n->async, [n] { delete n; });
+  n->addon->Close(&n->async, [n] { delete n; });
 }
 
 // notify(object, signal, callback(count), ref: boolean): id
 void Notify(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
-  auto* all = DataOf<Notifiers>(args);
+  auto* all = DataOf<Registry<Notifier>>(args);
   GObject* object = UnwrapObject(isolate, args[0], G_TYPE_OBJECT, "expected a GObject.Object");
   if (!object) return;
   if (!args[1]->IsString() || !args[2]->IsFunction()) {
@@ -100,8 +91,7 @@ void Notify(const FunctionCallbackInfo<Value>& args) {
     return;
   }
   auto* n = new Notifier();
-  n->addon = all->addon;
-  n->id = all->next_id++;
+  n->addon = all->addon();
   n->object = G_OBJECT(g_object_ref(object));
   n->callback.Reset(isolate, args[2].As<Function>());
   n->resource.Reset(isolate, Object::New(isolate));
@@ -111,37 +101,24 @@ void Notify(const FunctionCallbackInfo<Value>& args) {
   GClosure* closure = g_closure_new_simple(sizeof(GClosure), n);
   g_closure_set_marshal(closure, NotifierMarshal);
   n->handler = g_signal_connect_closure_by_id(object, signal_id, detail, closure, FALSE);
-  all->by_id[n->id] = n;
-  args.GetReturnValue().Set(Integer::New(isolate, n->id));
-}
-
-Notifier* Find(Notifiers* all, Local<Value> id) {
-  if (!id->IsNumber()) return nullptr;
-  auto it = all->by_id.find(int(id.As<Number>()->Value()));
-  return it == all->by_id.end() ? nullptr : it->second;
+  args.GetReturnValue().Set(Integer::New(isolate, all->Add(n)));
 }
 
 // notifyFlow(id, flow): the value the signal returns from now on (e.g. GST_FLOW_ERROR)
 void NotifyFlow(const FunctionCallbackInfo<Value>& args) {
-  Notifier* n = Find(DataOf<Notifiers>(args), args[0]);
+  Notifier* n = DataOf<Registry<Notifier>>(args)->Find(args[0]);
   if (n && args[1]->IsNumber()) n->flow.store(int(args[1].As<Number>()->Value()));
 }
 
 // unnotify(id): disconnects and closes
 void Unnotify(const FunctionCallbackInfo<Value>& args) {
-  auto* all = DataOf<Notifiers>(args);
-  Notifier* n = Find(all, args[0]);
-  if (n) Close(all, n);
+  if (Notifier* n = DataOf<Registry<Notifier>>(args)->Take(args[0])) Close(n);
 }
 
 }  // namespace
 
 void InitNotify(Local<v8::Context> context, Local<Object> exports, Addon* addon) {
-  auto* all = new Notifiers(addon);
-  addon->OnTeardown([all] {
-    while (!all->by_id.empty()) Close(all, all->by_id.begin()->second);
-    delete all;
-  });
+  auto* all = NewRegistry<Notifier>(addon, Close);
   SetMethod(context, exports, "notify", Notify, all);
   SetMethod(context, exports, "notifyFlow", NotifyFlow, all);
   SetMethod(context, exports, "unnotify", Unnotify, all);

@@ -96,34 +96,27 @@ Local<Value> Range(Isolate* isolate, GParamSpec* pspec, bool max) {
   return Null(isolate);
 }
 
-// [{ value, nick }] of an enum or flags type, else null.
-Local<Value> ValuesOf(Isolate* isolate, GType type) {
+// [{ value, nick, name }] of an enum's or a flags type's values (Class: GEnumClass, GFlagsClass).
+template <typename Class>
+Local<Value> ValuesOfClass(Isolate* isolate, GType type) {
   Local<v8::Context> context = isolate->GetCurrentContext();
   Local<Array> out = Array::New(isolate);
-  if (G_TYPE_IS_ENUM(type)) {
-    auto* klass = static_cast<GEnumClass*>(g_type_class_ref(type));
-    for (guint i = 0; i < klass->n_values; i++) {
-      Local<Object> v = Object::New(isolate);
-      Set(isolate, v, "value", Number::New(isolate, klass->values[i].value));
-      Set(isolate, v, "nick", Str(isolate, klass->values[i].value_nick));
-      Set(isolate, v, "name", Str(isolate, klass->values[i].value_name));
-      out->Set(context, i, v).Check();
-    }
-    g_type_class_unref(klass);
-    return out;
+  auto* klass = static_cast<Class*>(g_type_class_ref(type));
+  for (guint i = 0; i < klass->n_values; i++) {
+    Local<Object> v = Object::New(isolate);
+    Set(isolate, v, "value", Number::New(isolate, klass->values[i].value));
+    Set(isolate, v, "nick", Str(isolate, klass->values[i].value_nick));
+    Set(isolate, v, "name", Str(isolate, klass->values[i].value_name));
+    out->Set(context, i, v).Check();
   }
-  if (G_TYPE_IS_FLAGS(type)) {
-    auto* klass = static_cast<GFlagsClass*>(g_type_class_ref(type));
-    for (guint i = 0; i < klass->n_values; i++) {
-      Local<Object> v = Object::New(isolate);
-      Set(isolate, v, "value", Number::New(isolate, klass->values[i].value));
-      Set(isolate, v, "nick", Str(isolate, klass->values[i].value_nick));
-      Set(isolate, v, "name", Str(isolate, klass->values[i].value_name));
-      out->Set(context, i, v).Check();
-    }
-    g_type_class_unref(klass);
-    return out;
-  }
+  g_type_class_unref(klass);
+  return out;
+}
+
+// The values of an enum or flags type (ValuesOfClass), else null.
+Local<Value> ValuesOf(Isolate* isolate, GType type) {
+  if (G_TYPE_IS_ENUM(type)) return ValuesOfClass<GEnumClass>(isolate, type);
+  if (G_TYPE_IS_FLAGS(type)) return ValuesOfClass<GFlagsClass>(isolate, type);
   return Null(isolate);
 }
 

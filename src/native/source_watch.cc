@@ -16,12 +16,12 @@
 #include <atomic>
 #include <cstring>
 #include <string>
-#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include "addon.h"
 #include "nodegtk.h"
+#include "registry.h"
 #include "util.h"
 
 namespace gstts {
@@ -61,10 +61,6 @@ struct SourceWatch {
   std::vector<std::string> names;  // the watched sources, in the order found
 };
 
-struct SourceWatches {
-  std::unordered_map<int, SourceWatch*> by_id;
-  int next_id = 1;
-};
 
 GstPadProbeReturn OnBuffer(GstPad*, GstPadProbeInfo*, gpointer data) {
   static_cast<Flow*>(data)->last_us.store(g_get_monotonic_time(), std::memory_order_relaxed);
@@ -126,11 +122,8 @@ void Scan(SourceWatch* w, GstBin* bin) {
   }
 }
 
-void Unwatch(SourceWatches* all, int id) {
-  auto it = all->by_id.find(id);
-  if (it == all->by_id.end()) return;
-  SourceWatch* w = it->second;
-  all->by_id.erase(it);
+// `w` is out of the registry already.
+void Unwatch(SourceWatch* w) {
   for (const Probe& p : w->probes) {
     gst_pad_remove_probe(p.pad, p.id);  // its destroy notify drops the probe's hold on the flow
     gst_object_unref(p.pad);
@@ -143,7 +136,7 @@ void Unwatch(SourceWatches* all, int id) {
 // watchSources(pipeline, live): id. Silence counts from now.
 void WatchSources(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
-  auto* all = DataOf<SourceWatches>(args);
+  auto* all = DataOf<Registry<SourceWatch>>(args);
   GObject* pipeline = UnwrapObject(isolate, args[0], GST_TYPE_BIN, "expected a Gst.Bin");
   if (!pipeline) return;
   auto* w = new SourceWatch();
@@ -151,9 +144,7 @@ void WatchSources(const FunctionCallbackInfo<Value>& args) {
   w->live = args[1]->IsTrue();
   w->flow = new Flow();
   w->flow->last_us.store(g_get_monotonic_time(), std::memory_order_relaxed);
-  int id = all->next_id++;
-  all->by_id[id] = w;
-  args.GetReturnValue().Set(Integer::New(isolate, id));
+  args.GetReturnValue().Set(Integer::New(isolate, all->Add(w)));
 }
 
 // sourceSilence(id, restart): [ms since the watched sources' latest buffer (or the watch's start),
@@ -161,13 +152,12 @@ void WatchSources(const FunctionCallbackInfo<Value>& args) {
 // With `restart` (or while the pipeline is not meant to play) the silence starts again from now.
 void SourceSilence(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
-  auto* all = DataOf<SourceWatches>(args);
-  auto it = args[0]->IsNumber() ? all->by_id.find(int(args[0].As<Number>()->Value())) : all->by_id.end();
-  if (it == all->by_id.end()) {
+  auto* all = DataOf<Registry<SourceWatch>>(args);
+  SourceWatch* w = all->Find(args[0]);
+  if (w == nullptr) {
     ThrowError(isolate, "sourceSilence: no such watch");
     return;
   }
-  SourceWatch* w = it->second;
   Scan(w, GST_BIN(w->pipeline));
   GST_OBJECT_LOCK(w->pipeline);
   GstState state = GST_STATE(w->pipeline);
@@ -189,18 +179,13 @@ void SourceSilence(const FunctionCallbackInfo<Value>& args) {
 
 // unwatchSources(id): removes the probes. Idempotent.
 void UnwatchSources(const FunctionCallbackInfo<Value>& args) {
-  auto* all = DataOf<SourceWatches>(args);
-  if (args[0]->IsNumber()) Unwatch(all, int(args[0].As<Number>()->Value()));
+  if (SourceWatch* w = DataOf<Registry<SourceWatch>>(args)->Take(args[0])) Unwatch(w);
 }
 
 }  // namespace
 
 void InitSourceWatch(Local<v8::Context> context, Local<v8::Object> exports, Addon* addon) {
-  auto* all = new SourceWatches();
-  addon->OnTeardown([all] {
-    while (!all->by_id.empty()) Unwatch(all, all->by_id.begin()->first);
-    delete all;
-  });
+  auto* all = NewRegistry<SourceWatch>(addon, Unwatch);
   SetMethod(context, exports, "watchSources", WatchSources, all);
   SetMethod(context, exports, "sourceSilence", SourceSilence, all);
   SetMethod(context, exports, "unwatchSources", UnwatchSources, all);

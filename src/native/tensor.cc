@@ -326,10 +326,6 @@ void Dispatch(const Source& s, const Target& o, bool bt709, Scratch& t) {
   }
 }
 
-void ThrowRange(Isolate* isolate, const std::string& message) {
-  isolate->ThrowException(v8::Exception::RangeError(Str(isolate, message.c_str())));
-}
-
 bool Bytes(Local<Value> value, uint8_t** data, size_t* length) {
   if (!value->IsArrayBufferView()) return false;
   Local<v8::ArrayBufferView> view = value.As<v8::ArrayBufferView>();

@@ -20,6 +20,10 @@ inline void ThrowError(v8::Isolate* isolate, const std::string& message) {
   isolate->ThrowException(v8::Exception::Error(Str(isolate, message.c_str())));
 }
 
+inline void ThrowRange(v8::Isolate* isolate, const std::string& message) {
+  isolate->ThrowException(v8::Exception::RangeError(Str(isolate, message.c_str())));
+}
+
 inline void Set(v8::Isolate* isolate, v8::Local<v8::Object> obj, const char* key, v8::Local<v8::Value> value) {
   obj->Set(isolate->GetCurrentContext(), Str(isolate, key), value).Check();
 }

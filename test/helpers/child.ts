@@ -1,12 +1,12 @@
 /**
- * Child processes for the lifetime and hostile-input suites (not a suite: the name ends in '-'):
+ * Child processes for the lifetime and hostile-input suites (not a suite):
  * `node --expose-gc -r ts-node/register/transpile-only <file> args...` under a low `ulimit -n`,
  * so that a leak of file descriptors fails loudly instead of passing, and a crash (signal,
  * abort) cannot hide inside the suite's own process.
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { ROOT, type Exit } from './support-';
+import { ROOT, type Exit } from './support';
 
 /** Runs `file` (a path under test/) in a fresh node with `ulimit -n fdLimit`; resolves when it exits. */
 export function runLimited(file: string, args: readonly string[], options: { fdLimit: number; timeoutMs: number; what: string; env?: NodeJS.ProcessEnv }): Promise<Exit> {

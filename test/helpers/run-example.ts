@@ -1,11 +1,11 @@
 /**
  * Runs an example as a user does (`node scripts/run.js examples/<name>.ts ...`), in a fresh
- * temporary directory so the files it writes land there. Not a suite (see support-.ts).
+ * temporary directory so the files it writes land there. Not a suite (see support.ts).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ROOT, runNode, type Exit, type RunOptions } from './support-';
+import { ROOT, runNode, type Exit, type RunOptions } from './support';
 
 /** The examples' runner (Node's own TypeScript, or ts-node with the repository's tsconfig), whatever the child's working directory. */
 const RUN = path.join(ROOT, 'scripts', 'run.js');

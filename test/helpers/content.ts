@@ -3,7 +3,7 @@
  * test knows, laid out the way GStreamer lays them out, pushed and read back through plain
  * node-gtk (Gst.Buffer.newWrapped, appsrc.pushBuffer, appsink.tryPullSample, buffer.extractDup),
  * so that the library's paths are checked against a reference that shares none of their code.
- * Not a suite (the name ends in '-': see support-.ts).
+ * Not a suite (see support.ts).
  */
 import { Gst, GstApp } from '../../src';
 

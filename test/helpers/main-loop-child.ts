@@ -2,9 +2,9 @@
  * The earlier lesson's pattern as a user writes it, with the library imported: Gst.parseLaunch,
  * a bus watch, a GLib.MainLoop of the script's own, quit on EOS; then (`after`) the library's
  * own pipeline once that loop has returned. Run by test/main-loop.test.ts in a child process,
- * which checks the exit code and that nothing reached stderr. Not a suite (the name ends in '-').
+ * which checks the exit code and that nothing reached stderr. Not a suite.
  *
- *   node -r ts-node/register/transpile-only test/helpers/main-loop-child-.ts lesson|all
+ *   node -r ts-node/register/transpile-only test/helpers/main-loop-child.ts lesson|all
  *
  * lesson: the lesson alone (add_signal_watch + connect('message')), then the script ends.
  * all: a bus.addWatch loop, a blocking timedPopFiltered, the lesson's loop again, then the

@@ -1,14 +1,11 @@
 /**
  * Test support for the video suites (video-source, video-sink, examples-video): what a media
- * file holds, read back by GStreamer's own tools, and byte comparisons. Not a suite.
- *
- * Named 'media-.ts' so that uvu never loads it as one: the default pattern needs a word character
- * before '.ts' (see support-.ts beside it), and the name holds neither 'video' nor
- * 'examples-video', the patterns `uvu ... test video` / `test examples-video` select suites by.
+ * file holds, read back by GStreamer's own tools, and byte comparisons. Not a suite (see
+ * support.ts beside it).
  */
 import { execFile } from 'node:child_process';
 import { GstVideoSource } from '../../src';
-import { within } from './support-';
+import { within } from './support';
 
 /** What gst-discoverer-1.0 reports about the first video stream of a file. */
 export interface Discovered {

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GstPipeline } from '../../src';
 import { livePipelineCount } from '../../src/context';
-import { cases } from './hostile-cases-';
+import { cases } from './hostile-cases';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 

@@ -1,10 +1,9 @@
 /**
  * Shared test support: failure guards, child processes, pipeline events. Not a suite.
  *
- * The file name ends in '-' on purpose: `uvu test` loads every path under test/ that matches
- * /\w+\.([mc]js|[jt]sx?)$/ (node_modules/uvu/parse/index.js), i.e. any name whose '.ts' follows a
- * word character. 'support-.ts' does not match, so uvu never runs this module as a suite;
- * tsc -p . still type-checks it and the suites import it as './helpers/support-'.
+ * The modules under test/helpers/ are not suites because of their names: `npm test` gives uvu
+ * the pattern '\.test\.ts$' (package.json), so only files named *.test.ts run as suites;
+ * tsc -p . still type-checks these and the suites import them as './helpers/support'.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as path from 'node:path';

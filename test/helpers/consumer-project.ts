@@ -1,7 +1,7 @@
 /**
  * One fresh project outside the repository, made as the README's "Your first project" says, for
  * test/consumer.test.ts and test/tutorial.test.ts (the second reuses the first's when both run in
- * one uvu process). Not a suite (see support-.ts for the '-' in the name).
+ * one uvu process). Not a suite (see support.ts).
  *
  *  - the tarball, made from a git repository holding this checkout's files as they are now
  *    (dist/ is not among them): `npm pack git+file://<that repository>`, which is what

@@ -1,9 +1,9 @@
 /**
- * A plain RTSP server for the source-loss tests and the reconnect soak (not a suite: the name
- * ends in '-', see support-.ts). Run as its own process so that a test can make it go away as a
+ * A plain RTSP server for the source-loss tests and the reconnect soak (not a suite, see
+ * support.ts). Run as its own process so that a test can make it go away as a
  * camera does: SIGKILL (its sockets close), SIGSTOP (it says nothing more, sockets open), SIGCONT.
  *
- *   node -r ts-node/register/transpile-only test/helpers/rtsp-server-.ts [port]
+ *   node -r ts-node/register/transpile-only test/helpers/rtsp-server.ts [port]
  *
  * gst-rtsp-server (gir1.2-gst-rtsp-server-1.0) serves `videotestsrc is-live=true` as raw RTP at
  * rtsp://127.0.0.1:<port>/test, one media shared by every client. It prints `port <n>` once it

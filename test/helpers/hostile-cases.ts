@@ -1,6 +1,6 @@
 /**
- * The hostile-input cases (not a suite: the name ends in '-'). test/hostile.test.ts runs each in
- * its own child process (test/helpers/hostile-child-.ts) and checks what the child reports: the
+ * The hostile-input cases (not a suite). test/hostile.test.ts runs each in
+ * its own child process (test/helpers/hostile-child.ts) and checks what the child reports: the
  * error's class and message, that the process stayed alive, that no pipeline is left playing
  * and that the file descriptors came back to where they were.
  *
