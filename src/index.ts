@@ -7,7 +7,7 @@ export { GstContext, interruptAll } from './context';
 export { GstPipeline, type ElementClass, type GstPipelineOptions, type GstWarning } from './pipeline';
 export { GstVideoSource, type GstVideoSourceOptions, type VideoFrame, type VideoPlane } from './video-source';
 export { GstVideoSink, type GstVideoSinkOptions, type PushOptions } from './video-sink';
-export { gstMetaGet, gstMetaRemove, gstMetaWrite, type ObjectInfo, type ObjectInfoInit } from './meta';
+export { gstAnalyticsAvailable, gstMetaGet, gstMetaRemove, gstMetaWrite, type ObjectInfo, type ObjectInfoInit } from './meta';
 export { GstElementNotFoundError, GstError, GstParseError, GstPipelineError, GstSourceLostError, GstStateError } from './errors';
 export {
   fractionToStr,

@@ -116,6 +116,8 @@ interface Native {
   metaGet(buffer: Gst.Buffer): ObjectInfo[] | undefined;
   /** 1 removed, 0 nothing to remove, -1 not writable */
   metaRemove(buffer: Gst.Buffer): number;
+  /** whether GStreamer's analytics library (libgstanalytics-1.0, GStreamer >= 1.24) was found (src/native/analytics.cc) */
+  analyticsAvailable(): boolean;
   /** every element factory of the registry, sorted (src/native/params.cc) */
   elementFactoryNames(): string[];
   /** the registry's facts of an element factory (properties, signals, pad templates), or null when not installed */

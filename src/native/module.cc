@@ -15,6 +15,7 @@
 //   source_watch.cc  how long a pipeline's network sources have sent nothing
 //   log.cc      silence for GLib-CRITICAL lines while typelibs load
 //   meta.cc     object-detection metadata on buffers (a GstMeta of our own)
+//   analytics.cc  the same objects as GStreamer's analytics meta (>= 1.24, library opened at run time)
 //   element.cc  elements written in TypeScript (a GstVideoFilter subclass per class)
 //   params.cc   what the registry knows of an element factory (properties, signals, pad templates)
 //   tensor.cc   frames as model inputs (float32/uint8, NCHW/NHWC, resize, letterbox)
