@@ -145,7 +145,9 @@ test('objects written from TypeScript are GStreamer analytics entries, read back
   const other = ownBuffer();
   gstMetaWrite(other, exact);
   assert.equal(gstMetaGet(other), exact);
-  assert.equal(entriesOf(GstAnalytics, other), [{ className: 'cat', boundingBox: [1, 3, 11, 3], confidence: Math.fround(0.9), trackId: 3 }]);
+  assert.equal(entriesOf(GstAnalytics, other), [
+    { className: 'cat', boundingBox: [1, 3, 11, 3], confidence: Math.fround(0.9), trackId: 3 },
+  ]);
   // Replacing replaces the entries; removing removes them.
   gstMetaWrite(other, [WRITTEN[1]]);
   assert.equal(entriesOf(GstAnalytics, other), [WRITTEN[1]]);
@@ -234,11 +236,22 @@ test('objectdetectionoverlay draws what the project wrote (frame.addObject) and 
     // Fallback (GStreamer < 1.24): no overlay; the analyzer's objects still reach frame.objects.
     assert.is(overlay, null, 'objectdetectionoverlay is GStreamer >= 1.24');
     const source = track(
-      new GstVideoSource(`videotestsrc num-buffers=2 pattern=black ! video/x-raw,format=RGBA,width=${WIDTH},height=${HEIGHT} ! test_analytics_finder ! video/x-raw,format=RGBA ! appsink`),
+      new GstVideoSource(
+        `videotestsrc num-buffers=2 pattern=black ! video/x-raw,format=RGBA,width=${WIDTH},height=${HEIGHT} ! test_analytics_finder ! video/x-raw,format=RGBA ! appsink`,
+      ),
     ).startup();
     const frames: VideoFrame[] = [];
-    await within((async () => { for await (const frame of source) frames.push(frame); })(), 10_000, 'frames');
-    assert.equal(frames.map((f) => f.objects?.map((o) => o.trackId)), [[1], [2]]);
+    await within(
+      (async () => {
+        for await (const frame of source) frames.push(frame);
+      })(),
+      10_000,
+      'frames',
+    );
+    assert.equal(
+      frames.map((f) => f.objects?.map((o) => o.trackId)),
+      [[1], [2]],
+    );
     return;
   }
   assert.ok(overlay, 'objectdetectionoverlay (gstreamer1.0-plugins-bad) is installed');
@@ -252,14 +265,23 @@ test('objectdetectionoverlay draws what the project wrote (frame.addObject) and 
     ),
   );
   const upstream: ObjectInfo[][] = [];
-  source.getByName('up')!.getStaticPad('src')!.addProbe(Gst.PadProbeType.BUFFER, (_pad, info) => {
-    const buffer = info.getBuffer();
-    if (buffer) upstream.push(annotateUpstream(GstAnalytics, buffer, 50));
-    return Gst.PadProbeReturn.OK;
-  });
+  source
+    .getByName('up')!
+    .getStaticPad('src')!
+    .addProbe(Gst.PadProbeType.BUFFER, (_pad, info) => {
+      const buffer = info.getBuffer();
+      if (buffer) upstream.push(annotateUpstream(GstAnalytics, buffer, 50));
+      return Gst.PadProbeReturn.OK;
+    });
   source.startup();
   const frames: VideoFrame[] = [];
-  await within((async () => { for await (const frame of source) frames.push(frame); })(), 10_000, 'frames');
+  await within(
+    (async () => {
+      for await (const frame of source) frames.push(frame);
+    })(),
+    10_000,
+    'frames',
+  );
   assert.is(frames.length, 2);
   frames.forEach((frame, n) => {
     const found: ObjectInfo = { className: 'found', boundingBox: [10, 8, 30, 20], confidence: 0.75, trackId: n + 1 };
@@ -269,11 +291,21 @@ test('objectdetectionoverlay draws what the project wrote (frame.addObject) and 
     const boxes = objects.map((o) => o.boundingBox);
     for (let y = 0; y < HEIGHT; y++)
       for (let x = 0; x < WIDTH; x++)
-        if (red(frame, x, y) && !boxes.some((b) => onOutline(b, x, y))) assert.unreachable(`frame ${n}: red at (${x}, ${y}), on no box outline`);
+        if (red(frame, x, y) && !boxes.some((b) => onOutline(b, x, y)))
+          assert.unreachable(`frame ${n}: red at (${x}, ${y}), on no box outline`);
     for (const [bx, by, bw, bh] of boxes.filter(([x, , w]) => x + w < WIDTH)) {
       const [mx, my] = [Math.floor(bx + bw / 2), Math.floor(by + bh / 2)];
-      const edges: Array<[number, number]> = [[bx, my], [bx + bw - 1, my], [mx, by], [mx, Math.min(by + bh - 1, HEIGHT - 1)]];
-      for (const [x, y] of edges) assert.ok(red(frame, x, y) || red(frame, x - 1, y) || red(frame, x, y - 1), `frame ${n}: box [${bx}, ${by}, ${bw}, ${bh}] drawn at (${x}, ${y})`);
+      const edges: Array<[number, number]> = [
+        [bx, my],
+        [bx + bw - 1, my],
+        [mx, by],
+        [mx, Math.min(by + bh - 1, HEIGHT - 1)],
+      ];
+      for (const [x, y] of edges)
+        assert.ok(
+          red(frame, x, y) || red(frame, x - 1, y) || red(frame, x, y - 1),
+          `frame ${n}: box [${bx}, ${by}, ${bw}, ${bh}] drawn at (${x}, ${y})`,
+        );
       assert.not.ok(red(frame, mx, my), `frame ${n}: not filled at (${mx}, ${my})`);
     }
   });

@@ -118,13 +118,9 @@ bool IsMarker(const Api& api, Mtd& mtd) {
   return name != nullptr && std::strcmp(name, kMarkerName) == 0;
 }
 
-gint ToInt(double v) {
-  return gint(std::clamp(std::round(v), double(G_MININT), double(G_MAXINT)));
-}
+gint ToInt(double v) { return gint(std::clamp(std::round(v), double(G_MININT), double(G_MAXINT))); }
 
-gfloat ToFloat(double v) {
-  return gfloat(std::clamp(v, -double(G_MAXFLOAT), double(G_MAXFLOAT)));
-}
+gfloat ToFloat(double v) { return gfloat(std::clamp(v, -double(G_MAXFLOAT), double(G_MAXFLOAT))); }
 
 // The track id of the tracking entry related to `od` (either way round), 0 when none.
 gint64 TrackOf(const Api& api, RelationMeta* meta, const Mtd& od, const std::vector<Mtd>& tracks) {

@@ -209,9 +209,7 @@ void MetaRemove(const FunctionCallbackInfo<Value>& args) {
 }
 
 // analyticsAvailable(): boolean (whether GStreamer's analytics library was found: >= 1.24)
-void AnalyticsAvailableJs(const FunctionCallbackInfo<Value>& args) {
-  args.GetReturnValue().Set(AnalyticsAvailable());
-}
+void AnalyticsAvailableJs(const FunctionCallbackInfo<Value>& args) { args.GetReturnValue().Set(AnalyticsAvailable()); }
 
 // The four keys, and a template whose instances have them as fast properties (objects made by
 // Object::New(isolate, prototype, names, values, n) would be dictionaries: slow to read later).
