@@ -24,7 +24,6 @@ import {
   type ObjectInfo,
   type ObjectInfoInit,
   type VideoFilterFrame,
-  type VideoFrame,
 } from '../src';
 import { pipelinesStoppedAfterEach, within } from './helpers/support-';
 
