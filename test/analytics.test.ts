@@ -26,7 +26,7 @@ import {
   type VideoFilterFrame,
   type VideoFrame,
 } from '../src';
-import { pipelinesStoppedAfterEach, within } from './helpers/support-';
+import { pipelinesStoppedAfterEach, within } from './helpers/support';
 
 const track = pipelinesStoppedAfterEach(test);
 
