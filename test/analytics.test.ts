@@ -25,7 +25,7 @@ import {
   type ObjectInfoInit,
   type VideoFilterFrame,
 } from '../src';
-import { pipelinesStoppedAfterEach, within } from './helpers/support-';
+import { pipelinesStoppedAfterEach, within } from './helpers/support';
 
 const track = pipelinesStoppedAfterEach(test);
 
