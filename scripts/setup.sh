@@ -20,6 +20,13 @@ packages=(
   # examples/run_ocr*.ts and their tests: textoverlay writes the words the model reads
   gstreamer1.0-x
 )
+# GStreamer's analytics metadata (>= 1.24: libgstanalytics in -bad's libraries, its typelib, and
+# objectdetectionoverlay): src/meta.ts writes and reads it, test/analytics.test.ts checks it. Added
+# only where the distribution's GStreamer has it (Debian 13), so Debian 12 needs nothing more.
+bad=$(apt-cache policy gir1.2-gst-plugins-bad-1.0 2>/dev/null | awk '/Candidate:/ {print $2}')
+if [[ -n "$bad" && "$bad" != "(none)" ]] && dpkg --compare-versions "$bad" ge 1.24; then
+  packages+=(gir1.2-gst-plugins-bad-1.0 gstreamer1.0-plugins-bad)
+fi
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-gi python3-gst-1.0 python3-numpy)
 fi

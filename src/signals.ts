@@ -59,7 +59,10 @@ function cellFor(object: Gst.Object, fn: Callback): HandlerCell {
     return cell;
   }
   let cells = cellsByOwner.get(owner);
-  if (!cells) cellsByOwner.set(owner, (cells = new Set()));
+  if (!cells) {
+    cells = new Set();
+    cellsByOwner.set(owner, cells);
+  }
   cells.add(cell);
   return cell;
 }
@@ -90,7 +93,12 @@ export function reportThrow(element: Gst.Object, signal: string, error: unknown,
  * ({@link reportThrow}) and the signal gets the neutral answer at once: OK for a flow, the zero
  * of other types. Shared by every place that calls user callbacks from a signal. @internal
  */
-export function guardResult(element: Gst.Object, signal: string, value: unknown, neutral: () => unknown = () => neutralReturn(element, signal)): unknown {
+export function guardResult(
+  element: Gst.Object,
+  signal: string,
+  value: unknown,
+  neutral: () => unknown = () => neutralReturn(element, signal),
+): unknown {
   if (!isThenable(value)) return value;
   value.then(undefined, (error: unknown) => reportThrow(element, signal, error, 'rejected'));
   return neutral();
@@ -177,22 +185,28 @@ function install(): void {
     configurable: true,
     writable: true,
     value: function connect(this: Gst.Element, signal: string, handler: Callback, after?: boolean) {
-      if (typeof signal !== 'string') throw new TypeError(`connect(signal, handler): signal must be a string, got ${describeValue(signal)}`);
-      if (typeof handler !== 'function') throw new TypeError(`connect('${signal}', handler): handler must be a function, got ${describeValue(handler)}`);
+      if (typeof signal !== 'string')
+        throw new TypeError(`connect(signal, handler): signal must be a string, got ${describeValue(signal)}`);
+      if (typeof handler !== 'function')
+        throw new TypeError(`connect('${signal}', handler): handler must be a function, got ${describeValue(handler)}`);
       const guarded = guardCallback(this, signal, cellFor(this, handler));
       return gobjectConnect.call(this, signal, guarded, after);
     },
   });
 
   // Bus handlers (message::state-changed...) run on the JS thread; a throw there would end the process as well.
-  const busProto = Gst.Bus.prototype as unknown as { connect: (this: Gst.Bus, signal: string, handler: Callback, after?: boolean) => number };
+  const busProto = Gst.Bus.prototype as unknown as {
+    connect: (this: Gst.Bus, signal: string, handler: Callback, after?: boolean) => number;
+  };
   const busConnect = busProto.connect;
   Object.defineProperty(busProto, 'connect', {
     configurable: true,
     writable: true,
     value: function connect(this: Gst.Bus, signal: string, handler: Callback, after?: boolean) {
-      if (typeof signal !== 'string') throw new TypeError(`connect(signal, handler): signal must be a string, got ${describeValue(signal)}`);
-      if (typeof handler !== 'function') throw new TypeError(`connect('${signal}', handler): handler must be a function, got ${describeValue(handler)}`);
+      if (typeof signal !== 'string')
+        throw new TypeError(`connect(signal, handler): signal must be a string, got ${describeValue(signal)}`);
+      if (typeof handler !== 'function')
+        throw new TypeError(`connect('${signal}', handler): handler must be a function, got ${describeValue(handler)}`);
       return busConnect.call(this, signal, guardCallback(this, signal, cellFor(this, handler)), after);
     },
   });
@@ -205,8 +219,10 @@ function install(): void {
     configurable: true,
     writable: true,
     value: function addProbe(this: Gst.Pad, mask: Gst.PadProbeType, callback: ProbeCallback) {
-      if (typeof mask !== 'number') throw new TypeError(`addProbe(mask, callback): mask must be Gst.PadProbeType flags, got ${describeValue(mask)}`);
-      if (typeof callback !== 'function') throw new TypeError(`addProbe(mask, callback): callback must be a function, got ${describeValue(callback)}`);
+      if (typeof mask !== 'number')
+        throw new TypeError(`addProbe(mask, callback): mask must be Gst.PadProbeType flags, got ${describeValue(mask)}`);
+      if (typeof callback !== 'function')
+        throw new TypeError(`addProbe(mask, callback): callback must be a function, got ${describeValue(callback)}`);
       const cell = cellFor(this, callback as Callback);
       const guarded: ProbeCallback = (pad, info, userData) => {
         const fn = cell.fn;

@@ -93,13 +93,19 @@ async function assertReadsTheWords(run: ExampleRun): Promise<Map<number, Array<{
     assert.equal(found.map((w) => w.text).sort(), scene.words.map((w) => w.text).sort(), `frame ${index}: the words\n${run.stdout}`);
     for (const { text, box } of found) {
       const overlap = iou(box, boxes.get(text)!);
-      assert.ok(overlap >= 0.5, `frame ${index}: "${text}" at ${box.join(',')} against its pixels at ${boxes.get(text)!.join(',')}: IoU ${overlap.toFixed(2)}`);
+      assert.ok(
+        overlap >= 0.5,
+        `frame ${index}: "${text}" at ${box.join(',')} against its pixels at ${boxes.get(text)!.join(',')}: IoU ${overlap.toFixed(2)}`,
+      );
     }
   }
   const ms = '[\\d.]+ ms \\(\\d+%\\)';
   assert.match(
     run.stdout,
-    new RegExp(`^${FRAMES} frames in [\\d.]+ s \\([\\d.]+ frames/s\\); per frame: tensor ${ms}, inference ${ms}, decoding ${ms}, drawing (${ms}|not timed)$`, 'm'),
+    new RegExp(
+      `^${FRAMES} frames in [\\d.]+ s \\([\\d.]+ frames/s\\); per frame: tensor ${ms}, inference ${ms}, decoding ${ms}, drawing (${ms}|not timed)$`,
+      'm',
+    ),
   );
   return byFrame;
 }
@@ -114,7 +120,8 @@ test('run_ocr: a GstVideoSource loop reads each word textoverlay wrote, where it
   const [png] = await frames(`filesrc location="${path.join(run.cwd, 'run_ocr.png')}" ! pngdec ! videoconvert ! video/x-raw,format=RGB`);
   assert.is(png.length, WIDTH * HEIGHT * 3, 'the annotated last frame, as PNG');
   // drawObjects drew each box's outline in its class's colour (the word's)
-  for (const { text, box } of words.get(FRAMES - 1)!) assert.equal(pixel(png, box[0], box[1] + (box[3] >> 1)), [...classColor(text)], `${text}'s box drawn`);
+  for (const { text, box } of words.get(FRAMES - 1)!)
+    assert.equal(pixel(png, box[0], box[1] + (box[3] >> 1)), [...classColor(text)], `${text}'s box drawn`);
 });
 
 test('run_ocr_element: tsocr in a launch description reads the same words, and the WebM it writes decodes to every frame', async () => {
@@ -123,7 +130,9 @@ test('run_ocr_element: tsocr in a launch description reads the same words, and t
   const words = await assertReadsTheWords(run);
   const webm = path.join(run.cwd, 'run_ocr_element.webm');
   assert.ok(fs.statSync(webm).size > 0);
-  const decoded = await frames(`filesrc location="${webm}" ! matroskademux ! vp8dec ! videoconvert ! video/x-raw,format=RGB,width=${WIDTH},height=${HEIGHT}`);
+  const decoded = await frames(
+    `filesrc location="${webm}" ! matroskademux ! vp8dec ! videoconvert ! video/x-raw,format=RGB,width=${WIDTH},height=${HEIGHT}`,
+  );
   assert.is(decoded.length, FRAMES, 'frames decoded back from the WebM');
   // tsdrawobjects drew each box's outline in its class's colour (VP8 blurs a 2-pixel line: near it)
   const last = decoded[FRAMES - 1];
@@ -147,7 +156,10 @@ test('onnxruntime-node missing: one line saying what to install', async () => {
   const error = await loadOnnxRuntime('onnxruntime-node-not-installed').catch((e: unknown) => e);
   assert.instance(error, Error);
   const message = (error as Error).message;
-  assert.is(message, 'onnxruntime-node-not-installed is not installed; install it with: ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node-not-installed');
+  assert.is(
+    message,
+    'onnxruntime-node-not-installed is not installed; install it with: ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node-not-installed',
+  );
   const ort = await loadOnnxRuntime();
   assert.type(ort.InferenceSession.create, 'function', 'the real one loads');
 });

@@ -28,7 +28,12 @@ export interface OrtSession {
  * (onnxruntime-common) need the DOM's types, which a Node.js project does not have.
  */
 export interface OnnxRuntime {
-  readonly InferenceSession: { create(path: string, options?: { intraOpNumThreads?: number; graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all' }): Promise<OrtSession> };
+  readonly InferenceSession: {
+    create(
+      path: string,
+      options?: { intraOpNumThreads?: number; graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all' },
+    ): Promise<OrtSession>;
+  };
   readonly Tensor: new (type: 'float32' | 'uint8', data: Float32Array | Uint8Array, dims: readonly number[]) => OrtTensor;
 }
 
@@ -60,7 +65,8 @@ export async function loadOnnxRuntime(name = 'onnxruntime-node'): Promise<OnnxRu
   try {
     loaded = await import(name);
   } catch (error) {
-    if (notFound(error, name)) throw new Error(`${name} is not installed; install it with: ${ONNXRUNTIME_INSTALL.replace('onnxruntime-node', name)}`);
+    if (notFound(error, name))
+      throw new Error(`${name} is not installed; install it with: ${ONNXRUNTIME_INSTALL.replace('onnxruntime-node', name)}`);
     throw error;
   }
   // An ES module sees the CommonJS exports as `default` too; CommonJS sees them directly.
@@ -74,7 +80,8 @@ export async function defaultModelFiles(): Promise<OcrModelFiles> {
     const loaded = (await import(`${name}/node`)) as { default: OcrModelFiles };
     return loaded.default;
   } catch (error) {
-    if (notFound(error, name)) throw new Error(`${name} is not installed; install it with: npm install ${name} (or give the model files' paths)`);
+    if (notFound(error, name))
+      throw new Error(`${name} is not installed; install it with: npm install ${name} (or give the model files' paths)`);
     throw error;
   }
 }

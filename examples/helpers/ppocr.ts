@@ -86,7 +86,8 @@ const REC_MIN_WIDTH = 320;
 const PIXEL_BYTES: Record<string, number> = { RGB: 3, BGR: 3, RGBA: 4, BGRA: 4, RGBx: 4, BGRx: 4, ARGB: 4, ABGR: 4, xRGB: 4, xBGR: 4 };
 
 const now = (): number => performance.now();
-const shapeText = (shape: readonly (number | string)[]): string => `[${shape.map((d) => (typeof d === 'number' && d >= 0 ? d : '?')).join(', ')}]`;
+const shapeText = (shape: readonly (number | string)[]): string =>
+  `[${shape.map((d) => (typeof d === 'number' && d >= 0 ? d : '?')).join(', ')}]`;
 
 /**
  * Checks that a tensor's dims fit a model's input shape (symbolic dimensions fit anything):
@@ -96,7 +97,10 @@ export function checkInputShape(what: string, session: OrtSession, dims: readonl
   const shape = session.inputMetadata?.[0]?.shape;
   if (!shape) return; // onnxruntime-node before 1.21 does not say
   const fits = shape.length === dims.length && shape.every((d, i) => typeof d !== 'number' || d < 0 || d === dims[i]);
-  if (!fits) throw new RangeError(`${what} model input "${session.inputNames[0]}" has shape ${shapeText(shape)}, the frame's tensor has shape ${shapeText(dims)}`);
+  if (!fits)
+    throw new RangeError(
+      `${what} model input "${session.inputNames[0]}" has shape ${shapeText(shape)}, the frame's tensor has shape ${shapeText(dims)}`,
+    );
 }
 
 /** One connected region of the thresholded map: bounds (inclusive) and the sum of its probabilities. */
@@ -111,7 +115,12 @@ interface Region {
  * DB post-processing of a probability map of `width` x `height`: boxes in the map's pixels,
  * [x, y, w, h] with their mean probability.
  */
-export function dbBoxes(map: Float32Array, width: number, height: number, options: Required<OcrOptions>): Array<{ box: [number, number, number, number]; score: number }> {
+export function dbBoxes(
+  map: Float32Array,
+  width: number,
+  height: number,
+  options: Required<OcrOptions>,
+): Array<{ box: [number, number, number, number]; score: number }> {
   const labels = new Int32Array(width * height);
   const stack = new Int32Array(width * height);
   const regions: Region[] = [];
@@ -164,7 +173,12 @@ export function dbBoxes(map: Float32Array, width: number, height: number, option
 }
 
 /** Greedy CTC decoding of `[steps, classes]` probabilities: text and mean probability of its characters. */
-export function ctcDecode(probs: Float32Array, steps: number, classes: number, dictionary: readonly string[]): { text: string; score: number } {
+export function ctcDecode(
+  probs: Float32Array,
+  steps: number,
+  classes: number,
+  dictionary: readonly string[],
+): { text: string; score: number } {
   let text = '';
   let sum = 0;
   let count = 0;
@@ -221,7 +235,13 @@ export class PaddleOcr {
   readonly #options: Required<OcrOptions>;
   #checked = false;
 
-  private constructor(ort: OnnxRuntime, detection: OrtSession, recognition: OrtSession, dictionary: readonly string[], options: Required<OcrOptions>) {
+  private constructor(
+    ort: OnnxRuntime,
+    detection: OrtSession,
+    recognition: OrtSession,
+    dictionary: readonly string[],
+    options: Required<OcrOptions>,
+  ) {
     this.#ort = ort;
     this.#detection = detection;
     this.#recognition = recognition;
@@ -256,7 +276,11 @@ export class PaddleOcr {
   }
 
   /** Text boxes of the frame `input` was made from, in its pixels, with their detection scores. */
-  async detect(input: FrameTensor<'float32'>, frameWidth: number, frameHeight: number): Promise<Array<{ box: [number, number, number, number]; score: number }>> {
+  async detect(
+    input: FrameTensor<'float32'>,
+    frameWidth: number,
+    frameHeight: number,
+  ): Promise<Array<{ box: [number, number, number, number]; score: number }>> {
     if (!this.#checked) {
       checkInputShape('detection', this.#detection, input.dims);
       this.#checked = true;
@@ -286,11 +310,18 @@ export class PaddleOcr {
   async recognize(frame: OcrFrame, box: readonly [number, number, number, number]): Promise<{ text: string; score: number }> {
     let started = now();
     const pixelBytes = PIXEL_BYTES[frame.format];
-    if (!pixelBytes) throw new TypeError(`PaddleOcr: ${frame.format} frames are not read; convert to RGB before (videoconvert ! video/x-raw,format=RGB)`);
+    if (!pixelBytes)
+      throw new TypeError(`PaddleOcr: ${frame.format} frames are not read; convert to RGB before (videoconvert ! video/x-raw,format=RGB)`);
     const [x, y, w, h] = box;
     const stride = rowStride(frame);
     // The crop: the frame's own rows, starting at the box (no copy).
-    const crop = { data: frame.data, format: frame.format, width: w, height: h, planes: [{ offset: y * stride + x * pixelBytes, stride, rowBytes: w * pixelBytes, rows: h }] };
+    const crop = {
+      data: frame.data,
+      format: frame.format,
+      width: w,
+      height: h,
+      planes: [{ offset: y * stride + x * pixelBytes, stride, rowBytes: w * pixelBytes, rows: h }],
+    };
     const cropWidth = Math.max(1, Math.round((REC_HEIGHT * w) / h));
     const width = Math.max(REC_MIN_WIDTH, cropWidth);
     const tensor = toTensor(crop, { size: { width: cropWidth, height: REC_HEIGHT }, channels: 'bgr', mean: [0.5], std: [0.5] });
@@ -299,7 +330,9 @@ export class PaddleOcr {
     for (let row = 0; row < 3 * REC_HEIGHT; row++) input.set(tensor.data.subarray(row * cropWidth, (row + 1) * cropWidth), row * width);
     this.timings.tensor += now() - started;
     started = now();
-    const output = await this.#recognition.run({ [this.#recognition.inputNames[0]]: new this.#ort.Tensor('float32', input, [1, 3, REC_HEIGHT, width]) });
+    const output = await this.#recognition.run({
+      [this.#recognition.inputNames[0]]: new this.#ort.Tensor('float32', input, [1, 3, REC_HEIGHT, width]),
+    });
     this.timings.inference += now() - started;
     started = now();
     const probs = output[this.#recognition.outputNames[0]];
@@ -339,7 +372,9 @@ export function wordObject(word: OcrWord): ObjectInfoInit {
 /** One line per word, the examples' output: `frame 3: "HELLO" at 52,40 181x38 (0.99)`. */
 export function describeWords(index: number, words: readonly OcrWord[]): string {
   if (words.length === 0) return `frame ${index}: no text`;
-  return words.map((w) => `frame ${index}: ${JSON.stringify(w.text)} at ${w.box[0]},${w.box[1]} ${w.box[2]}x${w.box[3]} (${w.score.toFixed(2)})`).join('\n');
+  return words
+    .map((w) => `frame ${index}: ${JSON.stringify(w.text)} at ${w.box[0]},${w.box[1]} ${w.box[2]}x${w.box[3]} (${w.score.toFixed(2)})`)
+    .join('\n');
 }
 
 /**
@@ -352,7 +387,9 @@ export function describeTimings(t: OcrTimings, drawing: number | null = null): s
   const seconds = t.first !== undefined && t.last !== undefined ? (t.last - t.first) / 1000 : 0;
   const total = t.tensor + t.inference + t.decoding + (drawing ?? 0);
   const stage = (name: string, ms: number | null): string =>
-    ms === null ? `${name} not timed` : `${name} ${(ms / Math.max(1, t.frames)).toFixed(1)} ms (${total ? Math.round((100 * ms) / total) : 0}%)`;
+    ms === null
+      ? `${name} not timed`
+      : `${name} ${(ms / Math.max(1, t.frames)).toFixed(1)} ms (${total ? Math.round((100 * ms) / total) : 0}%)`;
   return (
     `${t.frames} frames in ${seconds.toFixed(2)} s (${seconds > 0 ? (t.frames / seconds).toFixed(2) : '?'} frames/s); per frame: ` +
     [stage('tensor', t.tensor), stage('inference', t.inference), stage('decoding', t.decoding), stage('drawing', drawing)].join(', ')

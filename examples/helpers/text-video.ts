@@ -57,7 +57,9 @@ export const FONT = 'Sans Bold 36';
 
 /** One scene's branch: `frames` frames of its background with its words. */
 export function sceneVideo(scene: Scene, frames: number, words: readonly PlacedWord[] = scene.words): string {
-  const overlays = words.map((w) => `textoverlay text="${w.text}" font-desc="${FONT}" halignment=position valignment=position xpos=${w.x} ypos=${w.y}`);
+  const overlays = words.map(
+    (w) => `textoverlay text="${w.text}" font-desc="${FONT}" halignment=position valignment=position xpos=${w.x} ypos=${w.y}`,
+  );
   return [
     `videotestsrc num-buffers=${frames} pattern=solid-color foreground-color=0x${scene.background.toString(16)}`,
     `video/x-raw,format=I420,width=${WIDTH},height=${HEIGHT},framerate=10/1`,
@@ -71,5 +73,8 @@ export function sceneVideo(scene: Scene, frames: number, words: readonly PlacedW
  */
 export function textVideo(frames: number, scenes: readonly Scene[] = SCENES): string {
   // the branches into concat first, so that the description ends in its output: add `! appsink`
-  return [...scenes.map((scene) => `${sceneVideo(scene, frames)} ! scenes.`), 'concat name=scenes ! videoconvert ! video/x-raw,format=RGB'].join('  ');
+  return [
+    ...scenes.map((scene) => `${sceneVideo(scene, frames)} ! scenes.`),
+    'concat name=scenes ! videoconvert ! video/x-raw,format=RGB',
+  ].join('  ');
 }
