@@ -22,8 +22,8 @@ import {
   registerElement,
   typedArrayToGstBuffer,
   type ObjectInfo,
-  type ObjectInfoInit,
   type VideoFilterFrame,
+  type VideoFrame,
 } from '../src';
 import { pipelinesStoppedAfterEach, within } from './helpers/support';
 
