@@ -18,6 +18,7 @@
         "src/native/bus.cc",
         "src/native/source_watch.cc",
         "src/native/meta.cc",
+        "src/native/analytics.cc",
         "src/native/element.cc",
         "src/native/params.cc",
         "src/native/tensor.cc"

@@ -12,7 +12,7 @@ const name = module.replace(/^src\//, '').replace(/\.ts$/, '');
 export default {
   testRunner: 'command',
   // -b: stop at the first failing test, so a killed mutant costs little.
-  commandRunner: { command: `npx uvu -r ts-node/register test "^(${suites.join("|")})\\.test\\.ts$" --bail` },
+  commandRunner: { command: `npx uvu -r ts-node/register test "^(${suites.join('|')})\\.test\\.ts$" --bail` },
   mutate: [module],
   coverageAnalysis: 'off',
   // Shared 2-core machine: two mutants at a time; a mutant that makes the suites hang is a timeout after

@@ -80,16 +80,20 @@ export class GaussianBlur extends GstVideoFilter {
   }
 }
 
-const args = commandLine(process.argv[1], 'Blurs one frame of a test pattern with a Gaussian blur element written in TypeScript and writes it as PNG.', {
-  output: { type: 'string', short: 'o', default: 'gaussian_blur.png', help: 'PNG to write' },
-  kernel: { type: 'string', short: 'k', default: '9', help: 'kernel size, odd' },
-  'sigma-x': { type: 'string', default: '5', help: 'horizontal sigma' },
-  'sigma-y': { type: 'string', default: '5', help: 'vertical sigma' },
-  width: { type: 'string', default: '640', help: 'frame width' },
-  height: { type: 'string', default: '480', help: 'frame height' },
-  pattern: { type: 'string', default: 'smpte', help: 'videotestsrc pattern' },
-  pipeline: { type: 'string', short: 'p', help: 'run this launch description instead (it may use gaussian_blur)' },
-});
+const args = commandLine(
+  process.argv[1],
+  'Blurs one frame of a test pattern with a Gaussian blur element written in TypeScript and writes it as PNG.',
+  {
+    output: { type: 'string', short: 'o', default: 'gaussian_blur.png', help: 'PNG to write' },
+    kernel: { type: 'string', short: 'k', default: '9', help: 'kernel size, odd' },
+    'sigma-x': { type: 'string', default: '5', help: 'horizontal sigma' },
+    'sigma-y': { type: 'string', default: '5', help: 'vertical sigma' },
+    width: { type: 'string', default: '640', help: 'frame width' },
+    height: { type: 'string', default: '480', help: 'frame height' },
+    pattern: { type: 'string', default: 'smpte', help: 'videotestsrc pattern' },
+    pipeline: { type: 'string', short: 'p', help: 'run this launch description instead (it may use gaussian_blur)' },
+  },
+);
 
 /** A number option, or exit 2 naming it (as argparse's type=float does). */
 function number(name: string, text: string): number {

@@ -18,7 +18,8 @@ const args = commandLine(process.argv[1], 'Captures frames from one pipeline and
   display: {
     type: 'string',
     short: 'd',
-    default: 'appsrc emit-signals=True is-live=True ! videoconvert ! vp8enc deadline=1 ! webmmux ! filesink location=gst_capture_and_display.webm',
+    default:
+      'appsrc emit-signals=True is-live=True ! videoconvert ! vp8enc deadline=1 ! webmmux ! filesink location=gst_capture_and_display.webm',
     help: 'display pipeline, from its appsrc',
   },
 });

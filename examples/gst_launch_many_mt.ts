@@ -32,10 +32,13 @@ async function launchPipeline(): Promise<void> {
   const pipeline = new GstPipeline(DEFAULT_PIPELINE);
   // count the buffers that reach the sink, to report them
   let rendered = 0;
-  pipeline.getByName('sink')?.getStaticPad('sink')?.addProbe(Gst.PadProbeType.BUFFER, () => {
-    rendered++;
-    return Gst.PadProbeReturn.OK;
-  });
+  pipeline
+    .getByName('sink')
+    ?.getStaticPad('sink')
+    ?.addProbe(Gst.PadProbeType.BUFFER, () => {
+      rendered++;
+      return Gst.PadProbeReturn.OK;
+    });
   pipeline.startup();
   process.send?.('playing');
   // event.set() from the parent: end the stream early, cleanly

@@ -11,7 +11,12 @@ import { contactSheet, savePng } from 'gstreamer-ts';
 import { commandLine, intOption } from './helpers/cli.ts';
 
 const args = commandLine(process.argv[1], 'Saves the first frame of a pipeline, or a contact sheet of its frames, as PNG.', {
-  pipeline: { type: 'string', short: 'p', default: 'videotestsrc pattern=ball', help: 'Gstreamer pipeline that produces video, without a sink' },
+  pipeline: {
+    type: 'string',
+    short: 'p',
+    default: 'videotestsrc pattern=ball',
+    help: 'Gstreamer pipeline that produces video, without a sink',
+  },
   output: { type: 'string', short: 'o', default: 'snapshot.png', help: 'PNG file to write' },
   num_frames: { type: 'string', short: 'n', default: '1', help: 'frames on the picture (more than 1: a contact sheet)' },
   columns: { type: 'string', short: 'c', help: 'tiles per row of the contact sheet (default: about the square root of the count)' },

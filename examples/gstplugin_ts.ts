@@ -47,16 +47,20 @@ export class GstPluginTs extends GstVideoFilter {
   }
 }
 
-const args = commandLine(process.argv[1], 'Runs the template element written in TypeScript over a test pattern and writes the last frame as PNG.', {
-  output: { type: 'string', short: 'o', default: 'gstplugin_ts.png', help: 'PNG to write' },
-  'num-buffers': { type: 'string', short: 'n', default: '5', help: 'frames to run (the last is written)' },
-  'no-invert': { type: 'boolean', help: 'do not invert' },
-  'int-prop': { type: 'string', default: '0', help: 'first row of the band' },
-  band: { type: 'string', default: '0', help: 'rows in the band (0: none)' },
-  'float-prop': { type: 'string', default: '1', help: 'band level 0..1' },
-  'str-prop': { type: 'string', default: 'gstplugin_ts', help: 'printed with the first frame' },
-  pipeline: { type: 'string', short: 'p', help: 'run this launch description instead (it may use gstplugin_ts)' },
-});
+const args = commandLine(
+  process.argv[1],
+  'Runs the template element written in TypeScript over a test pattern and writes the last frame as PNG.',
+  {
+    output: { type: 'string', short: 'o', default: 'gstplugin_ts.png', help: 'PNG to write' },
+    'num-buffers': { type: 'string', short: 'n', default: '5', help: 'frames to run (the last is written)' },
+    'no-invert': { type: 'boolean', help: 'do not invert' },
+    'int-prop': { type: 'string', default: '0', help: 'first row of the band' },
+    band: { type: 'string', default: '0', help: 'rows in the band (0: none)' },
+    'float-prop': { type: 'string', default: '1', help: 'band level 0..1' },
+    'str-prop': { type: 'string', default: 'gstplugin_ts', help: 'printed with the first frame' },
+    pipeline: { type: 'string', short: 'p', help: 'run this launch description instead (it may use gstplugin_ts)' },
+  },
+);
 
 async function main(): Promise<void> {
   const opts = args;

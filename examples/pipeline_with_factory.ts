@@ -38,7 +38,11 @@ const Gst = gi.require('Gst', '1.0');
 // Initializes Gstreamer, it's variables, paths
 Gst.init(process.argv);
 
-function onMessage(bus: InstanceType<typeof Gst.Bus>, message: InstanceType<typeof Gst.Message>, loop: InstanceType<typeof GLib.MainLoop>): boolean {
+function onMessage(
+  _bus: InstanceType<typeof Gst.Bus>,
+  message: InstanceType<typeof Gst.Message>,
+  loop: InstanceType<typeof GLib.MainLoop>,
+): boolean {
   const mtype = message.type;
   // Gstreamer Message Types and how to parse: https://gstreamer.freedesktop.org/documentation/gstreamer/gstmessage.html
   if (mtype === Gst.MessageType.EOS) {

@@ -12,7 +12,8 @@ import * as gi from 'node-gtk';
 import { commandLine } from './helpers/cli.ts';
 
 // (Python: "videotestsrc num-buffers=100 ! autovideosink", which needs a display)
-const DEFAULT_PIPELINE = 'videotestsrc num-buffers=100 ! videoconvert ! vp8enc deadline=1 ! webmmux ! filesink location=pipeline_with_parse_launch.webm';
+const DEFAULT_PIPELINE =
+  'videotestsrc num-buffers=100 ! videoconvert ! vp8enc deadline=1 ! webmmux ! filesink location=pipeline_with_parse_launch.webm';
 
 const args = commandLine(process.argv[1], 'Runs a gst-launch description in a GLib main loop.', {
   pipeline: { type: 'string', short: 'p', default: DEFAULT_PIPELINE, help: 'Gstreamer pipeline without gst-launch' },
@@ -24,7 +25,11 @@ const Gst = gi.require('Gst', '1.0');
 // Initializes Gstreamer, it's variables, paths
 Gst.init(process.argv);
 
-function onMessage(bus: InstanceType<typeof Gst.Bus>, message: InstanceType<typeof Gst.Message>, loop: InstanceType<typeof GLib.MainLoop>): boolean {
+function onMessage(
+  _bus: InstanceType<typeof Gst.Bus>,
+  message: InstanceType<typeof Gst.Message>,
+  loop: InstanceType<typeof GLib.MainLoop>,
+): boolean {
   const mtype = message.type;
   // Gstreamer Message Types and how to parse: https://gstreamer.freedesktop.org/documentation/gstreamer/gstmessage.html
   if (mtype === Gst.MessageType.EOS) {

@@ -36,7 +36,10 @@ const args = commandLine(process.argv[1], 'Pushes frames made in TypeScript into
 
 /** Parses appsrc's caps from the pipeline string: { width: '640', height: '480', format: 'RGB', framerate: '30/1' } */
 function parseCaps(pipeline: string): Record<string, string> {
-  const caps = pipeline.split('!')[0].split(' ').find((prop) => prop.startsWith('caps='));
+  const caps = pipeline
+    .split('!')[0]
+    .split(' ')
+    .find((prop) => prop.startsWith('caps='));
   if (!caps) return {};
   return Object.fromEntries(
     caps

@@ -131,7 +131,9 @@ class GstServer {
     const mountPoint = '/stream.rtp';
     const factory = new GstRtspServer.RTSPMediaFactory();
     // Launch Raw Stream
-    factory.setLaunch(toGstString(['appsrc name=source emit-signals=True is-live=True', 'queue max-size-buffers=8', 'rtpvrawpay name=pay0 pt=96']));
+    factory.setLaunch(
+      toGstString(['appsrc name=source emit-signals=True is-live=True', 'queue max-size-buffers=8', 'rtpvrawpay name=pay0 pt=96']),
+    );
     factory.setShared(shared);
     factory.connect('media-configure', (media) => configure(media, generator));
     m.addFactory(mountPoint, factory); // adding streams

@@ -63,7 +63,8 @@ async function main(): Promise<void> {
     if (stopping) break;
     // Anything but a pipeline's error is a bug in this program: let it end the program.
     if (error && !(error instanceof GstPipelineError)) throw error;
-    if (error instanceof GstSourceLostError) console.log(`lost after ${frames} frames (${Math.round(error.silentMs)} ms silent): ${error.message}`);
+    if (error instanceof GstSourceLostError)
+      console.log(`lost after ${frames} frames (${Math.round(error.silentMs)} ms silent): ${error.message}`);
     else if (error instanceof GstPipelineError) console.log(`failed after ${frames} frames: ${error.message}`);
     else console.log(`the stream ended after ${frames} frames`);
     if (frames > 0) backoffMs = MIN_BACKOFF_MS; // it worked a while: try again soon

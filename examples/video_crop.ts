@@ -32,7 +32,8 @@ export class VideoCrop extends GstVideoTransform {
   outputSize(width: number, height: number): [number, number] {
     const w = width - this.left - this.right;
     const h = height - this.top - this.bottom;
-    if (w < 1 || h < 1) throw new RangeError(`cropping ${this.left}+${this.right} x ${this.top}+${this.bottom} leaves nothing of ${width}x${height}`);
+    if (w < 1 || h < 1)
+      throw new RangeError(`cropping ${this.left}+${this.right} x ${this.top}+${this.bottom} leaves nothing of ${width}x${height}`);
     return [w, h];
   }
 
@@ -47,17 +48,21 @@ export class VideoCrop extends GstVideoTransform {
   }
 }
 
-const args = commandLine(process.argv[1], 'Crops one frame of a test pattern with a video_crop element written in TypeScript and writes it as PNG.', {
-  output: { type: 'string', short: 'o', default: 'video_crop.png', help: 'PNG to write' },
-  left: { type: 'string', default: '40', help: 'pixels cut on the left' },
-  right: { type: 'string', default: '0', help: 'pixels cut on the right' },
-  top: { type: 'string', default: '0', help: 'rows cut at the top' },
-  bottom: { type: 'string', default: '0', help: 'rows cut at the bottom' },
-  width: { type: 'string', default: '320', help: 'input frame width' },
-  height: { type: 'string', default: '240', help: 'input frame height' },
-  pattern: { type: 'string', default: 'smpte', help: 'videotestsrc pattern' },
-  pipeline: { type: 'string', short: 'p', help: 'run this launch description instead (it may use video_crop)' },
-});
+const args = commandLine(
+  process.argv[1],
+  'Crops one frame of a test pattern with a video_crop element written in TypeScript and writes it as PNG.',
+  {
+    output: { type: 'string', short: 'o', default: 'video_crop.png', help: 'PNG to write' },
+    left: { type: 'string', default: '40', help: 'pixels cut on the left' },
+    right: { type: 'string', default: '0', help: 'pixels cut on the right' },
+    top: { type: 'string', default: '0', help: 'rows cut at the top' },
+    bottom: { type: 'string', default: '0', help: 'rows cut at the bottom' },
+    width: { type: 'string', default: '320', help: 'input frame width' },
+    height: { type: 'string', default: '240', help: 'input frame height' },
+    pattern: { type: 'string', default: 'smpte', help: 'videotestsrc pattern' },
+    pipeline: { type: 'string', short: 'p', help: 'run this launch description instead (it may use video_crop)' },
+  },
+);
 
 async function main(): Promise<void> {
   const opts = args;

@@ -53,7 +53,21 @@ const TENSOR_SOURCES: Array<[number, number]> = [
 // ---------------------------------------------------------------------------------------------
 // options
 
-const IMPLS = ['ceiling', 'copy-limit', 'ts-tutorial', 'ts-source-copy', 'ts-fastest', 'python', 'startup', 'many', 'element', 'live', 'tensor', 'draw'] as const;
+const IMPLS = [
+  'ceiling',
+  'copy-limit',
+  'ts-tutorial',
+  'ts-source-copy',
+  'ts-fastest',
+  'python',
+  'startup',
+  'many',
+  'element',
+  'live',
+  'tensor',
+  'draw',
+  'ocr',
+] as const;
 type Impl = (typeof IMPLS)[number];
 
 const usage = `usage: npm run bench -- [--rounds K] [--only LIST] [--sizes WxH,...] [--frames N] [--soak]
@@ -87,7 +101,10 @@ const rounds = Number(opts.rounds);
 if (!Number.isInteger(rounds) || rounds < 1) fail(`--rounds must be a positive integer, got ${opts.rounds}\n${usage}`);
 
 const only = new Set<Impl>();
-for (const name of (opts.only ?? IMPLS.join(',')).split(',').map((s) => s.trim()).filter(Boolean)) {
+for (const name of (opts.only ?? IMPLS.join(','))
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean)) {
   if (!(IMPLS as readonly string[]).includes(name)) fail(`unknown path "${name}" in --only\n${usage}`);
   only.add(name as Impl);
 }
@@ -228,7 +245,9 @@ function runChild(label: string, command: string, args: string[], timeoutS: numb
       }
       linger = setTimeout(() => {
         lingered = true;
-        warnings.push(`${label}: printed its result but did not exit within ${LINGER_S} s (killed): something keeps the event loop alive after the pipeline ended`);
+        warnings.push(
+          `${label}: printed its result but did not exit within ${LINGER_S} s (killed): something keeps the event loop alive after the pipeline ended`,
+        );
         child.kill('SIGKILL');
       }, LINGER_S * 1000);
     });
@@ -271,7 +290,11 @@ function numpyMissing(): string | null {
 
 /** Which runner scripts/run.js uses on this Node: its own TypeScript (with `using`), or ts-node. */
 function startupRunner(): string {
-  const probe = spawnSync(process.execPath, ['-e', 'new Function("{ using r = null; }"); process.exit(process.features.typescript ? 0 : 1)'], { encoding: 'utf8' });
+  const probe = spawnSync(
+    process.execPath,
+    ['-e', 'new Function("{ using r = null; }"); process.exit(process.features.typescript ? 0 : 1)'],
+    { encoding: 'utf8' },
+  );
   return probe.status === 0 ? "Node's type stripping" : 'ts-node, transpile-only';
 }
 
@@ -282,6 +305,47 @@ function timedRun(label: string, command: string, args: string[]): number {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (run.status !== 0) throw new Error(`${label}: exited with ${run.signal ?? run.status}\n${run.stderr}${run.error?.message ?? ''}`);
   return seconds;
+}
+
+/** One run of an OCR example, from the line it prints at the end. */
+interface OcrRun {
+  frames: number;
+  seconds: number;
+  fps: number;
+  /** ms per frame of each stage; null: not timed by the example */
+  ms: { tensor: number; inference: number; decoding: number; drawing: number | null };
+}
+
+/** Runs examples/<example>.ts with `perScene` frames per scene in a temporary directory (it writes its output there). */
+function ocrRun(example: string, perScene: number): OcrRun {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'gstreamer-ts-bench-ocr-'));
+  try {
+    const run = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'scripts', 'run.js'), path.join(ROOT, 'examples', `${example}.ts`), '-n', String(perScene)],
+      {
+        cwd,
+        encoding: 'utf8',
+        timeout: 600_000,
+        env: { ...process.env, FORCE_COLOR: '0' },
+      },
+    );
+    if (run.status !== 0) throw new Error(`${example}: exited with ${run.signal ?? run.status}\n${run.stderr}${run.error?.message ?? ''}`);
+    const ms = String.raw`([\d.]+) ms \(\d+%\)`;
+    const m = new RegExp(
+      String.raw`^(\d+) frames in ([\d.]+) s \(([\d.]+) frames/s\); per frame: tensor ${ms}, inference ${ms}, decoding ${ms}, drawing (?:${ms}|not timed)$`,
+      'm',
+    ).exec(run.stdout);
+    if (!m) throw new Error(`${example}: no timing line in its output\n${run.stdout}`);
+    return {
+      frames: Number(m[1]),
+      seconds: Number(m[2]),
+      fps: Number(m[3]),
+      ms: { tensor: Number(m[4]), inference: Number(m[5]), decoding: Number(m[6]), drawing: m[7] === undefined ? null : Number(m[7]) },
+    };
+  } finally {
+    fs.rmSync(cwd, { recursive: true, force: true });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -320,7 +384,9 @@ type NodeChild = (name: string, args: (string | number)[]) => [string, string[]]
 async function main(): Promise<void> {
   const started = Date.now();
   if (os.loadavg()[0] > 0.5 * os.cpus().length)
-    console.error(`bench: note: load average ${loadStart} on ${os.cpus().length} cores before starting: other processes compete, frames/s will be noisy`);
+    console.error(
+      `bench: note: load average ${loadStart} on ${os.cpus().length} cores before starting: other processes compete, frames/s will be noisy`,
+    );
   const dir = buildChildren();
   process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   const nodeChild: NodeChild = (name, args) => [process.execPath, [path.join(dir, 'scripts', 'bench', `${name}.js`), ...args.map(String)]];
@@ -366,7 +432,8 @@ async function main(): Promise<void> {
         console.log(JSON.stringify(result));
         const n = framesFor(size);
         if (result.frames !== n) failures.push(`${label}: ${result.frames} frames counted, expected ${n}`);
-        if (result.width !== size.width || result.height !== size.height) failures.push(`${label}: measured ${result.width}x${result.height}`);
+        if (result.width !== size.width || result.height !== size.height)
+          failures.push(`${label}: measured ${result.width}x${result.height}`);
         results.set(label, [...(results.get(label) ?? []), result]);
       }
     }
@@ -428,7 +495,9 @@ async function main(): Promise<void> {
     const pyTimes: number[] = [];
     for (let i = 0; i < tries; i++) {
       process.stderr.write(`bench: start to first frame ${i + 1}/${tries} ...\n`);
-      tsTimes.push(timedRun('node scripts/run.js examples/run_appsink.ts', process.execPath, [runner, 'examples/run_appsink.ts', '-p', pipeline]));
+      tsTimes.push(
+        timedRun('node scripts/run.js examples/run_appsink.ts', process.execPath, [runner, 'examples/run_appsink.ts', '-p', pipeline]),
+      );
       if (!noPython) pyTimes.push(timedRun('python_appsink.py 640 480 1', PYTHON, [PYTHON_SCRIPT, '640', '480', '1']));
     }
     const tsS = median(tsTimes);
@@ -450,9 +519,14 @@ async function main(): Promise<void> {
     const manyRuns: Result[] = [];
     for (let round = 1; round <= rounds; round++) {
       process.stderr.write(`bench: round ${round}/${rounds} 8 pipelines at once ${sizeName(manySize)} ...\n`);
-      const r = await runChild('8 pipelines', ...nodeChild('ts_many', [manySize.width, manySize.height, framesFor(manySize), '--pipelines', 8]), 600);
+      const r = await runChild(
+        '8 pipelines',
+        ...nodeChild('ts_many', [manySize.width, manySize.height, framesFor(manySize), '--pipelines', 8]),
+        600,
+      );
       console.log(JSON.stringify(r));
-      if (r.frames !== 8 * framesFor(manySize)) failures.push(`8 pipelines: ${r.frames} frames counted, expected ${8 * framesFor(manySize)}`);
+      if (r.frames !== 8 * framesFor(manySize))
+        failures.push(`8 pipelines: ${r.frames} frames counted, expected ${8 * framesFor(manySize)}`);
       manyRuns.push(r);
     }
     many = [...manyRuns].sort((a, b) => a.fps - b.fps)[manyRuns.length >> 1];
@@ -469,7 +543,11 @@ async function main(): Promise<void> {
       ['TypeScript GstVideoAnalyzer (analyzeFrame, read only)', nodeChild('ts_element', [640, 480, n, '--analyzer'])],
       ['TypeScript GstVideoAnalyzer, async (await Promise.resolve())', nodeChild('ts_element', [640, 480, n, '--async'])],
     ];
-    if (!noPython) runs.push(['Python GstBase.BaseTransform (do_transform_ip)', [PYTHON, [path.join(ROOT, 'scripts', 'bench', 'python_element.py'), '640', '480', String(n)]]]);
+    if (!noPython)
+      runs.push([
+        'Python GstBase.BaseTransform (do_transform_ip)',
+        [PYTHON, [path.join(ROOT, 'scripts', 'bench', 'python_element.py'), '640', '480', String(n)]],
+      ]);
     const medians: number[] = [];
     for (const [label, [command, args]] of runs) {
       const ms: number[] = [];
@@ -483,7 +561,9 @@ async function main(): Promise<void> {
       medians.push(median(ms));
     }
     const python = noPython ? undefined : medians[medians.length - 1];
-    runs.forEach(([label], i) => elementRows.push([label, medians[i].toFixed(3), fmtFps(1000 / medians[i]), python ? ratio(python, medians[i]) : '—']));
+    runs.forEach(([label], i) =>
+      elementRows.push([label, medians[i].toFixed(3), fmtFps(1000 / medians[i]), python ? ratio(python, medians[i]) : '—']),
+    );
   }
 
   // frames as tensors: 640x640 float32 NCHW, letterboxed and normalised, from RGB frames
@@ -500,7 +580,12 @@ async function main(): Promise<void> {
         console.log(JSON.stringify(r));
         runs.push(r);
         if (!noNumpy) {
-          const p = await runChild(`numpy tensor ${w}x${h}`, PYTHON, [path.join(ROOT, 'scripts', 'bench', 'python_tensor.py'), String(w), String(h)], 300);
+          const p = await runChild(
+            `numpy tensor ${w}x${h}`,
+            PYTHON,
+            [path.join(ROOT, 'scripts', 'bench', 'python_tensor.py'), String(w), String(h)],
+            300,
+          );
           console.log(JSON.stringify(p));
           numpy.push(p.ms ?? NaN);
         }
@@ -533,6 +618,45 @@ async function main(): Promise<void> {
         runs.push(r.msPerFrame ?? NaN);
       }
       drawRows.push([`${w}x${h} RGB`, median(runs).toFixed(3)]);
+    }
+  }
+
+  // a real model end to end, both ways, as the examples run and report it
+  const ocrRows: string[][] = [];
+  let noOcr: string | null = null;
+  if (only.has('ocr')) {
+    noOcr = fs.existsSync(path.join(ROOT, 'node_modules', 'onnxruntime-node'))
+      ? null
+      : 'onnxruntime-node is not installed (npm ci installs it)';
+    const perScene = framesOverride ?? 3;
+    const ways: Array<[string, string]> = [
+      ['run_ocr.ts: GstVideoSource loop, drawObjects', 'run_ocr'],
+      ['run_ocr_element.ts: tsocr ! tsdrawobjects ! vp8enc', 'run_ocr_element'],
+    ];
+    for (const [label, example] of noOcr ? [] : ways) {
+      const runs: OcrRun[] = [];
+      for (let round = 1; round <= rounds; round++) {
+        process.stderr.write(`bench: round ${round}/${rounds} ocr ${example} ...\n`);
+        const run = ocrRun(example, perScene);
+        console.log(JSON.stringify({ impl: `ocr ${example}`, ...run }));
+        runs.push(run);
+      }
+      const mid = [...runs].sort((a, b) => a.fps - b.fps)[runs.length >> 1];
+      const stage = (name: keyof OcrRun['ms']): string => {
+        const ms = mid.ms[name];
+        if (ms === null) return name === 'drawing' ? 'in tsdrawobjects, not timed' : '—';
+        const total = Object.values(mid.ms).reduce<number>((a, b) => a + (b ?? 0), 0);
+        return `${ms.toFixed(1)} (${Math.round((100 * ms) / total)}%)`;
+      };
+      ocrRows.push([
+        label,
+        `640x480 ×${mid.frames}`,
+        mid.fps.toFixed(2),
+        stage('tensor'),
+        stage('inference'),
+        stage('decoding'),
+        stage('drawing'),
+      ]);
     }
   }
 
@@ -575,7 +699,9 @@ async function main(): Promise<void> {
     const single = fpsOf('ts-source-copy', manySize);
     const per = many.perPipelineFps ?? [];
     console.log('');
-    console.log(`Pipelines at once in one process (GstVideoSource defaults, ${sizeName(manySize)} ×${framesFor(manySize)} each, median run):`);
+    console.log(
+      `Pipelines at once in one process (GstVideoSource defaults, ${sizeName(manySize)} ×${framesFor(manySize)} each, median run):`,
+    );
     console.log('');
     console.log(
       table(
@@ -606,7 +732,7 @@ async function main(): Promise<void> {
       'Frames as tensors: one RGB frame into a 640x640 float32 NCHW tensor, letterboxed, normalised (ImageNet mean/std), ' +
         'into a reused array, median ms per frame. toTensor resizes bilinear; the JS loop (same math, precomputed columns) ' +
         "and numpy's expression (index-array resize, astype, /255, -mean, /std, transpose) nearest; bound: a native read of the frame " +
-        'plus a memcpy of the tensor\'s bytes:',
+        "plus a memcpy of the tensor's bytes:",
     );
     console.log('');
     console.log(table(['source', 'toTensor', 'JS loop', 'numpy', 'bandwidth bound', 'vs JS', 'vs bound'], tensorRows, [1, 2, 3, 4]));
@@ -618,6 +744,18 @@ async function main(): Promise<void> {
     console.log('');
     console.log(table(['frame', 'ms/frame'], drawRows, [1]));
   }
+  if (ocrRows.length) {
+    console.log('');
+    console.log(
+      `A real model end to end: PaddleOCR PP-OCRv4 text detection + recognition (onnxruntime-node, CPU), 640x480 frames of textoverlay words, ` +
+        'frames/s from the first frame to the last (model loading left out), median run of frames/s, ms per frame of each stage (share of their sum):',
+    );
+    console.log('');
+    console.log(
+      table(['way', 'size × frames', 'frames/s', 'tensor ms (share)', 'inference ms', 'decoding ms', 'drawing ms'], ocrRows, [2]),
+    );
+  }
+  if (noOcr) console.log(`\nOCR skipped: ${noOcr}`);
   if (idle) {
     const pct = idle.cpuPercent ?? NaN;
     console.log('');
@@ -676,7 +814,17 @@ async function soak(nodeChild: NodeChild, started: number): Promise<void> {
   console.log('');
   console.log(
     table(
-      ['path', 'size × frames', 'frames/s', 'RSS start (MB)', 'RSS end (MB)', 'growth (MB)', 'growth, 2nd half (MB)', 'peak RSS (MB)', 'targets'],
+      [
+        'path',
+        'size × frames',
+        'frames/s',
+        'RSS start (MB)',
+        'RSS end (MB)',
+        'growth (MB)',
+        'growth, 2nd half (MB)',
+        'peak RSS (MB)',
+        'targets',
+      ],
       rows,
       [2, 3, 4, 5, 6, 7],
     ),

@@ -40,7 +40,12 @@ function stale() {
   } catch {
     return true;
   }
-  const inputs = [__filename, path.join(ROOT, 'tsconfig.json'), path.join(ROOT, 'tsconfig.build.json'), path.join(ROOT, 'typings', 'node-gtk.d.ts')];
+  const inputs = [
+    __filename,
+    path.join(ROOT, 'tsconfig.json'),
+    path.join(ROOT, 'tsconfig.build.json'),
+    path.join(ROOT, 'typings', 'node-gtk.d.ts'),
+  ];
   const walk = (dir) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
@@ -62,10 +67,14 @@ function stale() {
 const ts = require('typescript');
 
 // 1. one program for the emit and for reading src/index.ts's exports (step 4)
-const config = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, 'tsconfig.build.json'), {}, {
-  ...ts.sys,
-  onUnRecoverableConfigFileDiagnostic: (diagnostic) => fail([diagnostic]),
-});
+const config = ts.getParsedCommandLineOfConfigFile(
+  path.join(ROOT, 'tsconfig.build.json'),
+  {},
+  {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (diagnostic) => fail([diagnostic]),
+  },
+);
 if (!config) throw new Error('cannot read tsconfig.build.json');
 if (config.errors.length > 0) fail(config.errors);
 fs.rmSync(DIST, { recursive: true, force: true });
@@ -103,7 +112,8 @@ for (const file of fs.readdirSync(DIST)) {
     references.push(`/// <reference path="${path.relative(DIST, shim).split(path.sep).join('/')}" />`);
   }
   // Disposable, Symbol.dispose: in TypeScript's lib esnext.disposable (or @types/node), not in es2022
-  if (/Symbol\.(?:asyncDispose|dispose)\b|\b(?:Async)?Disposable\b/.test(text)) references.push('/// <reference lib="esnext.disposable" />');
+  if (/Symbol\.(?:asyncDispose|dispose)\b|\b(?:Async)?Disposable\b/.test(text))
+    references.push('/// <reference lib="esnext.disposable" />');
   if (references.length > 0) fs.writeFileSync(full, `${references.join('\n')}\n${text}`);
 }
 

@@ -116,7 +116,9 @@ export const PATHS: Record<string, () => Promise<void>> = {
     expectFrames('GstAudioSource', frames);
   },
   async element() {
-    const pipeline = new GstPipeline(`videotestsrc num-buffers=${FRAMES} ! ${CAPS} ! ${CycleMark.elementName} ! fakesink sync=false`).startup();
+    const pipeline = new GstPipeline(
+      `videotestsrc num-buffers=${FRAMES} ! ${CAPS} ! ${CycleMark.elementName} ! fakesink sync=false`,
+    ).startup();
     await pipeline.done;
     await pipeline.shutdown();
   },
@@ -173,8 +175,15 @@ async function main(): Promise<void> {
   if (!Number.isInteger(total) || total < 1) throw new RangeError(`--cycles must be a positive integer, got ${values.cycles}`);
   if (!Number.isInteger(FRAMES) || FRAMES < 1) throw new RangeError(`--frames must be a positive integer, got ${values.frames}`);
   const names = values.path === 'all' ? Object.keys(PATHS) : values.path.split(',');
-  for (const name of names) if (!PATHS[name]) throw new RangeError(`unknown --path ${name}: one of ${Object.keys(PATHS).join(', ')}, or all`);
-  const checkpoints = new Set([...values.at.split(',').map(Number).filter((n) => n <= total), total]);
+  for (const name of names)
+    if (!PATHS[name]) throw new RangeError(`unknown --path ${name}: one of ${Object.keys(PATHS).join(', ')}, or all`);
+  const checkpoints = new Set([
+    ...values.at
+      .split(',')
+      .map(Number)
+      .filter((n) => n <= total),
+    total,
+  ]);
   registerCycleElement();
   for (const name of names) {
     const started = Date.now();

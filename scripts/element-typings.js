@@ -189,7 +189,7 @@ function memberKind(giClass, camel) {
 function factoriesOf(file) {
   const text = fs.readFileSync(file, 'utf8');
   const block = text.slice(text.indexOf('export interface ElementsByFactory {'));
-  return [...block.slice(0, block.indexOf('\n}')).matchAll(/^  ("[^"]+"): /gm)].map((m) => JSON.parse(m[1]));
+  return [...block.slice(0, block.indexOf('\n}')).matchAll(/^ {2}("[^"]+"): /gm)].map((m) => JSON.parse(m[1]));
 }
 
 function describeAll(native, only) {
@@ -290,7 +290,10 @@ function generate(outdir, giDir, only) {
     if (d.description) lines.push(doc(d.description));
     if (d.padTemplates.length) {
       lines.push('', 'Pad templates:');
-      for (const t of d.padTemplates) lines.push(`- \`${t.name}\` ${t.direction}, ${t.presence}: ${doc(t.caps || 'ANY')}`);
+      // by name: GStreamer lists them in registration order, or reversed when the registry comes
+      // from its cache, so the order would change with the registry's state
+      const byName = [...d.padTemplates].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const t of byName) lines.push(`- \`${t.name}\` ${t.direction}, ${t.presence}: ${doc(t.caps || 'ANY')}`);
     }
     let el = `/**\n${lines.map((l) => (l ? ` * ${l}` : ' *')).join('\n')}\n */\n`;
     el += `export interface ${elementName} extends ${base} {\n`;
@@ -309,18 +312,19 @@ function generate(outdir, giDir, only) {
   head += `// ${counts.properties} properties, ${counts.signals} signals, ${counts.padTemplates} pad templates): regenerate, do not edit.\n`;
   head += `// docs/typings.md, "Element typings".\n\n`;
   for (const [ns, file] of GI_NAMESPACES) head += `import type * as ${ns} from './${file}.js'\n`;
-  head += '\n/** Type-only key of an element type\'s launch-description properties (setProps/getProp). */\n';
+  head += "\n/** Type-only key of an element type's launch-description properties (setProps/getProp). */\n";
   head += 'export declare const properties: unique symbol\n';
-  head += '/** Type-only key of an element type\'s signals beyond GI\'s. */\n';
+  head += "/** Type-only key of an element type's signals beyond GI's. */\n";
   head += 'export declare const signals: unique symbol\n';
-  head += '/** A flags value as a launch description writes it: nicks joined by \'+\' (\'\' for none). */\n';
-  head += 'export type Flags<N extends string> = N | \'\' | `${N}+${string}`\n\n';
+  head += "/** A flags value as a launch description writes it: nicks joined by '+' ('' for none). */\n";
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript source text, a template literal type
+  head += "export type Flags<N extends string> = N | '' | `${N}+${string}`\n\n";
   let tail = '/** Every element factory the registry held, and the element type it makes. */\n';
   tail += `export interface ElementsByFactory {\n${factoryLines.join('')}}\n`;
   tail += '/** Every element factory and its properties as launch descriptions name them. */\n';
   tail += `export interface PropertiesByFactory {\n${propsLines.join('')}}\n`;
   fs.mkdirSync(outdir, { recursive: true });
-  fs.writeFileSync(path.join(outdir, 'elements.d.ts'), head + chunks.join('\n') + '\n' + tail);
+  fs.writeFileSync(path.join(outdir, 'elements.d.ts'), `${head + chunks.join('\n')}\n${tail}`);
   return { version, counts };
 }
 

@@ -43,7 +43,11 @@ for (const module of modules) {
       count[mutant.status] = (count[mutant.status] ?? 0) + 1;
       if (mutant.status === 'Survived' || mutant.status === 'NoCoverage') {
         const { line, column } = mutant.location.start;
-        survivors.push(`${name}:${line}:${column} ${mutant.mutatorName}: ${lines[line - 1].trim().slice(0, 90)}  ->  ${String(mutant.replacement ?? '').replace(/\s+/g, ' ').slice(0, 60)}`);
+        survivors.push(
+          `${name}:${line}:${column} ${mutant.mutatorName}: ${lines[line - 1].trim().slice(0, 90)}  ->  ${String(mutant.replacement ?? '')
+            .replace(/\s+/g, ' ')
+            .slice(0, 60)}`,
+        );
       }
     }
   }

@@ -58,7 +58,7 @@ function hiddenOf(value, classes) {
   const shown = new Set();
   let found = false;
   for (let proto = Object.getPrototypeOf(value); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-    const members = Object.prototype.hasOwnProperty.call(proto, 'constructor') ? classes.get(proto.constructor.name) : undefined;
+    const members = Object.hasOwn(proto, 'constructor') ? classes.get(proto.constructor.name) : undefined;
     if (!members) continue;
     found = true;
     for (const name of members.hidden) hidden.add(name);

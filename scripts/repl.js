@@ -42,7 +42,8 @@ const USAGE = 'usage: node scripts/repl.js [--transpile-only]';
 let typecheck = true;
 for (const arg of process.argv.slice(2)) {
   if (arg === '--transpile-only') typecheck = false;
-  else if (arg === '--typecheck') typecheck = true; // the default; kept so that older command lines work
+  else if (arg === '--typecheck')
+    typecheck = true; // the default; kept so that older command lines work
   else {
     console.error(`${USAGE}   (unknown argument: ${arg})`);
     process.exit(2);
@@ -99,7 +100,9 @@ server.on('reset', () => setBuiltins(allBuiltins));
 
 const typeCommand = server.commands.type;
 server.defineCommand('type', {
-  help: typecheck ? 'Print the type of a TypeScript expression' : 'Print the type of an expression (off: this session runs with --transpile-only)',
+  help: typecheck
+    ? 'Print the type of a TypeScript expression'
+    : 'Print the type of an expression (off: this session runs with --transpile-only)',
   action(expression) {
     if (!typecheck) {
       this.outputStream.write('.type needs type information: this session runs with --transpile-only (start it without that flag)\n');

@@ -62,7 +62,16 @@ async function main(): Promise<void> {
   // As a user runs it (npm start's runner: Node's own TypeScript on Node 24+, ts-node before)
   const reader = spawn(
     process.execPath,
-    [path.join(ROOT, 'scripts', 'run.js'), 'examples/run_rtsp_reconnect.ts', '--url', server.url, '--timeout', String(TIMEOUT_MS), '--max-backoff', '500'],
+    [
+      path.join(ROOT, 'scripts', 'run.js'),
+      'examples/run_rtsp_reconnect.ts',
+      '--url',
+      server.url,
+      '--timeout',
+      String(TIMEOUT_MS),
+      '--max-backoff',
+      '500',
+    ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';
@@ -80,7 +89,15 @@ async function main(): Promise<void> {
   const receiving = (): number => stdout.split('\n').filter((line) => line.startsWith('receiving ')).length;
   const until = (met: () => boolean, what: string): Promise<void> =>
     new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${what}: nothing within ${STEP_MS} ms\n--- reader stdout (tail)\n${stdout.slice(-2000)}\n--- stderr (tail)\n${stderr}`)), STEP_MS);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `${what}: nothing within ${STEP_MS} ms\n--- reader stdout (tail)\n${stdout.slice(-2000)}\n--- stderr (tail)\n${stderr}`,
+            ),
+          ),
+        STEP_MS,
+      );
       const done = (): void => {
         clearTimeout(timer);
         resolve();

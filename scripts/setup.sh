@@ -17,7 +17,16 @@ packages=(
   gstreamer1.0-plugins-base gstreamer1.0-plugins-base-apps gstreamer1.0-plugins-good
   # examples/run_rtsp.ts: gst-rtsp-server and its typelib (the client side, rtspsrc, is in -good)
   gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp
+  # examples/run_ocr*.ts and their tests: textoverlay writes the words the model reads
+  gstreamer1.0-x
 )
+# GStreamer's analytics metadata (>= 1.24: libgstanalytics in -bad's libraries, its typelib, and
+# objectdetectionoverlay): src/meta.ts writes and reads it, test/analytics.test.ts checks it. Added
+# only where the distribution's GStreamer has it (Debian 13), so Debian 12 needs nothing more.
+bad=$(apt-cache policy gir1.2-gst-plugins-bad-1.0 2>/dev/null | awk '/Candidate:/ {print $2}')
+if [[ -n "$bad" && "$bad" != "(none)" ]] && dpkg --compare-versions "$bad" ge 1.24; then
+  packages+=(gir1.2-gst-plugins-bad-1.0 gstreamer1.0-plugins-bad)
+fi
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-gi python3-gst-1.0 python3-numpy)
 fi
@@ -79,6 +88,10 @@ fi
 
 if [[ ! -d node_modules/node-gtk || ! -d node_modules/typescript ]]; then
   echo "setup: installing node_modules and building the native addon for Node.js v$node_version" >&2
+  # onnxruntime-node (a devDependency, for the OCR examples) has its CPU binaries in its package; its
+  # install script only downloads GPU libraries, from outside the npm registry. package.json's
+  # "allowScripts" denies it on npm 11; the variable skips it on older npm.
+  export ONNXRUNTIME_NODE_INSTALL=skip
   if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund >&2; else npm install --no-audit --no-fund >&2; fi
 fi
 # typings/*.d.ts for this machine's GStreamer (docs/typings.md)

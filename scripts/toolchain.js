@@ -28,7 +28,8 @@ function tsNodeProblem(root) {
   if (!tsNode || !typescript) return `gstreamer-ts: ts-node ${tsNode ?? 'missing'} with TypeScript ${typescript ?? 'missing'}: ${recipe}`;
   const [tsMajor, tsMinor] = typescript.split('.').map(Number);
   const [nodeMajor, nodeMinor] = tsNode.split('.').map(Number);
-  const tsOk = tsMajor < TYPESCRIPT.below && (tsMajor > TYPESCRIPT.min[0] || (tsMajor === TYPESCRIPT.min[0] && tsMinor >= TYPESCRIPT.min[1]));
+  const tsOk =
+    tsMajor < TYPESCRIPT.below && (tsMajor > TYPESCRIPT.min[0] || (tsMajor === TYPESCRIPT.min[0] && tsMinor >= TYPESCRIPT.min[1]));
   const nodeOk = nodeMajor === TS_NODE.major && nodeMinor >= TS_NODE.minMinor;
   if (tsOk && nodeOk) return null;
   return `gstreamer-ts: ts-node ${tsNode} with TypeScript ${typescript} is not supported (ts-node ${TS_NODE.text} needs TypeScript ${TYPESCRIPT.text}): ${recipe}`;

@@ -26,7 +26,7 @@ exports.create = function create({ service, nodeModuleEmitKind }) {
         // not cached yet (or unreadable): transpile
       }
       const result = ts.transpileModule(code, { fileName, compilerOptions, reportDiagnostics: true });
-      if (result.diagnostics && result.diagnostics.length) return result;
+      if (result.diagnostics?.length) return result;
       const entry = { outputText: result.outputText, sourceMapText: result.sourceMapText };
       try {
         fs.mkdirSync(CACHE, { recursive: true });

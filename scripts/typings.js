@@ -150,8 +150,8 @@ function declaredTypes(sf) {
   const names = new Set();
   for (const st of sf.statements) {
     if (
-      (ts.isClassDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isEnumDeclaration(st) ||
-        ts.isTypeAliasDeclaration(st)) && st.name
+      (ts.isClassDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isEnumDeclaration(st) || ts.isTypeAliasDeclaration(st)) &&
+      st.name
     )
       names.add(st.name.text);
   }
@@ -166,7 +166,10 @@ function received64(typeText) {
   if (!ts.isUnionTypeNode(t)) return typeText;
   const kinds = t.types.map((m) => m.kind);
   if (!kinds.includes(ts.SyntaxKind.NumberKeyword) || !kinds.includes(ts.SyntaxKind.BigIntKeyword)) return typeText;
-  return t.types.filter((m) => m.kind !== ts.SyntaxKind.NumberKeyword).map((m) => m.getText(sf)).join(' | ');
+  return t.types
+    .filter((m) => m.kind !== ts.SyntaxKind.NumberKeyword)
+    .map((m) => m.getText(sf))
+    .join(' | ');
 }
 
 function isStatic(member) {
@@ -229,7 +232,9 @@ function readGIFacts(nsVersions) {
     for (const m of methods) {
       if (!(GI.function_info_get_flags(m) & GI.FunctionInfoFlags.IS_CONSTRUCTOR)) continue;
       const args = each(m, GI.callable_info_get_n_args, GI.callable_info_get_arg);
-      const outs = args.filter((a) => GI.arg_info_get_direction(a) !== GI.Direction.IN).map((a) => simpleType(GI.arg_info_get_type(a), `${key(info)}.${name(m)}`));
+      const outs = args
+        .filter((a) => GI.arg_info_get_direction(a) !== GI.Direction.IN)
+        .map((a) => simpleType(GI.arg_info_get_type(a), `${key(info)}.${name(m)}`));
       const nullable = GI.callable_info_may_return_null(m);
       if (nullable || outs.length) fixes.push({ name: name(m), nullable, outs });
     }
@@ -241,7 +246,8 @@ function readGIFacts(nsVersions) {
       const info = GI.Repository_get_info.call(repo, ns, i);
       const type = GI.BaseInfo_get_type.call(info);
       if (type === T.OBJECT) addConstructors(info, each(info, GI.object_info_get_n_methods, GI.object_info_get_method));
-      else if (type === T.STRUCT || type === T.BOXED) addConstructors(info, each(info, GI.struct_info_get_n_methods, GI.struct_info_get_method));
+      else if (type === T.STRUCT || type === T.BOXED)
+        addConstructors(info, each(info, GI.struct_info_get_n_methods, GI.struct_info_get_method));
       else if (type === T.UNION) addConstructors(info, each(info, GI.union_info_get_n_methods, GI.union_info_get_method));
       if (type === T.OBJECT) {
         const parent = GI.object_info_get_parent(info);
@@ -258,7 +264,10 @@ function readGIFacts(nsVersions) {
           key: key(info),
           signals: each(info, GI.interface_info_get_n_signals, GI.interface_info_get_signal).map(signal),
         });
-      } else if ((type === T.STRUCT || type === T.BOXED || type === T.UNION) && !(type === T.STRUCT && GI.struct_info_is_gtype_struct(info))) {
+      } else if (
+        (type === T.STRUCT || type === T.BOXED || type === T.UNION) &&
+        !(type === T.STRUCT && GI.struct_info_is_gtype_struct(info))
+      ) {
         const union = type === T.UNION;
         const fields = union
           ? each(info, GI.union_info_get_n_fields, GI.union_info_get_field)
@@ -299,7 +308,10 @@ function readGIFacts(nsVersions) {
     const ifaceType = () => GI.BaseInfo_get_type.call(GI.type_info_get_interface(typeInfo));
     if (inUnion) {
       if (tag === Tag.INTERFACE) return [T.ENUM, T.FLAGS].includes(ifaceType());
-      return !GI.type_info_is_pointer(typeInfo) && ![Tag.VOID, Tag.UTF8, Tag.FILENAME, Tag.ARRAY, Tag.GLIST, Tag.GSLIST, Tag.GHASH, Tag.ERROR].includes(tag);
+      return (
+        !GI.type_info_is_pointer(typeInfo) &&
+        ![Tag.VOID, Tag.UTF8, Tag.FILENAME, Tag.ARRAY, Tag.GLIST, Tag.GSLIST, Tag.GHASH, Tag.ERROR].includes(tag)
+      );
     }
     if (GI.type_info_is_pointer(typeInfo)) return true;
     if ([Tag.UTF8, Tag.FILENAME, Tag.GLIST, Tag.GSLIST, Tag.GHASH, Tag.ERROR].includes(tag)) return false;
@@ -314,8 +326,7 @@ function allSignals(cls, facts) {
   for (let k = cls; k; k = facts.classes.get(k.parent)) {
     for (const s of k.signals) if (!seen.has(s.name)) seen.set(s.name, { ...s, container: k.key });
     for (const ik of k.interfaces)
-      for (const s of facts.interfaces.get(ik)?.signals ?? [])
-        if (!seen.has(s.name)) seen.set(s.name, { ...s, container: ik });
+      for (const s of facts.interfaces.get(ik)?.signals ?? []) if (!seen.has(s.name)) seen.set(s.name, { ...s, container: ik });
   }
   return [...seen.values()];
 }
@@ -366,7 +377,7 @@ class Overlay {
     const sf = this.sf(ns);
     const imports = sf.statements.filter(ts.isImportDeclaration);
     const at = imports.length ? imports[imports.length - 1].end : text.indexOf('\n\n');
-    this.files.set(ns, text.slice(0, at) + '\n' + lines.join('\n') + text.slice(at));
+    this.files.set(ns, `${text.slice(0, at)}\n${lines.join('\n')}${text.slice(at)}`);
   }
 
   classDecls(sf) {
@@ -454,8 +465,7 @@ class Overlay {
 
   /** The nearest ancestor of `cls` that gets a signal block of its own (see rewriteSignalApis). */
   signalBase(cls) {
-    for (let a = this.facts.classes.get(cls.parent); a; a = this.facts.classes.get(a.parent))
-      if (this.hasSignalBlock(a)) return a;
+    for (let a = this.facts.classes.get(cls.parent); a; a = this.facts.classes.get(a.parent)) if (this.hasSignalBlock(a)) return a;
     return null;
   }
 
@@ -491,7 +501,12 @@ class Overlay {
       `   */`,
       `  export interface Signals${baseRef('Signals')}${body(members(sigs, handler))}`,
       `  /** Action signals, for \`emit\`: the arguments to pass and what \`emit\` returns. */`,
-      `  export interface ActionSignals${baseRef('ActionSignals')}${body(members(sigs.filter((s) => s.action), emitter))}`,
+      `  export interface ActionSignals${baseRef('ActionSignals')}${body(
+        members(
+          sigs.filter((s) => s.action),
+          emitter,
+        ),
+      )}`,
       `}`,
     ];
   }
@@ -536,7 +551,7 @@ class Overlay {
           for (const m of decl.members) {
             if (!SIGNAL_API.has(memberName(m, sf))) continue;
             if (block && !placed && decl === home) {
-              edits.push({ start: m.getFullStart(), end: m.end, text: '\n' + block.join('\n') });
+              edits.push({ start: m.getFullStart(), end: m.end, text: `\n${block.join('\n')}` });
               placed = true;
             } else {
               edits.push({ start: m.getFullStart(), end: m.end, text: '' });
@@ -544,9 +559,9 @@ class Overlay {
           }
         }
         if (!block) continue;
-        if (!placed) edits.push({ start: home.members.end, end: home.members.end, text: '\n' + block.join('\n') });
+        if (!placed) edits.push({ start: home.members.end, end: home.members.end, text: `\n${block.join('\n')}` });
         const after = Math.max(decls.cls.end, decls.iface?.end ?? 0);
-        edits.push({ start: after, end: after, text: '\n\n' + this.renderSignalMaps(cls, byBlock, used).join('\n') });
+        edits.push({ start: after, end: after, text: `\n\n${this.renderSignalMaps(cls, byBlock, used).join('\n')}` });
       }
       this.files.set(ns, applyEdits(this.files.get(ns), edits));
       this.addImports(ns, used);
@@ -621,7 +636,10 @@ class Overlay {
           const loc = (t) => localize(t, ns, this.namespaces, used);
           const tuples = [...new Set(list.map(({ v: x }) => `[${x.params.map((p) => `${p.name}: ${loc(p.type)}`).join(', ')}]`))];
           const rets = [...new Set(list.map(({ v: x }) => loc(x.ret)))];
-          const others = list.slice(1).map(({ from }) => from).join(', ');
+          const others = list
+            .slice(1)
+            .map(({ from }) => from)
+            .join(', ');
           const doc = withNote(
             docOf(v.member, c.sf),
             `In a subclass of ${others}, a \`${vname}\` override is that class's own vfunc of the same\n` +
@@ -664,7 +682,9 @@ class Overlay {
     const shadowed = new Map();
     for (const { c, member, type } of fixes) {
       const name = memberName(member, c.sf);
-      editsByNs.get(c.ns).push({ start: member.type.getStart(c.sf), end: member.type.end, text: localize(type, c.ns, this.namespaces, usedByNs.get(c.ns)) });
+      editsByNs
+        .get(c.ns)
+        .push({ start: member.type.getStart(c.sf), end: member.type.end, text: localize(type, c.ns, this.namespaces, usedByNs.get(c.ns)) });
       let done = false;
       for (let a = c.parent; a && index.has(a) && !done; a = index.get(a).parent) {
         const anc = index.get(a);
@@ -672,9 +692,7 @@ class Overlay {
         if (!overloads.length) continue;
         const used = usedByNs.get(anc.ns);
         const loc = (t) => localize(qualify(t, anc.ns, declared), anc.ns, this.namespaces, used);
-        const fnTypes = overloads.map(
-          (m) => `(${m.parameters.map((p) => p.getText(anc.sf)).join(', ')}) => ${m.type.getText(anc.sf)}`,
-        );
+        const fnTypes = overloads.map((m) => `(${m.parameters.map((p) => p.getText(anc.sf)).join(', ')}) => ${m.type.getText(anc.sf)}`);
         const method = fnTypes.length === 1 ? `(${fnTypes[0]})` : `(${fnTypes.map((f) => `(${f})`).join(' & ')})`;
         // Several subclasses may shadow one ancestor method (GstAudio's AudioBaseSrc and
         // AudioBaseSink both have `provide-clock`): one edit for the ancestor, naming them all.
@@ -724,7 +742,9 @@ class Overlay {
         const owner = n.parent.parent;
         const isCallback =
           (ts.isParameter(n.parent) &&
-            (ts.isFunctionDeclaration(owner) || ts.isMethodDeclaration(owner) || ts.isMethodSignature(owner) ||
+            (ts.isFunctionDeclaration(owner) ||
+              ts.isMethodDeclaration(owner) ||
+              ts.isMethodSignature(owner) ||
               ts.isConstructorDeclaration(owner))) ||
           (ts.isTypeAliasDeclaration(n.parent) && ts.isSourceFile(n.parent.parent));
         if (!isCallback) return;
@@ -797,12 +817,16 @@ class Overlay {
           if (!v.type || !ts.isTypeReferenceNode(v.type)) continue;
           const q = qualify(v.type.getText(sf), ns, declared);
           const [tns, tname] = q.split('.');
-          const isEnum = tns === ns ? enums.has(tname) : this.sf(tns).statements.some((x) => ts.isEnumDeclaration(x) && x.name.text === tname);
+          const isEnum =
+            tns === ns ? enums.has(tname) : this.sf(tns).statements.some((x) => ts.isEnumDeclaration(x) && x.name.text === tname);
           if (!isEnum) continue;
           const note =
-            `node-gtk 4.1.1 gives \`null\` for this constant (of type ${q}): build the value from ` +
-            `\`${q}\` members instead.`;
-          edits.push({ start: st.getFullStart(), end: st.end, text: `\n\n${withNote(docOf(st, sf), note).replace(/\n {3}/g, '\n ')}\nexport const ${v.name.getText(sf)}: null` });
+            `node-gtk 4.1.1 gives \`null\` for this constant (of type ${q}): build the value from ` + `\`${q}\` members instead.`;
+          edits.push({
+            start: st.getFullStart(),
+            end: st.end,
+            text: `\n\n${withNote(docOf(st, sf), note).replace(/\n {3}/g, '\n ')}\nexport const ${v.name.getText(sf)}: null`,
+          });
         }
       }
       return edits;
@@ -811,15 +835,22 @@ class Overlay {
 
   /** Fields node-gtk cannot read (embedded structs, callbacks, ...): reading them throws. */
   fixUnreadableFields() {
-    this.retypeFields(this.facts.unreadableFields, 'never', (was) =>
-      `node-gtk cannot read this field (${was}): reading it throws\n"Converting non-primitive fields is not allowed".`);
+    this.retypeFields(
+      this.facts.unreadableFields,
+      'never',
+      (was) => `node-gtk cannot read this field (${was}): reading it throws\n"Converting non-primitive fields is not allowed".`,
+    );
   }
 
   /** Array fields whose length is in another field (Gst.MapInfo's data): node-gtk reads them as []. */
   fixLengthlessArrays() {
-    this.retypeFields(this.facts.lengthlessArrays, '[]', () =>
-      `node-gtk cannot tell this array's length (it is in another field): it reads an empty array\n` +
-      `(and GLib prints "Unable to determine array length"), whatever the C array holds.`);
+    this.retypeFields(
+      this.facts.lengthlessArrays,
+      '[]',
+      () =>
+        `node-gtk cannot tell this array's length (it is in another field): it reads an empty array\n` +
+        `(and GLib prints "Unable to determine array length"), whatever the C array holds.`,
+    );
   }
 
   /** Redeclares the listed fields (`facts`: 'Ns.Class' -> C field names) as readonly `type`, with a note. */
@@ -847,7 +878,10 @@ class Overlay {
     const objectTypes = new Map(); // ns -> names of classes and interfaces
     for (const ns of this.namespaces) {
       const sf = this.sf(ns);
-      objectTypes.set(ns, new Set(sf.statements.filter((x) => (ts.isClassDeclaration(x) || ts.isInterfaceDeclaration(x)) && x.name).map((x) => x.name.text)));
+      objectTypes.set(
+        ns,
+        new Set(sf.statements.filter((x) => (ts.isClassDeclaration(x) || ts.isInterfaceDeclaration(x)) && x.name).map((x) => x.name.text)),
+      );
     }
     this.pass((sf, ns) => {
       const edits = [];
@@ -958,16 +992,16 @@ function rewriteShim(text) {
   replace(
     '  export const System: any',
     [
-      '  /** node-gtk\'s debugging helpers (src/modules/system.cc). They trust their argument: a wrong one can crash. */',
+      "  /** node-gtk's debugging helpers (src/modules/system.cc). They trust their argument: a wrong one can crash. */",
       '  export const System: {',
       '    /** address of the C object a wrapper holds */',
       '    addressOf(object: object): number',
       '    /** reference count of a GObject */',
-      '    refCount(object: import(\'./GObject-2.0.js\').Object): number',
+      "    refCount(object: import('./GObject-2.0.js').Object): number",
       '    internalFieldCount(object: object): number',
       '    /** size of the C struct of a wrapper whose type the typelibs describe (crashes otherwise) */',
       '    getSize(object: object): number',
-      '    /** bytes of a wrapper\'s C struct, or `size` bytes at `address` */',
+      "    /** bytes of a wrapper's C struct, or `size` bytes at `address` */",
       '    getMemoryContent(object: object): number[]',
       '    getMemoryContent(address: number, size: number): number[]',
       '    /** raises SIGTRAP (G_BREAKPOINT) */',
@@ -984,9 +1018,16 @@ function rewriteShim(text) {
 
 function generate(outdir) {
   const generator = require('node-gtk/tools/generate-types.js');
-  const missingGir = NAMESPACES.filter((nv) =>
-    !['/usr/share/gir-1.0', '/usr/local/share/gir-1.0', ...(process.env.XDG_DATA_DIRS || '').split(':').filter(Boolean).map((d) => path.join(d, 'gir-1.0'))]
-      .some((d) => fs.existsSync(path.join(d, `${nv}.gir`))),
+  const missingGir = NAMESPACES.filter(
+    (nv) =>
+      ![
+        '/usr/share/gir-1.0',
+        '/usr/local/share/gir-1.0',
+        ...(process.env.XDG_DATA_DIRS || '')
+          .split(':')
+          .filter(Boolean)
+          .map((d) => path.join(d, 'gir-1.0')),
+      ].some((d) => fs.existsSync(path.join(d, `${nv}.gir`))),
   );
   if (missingGir.length)
     throw new Error(
@@ -1066,7 +1107,9 @@ function main(argv) {
   written.push('elements.d.ts');
   // typings/*.d.ts made for this machine: typings-select.js keeps them while GStreamer stays.
   if (outdir === path.join(ROOT, 'typings')) select.mark({ generated: true, gstreamer: version });
-  console.log(`typings: wrote ${written.join(', ')} to ${path.relative(process.cwd(), outdir) || '.'}${version ? ` (GStreamer ${version})` : ''}`);
+  console.log(
+    `typings: wrote ${written.join(', ')} to ${path.relative(process.cwd(), outdir) || '.'}${version ? ` (GStreamer ${version})` : ''}`,
+  );
 }
 
 module.exports = { generate, NAMESPACES };

@@ -61,7 +61,9 @@ function arrayTypeOf(layout: NativeAudioLayout): AudioArrayType {
         return layout.signed ? Int32Array : Uint32Array;
     }
   }
-  throw new TypeError(`audio format ${format} (${width}-bit samples packed in ${width / 8} bytes) has no typed array; convert it with audioconvert to S16LE, S32LE or F32LE`);
+  throw new TypeError(
+    `audio format ${format} (${width}-bit samples packed in ${width / 8} bytes) has no typed array; convert it with audioconvert to S16LE, S32LE or F32LE`,
+  );
 }
 
 /**

@@ -141,7 +141,10 @@ export function gstBufferToTypedArray<T extends SampleArrayType = Uint8ArrayCons
  * array lives. Writing to such an array changes what that Gst.Buffer holds; a second array of the
  * same buffer is a copy of its own.
  */
-export function gstBufferWithCapsToTypedArray<T extends ShapedArray | AudioShapedArray = ShapedArray>(buffer: Gst.Buffer, caps: Gst.Caps): T {
+export function gstBufferWithCapsToTypedArray<T extends ShapedArray | AudioShapedArray = ShapedArray>(
+  buffer: Gst.Buffer,
+  caps: Gst.Caps,
+): T {
   requireBuffer(buffer);
   if (!(caps instanceof Gst.Caps)) throw new TypeError(`expected a Gst.Caps, got ${describe(caps)}`);
   let copy: [ArrayBuffer, NativeLayout | null];
@@ -166,7 +169,8 @@ export function gstBufferWithCapsToTypedArray<T extends ShapedArray | AudioShape
 export function gstBufferWithPadToTypedArray<T extends ShapedArray | AudioShapedArray = ShapedArray>(buffer: Gst.Buffer, pad: Gst.Pad): T {
   if (!(pad instanceof Gst.Pad)) throw new TypeError(`expected a Gst.Pad, got ${describe(pad)}`);
   const caps = pad.getCurrentCaps();
-  if (!caps) throw new GstStateError(`pad ${pad.name} has no caps yet: call this once caps are negotiated (from the pad's first buffer on)`);
+  if (!caps)
+    throw new GstStateError(`pad ${pad.name} has no caps yet: call this once caps are negotiated (from the pad's first buffer on)`);
   return gstBufferWithCapsToTypedArray<T>(buffer, caps);
 }
 
@@ -212,10 +216,7 @@ export function gstBufferView<T extends BufferView | AudioBufferView = BufferVie
       const full = [layout.height, layout.width, channels];
       const strides = [rowStride, channels, 1];
       const keep = full.map((d) => d !== 1);
-      return view(
-        { data, shape: squeeze(full) },
-        keep.some(Boolean) ? strides.filter((_, i) => keep[i]) : [1],
-      );
+      return view({ data, shape: squeeze(full) }, keep.some(Boolean) ? strides.filter((_, i) => keep[i]) : [1]);
     }
     const data = typed(ArrayType, bytes);
     return view({ data, shape: [data.length] }, [1]);

@@ -47,7 +47,20 @@ export interface DrawOptions {
 
 /** Formats {@link drawObjects} draws on. */
 export const DRAW_FORMATS = [
-  'RGB', 'BGR', 'RGBA', 'BGRA', 'RGBx', 'BGRx', 'ARGB', 'ABGR', 'xRGB', 'xBGR', 'GRAY8', 'I420', 'YV12', 'NV12',
+  'RGB',
+  'BGR',
+  'RGBA',
+  'BGRA',
+  'RGBx',
+  'BGRx',
+  'ARGB',
+  'ABGR',
+  'xRGB',
+  'xBGR',
+  'GRAY8',
+  'I420',
+  'YV12',
+  'NV12',
 ] as const;
 
 /** Byte of R, G, B and alpha (-1: none) in a packed pixel, and the pixel's size. */
@@ -66,8 +79,18 @@ const PACKED: Record<string, readonly [r: number, g: number, b: number, a: numbe
 
 /** Distinct, saturated colours; a class name picks one by its hash. */
 const PALETTE: readonly Rgb[] = [
-  [230, 25, 75], [60, 180, 75], [255, 225, 25], [0, 130, 200], [245, 130, 48], [145, 30, 180],
-  [70, 240, 240], [240, 50, 230], [210, 245, 60], [250, 190, 212], [0, 128, 128], [170, 110, 40],
+  [230, 25, 75],
+  [60, 180, 75],
+  [255, 225, 25],
+  [0, 130, 200],
+  [245, 130, 48],
+  [145, 30, 180],
+  [70, 240, 240],
+  [240, 50, 230],
+  [210, 245, 60],
+  [250, 190, 212],
+  [0, 128, 128],
+  [170, 110, 40],
 ];
 
 /**
@@ -151,11 +174,11 @@ function positiveInt(value: unknown, name: string): number {
 }
 
 function colorOption(value: unknown): Rgb {
-  if (!Array.isArray(value) || value.length !== 3)
-    throw new TypeError(`drawObjects: color must be [red, green, blue], got ${show(value)}`);
+  if (!Array.isArray(value) || value.length !== 3) throw new TypeError(`drawObjects: color must be [red, green, blue], got ${show(value)}`);
   value.forEach((c: unknown, i) => {
     if (typeof c !== 'number') throw new TypeError(`drawObjects: color[${i}] must be a number, got ${show(c)}`);
-    if (!Number.isInteger(c) || c < 0 || c > 255) throw new RangeError(`drawObjects: color[${i}] must be an integer 0..255, got ${show(c)}`);
+    if (!Number.isInteger(c) || c < 0 || c > 255)
+      throw new RangeError(`drawObjects: color[${i}] must be an integer 0..255, got ${show(c)}`);
   });
   return [value[0], value[1], value[2]];
 }
@@ -169,10 +192,14 @@ function booleanOption(value: unknown, name: string, fallback: boolean): boolean
 /** Checks that a plane's rows lie inside the bytes. */
 function checkPlane(bytes: Uint8Array, name: string, offset: number, stride: number, rowBytes: number, rows: number, what: string): void {
   if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(stride) || stride < rowBytes)
-    throw new RangeError(`drawObjects: ${what}: ${name} has offset ${show(offset)} and stride ${show(stride)}, a row needs ${rowBytes} bytes`);
+    throw new RangeError(
+      `drawObjects: ${what}: ${name} has offset ${show(offset)} and stride ${show(stride)}, a row needs ${rowBytes} bytes`,
+    );
   const needed = offset + (rows - 1) * stride + rowBytes;
   if (needed > bytes.byteLength)
-    throw new RangeError(`drawObjects: frame.data holds ${bytes.byteLength} bytes, ${what} needs ${needed} (${name}: offset ${offset}, stride ${stride}, ${rows} rows)`);
+    throw new RangeError(
+      `drawObjects: frame.data holds ${bytes.byteLength} bytes, ${what} needs ${needed} (${name}: offset ${offset}, stride ${stride}, ${rows} rows)`,
+    );
 }
 
 /** The frame's pixels as a Surface, checked against its size; TypeError/RangeError naming the value. */
@@ -190,8 +217,22 @@ function surfaceOf(frame: DrawTarget): Surface {
   const planes = Array.isArray(frame.planes) && frame.planes.length > 0 ? frame.planes : null;
   const what = `a ${width}x${height} ${format} frame`;
   const surface: Surface = {
-    bytes, width, height, kind: 'packed', offset: 0, stride: 0, pixelBytes: 1, ro: 0, go: 0, bo: 0, ao: -1,
-    uOffset: 0, uStride: 0, vOffset: 0, vStride: 0, chromaStep: 1,
+    bytes,
+    width,
+    height,
+    kind: 'packed',
+    offset: 0,
+    stride: 0,
+    pixelBytes: 1,
+    ro: 0,
+    go: 0,
+    bo: 0,
+    ao: -1,
+    uOffset: 0,
+    uStride: 0,
+    vOffset: 0,
+    vStride: 0,
+    chromaStep: 1,
   };
   const packed = PACKED[format];
   if (packed || format === 'GRAY8') {
@@ -219,8 +260,15 @@ function surfaceOf(frame: DrawTarget): Surface {
   const layout: Array<[number, number]> = planes
     ? planes.map((p) => [p.offset, p.stride])
     : nv12
-      ? [[0, width], [width * height, chromaRow]]
-      : [[0, width], [width * height, cw], [width * height + cw * ch, cw]];
+      ? [
+          [0, width],
+          [width * height, chromaRow],
+        ]
+      : [
+          [0, width],
+          [width * height, cw],
+          [width * height + cw * ch, cw],
+        ];
   if (!planes) {
     // Without planes the frame must be packed tight; GStreamer's own layout pads rows at most sizes.
     const tight = width * height + 2 * cw * ch;
@@ -236,8 +284,14 @@ function surfaceOf(frame: DrawTarget): Surface {
   for (let p = 1; p < layout.length && p < 3; p++) checkPlane(bytes, `plane ${p}`, layout[p][0], layout[p][1], chromaRow, ch, what);
   const [u, v] = nv12 ? [layout[1], [layout[1][0] + 1, layout[1][1]]] : format === 'YV12' ? [layout[2], layout[1]] : [layout[1], layout[2]];
   Object.assign(surface, {
-    kind: 'yuv', offset: layout[0][0], stride: layout[0][1],
-    uOffset: u[0], uStride: u[1], vOffset: v[0], vStride: v[1], chromaStep: nv12 ? 2 : 1,
+    kind: 'yuv',
+    offset: layout[0][0],
+    stride: layout[0][1],
+    uOffset: u[0],
+    uStride: u[1],
+    vOffset: v[0],
+    vStride: v[1],
+    chromaStep: nv12 ? 2 : 1,
   });
   return surface;
 }
@@ -327,7 +381,8 @@ export function drawObjects(frame: DrawTarget, objects: readonly ObjectInfoInit[
   const surface = surfaceOf(frame);
   if (typeof options !== 'object' || options === null) throw new TypeError(`drawObjects: options must be an object, got ${show(options)}`);
   const thickness = options.thickness === undefined ? 2 : positiveInt(options.thickness, 'options.thickness');
-  const fontScale = options.fontScale === undefined ? Math.max(1, Math.floor(surface.height / 240)) : positiveInt(options.fontScale, 'options.fontScale');
+  const fontScale =
+    options.fontScale === undefined ? Math.max(1, Math.floor(surface.height / 240)) : positiveInt(options.fontScale, 'options.fontScale');
   const color = options.color === undefined ? null : paintOf(colorOption(options.color));
   const labels = booleanOption(options.labels, 'options.labels', true);
   const showConfidence = booleanOption(options.showConfidence, 'options.showConfidence', true);
@@ -361,7 +416,15 @@ export function drawObjects(frame: DrawTarget, objects: readonly ObjectInfoInit[
     fillRect(surface, x0, Math.max(y1 - t, y0), x1, y1, paint);
     fillRect(surface, x0, y0, Math.min(x0 + t, x1), y1, paint);
     fillRect(surface, Math.max(x1 - t, x0), y0, x1, y1, paint);
-    if (labels) placed.push({ x0, y0, x1, y1, paint, label: objectLabel({ className: object.className, confidence: numbers[n + 4], trackId: numbers[n + 5] }, showConfidence) });
+    if (labels)
+      placed.push({
+        x0,
+        y0,
+        x1,
+        y1,
+        paint,
+        label: objectLabel({ className: object.className, confidence: numbers[n + 4], trackId: numbers[n + 5] }, showConfidence),
+      });
   }
   for (const p of placed) drawLabel(surface, p, fontScale);
 }

@@ -9,7 +9,7 @@ const MAX_QUOTED = 200;
  */
 export function quote(text: string, max = MAX_QUOTED): string {
   const cut = text.length > max ? `${text.slice(0, max)}... (${text.length} characters)` : text;
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
   return cut.replace(/[\u0000-\u0008\u000b-\u001f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 

@@ -14,9 +14,10 @@ const gi = requireNodeGtk();
 // (e.g. gi.require('GstRtspServer', '1.0'): gir1.2-gst-rtsp-server-1.0).
 if (!gi.require.gstreamerTs) {
   const require_ = gi.require;
-  gi.require = function require(namespace, version) {
+  gi.require = function require(...args) {
+    const namespace = args[0];
     try {
-      return require_.apply(this, arguments);
+      return require_.apply(this, args);
     } catch (error) {
       const message = messageOf(error);
       const problem = typelibProblem(String(namespace), message);
@@ -52,13 +53,22 @@ Gst.init(null);
   const buffer = Gst.Buffer.newAllocate(null, 7, null);
   const caps = Gst.Caps.fromString('video/x-raw, width=(int)7');
   const element = Gst.ElementFactory.make('identity', 'gstreamer-ts-layout-check');
-  native.checkNodeGtk(require('node-gtk/package.json').version, buffer, Number(buffer.getSize()), caps, caps.toString(), element, element.getName());
+  native.checkNodeGtk(
+    require('node-gtk/package.json').version,
+    buffer,
+    Number(buffer.getSize()),
+    caps,
+    caps.toString(),
+    element,
+    element.getName(),
+  );
 }
 
 // GLib's default main context (bus watches, GLib timeouts) runs inside Node's own loop from now on,
 // until the process exits: nothing is dispatched while Node tears the environment down.
 native.startGLib();
 process.once('exit', () => native.stopGLib());
+
 // node-gtk's classes are changed in one place, src/patches.ts (GLib.MainLoop's run among them).
 
 module.exports = { gi, GLib, GObject, Gst, GstBase, GstApp, GstVideo, GstAudio };

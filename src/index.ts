@@ -8,7 +8,7 @@ export { GstContext, interruptAll } from './context';
 export { GstPipeline, type ElementClass, type GstPipelineOptions, type GstWarning } from './pipeline';
 export { GstVideoSource, type GstVideoSourceOptions, type VideoFrame, type VideoPlane } from './video-source';
 export { GstVideoSink, type GstVideoSinkOptions, type PushOptions } from './video-sink';
-export { gstMetaGet, gstMetaRemove, gstMetaWrite, type ObjectInfo, type ObjectInfoInit } from './meta';
+export { gstAnalyticsAvailable, gstMetaGet, gstMetaRemove, gstMetaWrite, type ObjectInfo, type ObjectInfoInit } from './meta';
 export { GstElementNotFoundError, GstError, GstParseError, GstPipelineError, GstSourceLostError, GstStateError } from './errors';
 export {
   fractionToStr,
@@ -72,6 +72,16 @@ export {
 } from './properties';
 export { GstAudioSource, type AudioFrame, type GstAudioSourceOptions } from './audio-source';
 export { audioLayoutFromCaps, type AudioLayoutInfo, type AudioSampleArray, type AudioShapedArray } from './audio';
-export { mapBox, TENSOR_FORMATS, toTensor, type Box, type FrameTensor, type Letterbox, type TensorOptions, type TensorSource, type TensorType } from './tensor';
+export {
+  mapBox,
+  TENSOR_FORMATS,
+  toTensor,
+  type Box,
+  type FrameTensor,
+  type Letterbox,
+  type TensorOptions,
+  type TensorSource,
+  type TensorType,
+} from './tensor';
 export { classColor, DRAW_FORMATS, drawObjects, labelSize, objectLabel, type DrawOptions, type DrawTarget, type Rgb } from './draw';
 export { contactSheet, savePng, type ContactSheetOptions, type Picture } from './pictures';

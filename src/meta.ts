@@ -7,6 +7,23 @@
  * buffers it makes (videoconvert, videoscale, encoders and decoders, `buffer.copyDeep()`). It has no
  * tags, so elements that change the picture copy it unchanged: a bounding box stays in the pixels
  * of the frame it was written on (after a videoscale, scale it yourself).
+ *
+ * GStreamer's own analytics metadata (GstAnalyticsRelationMeta, GStreamer >= 1.24, in
+ * libgstanalytics-1.0 of gst-plugins-bad) is written and read through the same functions where
+ * GStreamer has it ({@link gstAnalyticsAvailable}): writing (here and `frame.addObject` in
+ * elements) also adds an object-detection entry per object (class as the GQuark of the class
+ * name, box rounded to whole pixels, confidence as a float32) and, for a `trackId` > 0, a
+ * tracking entry related to it, so GStreamer's elements (`objectdetectionoverlay`) see the
+ * objects. Reading returns the project's objects first, exactly as written, then the
+ * object-detection entries the project did not write (an upstream element's), with the track id
+ * of a related tracking entry (0 when none). No object comes twice: with its entries the project
+ * writes a marker entry of its own ("GstTsObjects") listing them, which travels with the
+ * analytics meta, and listed entries are left out while the project's meta is on the buffer too
+ * (if an element dropped the project's meta, they are read from the analytics meta).
+ * Replacing or removing objects replaces or removes a GstAnalyticsRelationMeta that holds
+ * object-detection entries, with every other entry it holds (GStreamer cannot remove single
+ * entries). Entries are written for the first 512 objects of a buffer (a relation meta keeps an
+ * n x n matrix of relations); every object is in the project's meta.
  */
 import { GstError } from './errors';
 import { Gst } from './gi';
@@ -122,8 +139,9 @@ export function gstMetaWrite(buffer: Gst.Buffer, objects: readonly ObjectInfoIni
 }
 
 /**
- * The objects `buffer` carries, in the order they were written (new objects at each call);
- * an empty array when it carries none.
+ * The objects `buffer` carries, in the order they were written (new objects at each call), then
+ * objects that only GStreamer's analytics metadata holds (see the module's notes); an empty array
+ * when it carries none.
  */
 export function gstMetaGet(buffer: Gst.Buffer): readonly ObjectInfo[] {
   requireBuffer(buffer, 'gstMetaGet');
@@ -131,7 +149,17 @@ export function gstMetaGet(buffer: Gst.Buffer): readonly ObjectInfo[] {
 }
 
 /**
- * Removes the objects metadata from `buffer`. Returns true when there was some, false when
+ * Whether GStreamer's analytics metadata is written and read along with the project's: true
+ * where libgstanalytics-1.0 (GStreamer >= 1.24) was found at run time, false otherwise (GStreamer
+ * 1.22: the project's meta only; every function here works the same).
+ */
+export function gstAnalyticsAvailable(): boolean {
+  return native.analyticsAvailable();
+}
+
+/**
+ * Removes the objects metadata from `buffer` (and a GstAnalyticsRelationMeta holding
+ * object-detection entries, where GStreamer has one). Returns true when there was some, false when
  * there was none. Throws a {@link GstError} when there is some but the buffer is not writable.
  */
 export function gstMetaRemove(buffer: Gst.Buffer): boolean {

@@ -56,7 +56,16 @@ export interface NativeAudioLayout {
  * or neither raw video nor raw audio), bytes are a copy (planes packed tight), objects meta
  * (undefined = none)]
  */
-export type NativeFrame = [ArrayBuffer, number, number, number, number, NativeLayout | NativeAudioLayout | null, boolean, ObjectInfo[] | undefined];
+export type NativeFrame = [
+  ArrayBuffer,
+  number,
+  number,
+  number,
+  number,
+  NativeLayout | NativeAudioLayout | null,
+  boolean,
+  ObjectInfo[] | undefined,
+];
 
 /** A bus message as watchBus hands it over: [type, text, debug, source name, error domain, error code, source's location]. */
 export type NativeBusMessage = [number, string | null, string | null, string | null, string | null, number, string | null];
@@ -65,7 +74,15 @@ interface Native {
   /** the Node.js headers the addon was compiled against */
   builtFor: { node: string; modules: number };
   /** throws unless node-gtk's version and wrapper layout are the ones the addon reads */
-  checkNodeGtk(version: string, buffer: Gst.Buffer, bufferSize: number, caps: Gst.Caps, capsText: string, element: Gst.Element, elementName: string): void;
+  checkNodeGtk(
+    version: string,
+    buffer: Gst.Buffer,
+    bufferSize: number,
+    caps: Gst.Caps,
+    capsText: string,
+    element: Gst.Element,
+    elementName: string,
+  ): void;
   copyBuffer(buffer: Gst.Buffer): ArrayBuffer;
   /** Bytes copied into frames since the process started: by every thread, or by the calling thread only. */
   copiedBytes(thisThread: boolean): number;
@@ -99,6 +116,8 @@ interface Native {
   metaGet(buffer: Gst.Buffer): ObjectInfo[] | undefined;
   /** 1 removed, 0 nothing to remove, -1 not writable */
   metaRemove(buffer: Gst.Buffer): number;
+  /** whether GStreamer's analytics library (libgstanalytics-1.0, GStreamer >= 1.24) was found (src/native/analytics.cc) */
+  analyticsAvailable(): boolean;
   /** every element factory of the registry, sorted (src/native/params.cc) */
   elementFactoryNames(): string[];
   /** the registry's facts of an element factory (properties, signals, pad templates), or null when not installed */
@@ -219,7 +238,12 @@ export interface ElementDescription {
   interfaces: string[];
   properties: ParamDescription[];
   signals: SignalDescription[];
-  padTemplates: { name: string; direction: 'src' | 'sink' | 'unknown'; presence: 'always' | 'sometimes' | 'request'; caps: string | null }[];
+  padTemplates: {
+    name: string;
+    direction: 'src' | 'sink' | 'unknown';
+    presence: 'always' | 'sometimes' | 'request';
+    caps: string | null;
+  }[];
 }
 
 /** An element class as the native side registers it. */
@@ -294,13 +318,16 @@ function loadAddon(): Native {
   const file = path.join(root, 'build', 'Release', 'gstreamer_ts.node');
   let addon: Native;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     addon = require(file) as Native;
   } catch (error) {
     throw loadError('the gstreamer-ts addon (build/Release/gstreamer_ts.node)', headersOf(path.join(root, 'build')), error);
   }
   if (String(addon.builtFor.modules) !== process.versions.modules) {
-    throw loadError('the gstreamer-ts addon', nodeName(addon.builtFor.modules, addon.builtFor.node), new Error('NODE_MODULE_VERSION mismatch'));
+    throw loadError(
+      'the gstreamer-ts addon',
+      nodeName(addon.builtFor.modules, addon.builtFor.node),
+      new Error('NODE_MODULE_VERSION mismatch'),
+    );
   }
   return addon;
 }
@@ -337,12 +364,15 @@ function checkNodeGtkInChild(dir: string): void {
   } catch {
     // not checked yet
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   const child = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(dir)})`], { encoding: 'utf8' });
   const undefinedSymbol = /undefined symbol: \S+/.exec(child.stderr ?? '');
   if (child.status !== 0 && undefinedSymbol) {
-    throw loadError(`node-gtk's binary (${path.relative(root, binary)})`, headersOf(path.join(dir, 'build')), new Error(undefinedSymbol[0]));
+    throw loadError(
+      `node-gtk's binary (${path.relative(root, binary)})`,
+      headersOf(path.join(dir, 'build')),
+      new Error(undefinedSymbol[0]),
+    );
   }
   if (child.status === 0) {
     try {
@@ -358,7 +388,6 @@ export function requireNodeGtk(): unknown {
   const dir = path.dirname(require.resolve('node-gtk/package.json'));
   checkNodeGtkInChild(dir);
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('node-gtk') as unknown;
   } catch (error) {
     throw loadError(`node-gtk's binary (node_modules/node-gtk/lib/binding)`, nodeGtkBuilds(dir), error);

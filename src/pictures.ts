@@ -46,14 +46,21 @@ export async function savePng(source: Picture | string, path: string, size?: { w
     throw new RangeError(`savePng: size must be positive integers, got ${size.width}x${size.height}`);
   const scale = size ? `videoscale ! video/x-raw,width=${size.width},height=${size.height} ! ` : '';
   if (typeof source === 'string') {
-    const pipeline = new GstPipeline(`${source} ! ${scale}videoconvert ! pngenc snapshot=true ! filesink location=${quoted(path)}`).startup();
+    const pipeline = new GstPipeline(
+      `${source} ! ${scale}videoconvert ! pngenc snapshot=true ! filesink location=${quoted(path)}`,
+    ).startup();
     await pipeline.done; // snapshot=true: the end of stream follows the first frame
     return;
   }
   const { width, height, format } = source;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1)
     throw new RangeError(`savePng: width and height must be positive integers, got ${width}x${height}`);
-  const sink = new GstVideoSink(`appsrc ! ${scale}videoconvert ! pngenc ! filesink location=${quoted(path)}`, { width, height, format, fps: 1 }).startup();
+  const sink = new GstVideoSink(`appsrc ! ${scale}videoconvert ! pngenc ! filesink location=${quoted(path)}`, {
+    width,
+    height,
+    format,
+    fps: 1,
+  }).startup();
   try {
     await sink.push(source.data);
   } finally {
@@ -68,11 +75,19 @@ export async function savePng(source: Picture | string, path: string, size?: { w
  * Returns a promise that resolves to the sheet's size once it is written. A stream with fewer
  * frames gives a sheet of those it had.
  */
-export async function contactSheet(description: string, options: ContactSheetOptions): Promise<{ width: number; height: number; frames: number }> {
+export async function contactSheet(
+  description: string,
+  options: ContactSheetOptions,
+): Promise<{ width: number; height: number; frames: number }> {
   const { count, path } = options;
   const every = options.every ?? 1;
   const tileWidth = options.tileWidth ?? 160;
-  for (const [name, value] of [['count', count], ['every', every], ['tileWidth', tileWidth], ['columns', options.columns ?? 1]] as const)
+  for (const [name, value] of [
+    ['count', count],
+    ['every', every],
+    ['tileWidth', tileWidth],
+    ['columns', options.columns ?? 1],
+  ] as const)
     if (!Number.isInteger(value) || value < 1) throw new RangeError(`contactSheet: ${name} must be a positive integer, got ${value}`);
   const columns = options.columns ?? Math.ceil(Math.sqrt(count));
   const rows = Math.ceil(count / columns);
@@ -82,9 +97,7 @@ export async function contactSheet(description: string, options: ContactSheetOpt
   const tiles: Uint8Array[] = [];
   let frameWidth = 0;
   let frameHeight = 0;
-  const source = new GstVideoSource(
-    `${description} ! videoconvert ! video/x-raw,format=RGB ! appsink sync=false`,
-  ).startup();
+  const source = new GstVideoSource(`${description} ! videoconvert ! video/x-raw,format=RGB ! appsink sync=false`).startup();
   try {
     let seen = 0;
     for await (const frame of source) {

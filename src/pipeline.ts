@@ -6,7 +6,17 @@ import './patches'; // handlers guarded, 'new-sample' from the sample engine
 import type { ElementFactoryName, ElementsByFactory } from './properties';
 import { markLive, markStopped } from './context';
 import { filesRead, truncation, type FileRead } from './file-sizes';
-import { describeValue, GstElementNotFoundError, GstParseError, GstPipelineError, GstSourceLostError, GstStateError, messageOf, quote, quotedMessageOf } from './errors';
+import {
+  describeValue,
+  GstElementNotFoundError,
+  GstParseError,
+  GstPipelineError,
+  GstSourceLostError,
+  GstStateError,
+  messageOf,
+  quote,
+  quotedMessageOf,
+} from './errors';
 import { Gst, GstApp } from './gi';
 import { native, type NativeBusMessage } from './native';
 import { pipelineEnded } from './reclaim';
@@ -326,7 +336,13 @@ export class GstPipeline implements Disposable, AsyncDisposable {
       given ?? DEFAULT_SOURCE_TIMEOUT_MS,
       given !== undefined && given > 0,
       () => this.isHeldBack(),
-      (silence) => this.fail(this.lostError(silence, `nothing received for ${Math.round(silence.silentMs)} ms (sourceTimeoutMs is ${given ?? DEFAULT_SOURCE_TIMEOUT_MS} ms)`)),
+      (silence) =>
+        this.fail(
+          this.lostError(
+            silence,
+            `nothing received for ${Math.round(silence.silentMs)} ms (sourceTimeoutMs is ${given ?? DEFAULT_SOURCE_TIMEOUT_MS} ms)`,
+          ),
+        ),
     );
   }
 
@@ -347,7 +363,10 @@ export class GstPipeline implements Disposable, AsyncDisposable {
     if (warned && silence.silentMs >= performance.now() - warned.at)
       return this.lostError(silence, `${warned.warning.message} (then end of stream)`, warned.warning.debug);
     if (silence.silentMs >= END_AFTER_SILENCE_MS)
-      return this.lostError(silence, `end of stream after ${Math.round(silence.silentMs)} ms without data (a source that falls silent, then ends, was cut off)`);
+      return this.lostError(
+        silence,
+        `end of stream after ${Math.round(silence.silentMs)} ms without data (a source that falls silent, then ends, was cut off)`,
+      );
     return null;
   }
 
@@ -373,8 +392,10 @@ export class GstPipeline implements Disposable, AsyncDisposable {
   private endStream(timeoutMs: number): Promise<void> {
     if (this.stopping) return this.stopping;
     // Not playing yet because a frame function's promise holds the first frame: wait for it.
-    if (this.isActive && !this.isPlaying() && elementsWithPendingFrames(elementsOf(this.pipeline)).length > 0)
-      return (this.stopping = this.afterPendingFrames(timeoutMs));
+    if (this.isActive && !this.isPlaying() && elementsWithPendingFrames(elementsOf(this.pipeline)).length > 0) {
+      this.stopping = this.afterPendingFrames(timeoutMs);
+      return this.stopping;
+    }
     if (!this.isActive || !this.playing || !this.sendEndOfStreamGuarded()) {
       this.finish(null);
       this.stopping = this.ended.catch(() => undefined);

@@ -22,7 +22,11 @@ export type ElementFactoryName = keyof ElementsByFactory;
 export type ElementOf<F extends string> = F extends keyof ElementsByFactory ? ElementsByFactory[F] : Gst.Element;
 
 /** An element type's properties by launch-description name (`'is-live'`), or any name for an untyped element. */
-export type PropertiesOf<E> = E extends { readonly [properties]?: infer P } ? (unknown extends P ? Record<string, unknown> : NonNullable<P>) : Record<string, unknown>;
+export type PropertiesOf<E> = E extends { readonly [properties]?: infer P }
+  ? unknown extends P
+    ? Record<string, unknown>
+    : NonNullable<P>
+  : Record<string, unknown>;
 
 /** `'is-live'` → `'isLive'`: the camelCase spelling setProps and getProp also accept. */
 export type CamelName<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<CamelName<T>>}` : S;
@@ -101,7 +105,10 @@ const INT_FUNDAMENTALS = new Set(['gchar', 'guchar', 'gint', 'guint', 'glong', '
 const NUMBER_FUNDAMENTALS = new Set([...INT_FUNDAMENTALS, 'gfloat', 'gdouble']);
 
 function accepted(spec: ParamDescription): string {
-  if (spec.values) return spec.fundamental === 'GFlags' ? `nicks joined by '+': ${spec.values.map((v) => v.nick).join(', ')}` : spec.values.map((v) => v.nick).join(', ');
+  if (spec.values)
+    return spec.fundamental === 'GFlags'
+      ? `nicks joined by '+': ${spec.values.map((v) => v.nick).join(', ')}`
+      : spec.values.map((v) => v.nick).join(', ');
   return `${String(spec.minimum)} to ${String(spec.maximum)}`;
 }
 
@@ -124,17 +131,18 @@ function toGst(factory: string, spec: ParamDescription, value: unknown): { text:
           nicks.push(x.nick);
           rest &= ~x.value;
         }
-      if (!Number.isInteger(value) || rest !== 0) throw new RangeError(`${where}: ${value} has bits that are none of ${values.map((x) => `${x.value} (${x.nick})`).join(', ')}`);
+      if (!Number.isInteger(value) || rest !== 0)
+        throw new RangeError(`${where}: ${value} has bits that are none of ${values.map((x) => `${x.value} (${x.nick})`).join(', ')}`);
       return { text: nicks.join('+') };
     }
     if (typeof value !== 'string') throw new TypeError(`${where}: expected a nick (${accepted(spec)}), got ${describeValue(value)}`);
     const nicks = spec.fundamental === 'GFlags' ? value.split('+').filter((n) => n !== '') : [value];
-    for (const n of nicks)
-      if (!values.some((x) => x.nick === n)) throw new RangeError(`${where}: "${n}" is not one of ${accepted(spec)}`);
+    for (const n of nicks) if (!values.some((x) => x.nick === n)) throw new RangeError(`${where}: "${n}" is not one of ${accepted(spec)}`);
     return { text: nicks.join('+') };
   }
   if (NUMBER_FUNDAMENTALS.has(spec.fundamental)) {
-    if (typeof value !== 'number' && typeof value !== 'bigint') throw new TypeError(`${where}: expected a number, got ${describeValue(value)}`);
+    if (typeof value !== 'number' && typeof value !== 'bigint')
+      throw new TypeError(`${where}: expected a number, got ${describeValue(value)}`);
     if (typeof value === 'number' && INT_FUNDAMENTALS.has(spec.fundamental) && !Number.isInteger(value))
       throw new RangeError(`${where}: ${value} is not an integer (accepted: ${accepted(spec)})`);
     const big = typeof value === 'bigint';
@@ -142,7 +150,8 @@ function toGst(factory: string, spec: ParamDescription, value: unknown): { text:
     const hi = spec.maximum;
     const below = lo !== null && (big || typeof lo === 'bigint' ? BigInt(value) < BigInt(lo) : value < lo);
     const above = hi !== null && (big || typeof hi === 'bigint' ? BigInt(value) > BigInt(hi) : value > hi);
-    if (Number.isNaN(value) || below || above) throw new RangeError(`${where}: ${describeValue(value)} is out of range (accepted: ${accepted(spec)})`);
+    if (Number.isNaN(value) || below || above)
+      throw new RangeError(`${where}: ${describeValue(value)} is out of range (accepted: ${accepted(spec)})`);
     return { text: String(value) };
   }
   if (spec.fundamental === 'gboolean') {
@@ -166,7 +175,8 @@ function toGst(factory: string, spec: ParamDescription, value: unknown): { text:
  * construct-only property a TypeError. Nothing is set unless every value passes.
  */
 export function setProps<E extends Gst.Element>(element: E, props: SettableProps<E>): void {
-  if (typeof props !== 'object' || props === null) throw new TypeError(`setProps(element, props): props must be an object, got ${describeValue(props)}`);
+  if (typeof props !== 'object' || props === null)
+    throw new TypeError(`setProps(element, props): props must be an object, got ${describeValue(props)}`);
   const checked: [ParamDescription, { text: string } | { value: unknown }][] = [];
   for (const [key, value] of Object.entries(props as Record<string, unknown>)) {
     const { factory, spec } = findProperty(element, key);
@@ -210,7 +220,11 @@ export function getProp(element: Gst.Element, name: string): unknown {
 }
 
 /** An element type's signals beyond the typelibs' (handler types), or none for an untyped element. */
-export type SignalsOf<E> = E extends { readonly [signals]?: infer S } ? (unknown extends S ? Record<never, never> : NonNullable<S>) : Record<never, never>;
+export type SignalsOf<E> = E extends { readonly [signals]?: infer S }
+  ? unknown extends S
+    ? Record<never, never>
+    : NonNullable<S>
+  : Record<never, never>;
 
 type Handler = (...args: never[]) => unknown;
 /** The arguments of a handler type. */
@@ -223,12 +237,21 @@ type ResultOf<F> = F extends (...args: never[]) => infer R ? R : never;
  * `client-added`), typed by the element typings: the handler gets the signal's arguments (not the
  * element) and returns what the signal expects. Returns the handler id (`element.disconnect(id)`).
  */
-export function connectSignal<E extends Gst.Element, K extends keyof SignalsOf<E> & string>(element: E, name: K, handler: SignalsOf<E>[K]): number {
-  if (typeof handler !== 'function') throw new TypeError(`connectSignal(element, name, handler): handler must be a function, got ${describeValue(handler)}`);
+export function connectSignal<E extends Gst.Element, K extends keyof SignalsOf<E> & string>(
+  element: E,
+  name: K,
+  handler: SignalsOf<E>[K],
+): number {
+  if (typeof handler !== 'function')
+    throw new TypeError(`connectSignal(element, name, handler): handler must be a function, got ${describeValue(handler)}`);
   return (element.connect as (n: string, h: Handler) => number)(name, handler as Handler);
 }
 
 /** Emits an action signal no typelib describes (`multiudpsink`'s `add`, `get-stats`) and gives its result. */
-export function emitSignal<E extends Gst.Element, K extends keyof SignalsOf<E> & string>(element: E, name: K, ...args: ArgsOf<SignalsOf<E>[K]>): ResultOf<SignalsOf<E>[K]> {
+export function emitSignal<E extends Gst.Element, K extends keyof SignalsOf<E> & string>(
+  element: E,
+  name: K,
+  ...args: ArgsOf<SignalsOf<E>[K]>
+): ResultOf<SignalsOf<E>[K]> {
   return (element.emit as (n: string, ...a: unknown[]) => ResultOf<SignalsOf<E>[K]>)(name, ...args);
 }

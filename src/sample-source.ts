@@ -5,7 +5,7 @@
  * becomes its frame ({@link SampleSource.frameOf}) and how far ahead of `pop()` it pulls.
  * (Not exported from the package's entry; its declarations stay, as the sources' base.)
  */
-import { describeValue, GstPipelineError, GstStateError } from './errors';
+import { describeValue, type GstPipelineError, GstStateError } from './errors';
 import { Gst, GstApp } from './gi';
 import { native, type NativeFrame } from './native';
 import { GstPipeline, type GstPipelineOptions } from './pipeline';
@@ -95,7 +95,8 @@ function namesFormat(caps: readonly Gst.Caps[]): boolean {
 function warnOpenFormat(source: string, appsink: GstApp.AppSink, media: string, format: string, data: unknown): void {
   if (openFormatWarned || namesFormat(capsAskedOf(appsink))) return;
   openFormatWarned = true;
-  const example = media === 'audio' ? 'audioconvert ! audio/x-raw,format=S16LE ! appsink' : 'videoconvert ! video/x-raw,format=RGB ! appsink';
+  const example =
+    media === 'audio' ? 'audioconvert ! audio/x-raw,format=S16LE ! appsink' : 'videoconvert ! video/x-raw,format=RGB ! appsink';
   process.emitWarning(
     `${source}: the caps before appsink "${appsink.name}" leave the format open, and GStreamer chose ${format}${ArrayBuffer.isView(data) ? ` (frames of ${data.constructor.name})` : ''}. ` +
       `Name the format you want in the caps, e.g. "... ! ${example}" (node --disable-warning=${OPEN_FORMAT_WARNING} silences this).`,
@@ -118,7 +119,8 @@ export abstract class SampleSource<F extends ReleasableFrame> extends GstPipelin
   private pulled = 0;
 
   constructor(command: string | Gst.Element, options: SampleSourceOptions<F>, mode: SampleSourceMode) {
-    if (typeof options !== 'object' || options === null) throw new TypeError(`${mode.name}: options must be an object, got ${describeValue(options)}`);
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError(`${mode.name}: options must be an object, got ${describeValue(options)}`);
     const maxBuffersSize = queueSizeOption(mode.name, options.maxBuffersSize);
     const leaky = flagOption(mode.name, options, 'leaky');
     if (options.onDrop !== undefined && typeof options.onDrop !== 'function')
@@ -280,7 +282,8 @@ export abstract class SampleSource<F extends ReleasableFrame> extends GstPipelin
         for (const raw of batch) {
           const layout = raw[5];
           const frame = this.frameOf(raw);
-          if (layout && !openFormatWarned) warnOpenFormat(this.mode.name, this.appsink, layout.media, layout.format, (frame as { data?: unknown }).data);
+          if (layout && !openFormatWarned)
+            warnOpenFormat(this.mode.name, this.appsink, layout.media, layout.format, (frame as { data?: unknown }).data);
           this.pulled++;
           this.queue.push(frame);
           // Copies come back at garbage collection; zero-copy frames at the next pop().

@@ -15,7 +15,7 @@
  * the batch size and the way memory comes back ({@link SampleEngine.reclaim}).
  */
 import { GstPipelineError } from './errors';
-import { Gst, GstApp } from './gi';
+import { Gst, type GstApp } from './gi';
 import { native } from './native';
 import { collectGarbage } from './reclaim';
 import { reportThrow } from './signals';
@@ -192,7 +192,9 @@ export class SampleEngine {
 type SampleHandler = () => unknown;
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 /** The new-sample handlers of one appsink, and the sample being handed to them. */

@@ -61,7 +61,10 @@ function cellFor(object: Gst.Object, fn: Callback): HandlerCell {
     return cell;
   }
   let cells = cellsByOwner.get(owner);
-  if (!cells) cellsByOwner.set(owner, (cells = new Set()));
+  if (!cells) {
+    cells = new Set();
+    cellsByOwner.set(owner, cells);
+  }
   cells.add(cell);
   return cell;
 }
@@ -92,7 +95,12 @@ export function reportThrow(element: Gst.Object, signal: string, error: unknown,
  * ({@link reportThrow}) and the signal gets the neutral answer at once: OK for a flow, the zero
  * of other types. Shared by every place that calls user callbacks from a signal. @internal
  */
-export function guardResult(element: Gst.Object, signal: string, value: unknown, neutral: () => unknown = () => neutralReturn(element, signal)): unknown {
+export function guardResult(
+  element: Gst.Object,
+  signal: string,
+  value: unknown,
+  neutral: () => unknown = () => neutralReturn(element, signal),
+): unknown {
   if (!isThenable(value)) return value;
   value.then(undefined, (error: unknown) => reportThrow(element, signal, error, 'rejected'));
   return neutral();
@@ -173,7 +181,8 @@ export type Connect = (this: Gst.Object, signal: string, handler: Callback, afte
 export function guardedConnect(inherited: Connect): Connect {
   return function connect(this: Gst.Object, signal: string, handler: Callback, after?: boolean): number {
     if (typeof signal !== 'string') throw new TypeError(`connect(signal, handler): signal must be a string, got ${describeValue(signal)}`);
-    if (typeof handler !== 'function') throw new TypeError(`connect('${signal}', handler): handler must be a function, got ${describeValue(handler)}`);
+    if (typeof handler !== 'function')
+      throw new TypeError(`connect('${signal}', handler): handler must be a function, got ${describeValue(handler)}`);
     return inherited.call(this, signal, guardCallback(this, signal, cellFor(this, handler)), after);
   };
 }
@@ -188,8 +197,10 @@ export type AddProbe = (this: Gst.Pad, mask: Gst.PadProbeType, fn: ProbeCallback
  */
 export function guardedAddProbe(inherited: AddProbe): AddProbe {
   return function addProbe(this: Gst.Pad, mask: Gst.PadProbeType, callback: ProbeCallback): bigint {
-    if (typeof mask !== 'number') throw new TypeError(`addProbe(mask, callback): mask must be Gst.PadProbeType flags, got ${describeValue(mask)}`);
-    if (typeof callback !== 'function') throw new TypeError(`addProbe(mask, callback): callback must be a function, got ${describeValue(callback)}`);
+    if (typeof mask !== 'number')
+      throw new TypeError(`addProbe(mask, callback): mask must be Gst.PadProbeType flags, got ${describeValue(mask)}`);
+    if (typeof callback !== 'function')
+      throw new TypeError(`addProbe(mask, callback): callback must be a function, got ${describeValue(callback)}`);
     const cell = cellFor(this, callback as Callback);
     const guarded: ProbeCallback = (pad, info, userData) => {
       const fn = cell.fn;

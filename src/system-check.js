@@ -15,7 +15,8 @@ const range = `${OLDEST.join('.')} to ${NEWEST_TESTED.join('.')}`;
  */
 function gstreamerVersionProblem(version) {
   const match = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(String(version));
-  if (!match) return `gstreamer-ts cannot read the GStreamer version from ${JSON.stringify(String(version))}; it supports GStreamer ${OLDEST.join('.')} or newer (tested: ${range})`;
+  if (!match)
+    return `gstreamer-ts cannot read the GStreamer version from ${JSON.stringify(String(version))}; it supports GStreamer ${OLDEST.join('.')} or newer (tested: ${range})`;
   const major = Number(match[1]);
   const minor = Number(match[2]);
   if (major > OLDEST[0] || (major === OLDEST[0] && minor >= OLDEST[1])) return null;
@@ -26,7 +27,18 @@ function gstreamerVersionProblem(version) {
 const TYPELIB_PACKAGES = {
   'gir1.2-glib-2.0': ['GLib', 'GObject', 'Gio', 'GModule'],
   'gir1.2-gstreamer-1.0': ['Gst', 'GstBase', 'GstCheck', 'GstController', 'GstNet'],
-  'gir1.2-gst-plugins-base-1.0': ['GstAllocators', 'GstApp', 'GstAudio', 'GstGL', 'GstPbutils', 'GstRtp', 'GstRtsp', 'GstSdp', 'GstTag', 'GstVideo'],
+  'gir1.2-gst-plugins-base-1.0': [
+    'GstAllocators',
+    'GstApp',
+    'GstAudio',
+    'GstGL',
+    'GstPbutils',
+    'GstRtp',
+    'GstRtsp',
+    'GstSdp',
+    'GstTag',
+    'GstVideo',
+  ],
   'gir1.2-gst-rtsp-server-1.0': ['GstRtspServer'],
   'gir1.2-gst-plugins-bad-1.0': ['GstCodecs', 'GstInsertBin', 'GstMpegts', 'GstPlay', 'GstPlayer', 'GstTranscoder', 'GstVa', 'GstWebRTC'],
 };

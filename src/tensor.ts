@@ -109,8 +109,22 @@ export interface Box {
 
 /** Formats {@link toTensor} reads. */
 export const TENSOR_FORMATS = [
-  'RGB', 'BGR', 'RGBA', 'BGRA', 'RGBx', 'BGRx', 'ARGB', 'ABGR', 'xRGB', 'xBGR',
-  'GRAY8', 'GRAY16_LE', 'GRAY16_BE', 'I420', 'YV12', 'NV12',
+  'RGB',
+  'BGR',
+  'RGBA',
+  'BGRA',
+  'RGBx',
+  'BGRx',
+  'ARGB',
+  'ABGR',
+  'xRGB',
+  'xBGR',
+  'GRAY8',
+  'GRAY16_LE',
+  'GRAY16_BE',
+  'I420',
+  'YV12',
+  'NV12',
 ] as const;
 
 // Kinds of src/native/tensor.cc (enum Kind).
@@ -151,9 +165,27 @@ const FORMATS: Record<string, FormatInfo> = {
 
 // Index of each number in the parameter array (src/native/tensor.cc, enum Param).
 const P = {
-  kind: 0, srcW: 1, srcH: 2, pixelBytes: 3, offR: 4, plane0: 7, stride0: 10,
-  outW: 13, outH: 14, boxX: 15, boxY: 16, boxW: 17, boxH: 18,
-  nhwc: 19, bgr: 20, nearest: 21, bt709: 22, mul0: 23, add0: 26, pad0: 29, count: 32,
+  kind: 0,
+  srcW: 1,
+  srcH: 2,
+  pixelBytes: 3,
+  offR: 4,
+  plane0: 7,
+  stride0: 10,
+  outW: 13,
+  outH: 14,
+  boxX: 15,
+  boxY: 16,
+  boxW: 17,
+  boxH: 18,
+  nhwc: 19,
+  bgr: 20,
+  nearest: 21,
+  bt709: 22,
+  mul0: 23,
+  add0: 26,
+  pad0: 29,
+  count: 32,
 } as const;
 /** Reused: one conversion at a time runs on a thread. */
 const params = new Float64Array(P.count);
@@ -164,7 +196,8 @@ function what(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(what).join(', ')}]`;
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as { length?: number }).length ?? value.byteLength})`;
+  if (ArrayBuffer.isView(value))
+    return `${value.constructor.name}(${(value as unknown as { length?: number }).length ?? value.byteLength})`;
   return typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value;
 }
 
@@ -190,7 +223,8 @@ function oneOf<T extends string>(value: unknown, name: string, allowed: readonly
 /** 3 numbers (one given: all three), or the fallback. */
 function perChannel(value: unknown, name: string, fallback: number): [number, number, number] {
   if (value === undefined) return [fallback, fallback, fallback];
-  if (!Array.isArray(value) && !ArrayBuffer.isView(value)) throw new TypeError(`toTensor: ${name} must be an array of 3 numbers, got ${what(value)}`);
+  if (!Array.isArray(value) && !ArrayBuffer.isView(value))
+    throw new TypeError(`toTensor: ${name} must be an array of 3 numbers, got ${what(value)}`);
   const list = Array.from(value as ArrayLike<unknown>);
   if (list.length !== 3 && list.length !== 1)
     throw new RangeError(`toTensor: ${name} must hold 3 numbers (one per channel) or 1, got ${list.length}: ${what(list)}`);
@@ -203,8 +237,17 @@ function tightPlanes(format: string, width: number, height: number, info: Format
   const cw = Math.ceil(width / 2);
   const ySize = width * height;
   const cSize = cw * Math.ceil(height / 2);
-  if (format === 'I420' || format === 'YV12') return [[0, width], [ySize, cw], [ySize + cSize, cw]];
-  if (format === 'NV12') return [[0, width], [ySize, 2 * cw]];
+  if (format === 'I420' || format === 'YV12')
+    return [
+      [0, width],
+      [ySize, cw],
+      [ySize + cSize, cw],
+    ];
+  if (format === 'NV12')
+    return [
+      [0, width],
+      [ySize, 2 * cw],
+    ];
   return [[0, width * info.pixelBytes]];
 }
 
@@ -251,7 +294,8 @@ export function toTensor(frame: TensorSource, options: TensorOptions = {}): Fram
   let outW = width;
   let outH = height;
   if (options.size !== undefined) {
-    if (typeof options.size !== 'object' || options.size === null) throw new TypeError(`toTensor: size must be { width, height }, got ${what(options.size)}`);
+    if (typeof options.size !== 'object' || options.size === null)
+      throw new TypeError(`toTensor: size must be { width, height }, got ${what(options.size)}`);
     outW = positiveInt(options.size.width, 'size.width');
     outH = positiveInt(options.size.height, 'size.height');
   }
@@ -269,7 +313,8 @@ export function toTensor(frame: TensorSource, options: TensorOptions = {}): Fram
   let out = options.out;
   const ArrayType = type === 'uint8' ? Uint8Array : Float32Array;
   if (out === undefined) out = new ArrayType(length);
-  else if (!(out instanceof ArrayType)) throw new TypeError(`toTensor: out must be a ${ArrayType.name} for type '${type}', got ${what(out)}`);
+  else if (!(out instanceof ArrayType))
+    throw new TypeError(`toTensor: out must be a ${ArrayType.name} for type '${type}', got ${what(out)}`);
   else if (out.length < length)
     throw new RangeError(`toTensor: out holds ${out.length} elements, the tensor needs ${length} (3 x ${outW} x ${outH})`);
   const tensorData = out.length === length ? out : out.subarray(0, length);

@@ -102,8 +102,13 @@ export function toFraction(rate: number | readonly [number, number], what = 'fps
   if (Array.isArray(rate)) {
     const [num, den] = rate as readonly unknown[];
     if (rate.length !== 2 || typeof num !== 'number' || typeof den !== 'number')
-      throw new TypeError(`${what} must be a number or [numerator, denominator], got [${(rate as unknown[]).map(describeValue).join(', ')}]`);
-    for (const [name, term] of [['numerator', num], ['denominator', den]] as const)
+      throw new TypeError(
+        `${what} must be a number or [numerator, denominator], got [${(rate as unknown[]).map(describeValue).join(', ')}]`,
+      );
+    for (const [name, term] of [
+      ['numerator', num],
+      ['denominator', den],
+    ] as const)
       if (!Number.isInteger(term) || term < 1 || term > MAX_FRACTION_TERM)
         throw new RangeError(`${what} ${name} must be a whole number from 1 to ${MAX_FRACTION_TERM}, got ${describeValue(term)}`);
     return [num, den];

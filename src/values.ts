@@ -7,7 +7,11 @@
 
 /** Whether `value` is a promise or another thenable (what an async callback returns). */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  );
 }
 
 /** Nanoseconds as the native side reports them (-1: none) to a frame's field (null: none). */

@@ -2,7 +2,7 @@
  * GstVideoSink: typed arrays pushed into any pipeline that starts with an appsrc
  * (gstreamer-python's GstVideoSink, with a push that never blocks Node's event loop).
  */
-import { type ShapedArray } from './buffer';
+import type { ShapedArray } from './buffer';
 import { describeValue, GstPipelineError, GstStateError, quote } from './errors';
 import { Gst, GstApp, GstVideo } from './gi';
 import { native, type NativeLayout } from './native';
@@ -41,7 +41,8 @@ function ns(value: unknown, name: string, fallback: number): number {
   if (value === null || value === Gst.CLOCK_TIME_NONE || (name === 'offset' && value === Gst.BUFFER_OFFSET_NONE)) return NONE;
   const accepted = `${name === 'offset' ? 'a whole number of frames' : 'a number of nanoseconds'} from 0 to 2^63, null or Gst.CLOCK_TIME_NONE`;
   if (typeof value === 'bigint') {
-    if (value < 0n || value >= MAX_NS) throw new RangeError(`push(frame, { ${name} }): ${name} must be ${accepted}, got ${describeValue(value)}`);
+    if (value < 0n || value >= MAX_NS)
+      throw new RangeError(`push(frame, { ${name} }): ${name} must be ${accepted}, got ${describeValue(value)}`);
     return Number(value);
   }
   if (typeof value !== 'number') throw new TypeError(`push(frame, { ${name} }): ${name} must be ${accepted}, got ${describeValue(value)}`);
@@ -55,20 +56,28 @@ const MAX_DIMENSION = 0x7fffffff;
 
 function checkDimension(options: GstVideoSinkOptions, name: 'width' | 'height'): number {
   const value: unknown = options[name];
-  if (typeof value !== 'number') throw new TypeError(`GstVideoSink options.${name} must be a number of pixels, got ${describeValue(value)}`);
+  if (typeof value !== 'number')
+    throw new TypeError(`GstVideoSink options.${name} must be a number of pixels, got ${describeValue(value)}`);
   if (!Number.isInteger(value) || value < 1 || value > MAX_DIMENSION)
-    throw new RangeError(`GstVideoSink options.${name} must be a whole number of pixels from 1 to ${MAX_DIMENSION}, got ${describeValue(value)}`);
+    throw new RangeError(
+      `GstVideoSink options.${name} must be a whole number of pixels from 1 to ${MAX_DIMENSION}, got ${describeValue(value)}`,
+    );
   return value;
 }
 
 function checkSinkOptions(options: unknown): asserts options is GstVideoSinkOptions {
   if (options === null || typeof options !== 'object')
-    throw new TypeError(`new GstVideoSink(command, options): options must be an object with width and height, got ${describeValue(options)}`);
+    throw new TypeError(
+      `new GstVideoSink(command, options): options must be an object with width and height, got ${describeValue(options)}`,
+    );
   const { format, maxQueuedFrames } = options as GstVideoSinkOptions;
   if (format !== undefined) {
-    if (typeof format !== 'string') throw new TypeError(`GstVideoSink options.format must be a format name such as 'RGB', got ${describeValue(format)}`);
+    if (typeof format !== 'string')
+      throw new TypeError(`GstVideoSink options.format must be a format name such as 'RGB', got ${describeValue(format)}`);
     if (gstVideoFormatFromString(format) === GstVideo.VideoFormat.UNKNOWN)
-      throw new RangeError(`GstVideoSink options.format: GStreamer has no video format ${describeValue(format)} (e.g. 'RGB', 'BGRx', 'GRAY8', 'I420')`);
+      throw new RangeError(
+        `GstVideoSink options.format: GStreamer has no video format ${describeValue(format)} (e.g. 'RGB', 'BGRx', 'GRAY8', 'I420')`,
+      );
   }
   if (maxQueuedFrames !== undefined && (typeof maxQueuedFrames !== 'number' || !Number.isInteger(maxQueuedFrames) || maxQueuedFrames < 1))
     throw new RangeError(`GstVideoSink options.maxQueuedFrames must be a whole number from 1, got ${describeValue(maxQueuedFrames)}`);
@@ -187,7 +196,8 @@ export class GstVideoSink extends GstPipeline {
           ? `${this.constructor.name} "${quote(this.command)}" has ended: push() needs a new GstVideoSink, started with startup()`
           : `${this.constructor.name} is not playing yet: call startup() before push()`,
       );
-    if (options === null || typeof options !== 'object') throw new TypeError(`push(frame, options): options must be an object, got ${describeValue(options)}`);
+    if (options === null || typeof options !== 'object')
+      throw new TypeError(`push(frame, options): options must be an object, got ${describeValue(options)}`);
     const index = this.pushed;
     // Scaled per frame, as gst_util_uint64_scale would: no drift from a rounded frame duration.
     const pts = ns(options.pts, 'pts', Math.round((index * 1e9 * this.fpsD) / this.fpsN));
@@ -209,7 +219,8 @@ export class GstVideoSink extends GstPipeline {
     }
     // The end of stream is on its way (shutdown, Ctrl-C): no more frames go in, and that is no error.
     if (flow === Gst.FlowReturn.FLUSHING || flow === Gst.FlowReturn.EOS) return false;
-    if (flow !== Gst.FlowReturn.OK) throw new GstPipelineError(`appsrc refused the frame: ${Gst.flowGetName(flow)}`, null, this.appsrc.name);
+    if (flow !== Gst.FlowReturn.OK)
+      throw new GstPipelineError(`appsrc refused the frame: ${Gst.flowGetName(flow)}`, null, this.appsrc.name);
     this.pushed++;
     while (this.isActive && Number(this.appsrc.getCurrentLevelBytes()) >= Number(this.appsrc.maxBytes))
       await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
@@ -219,8 +230,12 @@ export class GstVideoSink extends GstPipeline {
 
   private bytesOf(frame: ArrayBufferView | ShapedArray): Uint8Array {
     const view: unknown = frame !== null && typeof frame === 'object' && 'shape' in frame ? frame.data : frame;
-    if (!ArrayBuffer.isView(view)) throw new TypeError(`push(frame): frame must be a typed array, a ShapedArray or a Gst.Buffer, got ${describeValue(view)}`);
-    if (isDetached(view)) throw new TypeError(`push(frame): the ${view.constructor.name}'s ArrayBuffer is detached (transferred or released): there are no bytes to push`);
+    if (!ArrayBuffer.isView(view))
+      throw new TypeError(`push(frame): frame must be a typed array, a ShapedArray or a Gst.Buffer, got ${describeValue(view)}`);
+    if (isDetached(view))
+      throw new TypeError(
+        `push(frame): the ${view.constructor.name}'s ArrayBuffer is detached (transferred or released): there are no bytes to push`,
+      );
     checkElementType(view, this.layout.format);
     let bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
     // Samples (a Uint16Array) of a big-endian format go in as GStreamer's bytes; plain bytes as they are.
@@ -230,8 +245,7 @@ export class GstVideoSink extends GstPipeline {
     // Tight rows for a format whose rows GStreamer pads (e.g. RGB at an odd width): pad them.
     if (rowBytes > 0 && rowBytes < strides[0] && bytes.byteLength === rowBytes * height) {
       const padded = new Uint8Array(size);
-      for (let row = 0; row < height; row++)
-        padded.set(bytes.subarray(row * rowBytes, (row + 1) * rowBytes), row * strides[0]);
+      for (let row = 0; row < height; row++) padded.set(bytes.subarray(row * rowBytes, (row + 1) * rowBytes), row * strides[0]);
       return padded;
     }
     throw this.sizeError(bytes.byteLength);

@@ -115,7 +115,10 @@ function planesOf(layout: NativeLayout): { tight: VideoPlane[]; view: VideoPlane
 /** `frame.toTensor`, one function for every copied frame (16-bit samples in the host's order) and one for every view: none made per frame. */
 function frameToTensor(hostOrder: boolean) {
   return function (this: VideoFrame, options?: TensorOptions): FrameTensor {
-    return toTensor({ data: this.data, format: this.format, width: this.width, height: this.height, planes: this.planes, hostOrder }, options);
+    return toTensor(
+      { data: this.data, format: this.format, width: this.width, height: this.height, planes: this.planes, hostOrder },
+      options,
+    );
   };
 }
 const copyToTensor = frameToTensor(true);
@@ -143,7 +146,8 @@ export class GstVideoSource<T extends SampleArray = SampleArray> extends SampleS
   private planes: { tight: VideoPlane[]; view: VideoPlane[] } | null = null;
 
   constructor(command: string | Gst.Element, options: GstVideoSourceOptions<T> = {}) {
-    if (typeof options !== 'object' || options === null) throw new TypeError(`GstVideoSource: options must be an object, got ${describeValue(options)}`);
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError(`GstVideoSource: options must be an object, got ${describeValue(options)}`);
     const zeroCopy = flagOption('GstVideoSource', options, 'zeroCopy');
     super(command, options, { name: 'GstVideoSource', zeroCopy, copyOnStream: !zeroCopy });
     this.zeroCopy = zeroCopy;

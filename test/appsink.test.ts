@@ -6,15 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  Gst,
-  GstApp,
-  gstBufferWithCapsToTypedArray,
-  GstPipeline,
-  GstPipelineError,
-  type SampleArray,
-  type ShapedArray,
-} from '../src';
+import { Gst, GstApp, gstBufferWithCapsToTypedArray, GstPipeline, GstPipelineError, type SampleArray, type ShapedArray } from '../src';
 import { reachesState, rejectionOf, runScript, SRC, within } from './helpers/support';
 
 const N = 30;
@@ -76,7 +68,10 @@ for (const [format, shape, ArrayType, maxAbove] of FORMATS) {
     for (const frame of received.frames) {
       assert.equal(frame.shape, shape);
       assert.ok(frame.data instanceof ArrayType, frame.data.constructor.name);
-      assert.is(frame.data.length, shape.reduce((a, b) => a * b, 1));
+      assert.is(
+        frame.data.length,
+        shape.reduce((a, b) => a * b, 1),
+      );
     }
     assertStrictlyIncreasing(received.pts);
     assert.is(received.pts[0], 0n);

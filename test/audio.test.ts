@@ -80,7 +80,9 @@ for (const [format, arrayName, amplitude, tolerance] of FORMATS)
   });
 
 test('U8 silence is 128 everywhere, mono is squeezed to [samples]', async () => {
-  const got = await buffers(`audiotestsrc num-buffers=2 wave=silence samplesperbuffer=${PER_BUFFER} ! audio/x-raw,format=U8,rate=${RATE},channels=1 ! appsink`);
+  const got = await buffers(
+    `audiotestsrc num-buffers=2 wave=silence samplesperbuffer=${PER_BUFFER} ! audio/x-raw,format=U8,rate=${RATE},channels=1 ! appsink`,
+  );
   for (const frame of got) {
     assert.instance(frame.data, Uint8Array);
     assert.equal(frame.shape, [PER_BUFFER]);
@@ -103,29 +105,57 @@ test('release gives a buffer back at once; a video appsink is refused by GstAudi
   frame.release();
   assert.is(frame.data.length, 0);
   const source = track(new GstAudioSource('videotestsrc num-buffers=1 ! appsink')).startup();
-  const error = await within(source.pop().then(() => null, (e: unknown) => e), 10_000, 'pop');
+  const error = await within(
+    source.pop().then(
+      () => null,
+      (e: unknown) => e,
+    ),
+    10_000,
+    'pop',
+  );
   assert.match(String(error), /not raw audio/);
 });
 
-test('GstAudioSource shares GstVideoSource\'s engine: its options are checked, pop() before startup() rejects, a leaky queue drops', async () => {
+test("GstAudioSource shares GstVideoSource's engine: its options are checked, pop() before startup() rejects, a leaky queue drops", async () => {
   const cmd = sine('S16LE', 1);
-  assert.throws(() => new GstAudioSource(cmd, { maxBuffersSize: 0 }), (e: unknown) => e instanceof RangeError && /GstAudioSource: maxBuffersSize/.test(String(e)));
-  assert.throws(() => new GstAudioSource(cmd, { leaky: 1 } as unknown as GstAudioSourceOptions), (e: unknown) => e instanceof TypeError && /leaky/.test(String(e)));
+  assert.throws(
+    () => new GstAudioSource(cmd, { maxBuffersSize: 0 }),
+    (e: unknown) => e instanceof RangeError && /GstAudioSource: maxBuffersSize/.test(String(e)),
+  );
+  assert.throws(
+    () => new GstAudioSource(cmd, { leaky: 1 } as unknown as GstAudioSourceOptions),
+    (e: unknown) => e instanceof TypeError && /leaky/.test(String(e)),
+  );
   const idle = track(new GstAudioSource(cmd));
-  await within(idle.pop().then(() => assert.unreachable('resolved'), (e: unknown) => assert.match(String(e), 'startup()')), 1_000, 'pop before startup');
+  await within(
+    idle.pop().then(
+      () => assert.unreachable('resolved'),
+      (e: unknown) => assert.match(String(e), 'startup()'),
+    ),
+    1_000,
+    'pop before startup',
+  );
   const drops: number[] = [];
-  const source = track(new GstAudioSource(cmd.replace('num-buffers=3', 'num-buffers=20'), { leaky: true, maxBuffersSize: 2, onDrop: (_, n) => drops.push(n) })).startup();
+  const source = track(
+    new GstAudioSource(cmd.replace('num-buffers=3', 'num-buffers=20'), { leaky: true, maxBuffersSize: 2, onDrop: (_, n) => drops.push(n) }),
+  ).startup();
   await within(source.done, 10_000, 'a leaky source that nobody pops to finish');
   assert.is(source.totalBuffersCount, 20);
   assert.is(source.queueSize, 2);
-  assert.equal(drops, Array.from({ length: 18 }, (_, i) => i + 1));
+  assert.equal(
+    drops,
+    Array.from({ length: 18 }, (_, i) => i + 1),
+  );
 });
 
 test('unfixed or non-audio caps have no audio layout (null, no GStreamer CRITICAL)', () => {
   assert.is(audioLayoutFromCaps(Gst.Caps.fromString('audio/x-raw')!), null);
   assert.is(audioLayoutFromCaps(Gst.Caps.fromString('video/x-raw,format=RGB,width=2,height=2,framerate=1/1')!), null);
   const layout = audioLayoutFromCaps(Gst.Caps.fromString('audio/x-raw,format=S16LE,rate=8000,channels=2,layout=non-interleaved')!);
-  assert.equal({ ...layout, arrayType: layout?.arrayType.name }, { format: 'S16LE', rate: 8000, channels: 2, interleaved: false, arrayType: 'Int16Array', foreignEndian: false });
+  assert.equal(
+    { ...layout, arrayType: layout?.arrayType.name },
+    { format: 'S16LE', rate: 8000, channels: 2, interleaved: false, arrayType: 'Int16Array', foreignEndian: false },
+  );
 });
 
 test('buffer helpers: audio caps give sample values; big-endian copies are swapped, views keep the bytes', () => {
@@ -143,10 +173,16 @@ test('buffer helpers: audio caps give sample values; big-endian copies are swapp
   const floats = new Float32Array([0.25, -1]);
   assert.equal(Array.from(gstBufferWithCapsToTypedArray<AudioShapedArray>(typedArrayToGstBuffer(floats), f32).data), [0.25, -1]);
   const s24 = Gst.Caps.fromString('audio/x-raw,format=S24LE,rate=8000,channels=1,layout=interleaved')!;
-  assert.throws(() => gstBufferWithCapsToTypedArray(buffer, s24), (e: unknown) => e instanceof TypeError && /S24LE/.test(e.message));
+  assert.throws(
+    () => gstBufferWithCapsToTypedArray(buffer, s24),
+    (e: unknown) => e instanceof TypeError && /S24LE/.test(e.message),
+  );
   const s32 = Gst.Caps.fromString('audio/x-raw,format=S32LE,rate=8000,channels=3,layout=interleaved')!;
   assert.throws(() => gstBufferWithCapsToTypedArray(buffer, s32), RangeError);
-  assert.throws(() => gstBufferWithCapsToTypedArray(buffer, Gst.Caps.fromString('image/png')!), (e: unknown) => e instanceof TypeError && /not raw video or raw audio/.test(e.message));
+  assert.throws(
+    () => gstBufferWithCapsToTypedArray(buffer, Gst.Caps.fromString('image/png')!),
+    (e: unknown) => e instanceof TypeError && /not raw video or raw audio/.test(e.message),
+  );
 });
 
 test.run();

@@ -79,10 +79,13 @@ async function samplesOf(description: string, onSample?: (sample: Gst.Sample, si
 test('RGB at width 641 from videotestsrc pattern=red: every pixel [255, 0, 0] (row padding dropped)', async () => {
   const frames: ShapedArray[] = [];
   let bufferSize = 0n;
-  await samplesOf('videotestsrc num-buffers=1 pattern=red ! video/x-raw,format=RGB,width=641,height=4 ! appsink emit-signals=true sync=false', (sample) => {
-    bufferSize = sample.getBuffer()!.getSize();
-    frames.push(gstBufferWithCapsToTypedArray(sample.getBuffer()!, sample.getCaps()!));
-  });
+  await samplesOf(
+    'videotestsrc num-buffers=1 pattern=red ! video/x-raw,format=RGB,width=641,height=4 ! appsink emit-signals=true sync=false',
+    (sample) => {
+      bufferSize = sample.getBuffer()!.getSize();
+      frames.push(gstBufferWithCapsToTypedArray(sample.getBuffer()!, sample.getCaps()!));
+    },
+  );
   assert.is(frames.length, 1);
   assert.is(bufferSize, BigInt(STRIDE * 4), 'GStreamer pads each row to 1924 bytes');
   const [frame] = frames;
@@ -103,7 +106,9 @@ test('a known padded RGB 641x3 frame, converted with its caps: every sample in p
 });
 
 test('the same frame pushed through appsrc ! appsink arrives with every sample in place', async () => {
-  const pipeline = new GstPipeline(`appsrc name=src caps=${RGB_641} format=time ! appsink name=sink emit-signals=true sync=false`).startup();
+  const pipeline = new GstPipeline(
+    `appsrc name=src caps=${RGB_641} format=time ! appsink name=sink emit-signals=true sync=false`,
+  ).startup();
   const src = pipeline.getByName('src', GstApp.AppSrc)!;
   const sink = pipeline.getByName('sink', GstApp.AppSink)!;
   const frames: ShapedArray[] = [];
@@ -149,9 +154,15 @@ test('gstBufferToTypedArray: tight rows, padded rows, and a RangeError on a wron
   assert.equal(Array.from(sixteen.data), [1, 258, 65535, 4660]);
 
   const short = typedArrayToGstBuffer(new Uint8Array(4 * 2 * 3 - 1));
-  assert.throws(() => gstBufferToTypedArray(short, { width: 4, height: 2, channels: 3 }), (error: unknown) => error instanceof RangeError && /23/.test(error.message));
+  assert.throws(
+    () => gstBufferToTypedArray(short, { width: 4, height: 2, channels: 3 }),
+    (error: unknown) => error instanceof RangeError && /23/.test(error.message),
+  );
   const ragged = typedArrayToGstBuffer(new Uint8Array(4 * 2 * 3 + 1)); // not whole rows
-  assert.throws(() => gstBufferToTypedArray(ragged, { width: 4, height: 2, channels: 3 }), (error: unknown) => error instanceof RangeError);
+  assert.throws(
+    () => gstBufferToTypedArray(ragged, { width: 4, height: 2, channels: 3 }),
+    (error: unknown) => error instanceof RangeError,
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -197,11 +208,14 @@ test('GRAY16_BE gives a Uint16Array of the big-endian samples', () => {
 test('gstBufferWithPadToTypedArray reads the caps of the pad the buffer flows through', async () => {
   const viaPad: ShapedArray[] = [];
   const viaCaps: ShapedArray[] = [];
-  await samplesOf('videotestsrc num-buffers=2 ! video/x-raw,format=RGBA,width=33,height=7 ! appsink emit-signals=true sync=false', (sample, sink) => {
-    const pad = sink.getStaticPad('sink')!;
-    viaPad.push(gstBufferWithPadToTypedArray(sample.getBuffer()!, pad));
-    viaCaps.push(gstBufferWithCapsToTypedArray(sample.getBuffer()!, sample.getCaps()!));
-  });
+  await samplesOf(
+    'videotestsrc num-buffers=2 ! video/x-raw,format=RGBA,width=33,height=7 ! appsink emit-signals=true sync=false',
+    (sample, sink) => {
+      const pad = sink.getStaticPad('sink')!;
+      viaPad.push(gstBufferWithPadToTypedArray(sample.getBuffer()!, pad));
+      viaCaps.push(gstBufferWithCapsToTypedArray(sample.getBuffer()!, sample.getCaps()!));
+    },
+  );
   assert.is(viaPad.length, 2);
   for (let i = 0; i < 2; i++) {
     assert.equal(viaPad[i].shape, [7, 33, 4]);
@@ -319,7 +333,10 @@ test('gstBufferView with GRAY16_LE caps is a Uint16Array view', () => {
 
 test('gstBufferView: caps larger than the buffer are a RangeError', () => {
   const buffer = typedArrayToGstBuffer(new Uint8Array(10));
-  assert.throws(() => gstBufferView(buffer, caps(RGB_641)), (error: unknown) => error instanceof RangeError);
+  assert.throws(
+    () => gstBufferView(buffer, caps(RGB_641)),
+    (error: unknown) => error instanceof RangeError,
+  );
   // and the failed view did not keep a reference: the buffer is writable
   mapGstBuffer(buffer, Gst.MapFlags.WRITE, (data) => data.fill(1));
 });
@@ -364,14 +381,17 @@ test('mapGstBuffer WRITE on a shared buffer (held by a Gst.Sample too) throws an
 
 test("mapGstBuffer WRITE on an appsink sample's buffer throws an Error about writability", async () => {
   const outcomes: unknown[] = [];
-  await samplesOf('videotestsrc num-buffers=1 ! video/x-raw,format=GRAY8,width=8,height=4 ! appsink emit-signals=true sync=false', (sample) => {
-    try {
-      mapGstBuffer(sample.getBuffer()!, Gst.MapFlags.WRITE, () => undefined);
-      outcomes.push('mapped');
-    } catch (error) {
-      outcomes.push(error);
-    }
-  });
+  await samplesOf(
+    'videotestsrc num-buffers=1 ! video/x-raw,format=GRAY8,width=8,height=4 ! appsink emit-signals=true sync=false',
+    (sample) => {
+      try {
+        mapGstBuffer(sample.getBuffer()!, Gst.MapFlags.WRITE, () => undefined);
+        outcomes.push('mapped');
+      } catch (error) {
+        outcomes.push(error);
+      }
+    },
+  );
   assert.is(outcomes.length, 1);
   assert.ok(outcomes[0] instanceof Error && /writable/.test(outcomes[0].message), String(outcomes[0]));
 });
@@ -401,7 +421,11 @@ test('the array fn got is empty once mapGstBuffer returns, and once fn throws (t
   }
   assert.is(keptOnThrow.length, 0);
   // the mapping was ended: the buffer maps for WRITE again, and the write before the throw is kept
-  assert.is(mapGstBuffer(buffer, Gst.MapFlags.WRITE, (data) => data[0]), 42, 'mapped for WRITE again, the byte written before the throw kept');
+  assert.is(
+    mapGstBuffer(buffer, Gst.MapFlags.WRITE, (data) => data[0]),
+    42,
+    'mapped for WRITE again, the byte written before the throw kept',
+  );
 });
 
 test('an async fn keeps the mapping until its promise settles', async () => {
@@ -501,7 +525,12 @@ test('a non-memory where a Gst.Memory is expected is a TypeError, never a crash'
 
 test('a non-caps where Gst.Caps are expected is a TypeError', () => {
   const buffer = typedArrayToGstBuffer(new Uint8Array(4));
-  for (const [name, value] of [['null', null], ['{}', {}], ['a number', 5], ['a Gst.Buffer', buffer]] as Array<[string, unknown]>) {
+  for (const [name, value] of [
+    ['null', null],
+    ['{}', {}],
+    ['a number', 5],
+    ['a Gst.Buffer', buffer],
+  ] as Array<[string, unknown]>) {
     assert.throws(
       () => gstBufferWithCapsToTypedArray(buffer, value as Gst.Caps),
       (error: unknown) => error instanceof TypeError && /Gst\.Caps/.test(error.message),
@@ -519,7 +548,12 @@ test('a non-array for typedArrayToGstBuffer, a non-pad for gstBufferWithPadToTyp
       `typedArrayToGstBuffer(${name})`,
     );
   const buffer = typedArrayToGstBuffer(new Uint8Array(4));
-  for (const [name, value] of [['null', null], ['{}', {}], ['a number', 5], ['a Gst.Caps', caps('video/x-raw')]] as Array<[string, unknown]>)
+  for (const [name, value] of [
+    ['null', null],
+    ['{}', {}],
+    ['a number', 5],
+    ['a Gst.Caps', caps('video/x-raw')],
+  ] as Array<[string, unknown]>)
     assert.throws(
       () => gstBufferWithPadToTypedArray(buffer, value as Gst.Pad),
       (error: unknown) => error instanceof TypeError && /Gst\.Pad/.test(error.message),

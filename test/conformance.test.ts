@@ -279,7 +279,11 @@ function checkNamespace(ns: string): void {
   for (const st of sf.statements) {
     if (ts.isFunctionDeclaration(st) && st.name) {
       const r = attempt(() => runtime[st.name!.text]);
-      record(`${ns}.${st.name.text}()`, st, r.error ? `access throws: ${r.error}` : typeof r.value === 'function' ? null : `not a function: ${describeValue(r.value)}`);
+      record(
+        `${ns}.${st.name.text}()`,
+        st,
+        r.error ? `access throws: ${r.error}` : typeof r.value === 'function' ? null : `not a function: ${describeValue(r.value)}`,
+      );
     } else if (ts.isVariableStatement(st)) {
       for (const v of st.declarationList.declarations) {
         const name = v.name.getText();
@@ -322,7 +326,7 @@ function checkNamespace(ns: string): void {
 function checkClass(ns: string, decl: ts.ClassDeclaration): void {
   const name = decl.name!.text;
   const r = attempt(() => (RUNTIME[ns] as Record<string, unknown>)[name]);
-  const cls = r.value as (Function & Record<string, unknown>) | undefined;
+  const cls = r.value as ((new (...args: never[]) => object) & Record<string, unknown>) | undefined;
   if (typeof cls !== 'function') return record(`${ns}.${name}`, decl, `class missing: ${r.error ?? describeValue(cls)}`);
   record(`${ns}.${name}`, decl, null);
   const proto = cls.prototype as object;
@@ -336,7 +340,11 @@ function checkClass(ns: string, decl: ts.ClassDeclaration): void {
         if (ts.isMethodDeclaration(m)) checkMethodOn(`${ns}.${name}.${mname}()`, m, cls, mname);
         else if (ts.isPropertyDeclaration(m) && m.type) {
           const v = attempt(() => cls[mname]);
-          record(`${ns}.${name}.${mname}`, m, v.error ? `access throws: ${v.error}` : v.value === undefined ? 'missing at run time' : mismatch(v.value, m.type, ns));
+          record(
+            `${ns}.${name}.${mname}`,
+            m,
+            v.error ? `access throws: ${v.error}` : v.value === undefined ? 'missing at run time' : mismatch(v.value, m.type, ns),
+          );
         }
       } else if (ts.isMethodDeclaration(m) || ts.isMethodSignature(m)) {
         if (optional) {
@@ -675,7 +683,9 @@ function usedDeclarations(): Map<string, { keys: string[]; where: string }> {
         if (constraint && ts.isTypeOperatorNode(constraint) && constraint.operator === ts.SyntaxKind.KeyOfKeyword) {
           const map = checker.getTypeFromTypeNode(constraint.type);
           const prop = checker.getPropertyOfType(map, node.text);
-          const index = checker.getIndexInfosOfType(map).find((i) => checker.isTypeAssignableTo(checker.getStringLiteralType(node.text), i.keyType));
+          const index = checker
+            .getIndexInfosOfType(map)
+            .find((i) => checker.isTypeAssignableTo(checker.getStringLiteralType(node.text), i.keyType));
           declarations = prop?.declarations ?? (index?.declaration ? [index.declaration] : []);
           target = node;
         }
@@ -711,11 +721,16 @@ test('the typings agree with node-gtk at run time', () => {
     `  by kind: ${kinds.map((k) => `${k} ${checks.filter((c) => c.kind === k && !c.problem).length}/${checks.filter((c) => c.kind === k).length}`).join(', ')}`,
   );
   const unexplained = disagree.filter((c) => !KNOWN[c.id]);
-  for (const c of disagree) console.log(`  ${KNOWN[c.id] ? 'known' : 'DISAGREES'}: ${c.id}: ${c.problem}${KNOWN[c.id] ? ` (${KNOWN[c.id]})` : ''}`);
+  for (const c of disagree)
+    console.log(`  ${KNOWN[c.id] ? 'known' : 'DISAGREES'}: ${c.id}: ${c.problem}${KNOWN[c.id] ? ` (${KNOWN[c.id]})` : ''}`);
   const stale = Object.keys(KNOWN).filter((id) => !disagree.some((c) => c.id === id));
   assert.ok(checks.length >= 300, `at least 300 members checked (${checks.length})`);
   assert.equal(stale, [], 'known exceptions that no longer disagree (remove them)');
-  assert.equal(unexplained.map((c) => `${c.id}: ${c.problem}`), [], 'unexplained disagreements');
+  assert.equal(
+    unexplained.map((c) => `${c.id}: ${c.problem}`),
+    [],
+    'unexplained disagreements',
+  );
 });
 
 test('everything src/ and examples/ use from the typings is among the checked', () => {

@@ -68,7 +68,15 @@ function fiveFrames(ran: Ran, what: string): void {
 
 consumer('the README names its files and commands', () => {
   assert.equal(README_FILES.map((b) => b.file).sort(), ['main.cjs', 'main.ts', 'sink.ts', 'tsconfig.json']);
-  for (const command of ['npm pkg set type=module', 'npm install --save-dev typescript @types/node', 'node main.ts', 'npx tsc --noEmit', 'node sink.ts', 'npm install --save-dev typescript@5 ts-node@10.9.2', 'node --loader ts-node/esm main.ts']) {
+  for (const command of [
+    'npm pkg set type=module',
+    'npm install --save-dev typescript @types/node',
+    'node main.ts',
+    'npx tsc --noEmit',
+    'node sink.ts',
+    'npm install --save-dev typescript@5 ts-node@10.9.2',
+    'node --loader ts-node/esm main.ts',
+  ]) {
     assert.ok(README.includes(command), `README shows \`${command}\``);
   }
   const main = README_FILES.find((b) => b.file === 'main.ts')!;
@@ -79,7 +87,10 @@ consumer('`npm pack git+file://<a clone>`: the clone has no dist/, its prepare b
   for (const file of ['dist/index.js', 'dist/index.mjs', 'dist/utils.mjs', 'dist/element/index.mjs', 'docs/tutorial.md', 'LICENSE']) {
     assert.ok(project.packedFiles.includes(file), `${file} is in the tarball`);
   }
-  assert.not.ok(project.packedFiles.some((f) => f.startsWith('test/') || f.startsWith('examples/')), 'no tests or examples in the tarball');
+  assert.not.ok(
+    project.packedFiles.some((f) => f.startsWith('test/') || f.startsWith('examples/')),
+    'no tests or examples in the tarball',
+  );
 });
 
 consumer('the installed package holds its build, entries, declarations, typings, docs and the addon it built', () => {
@@ -88,22 +99,39 @@ consumer('the installed package holds its build, entries, declarations, typings,
   const sources = gyp.targets.flatMap((target) => target.sources);
   assert.ok(sources.length > 0, 'binding.gyp lists sources');
   const files = [
-    'dist/index.js', 'dist/index.mjs', 'dist/index.d.ts', 'dist/index.d.mts', 'dist/utils.mjs', 'dist/utils.d.mts', 'dist/element/index.js',
-    'dist/element/index.mjs', 'dist/gi.js', 'dist/gi.d.ts', 'typings/Gst-1.0.d.ts', 'typings/node-gtk.d.ts', 'docs/tutorial.md', 'docs/install.md',
-    'LICENSE', 'README.md', 'binding.gyp', 'build/Release/gstreamer_ts.node',
+    'dist/index.js',
+    'dist/index.mjs',
+    'dist/index.d.ts',
+    'dist/index.d.mts',
+    'dist/utils.mjs',
+    'dist/utils.d.mts',
+    'dist/element/index.js',
+    'dist/element/index.mjs',
+    'dist/gi.js',
+    'dist/gi.d.ts',
+    'typings/Gst-1.0.d.ts',
+    'typings/node-gtk.d.ts',
+    'docs/tutorial.md',
+    'docs/install.md',
+    'LICENSE',
+    'README.md',
+    'binding.gyp',
+    'build/Release/gstreamer_ts.node',
   ];
   for (const file of [...files, ...sources]) assert.ok(fs.existsSync(path.join(pkg, file)), `${file} is in the installed package`);
   assert.not.ok(fs.existsSync(path.join(pkg, 'test')), 'the tests are not shipped');
 });
 
-consumer('`npx tsc --noEmit` with the TypeScript npm installs today: the README\'s files and the tutorial\'s steps type-check', async () => {
+consumer("`npx tsc --noEmit` with the TypeScript npm installs today: the README's files and the tutorial's steps type-check", async () => {
   const ran = await npx(project.dir, 'tsc', ['--noEmit'], 180_000);
   assert.is(ran.code, 0, `tsc ${project.typescript} reports errors:\n${ran.stdout}${ran.stderr}`);
 });
 
 consumer('`node main.ts` prints 5 frames (Node 22.18+), `node sink.ts` writes out.webm', async () => {
   if (!NODE_RUNS_TYPESCRIPT) {
-    console.log(`consumer: skipped \`node main.ts\`: Node ${process.version} has no TypeScript of its own (22.18+, 24 and 26 do; CI runs them)`);
+    console.log(
+      `consumer: skipped \`node main.ts\`: Node ${process.version} has no TypeScript of its own (22.18+, 24 and 26 do; CI runs them)`,
+    );
     return;
   }
   fiveFrames(await node(['main.ts']), 'node main.ts');
@@ -113,7 +141,7 @@ consumer('`node main.ts` prints 5 frames (Node 22.18+), `node sink.ts` writes ou
   assert.ok(fs.statSync(path.join(project.dir, 'out.webm')).size > 1000, 'out.webm holds the 60 frames');
 });
 
-consumer('JavaScript: the README\'s CommonJS main.cjs, an ES module, and the subpath entries from both', async () => {
+consumer("JavaScript: the README's CommonJS main.cjs, an ES module, and the subpath entries from both", async () => {
   fiveFrames(await node(['main.cjs']), 'node main.cjs');
   const js = README_FILES.find((b) => b.file === 'main.cjs')!.code;
   const esm = js.replace("const { GstVideoSource } = require('gstreamer-ts');", "import { GstVideoSource } from 'gstreamer-ts';");
@@ -131,14 +159,20 @@ consumer('JavaScript: the README\'s CommonJS main.cjs, an ES module, and the sub
   const fromEsm = await node(['subpaths.mjs']);
   exitedCleanly(fromEsm, 'node subpaths.mjs');
   assert.is(fromEsm.stdout.trim(), 'a ! b function');
-  const fromCjs = await node(['-e', "const u = require('gstreamer-ts/utils'); const e = require('gstreamer-ts/element'); console.log(u.toGstString(['a', 'b']), typeof e.GstVideoFilter, u.toGstString === require('gstreamer-ts').toGstString)"]);
+  const fromCjs = await node([
+    '-e',
+    "const u = require('gstreamer-ts/utils'); const e = require('gstreamer-ts/element'); console.log(u.toGstString(['a', 'b']), typeof e.GstVideoFilter, u.toGstString === require('gstreamer-ts').toGstString)",
+  ]);
   exitedCleanly(fromCjs, 'require of the subpaths');
   assert.is(fromCjs.stdout.trim(), 'a ! b function true');
 });
 
-consumer('the ts-node recipe: typescript@5 and ts-node 10.9.2, `node --loader ts-node/esm main.ts` type-checks and prints 5 frames', async () => {
-  await installTsNode(project.dir);
-  fiveFrames(await node(['--loader', 'ts-node/esm', 'main.ts']), 'node --loader ts-node/esm main.ts');
-});
+consumer(
+  'the ts-node recipe: typescript@5 and ts-node 10.9.2, `node --loader ts-node/esm main.ts` type-checks and prints 5 frames',
+  async () => {
+    await installTsNode(project.dir);
+    fiveFrames(await node(['--loader', 'ts-node/esm', 'main.ts']), 'node --loader ts-node/esm main.ts');
+  },
+);
 
 consumer.run();

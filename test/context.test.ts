@@ -109,7 +109,10 @@ test('no busy loop: a 5 frames/s live pipeline with a new-sample handler schedul
   }
   assert.is(frames, 10);
   const count = (scheduled.get('Immediate') ?? 0) + (scheduled.get('Timeout') ?? 0);
-  assert.ok(count < 20 * frames, `${count} callbacks scheduled for ${frames} frames (${JSON.stringify([...scheduled])}): a loop that polls`);
+  assert.ok(
+    count < 20 * frames,
+    `${count} callbacks scheduled for ${frames} frames (${JSON.stringify([...scheduled])}): a loop that polls`,
+  );
 });
 
 test('the process exits by itself once a pipeline is done (nothing left alive)', async () => {

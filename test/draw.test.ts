@@ -45,7 +45,13 @@ const box = (x: number, y: number, w: number, h: number, extra: Partial<ObjectIn
 });
 
 /** Every pixel of the frame is `inside(x, y) ? color : background`. */
-function assertPixels(frame: DrawTarget & { data: Uint8Array }, inside: (x: number, y: number) => boolean, color: Rgb, background: number[], stride?: number): void {
+function assertPixels(
+  frame: DrawTarget & { data: Uint8Array },
+  inside: (x: number, y: number) => boolean,
+  color: Rgb,
+  background: number[],
+  stride?: number,
+): void {
   for (let y = 0; y < frame.height; y++)
     for (let x = 0; x < frame.width; x++) {
       const expected = inside(x, y) ? [...color] : background;
@@ -69,7 +75,11 @@ test('a box outline has the colour on its edges (thickness inside the box); the 
 
 test('boxes partly off the frame are clipped (negative x/y); boxes wholly off it draw nothing', () => {
   const frame = rgbFrame(10, 8);
-  drawObjects(frame, [box(-3, -2, 8, 6), box(7, 5, 10, 10), box(-20, 0, 5, 5), box(0, 30, 5, 5)], { color: RED, thickness: 1, labels: false });
+  drawObjects(frame, [box(-3, -2, 8, 6), box(7, 5, 10, 10), box(-20, 0, 5, 5), box(0, 30, 5, 5)], {
+    color: RED,
+    thickness: 1,
+    labels: false,
+  });
   const first = (x: number, y: number) => (x === 4 && y <= 3) || (y === 3 && x <= 4);
   const second = (x: number, y: number) => (x === 7 && y >= 5) || (y === 5 && x >= 7);
   assertPixels(frame, (x, y) => first(x, y) || second(x, y), RED, [0, 0, 0]);
@@ -130,13 +140,24 @@ test('label text: class name, confidence with two decimals (optional), track id 
   assert.is(objectLabel({ className: 'car', confidence: 0.876, trackId: 0 }), 'car 0.88');
   assert.is(objectLabel({ className: 'car', confidence: 0.876 }, false), 'car');
   assert.equal(classColor('person'), classColor('person'));
-  assert.ok(['person', 'car', 'dog', 'cat', 'bus'].some((name) => classColor(name).join() !== classColor('person').join()), 'classes differ in colour');
+  assert.ok(
+    ['person', 'car', 'dog', 'cat', 'bus'].some((name) => classColor(name).join() !== classColor('person').join()),
+    'classes differ in colour',
+  );
 });
 
 /** Byte of R, G, B and alpha (-1: none) in each packed format's pixel, and its size, as GStreamer defines them. */
 const ORDER: Record<string, [number, number, number, number, number]> = {
-  RGB: [0, 1, 2, -1, 3], BGR: [2, 1, 0, -1, 3], RGBA: [0, 1, 2, 3, 4], BGRA: [2, 1, 0, 3, 4], RGBx: [0, 1, 2, -1, 4],
-  BGRx: [2, 1, 0, -1, 4], ARGB: [1, 2, 3, 0, 4], ABGR: [3, 2, 1, 0, 4], xRGB: [1, 2, 3, -1, 4], xBGR: [3, 2, 1, -1, 4],
+  RGB: [0, 1, 2, -1, 3],
+  BGR: [2, 1, 0, -1, 3],
+  RGBA: [0, 1, 2, 3, 4],
+  BGRA: [2, 1, 0, 3, 4],
+  RGBx: [0, 1, 2, -1, 4],
+  BGRx: [2, 1, 0, -1, 4],
+  ARGB: [1, 2, 3, 0, 4],
+  ABGR: [3, 2, 1, 0, 4],
+  xRGB: [1, 2, 3, -1, 4],
+  xBGR: [3, 2, 1, -1, 4],
 };
 
 test('every packed format: R, G, B in their bytes, alpha opaque, x bytes untouched', () => {
@@ -147,7 +168,10 @@ test('every packed format: R, G, B in their bytes, alpha opaque, x bytes untouch
     const p = at(0, 0);
     assert.equal([data[p + r], data[p + g], data[p + b]], [...RED], `${format}: colour`);
     for (let i = 0; i < size; i++) if (i !== r && i !== g && i !== b) assert.is(data[p + i], a === i ? 255 : 9, `${format}: byte ${i}`);
-    assert.ok(data.subarray(at(1, 1), at(3, 1)).every((v) => v === 9), `${format}: interior untouched`);
+    assert.ok(
+      data.subarray(at(1, 1), at(3, 1)).every((v) => v === 9),
+      `${format}: interior untouched`,
+    );
   }
 });
 
@@ -198,16 +222,35 @@ test('bad input: TypeError or RangeError naming the value, and nothing drawn', (
   };
   throwsWith(() => drawObjects({ ...frame, format: 'GRAY16_LE' }, []), TypeError, /unsupported format "GRAY16_LE".*videoconvert/);
   throwsWith(() => drawObjects({ ...frame, data: new Uint8Array(100) }, []), RangeError, /holds 100 bytes, a 8x8 RGB frame needs 192/);
-  throwsWith(() => drawObjects({ data: new Uint8Array(36 * 4 * 3), format: 'I420', width: 30, height: 7 }, []), TypeError, /without frame.planes must be packed tight \(330 bytes\), frame.data holds 432/);
+  throwsWith(
+    () => drawObjects({ data: new Uint8Array(36 * 4 * 3), format: 'I420', width: 30, height: 7 }, []),
+    TypeError,
+    /without frame.planes must be packed tight \(330 bytes\), frame.data holds 432/,
+  );
   throwsWith(() => drawObjects({ ...frame, width: 0 }, []), RangeError, /frame.width must be a positive integer, got 0/);
-  throwsWith(() => drawObjects({ ...frame, data: [1, 2] as unknown as Uint8Array }, []), TypeError, /frame.data must be a typed array, got Array/);
-  throwsWith(() => drawObjects(frame, [box(1, 1, 2, 2), box(0, 0, -1, 2)]), RangeError, /objects\[1\].boundingBox\[2\] \(width\) must be >= 0, got -1/);
-  throwsWith(() => drawObjects(frame, [{ boundingBox: [0, 0, 1, 1], confidence: 1 } as unknown as ObjectInfoInit]), TypeError, /objects\[0\].className must be a string, got undefined/);
+  throwsWith(
+    () => drawObjects({ ...frame, data: [1, 2] as unknown as Uint8Array }, []),
+    TypeError,
+    /frame.data must be a typed array, got Array/,
+  );
+  throwsWith(
+    () => drawObjects(frame, [box(1, 1, 2, 2), box(0, 0, -1, 2)]),
+    RangeError,
+    /objects\[1\].boundingBox\[2\] \(width\) must be >= 0, got -1/,
+  );
+  throwsWith(
+    () => drawObjects(frame, [{ boundingBox: [0, 0, 1, 1], confidence: 1 } as unknown as ObjectInfoInit]),
+    TypeError,
+    /objects\[0\].className must be a string, got undefined/,
+  );
   throwsWith(() => drawObjects(frame, {} as unknown as ObjectInfoInit[]), TypeError, /objects must be an array, got Object/);
   throwsWith(() => drawObjects(frame, [], { thickness: 0 }), RangeError, /options.thickness must be a positive integer, got 0/);
   throwsWith(() => drawObjects(frame, [], { color: [0, 0, 300] }), RangeError, /color\[2\] must be an integer 0..255, got 300/);
   throwsWith(() => drawObjects(frame, [], { labels: 'no' as unknown as boolean }), TypeError, /options.labels must be a boolean, got "no"/);
-  assert.ok(frame.data.every((v) => v === 0), 'nothing drawn');
+  assert.ok(
+    frame.data.every((v) => v === 0),
+    'nothing drawn',
+  );
 });
 
 test('a GstVideoSource frame (RGB with padded rows, from a real pipeline) is drawn in place', async () => {
@@ -225,7 +268,9 @@ test('a GstVideoSource frame (RGB with padded rows, from a real pipeline) is dra
 });
 
 test('an I420 GstVideoSource frame (its planes) gets the box in Y and chroma, the rest untouched', async () => {
-  const [frame] = await framesOf('videotestsrc num-buffers=1 pattern=black ! video/x-raw,format=I420,width=30,height=20 ! appsink sync=false');
+  const [frame] = await framesOf(
+    'videotestsrc num-buffers=1 pattern=black ! video/x-raw,format=I420,width=30,height=20 ! appsink sync=false',
+  );
   const data = frame.data as Uint8Array;
   const before = data.slice();
   drawObjects(frame, [box(4, 6, 10, 8)], { color: RED, thickness: 1, labels: false });
@@ -237,7 +282,11 @@ test('an I420 GstVideoSource frame (its planes) gets the box in Y and chroma, th
   assert.is(luma(8, 9), before[yPlane.offset + 9 * yPlane.stride + 8], 'interior Y untouched');
   assert.is(data[uPlane.offset + 3 * uPlane.stride + 2], u, 'U on the box');
   assert.is(data[vPlane.offset + 3 * vPlane.stride + 2], v, 'V on the box');
-  assert.is(data[uPlane.offset + 9 * uPlane.stride + 14], before[uPlane.offset + 9 * uPlane.stride + 14], 'chroma away from the box untouched');
+  assert.is(
+    data[uPlane.offset + 9 * uPlane.stride + 14],
+    before[uPlane.offset + 9 * uPlane.stride + 14],
+    'chroma away from the box untouched',
+  );
 });
 
 /** Adds one object per frame, its box moving one pixel right per frame. */
@@ -266,16 +315,20 @@ async function framesOf(description: string, setup?: (source: GstVideoSource) =>
 }
 
 test('tsdrawobjects in a launch string draws the objects a pad probe wrote upstream (gstMetaWrite), with labels; the objects go on', async () => {
-  const written = (n: number): ObjectInfoInit[] => (n === 2 ? [] : [{ boundingBox: [2 + n, 12, 10, 8], confidence: 0.5, className: 'I', trackId: 0 }]);
+  const written = (n: number): ObjectInfoInit[] =>
+    n === 2 ? [] : [{ boundingBox: [2 + n, 12, 10, 8], confidence: 0.5, className: 'I', trackId: 0 }];
   const frames = await framesOf(
     'videotestsrc num-buffers=3 pattern=black ! video/x-raw,format=RGB,width=30,height=24 ! identity name=tag ! ' +
       'tsdrawobjects thickness=1 fontScale=1 showConfidence=false ! video/x-raw,format=RGB ! appsink sync=false',
     (source) =>
-      source.getByName('tag')!.getStaticPad('src')!.addProbe(Gst.PadProbeType.BUFFER, (_pad, info) => {
-        const buffer = info.getBuffer();
-        if (buffer) gstMetaWrite(buffer, written(Number(buffer.offset)));
-        return Gst.PadProbeReturn.OK;
-      }),
+      source
+        .getByName('tag')!
+        .getStaticPad('src')!
+        .addProbe(Gst.PadProbeType.BUFFER, (_pad, info) => {
+          const buffer = info.getBuffer();
+          if (buffer) gstMetaWrite(buffer, written(Number(buffer.offset)));
+          return Gst.PadProbeReturn.OK;
+        }),
   );
   assert.is(frames.length, 3);
   const color = classColor('I');
@@ -283,15 +336,23 @@ test('tsdrawobjects in a launch string draws the objects a pad probe wrote upstr
     const n = frame.offset!;
     const data = frame.data as Uint8Array;
     const stride = frame.planes[0].stride; // 30 * 3 = 90 bytes of pixels in rows of 92
-    assert.equal(frame.objects, written(n).map((o) => ({ ...o, trackId: 0 })), `frame ${n}: the objects go on downstream`);
+    assert.equal(
+      frame.objects,
+      written(n).map((o) => ({ ...o, trackId: 0 })),
+      `frame ${n}: the objects go on downstream`,
+    );
     if (n === 2) {
-      assert.ok(data.every((v) => v === 0), 'frame 2 carried no objects: nothing drawn');
+      assert.ok(
+        data.every((v) => v === 0),
+        'frame 2 carried no objects: nothing drawn',
+      );
       continue;
     }
     const x0 = 2 + n;
     const label = labelSize('I', 1); // 7 x 9, rows 3..11 above the box at row 12
     const inLabel = (x: number, y: number) => x >= x0 && x < x0 + label.width && y >= 12 - label.height && y < 12;
-    const onBox = (x: number, y: number) => x >= x0 && x < x0 + 10 && y >= 12 && y < 20 && (x === x0 || x === x0 + 9 || y === 12 || y === 19);
+    const onBox = (x: number, y: number) =>
+      x >= x0 && x < x0 + 10 && y >= 12 && y < 20 && (x === x0 || x === x0 + 9 || y === 12 || y === 19);
     for (let y = 0; y < 24; y++)
       for (let x = 0; x < 30; x++) {
         const got = pixel({ ...frame, data }, x, y, stride);

@@ -159,24 +159,38 @@ class Detector extends GstVideoAnalyzer {
 registerElement(Detector);
 
 test('an async analyzer lets every frame through, in order', async () => {
-  const got = await frames(`videotestsrc num-buffers=12 pattern=white ! ${GRAY} ! test_async_counter name=c ! video/x-raw,format=GRAY8 ! appsink`);
+  const got = await frames(
+    `videotestsrc num-buffers=12 pattern=white ! ${GRAY} ! test_async_counter name=c ! video/x-raw,format=GRAY8 ! appsink`,
+  );
   assert.is(got.length, 12);
-  assert.equal(got.map((frame) => frame.offset), [...Array(12).keys()]);
+  assert.equal(
+    got.map((frame) => frame.offset),
+    [...Array(12).keys()],
+  );
 });
 
 test('an async analyzer instance: offsets in order, samples read after the awaits, never two frames at once', async () => {
-  const pipeline = track(new GstPipeline(`videotestsrc num-buffers=12 pattern=white ! ${GRAY} ! test_async_counter name=c ! fakesink`)).startup();
+  const pipeline = track(
+    new GstPipeline(`videotestsrc num-buffers=12 pattern=white ! ${GRAY} ! test_async_counter name=c ! fakesink`),
+  ).startup();
   const counter = SlowCounter.from(pipeline.getByName('c')!);
   await within(pipeline.done, 10_000, 'done');
   assert.equal(counter.offsets, [...Array(12).keys()]);
-  assert.ok(counter.firstSamples.every((v) => v === 235), `white (235) read after the awaits: ${counter.firstSamples}`);
+  assert.ok(
+    counter.firstSamples.every((v) => v === 235),
+    `white (235) read after the awaits: ${counter.firstSamples}`,
+  );
   assert.is(counter.maxActive, 1);
 });
 
 test('an async filter edits frames in place after an await, and the edits arrive downstream', async () => {
   const got = await frames(`videotestsrc num-buffers=4 ! ${GRAY} ! test_async_fill ! video/x-raw,format=GRAY8 ! appsink`);
   assert.is(got.length, 4);
-  for (const frame of got) assert.ok(frame.data.every((v) => v === 77), 'every sample is 77');
+  for (const frame of got)
+    assert.ok(
+      frame.data.every((v) => v === 77),
+      'every sample is 77',
+    );
 });
 
 test('a rejection fails the pipeline with its message, as a throw does, and the process goes on', async () => {
@@ -283,7 +297,9 @@ test('frame.toTensor in an async analyzer: the tensor a downstream frame gives, 
 });
 
 test('frame.toTensor in an element refuses a planar frame with a TypeError that says what to do', async () => {
-  const pipeline = track(new GstPipeline('videotestsrc num-buffers=1 ! video/x-raw,format=I420,width=32,height=8 ! test_async_tensorizer name=t ! fakesink')).startup();
+  const pipeline = track(
+    new GstPipeline('videotestsrc num-buffers=1 ! video/x-raw,format=I420,width=32,height=8 ! test_async_tensorizer name=t ! fakesink'),
+  ).startup();
   const analyzer = Tensorizer.from(pipeline.getByName('t')!);
   await within(pipeline.done, 10_000, 'done');
   assert.is(analyzer.errors.length, 1);

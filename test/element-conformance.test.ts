@@ -13,7 +13,6 @@ import * as ts from 'typescript';
 import { Gst } from '../src/gi';
 import { native, type ParamDescription } from '../src/native';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const generator = require('../scripts/element-typings.js') as {
   accessorName(name: string): string | null;
   launchType(p: NativeProperty, classes: Map<string, string>): string;
@@ -24,7 +23,12 @@ const generator = require('../scripts/element-typings.js') as {
 type NativeProperty = ParamDescription;
 
 const TYPINGS = path.resolve(__dirname, '..', 'typings');
-const source = ts.createSourceFile('elements.d.ts', fs.readFileSync(path.join(TYPINGS, 'elements.d.ts'), 'utf8'), ts.ScriptTarget.Latest, true);
+const source = ts.createSourceFile(
+  'elements.d.ts',
+  fs.readFileSync(path.join(TYPINGS, 'elements.d.ts'), 'utf8'),
+  ts.ScriptTarget.Latest,
+  true,
+);
 
 interface Member {
   type: string;
@@ -41,7 +45,11 @@ for (const st of source.statements) {
   const members = new Map<string, Member>();
   for (const m of st.members) {
     if (!ts.isPropertySignature(m) || !m.type) continue;
-    const name = ts.isComputedPropertyName(m.name) ? `[${m.name.expression.getText()}]` : ts.isStringLiteral(m.name) ? m.name.text : m.name.getText();
+    const name = ts.isComputedPropertyName(m.name)
+      ? `[${m.name.expression.getText()}]`
+      : ts.isStringLiteral(m.name)
+        ? m.name.text
+        : m.name.getText();
     const jsDoc = (m as unknown as { jsDoc?: ts.JSDoc[] }).jsDoc;
     const doc = jsDoc ? jsDoc.map((d) => (typeof d.comment === 'string' ? d.comment : '')).join('\n') : '';
     const readonly = !!m.modifiers?.some((x) => x.kind === ts.SyntaxKind.ReadonlyKeyword);
@@ -113,8 +121,10 @@ test('every element of typings/elements.d.ts exists here, with every property an
       properties++;
       const expected = generator.launchType(p, classes);
       if (member.type !== expected) problems.push(`${factory}.${p.name}: typed ${member.type}, is ${expected}`);
-      if (member.readonly !== (!p.writable || p.constructOnly)) problems.push(`${factory}.${p.name}: readonly is ${member.readonly}, writable ${p.writable}, construct-only ${p.constructOnly}`);
-      if (!member.doc.includes(`\`${p.name}\`: ${p.valueType}`)) problems.push(`${factory}.${p.name}: documented type is not ${p.valueType}`);
+      if (member.readonly !== (!p.writable || p.constructOnly))
+        problems.push(`${factory}.${p.name}: readonly is ${member.readonly}, writable ${p.writable}, construct-only ${p.constructOnly}`);
+      if (!member.doc.includes(`\`${p.name}\`: ${p.valueType}`))
+        problems.push(`${factory}.${p.name}: documented type is not ${p.valueType}`);
       if (p.writable !== !member.doc.includes('read-only')) problems.push(`${factory}.${p.name}: documented writability is wrong`);
       if (p.readable !== !member.doc.includes('write-only')) problems.push(`${factory}.${p.name}: documented readability is wrong`);
       if (p.default !== null && p.default !== undefined && !member.doc.includes(`default ${formatValue(p.default)}`))
@@ -125,12 +135,14 @@ test('every element of typings/elements.d.ts exists here, with every property an
       if (key !== null && accessor && made && p.readable && classes.get(p.owner) === undefined) {
         const value = made[key];
         accessorsRead++;
-        if (!jsTypeMatches(accessor.type, value)) problems.push(`${factory}.${key}: typed ${accessor.type}, node-gtk gives ${typeof value} ${String(value)}`);
+        if (!jsTypeMatches(accessor.type, value))
+          problems.push(`${factory}.${key}: typed ${accessor.type}, node-gtk gives ${typeof value} ${String(value)}`);
       }
     }
     const typedSignals = interfaces.get(element.members.get('[signals]')?.type ?? '')?.members ?? new Map<string, Member>();
     const liveSignals = d.signals.filter((s) => !classes.has(s.owner));
-    for (const name of typedSignals.keys()) if (!liveSignals.some((s) => s.name === name)) problems.push(`${factory}: signal ${name} is typed but missing here`);
+    for (const name of typedSignals.keys())
+      if (!liveSignals.some((s) => s.name === name)) problems.push(`${factory}: signal ${name} is typed but missing here`);
     for (const s of liveSignals) {
       const member = typedSignals.get(s.name);
       const params = s.paramTypes.map((t, i) => `arg${i}: ${generator.nodeGtkType(t, s.paramFundamentals[i], classes)}`).join(', ');
@@ -141,9 +153,12 @@ test('every element of typings/elements.d.ts exists here, with every property an
     }
   }
   assert.ok(elements > 100, `the typings describe the installed elements (${elements})`);
-  if (problems.length) assert.unreachable(`${problems.length} disagreements (regenerate with npm run typings -- --set):\n${problems.slice(0, 40).join('\n')}`);
+  if (problems.length)
+    assert.unreachable(`${problems.length} disagreements (regenerate with npm run typings -- --set):\n${problems.slice(0, 40).join('\n')}`);
   assert.ok(accessorsRead > 500, `node-gtk accessors read (${accessorsRead})`);
-  console.log(`  element typings: ${elements} elements, ${properties} properties, ${signals} signals agree with GStreamer ${Gst.version().slice(0, 3).join('.')}`);
+  console.log(
+    `  element typings: ${elements} elements, ${properties} properties, ${signals} signals agree with GStreamer ${Gst.version().slice(0, 3).join('.')}`,
+  );
 });
 
 test.run();

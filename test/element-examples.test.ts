@@ -15,11 +15,18 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gstreamer-ts-element-examples
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function example(name: string, args: readonly string[]): Promise<Exit> {
-  return runNode([path.join(ROOT, 'scripts', 'run.js'), path.join(ROOT, 'examples', `${name}.ts`), ...args], { timeoutMs: 30_000, what: `examples/${name}.ts` });
+  return runNode([path.join(ROOT, 'scripts', 'run.js'), path.join(ROOT, 'examples', `${name}.ts`), ...args], {
+    timeoutMs: 30_000,
+    what: `examples/${name}.ts`,
+  });
 }
 
 function assertOk(run: Exit, what: string): void {
-  assert.is(run.code, 0, `${what} exit code (signal ${run.signal})\n--- stdout\n${run.stdout.slice(-1500)}\n--- stderr\n${run.stderr.slice(-1500)}`);
+  assert.is(
+    run.code,
+    0,
+    `${what} exit code (signal ${run.signal})\n--- stdout\n${run.stdout.slice(-1500)}\n--- stderr\n${run.stderr.slice(-1500)}`,
+  );
 }
 
 /** The last frame of a pipeline ending in an appsink, as packed RGB. */
@@ -37,7 +44,8 @@ async function lastFrame(command: string): Promise<VideoFrame> {
   return last;
 }
 
-const png = (file: string): Promise<VideoFrame> => lastFrame(`filesrc location="${file}" ! pngdec ! videoconvert ! video/x-raw,format=RGB ! appsink`);
+const png = (file: string): Promise<VideoFrame> =>
+  lastFrame(`filesrc location="${file}" ! pngdec ! videoconvert ! video/x-raw,format=RGB ! appsink`);
 const pattern = (name: string, w: number, h: number, n = 1): Promise<VideoFrame> =>
   lastFrame(`videotestsrc num-buffers=${n} pattern=${name} ! video/x-raw,format=RGB,width=${w},height=${h} ! appsink`);
 
@@ -65,7 +73,22 @@ function blurReference(src: Uint8Array | Uint16Array, w: number, h: number, size
 
 test('gaussian_blur.ts writes a PNG whose pixels are the Gaussian blur of the pattern', async () => {
   const file = path.join(dir, 'blur.png');
-  const run = await example('gaussian_blur', ['-o', file, '--width', '48', '--height', '32', '--kernel', '5', '--sigma-x', '1.5', '--sigma-y', '1.5', '--pattern', 'checkers-4']);
+  const run = await example('gaussian_blur', [
+    '-o',
+    file,
+    '--width',
+    '48',
+    '--height',
+    '32',
+    '--kernel',
+    '5',
+    '--sigma-x',
+    '1.5',
+    '--sigma-y',
+    '1.5',
+    '--pattern',
+    'checkers-4',
+  ]);
   assertOk(run, 'gaussian_blur');
   assert.match(run.stdout, /wrote .*blur\.png \(kernel 5, sigma 1\.5 x 1\.5\)/);
   const [got, original] = await Promise.all([png(file), pattern('checkers-4', 48, 32)]);
@@ -75,7 +98,10 @@ test('gaussian_blur.ts writes a PNG whose pixels are the Gaussian blur of the pa
   for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got.data[i] - want[i]));
   assert.ok(worst <= 1, `largest difference from the reference: ${worst}`);
   // A blur of 4-pixel checkers has grays between: the element did blur.
-  assert.ok(got.data.some((v) => v > 20 && v < 235), 'intermediate values');
+  assert.ok(
+    got.data.some((v) => v > 20 && v < 235),
+    'intermediate values',
+  );
 });
 
 test('gstplugin_ts.ts inverts the frame and paints its band from the properties', async () => {
@@ -96,7 +122,24 @@ test('gstplugin_ts.ts inverts the frame and paints its band from the properties'
 
 test('video_crop.ts writes a PNG of the smaller size holding exactly the pattern inside the margins', async () => {
   const file = path.join(dir, 'crop.png');
-  const run = await example('video_crop', ['-o', file, '--width', '65', '--height', '40', '--left', '3', '--right', '7', '--top', '5', '--bottom', '2', '--pattern', 'colors']);
+  const run = await example('video_crop', [
+    '-o',
+    file,
+    '--width',
+    '65',
+    '--height',
+    '40',
+    '--left',
+    '3',
+    '--right',
+    '7',
+    '--top',
+    '5',
+    '--bottom',
+    '2',
+    '--pattern',
+    'colors',
+  ]);
   assertOk(run, 'video_crop');
   const [got, original] = await Promise.all([png(file), pattern('colors', 65, 40)]);
   assert.equal(got.shape, [33, 55, 3]);

@@ -60,7 +60,11 @@ registerElement(Thrower);
 class Counter extends GstVideoAnalyzer {
   static elementName = 'test_counter';
   static formats = ['GRAY8'];
-  static properties = { label: { type: 'string', default: 'none' }, enabled: { type: 'boolean', default: true }, gain: { type: 'double', minimum: 0, maximum: 2, default: 1 } } as const;
+  static properties = {
+    label: { type: 'string', default: 'none' },
+    enabled: { type: 'boolean', default: true },
+    gain: { type: 'double', minimum: 0, maximum: 2, default: 1 },
+  } as const;
   declare label: string;
   declare enabled: boolean;
   declare gain: number;
@@ -91,7 +95,10 @@ test('a property set in the launch description reaches the frame function, and e
   assert.is(got.length, 3);
   for (const frame of got) {
     assert.equal(frame.shape, [24, 32, 3]);
-    assert.ok(frame.data.every((v) => v === 200), 'every sample is 200');
+    assert.ok(
+      frame.data.every((v) => v === 200),
+      'every sample is 200',
+    );
   }
 });
 
@@ -110,7 +117,10 @@ test('properties through the TypeScript instance and through the node-gtk wrappe
   assert.is((element as unknown as { level: number }).level, 3);
   (element as unknown as { level: number }).level = 9;
   assert.is(fill.level, 9);
-  assert.throws(() => (fill.level = 256), (e: unknown) => e instanceof RangeError && /out of range \[0, 255\]/.test(e.message));
+  assert.throws(
+    () => (fill.level = 256),
+    (e: unknown) => e instanceof RangeError && /out of range \[0, 255\]/.test(e.message),
+  );
   assert.throws(() => (fill.level = 1.5), TypeError);
   assert.is(fill.level, 9, 'a refused value changes nothing');
   assert.throws(() => RowIndex.from(element), TypeError);
@@ -133,11 +143,17 @@ test('padded rows: strides[0] is the padded row, and writes that follow it land 
   // RGB at width 5 has 15 bytes of pixels and rows of 16.
   const [frame] = await frames('videotestsrc num-buffers=1 ! video/x-raw,format=RGB,width=5,height=4 ! test_row_index ! appsink');
   assert.equal(frame.shape, [4, 5, 3]);
-  for (let y = 0; y < 4; y++) assert.ok(frame.data.subarray(y * 15, (y + 1) * 15).every((v) => v === y), `row ${y}`);
+  for (let y = 0; y < 4; y++)
+    assert.ok(
+      frame.data.subarray(y * 15, (y + 1) * 15).every((v) => v === y),
+      `row ${y}`,
+    );
 });
 
 test('a throw in the frame function fails the pipeline with its message, and the process goes on', async () => {
-  const pipeline = track(new GstPipeline('videotestsrc num-buffers=10 ! video/x-raw,format=GRAY8,width=8,height=8 ! test_thrower name=t after=2 ! fakesink')).startup();
+  const pipeline = track(
+    new GstPipeline('videotestsrc num-buffers=10 ! video/x-raw,format=GRAY8,width=8,height=8 ! test_thrower name=t after=2 ! fakesink'),
+  ).startup();
   const error = await rejectionOf(pipeline.done, 10_000, 'done');
   assert.instance(error, GstPipelineError);
   assert.match((error as GstPipelineError).message, /t: RangeError: frame function gave up/);
@@ -150,7 +166,9 @@ test('a throw in the frame function fails the pipeline with its message, and the
 
 test('an analyzer reads every frame with its timestamps and lets it through unchanged', async () => {
   const source = track(
-    new GstVideoSource('videotestsrc num-buffers=4 pattern=white ! video/x-raw,format=GRAY8,width=8,height=8,framerate=10/1 ! test_counter name=c label=x gain=0.5 ! appsink'),
+    new GstVideoSource(
+      'videotestsrc num-buffers=4 pattern=white ! video/x-raw,format=GRAY8,width=8,height=8,framerate=10/1 ! test_counter name=c label=x gain=0.5 ! appsink',
+    ),
   );
   const counter = Counter.from(source.getByName('c')!);
   assert.is(counter.label, 'x');
@@ -199,7 +217,10 @@ test('metadata reaches the factory; bad classes and a second registration are re
     static formats = ['NOPE'];
     transformFrameIp(): void {}
   }
-  assert.throws(() => registerElement(BadFormat), (e: unknown) => e instanceof TypeError && /unknown video format NOPE/.test(e.message));
+  assert.throws(
+    () => registerElement(BadFormat),
+    (e: unknown) => e instanceof TypeError && /unknown video format NOPE/.test(e.message),
+  );
   class BadRange extends GstVideoFilter {
     static elementName = 'test_bad_range';
     static formats = ['RGB'];
@@ -217,12 +238,16 @@ test('a frame function may return a promise (test/element-async.test.ts has the 
     async transformFrameIp(): Promise<void> {}
   }
   registerElement(Later);
-  const pipeline = track(new GstPipeline('videotestsrc num-buffers=2 ! video/x-raw,format=GRAY8,width=8,height=8 ! test_later ! fakesink')).startup();
+  const pipeline = track(
+    new GstPipeline('videotestsrc num-buffers=2 ! video/x-raw,format=GRAY8,width=8,height=8 ! test_later ! fakesink'),
+  ).startup();
   await within(pipeline.done, 10_000, 'done');
 });
 
 test('stopping a pipeline while frames wait for the JS thread ends cleanly', async () => {
-  const pipeline = track(new GstPipeline('videotestsrc is-live=false ! video/x-raw,format=GRAY8,width=8,height=8 ! test_fill ! fakesink sync=false')).startup();
+  const pipeline = track(
+    new GstPipeline('videotestsrc is-live=false ! video/x-raw,format=GRAY8,width=8,height=8 ! test_fill ! fakesink sync=false'),
+  ).startup();
   await within(reachesState(pipeline, Gst.State.PLAYING), 5_000, 'PLAYING');
   await within(pipeline.shutdown(), 5_000, 'shutdown');
   assert.ok(pipeline.isDone);
@@ -246,7 +271,9 @@ registerElement(Halve);
 
 test('a transform changes the frame size: outputSize negotiates it, transformFrame fills the new frame', async () => {
   const [input] = await frames('videotestsrc num-buffers=1 pattern=colors ! video/x-raw,format=GRAY8,width=9,height=3 ! appsink');
-  const [got] = await frames('videotestsrc num-buffers=1 pattern=colors ! video/x-raw,format=GRAY8,width=9,height=3 ! test_halve ! appsink');
+  const [got] = await frames(
+    'videotestsrc num-buffers=1 pattern=colors ! video/x-raw,format=GRAY8,width=9,height=3 ! test_halve ! appsink',
+  );
   assert.equal(got.shape, [3, 5]);
   for (let y = 0; y < 3; y++) for (let x = 0; x < 5; x++) assert.is(got.data[y * 5 + x], input.data[y * 9 + 2 * x], `[${y}, ${x}]`);
 });
@@ -268,7 +295,10 @@ test('a throw in outputSize fails negotiation: a typed error at parse (linking) 
   const error = await rejectionOf(pipeline.done, 10_000, 'done');
   assert.instance(error, GstPipelineError);
   assert.match(String((error as GstPipelineError).debug), /not-negotiated/);
-  assert.ok(warnings.some((w) => /RangeError: no size for you/.test(w)), `warnings: ${warnings.join(' | ')}`);
+  assert.ok(
+    warnings.some((w) => /RangeError: no size for you/.test(w)),
+    `warnings: ${warnings.join(' | ')}`,
+  );
 });
 
 test('process.exit() while frames wait for the JS thread exits with its code (no hang)', async () => {

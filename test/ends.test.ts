@@ -43,7 +43,7 @@ test('return and throw out of for await shut the source down as break does', asy
   await within(
     loop().then(
       () => assert.unreachable('resolved'),
-      (error: unknown) => assert.is(error, thrown, 'the loop\'s own error, not a pipeline one'),
+      (error: unknown) => assert.is(error, thrown, "the loop's own error, not a pipeline one"),
     ),
     5_000,
     'throw from the loop',
@@ -66,10 +66,19 @@ test('GstVideoSink.push resolves to false while the stream is ending, and a loop
   assert.is(await within(sink.push(new Uint8Array(64)), 5_000, 'a push while playing'), true);
   const ending = sink.shutdown();
   let pushed = 0;
-  for (let i = 0; i < 1000; i++) if (await within(sink.push(new Uint8Array(64)), 5_000, 'a push while ending')) pushed++; else break;
+  for (let i = 0; i < 1000; i++)
+    if (await within(sink.push(new Uint8Array(64)), 5_000, 'a push while ending')) pushed++;
+    else break;
   assert.is(pushed, 0, 'no frame goes in once the end of stream is on its way');
   await within(ending, 5_000, 'shutdown');
-  const error = await within(sink.push(new Uint8Array(64)).then(() => null, (e: unknown) => e), 5_000, 'a push after the end');
+  const error = await within(
+    sink.push(new Uint8Array(64)).then(
+      () => null,
+      (e: unknown) => e,
+    ),
+    5_000,
+    'a push after the end',
+  );
   assert.instance(error, GstStateError, 'after the end, a push is a call the state does not allow');
 });
 

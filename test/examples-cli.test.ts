@@ -65,8 +65,19 @@ async function outcomes(): Promise<Record<string, Outcome>> {
 
 test('examples/ holds the 13 examples of gstreamer-python', () => {
   const python = [
-    'gst_capture', 'gst_capture_and_display', 'gst_capture_and_split_dvr', 'gst_display', 'gst_launch', 'gst_launch_many',
-    'gst_launch_many_mt', 'pipeline_with_factory', 'pipeline_with_parse_launch', 'run_appsink', 'run_appsrc', 'run_rtsp', 'run_wrt_rank',
+    'gst_capture',
+    'gst_capture_and_display',
+    'gst_capture_and_split_dvr',
+    'gst_display',
+    'gst_launch',
+    'gst_launch_many',
+    'gst_launch_many_mt',
+    'pipeline_with_factory',
+    'pipeline_with_parse_launch',
+    'run_appsink',
+    'run_appsrc',
+    'run_rtsp',
+    'run_wrt_rank',
   ];
   const missing = python.filter((name) => !names.includes(name));
   assert.equal(missing, [], `missing: ${missing.join(', ')}`);

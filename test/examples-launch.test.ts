@@ -14,9 +14,15 @@ import { exitedCleanly, removeRunDirectories, runExample } from './helpers/run-e
 test.after.each(removeRunDirectories);
 
 test('gst_launch -p: runs the pipeline to its end (10 PNG files, 64x48 each)', async () => {
-  const run = await runExample('gst_launch', ['-p', 'videotestsrc num-buffers=10 ! video/x-raw,width=64,height=48 ! pngenc ! multifilesink location=frame-%02d.png']);
+  const run = await runExample('gst_launch', [
+    '-p',
+    'videotestsrc num-buffers=10 ! video/x-raw,width=64,height=48 ! pngenc ! multifilesink location=frame-%02d.png',
+  ]);
   assert.is(run.code, 0, exitedCleanly(run));
-  const files = fs.readdirSync(run.cwd).filter((f) => f.endsWith('.png')).sort();
+  const files = fs
+    .readdirSync(run.cwd)
+    .filter((f) => f.endsWith('.png'))
+    .sort();
   assert.is(files.length, 10);
   const info = await discover(path.join(run.cwd, files[9]));
   assert.equal([info.width, info.height], [64, 48], info.report);
@@ -80,7 +86,10 @@ test('pipeline_with_parse_launch: the default runs to its end (100 frames); an e
   const info = await discover(path.join(run.cwd, 'pipeline_with_parse_launch.webm'));
   assert.ok(Math.abs(info.durationS - 100 / 30) < 0.05, info.report);
 
-  const failing = await runExample('pipeline_with_parse_launch', ['-p', 'videotestsrc num-buffers=5 ! filesink location=/nonexistent/dir/x']);
+  const failing = await runExample('pipeline_with_parse_launch', [
+    '-p',
+    'videotestsrc num-buffers=5 ! filesink location=/nonexistent/dir/x',
+  ]);
   assert.is(failing.code, 1, exitedCleanly(failing));
   assert.match(failing.stdout, /Could not open file/);
 });
@@ -98,7 +107,10 @@ test('run_wrt_rank: decodebin picks the decoder whose rank was raised', async ()
   assert.ok(before < png, `gdkpixbufdec (${before}) ranks below pngdec (${png})`);
   const run = await runExample('run_wrt_rank', []);
   assert.is(run.code, 0, exitedCleanly(run));
-  assert.ok(run.stdout.includes(`\nRank of target plugin: gdkpixbufdec ( ${before} )\n--- After ---\n`), `rank ${before} before:\n${run.stdout}`);
+  assert.ok(
+    run.stdout.includes(`\nRank of target plugin: gdkpixbufdec ( ${before} )\n--- After ---\n`),
+    `rank ${before} before:\n${run.stdout}`,
+  );
   const after = /^Rank of target plugin: gdkpixbufdec \( (\d+) \)$/m.exec(run.stdout.slice(run.stdout.indexOf('--- After ---')));
   assert.ok(after && Number(after[1]) > png, `raised above pngdec (${png}):\n${run.stdout}`);
   assert.match(run.stdout, /^Target element \(gdkpixbufdec\) is present$/m);

@@ -15,7 +15,9 @@ test.after.each(removeRunDirectories);
 
 /** A PNG decoded to RGB: size and the pixel at (x, y). */
 async function readPng(file: string): Promise<{ width: number; height: number; pixel(x: number, y: number): number[] }> {
-  const source = new GstVideoSource(`filesrc location="${file}" ! pngdec ! videoconvert ! video/x-raw,format=RGB ! appsink sync=false`).startup();
+  const source = new GstVideoSource(
+    `filesrc location="${file}" ! pngdec ! videoconvert ! video/x-raw,format=RGB ! appsink sync=false`,
+  ).startup();
   const frame = await within(source.pop(), 10_000, `decoding ${file}`);
   source[Symbol.dispose]();
   if (!frame) throw new Error(`no picture in ${file}`);
@@ -33,12 +35,29 @@ test('gst_snapshot: the first frame of a pipeline as a PNG of its size (SMPTE ba
 });
 
 test('gst_snapshot -n 6 -c 3 -w 80: a contact sheet of 3x2 tiles of 80x60, each a frame', async () => {
-  const run = await runExample('gst_snapshot', ['-p', 'videotestsrc pattern=white num-buffers=4 ! video/x-raw,width=320,height=240', '-n', '6', '-c', '3', '-w', '80', '-o', 'sheet.png']);
+  const run = await runExample('gst_snapshot', [
+    '-p',
+    'videotestsrc pattern=white num-buffers=4 ! video/x-raw,width=320,height=240',
+    '-n',
+    '6',
+    '-c',
+    '3',
+    '-w',
+    '80',
+    '-o',
+    'sheet.png',
+  ]);
   assert.is(run.code, 0, exitedCleanly(run));
   assert.match(run.stdout, /wrote sheet.png: 4 frames, 240x120/, 'a stream of 4 frames fills 4 tiles');
   const png = await readPng(path.join(run.cwd, 'sheet.png'));
   assert.equal([png.width, png.height], [240, 120]);
-  for (const [x, y] of [[40, 30], [120, 30], [200, 30], [40, 90]]) assert.equal(png.pixel(x, y), [255, 255, 255], `tile at ${x},${y}`);
+  for (const [x, y] of [
+    [40, 30],
+    [120, 30],
+    [200, 30],
+    [40, 90],
+  ])
+    assert.equal(png.pixel(x, y), [255, 255, 255], `tile at ${x},${y}`);
   assert.equal(png.pixel(200, 90), [0, 0, 0], 'no 6th frame: black');
 });
 
@@ -50,7 +69,9 @@ test('savePng and contactSheet reject bad input with typed errors', async () => 
     assert.match(String((bad as Error).message), /no element "nosuchelement"/);
     const zero = await contactSheet('videotestsrc', { count: 0, path: path.join(dir, 'y.png') }).catch((error: unknown) => error);
     assert.instance(zero, RangeError);
-    const size = await savePng({ data: new Uint8Array(3), width: 0, height: 1, format: 'RGB' }, path.join(dir, 'z.png')).catch((error: unknown) => error);
+    const size = await savePng({ data: new Uint8Array(3), width: 0, height: 1, format: 'RGB' }, path.join(dir, 'z.png')).catch(
+      (error: unknown) => error,
+    );
     assert.instance(size, RangeError);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

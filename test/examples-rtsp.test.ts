@@ -41,7 +41,11 @@ async function receive(url: string, count: number): Promise<{ width: number; hei
     return frames;
   } finally {
     client[Symbol.dispose]();
-    await within(client.done.catch(() => undefined), 5_000, 'the client to stop');
+    await within(
+      client.done.catch(() => undefined),
+      5_000,
+      'the client to stop',
+    );
   }
 }
 

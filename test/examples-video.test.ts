@@ -47,7 +47,11 @@ function runExample(name: string, args: readonly string[], timeoutMs = 30_000): 
     child.stderr.on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`examples/${name}.ts ${args.join(' ')}: still running after ${timeoutMs} ms (killed)\n${stdout.slice(-1000)}\n${stderr.slice(-1000)}`));
+      reject(
+        new Error(
+          `examples/${name}.ts ${args.join(' ')}: still running after ${timeoutMs} ms (killed)\n${stdout.slice(-1000)}\n${stderr.slice(-1000)}`,
+        ),
+      );
     }, timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
@@ -61,7 +65,11 @@ function runExample(name: string, args: readonly string[], timeoutMs = 30_000): 
 }
 
 function assertExitedCleanly(run: Run, what: string): void {
-  assert.is(run.code, 0, `${what} exit code (signal ${run.signal})\n--- stdout\n${run.stdout.slice(-1500)}\n--- stderr\n${run.stderr.slice(-1500)}`);
+  assert.is(
+    run.code,
+    0,
+    `${what} exit code (signal ${run.signal})\n--- stdout\n${run.stdout.slice(-1500)}\n--- stderr\n${run.stderr.slice(-1500)}`,
+  );
 }
 
 test('gst_capture.ts: 50 frames of [480, 640, 3], then "Read 49 buffers"', async () => {

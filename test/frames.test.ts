@@ -103,7 +103,13 @@ for (const format of PACKED_FORMATS) {
       out.connect('new-sample', () => {
         const sample = out.emit('pull-sample') as Gst.Sample;
         const buffer = sample.getBuffer()!;
-        got.push({ frame: gstBufferWithCapsToTypedArray(buffer, sample.getCaps()!), pts: buffer.pts, dts: buffer.dts, duration: buffer.duration, offset: buffer.offset });
+        got.push({
+          frame: gstBufferWithCapsToTypedArray(buffer, sample.getCaps()!),
+          pts: buffer.pts,
+          dts: buffer.dts,
+          duration: buffer.duration,
+          offset: buffer.offset,
+        });
         return Gst.FlowReturn.OK;
       });
       pipeline.startup();
@@ -112,7 +118,11 @@ for (const format of PACKED_FORMATS) {
       assert.is(got.length, FRAMES, `${what}: samples handled`);
       got.forEach(({ frame, pts, dts, duration, offset }, i) => {
         assertSamples(frame, layout, i, `${what} frame ${i}`);
-        assert.equal([pts, dts, duration, offset], [BigInt(ptsOf(i)), BigInt(dtsOf(i)), BigInt(FRAME_NS), BigInt(i)], `${what} frame ${i}: times`);
+        assert.equal(
+          [pts, dts, duration, offset],
+          [BigInt(ptsOf(i)), BigInt(dtsOf(i)), BigInt(FRAME_NS), BigInt(i)],
+          `${what} frame ${i}: times`,
+        );
       });
     }
   });
@@ -162,9 +172,16 @@ for (const format of PACKED_FORMATS) {
       raw.forEach((frame, i) => {
         assert.is(frame.bytes.length, layout.size, `${what} frame ${i}: size in GStreamer's layout`);
         const wrong = mismatch(pixelBytes(layout, frame.bytes), tightBytes(layout, i));
-        if (wrong) assert.unreachable(`${what} frame ${i}: bytes at the appsink differ (16-bit samples must go in the format's byte order): ${wrong}`);
+        if (wrong)
+          assert.unreachable(
+            `${what} frame ${i}: bytes at the appsink differ (16-bit samples must go in the format's byte order): ${wrong}`,
+          );
         const pts = Math.round((i * 1e9 * 1001) / 30000);
-        assert.equal([frame.pts, frame.duration, frame.offset], [BigInt(pts), BigInt(Math.round(1001e9 / 30000)), BigInt(i)], `${what} frame ${i}: pts, duration, offset`);
+        assert.equal(
+          [frame.pts, frame.duration, frame.offset],
+          [BigInt(pts), BigInt(Math.round(1001e9 / 30000)), BigInt(i)],
+          `${what} frame ${i}: pts, duration, offset`,
+        );
         assert.ok(frame.caps.includes('framerate=(fraction)30000/1001'), `${what}: caps at the appsink: ${frame.caps}`);
       });
     }
@@ -178,13 +195,18 @@ for (const format of PACKED_FORMATS) {
       const sink = track(new GstVideoSink('appsrc ! appsink name=out sync=false', { width, height, format, fps: 25 })).startup();
       feed(source, layout);
       const relay = async (): Promise<void> => {
-        for await (const frame of source) await sink.push(frame, { pts: frame.pts ?? undefined, dts: frame.dts ?? undefined, duration: frame.duration ?? undefined });
+        for await (const frame of source)
+          await sink.push(frame, { pts: frame.pts ?? undefined, dts: frame.dts ?? undefined, duration: frame.duration ?? undefined });
       };
       await within(relay(), 10_000, `${what}: relay`);
       pullRaw(sink.getByName('out', GstApp.AppSink)!, FRAMES).forEach((frame, i) => {
         const wrong = mismatch(pixelBytes(layout, frame.bytes), tightBytes(layout, i));
         if (wrong) assert.unreachable(`${what} frame ${i}: bytes differ: ${wrong}`);
-        assert.equal([frame.pts, frame.dts, frame.duration], [BigInt(ptsOf(i)), BigInt(dtsOf(i)), BigInt(FRAME_NS)], `${what} frame ${i}: times`);
+        assert.equal(
+          [frame.pts, frame.dts, frame.duration],
+          [BigInt(ptsOf(i)), BigInt(dtsOf(i)), BigInt(FRAME_NS)],
+          `${what} frame ${i}: times`,
+        );
       });
     }
   });
@@ -241,14 +263,19 @@ test('GstVideoSink: a Uint8Array of GRAY16_BE goes in as bytes, unswapped (only 
 
 test('videotestsrc pattern=solid-color: every pixel is the foreground colour; pts and duration follow 30/1 as GStreamer scales them', async () => {
   for (const zeroCopy of [false, true]) {
-    const command = 'videotestsrc num-buffers=4 pattern=solid-color foreground-color=0xff102030 ! video/x-raw,format=RGBA,width=7,height=3,framerate=30/1 ! appsink sync=false';
+    const command =
+      'videotestsrc num-buffers=4 pattern=solid-color foreground-color=0xff102030 ! video/x-raw,format=RGBA,width=7,height=3,framerate=30/1 ! appsink sync=false';
     const source = track(new GstVideoSource(command, { zeroCopy })).startup();
     const count = await framesOf(source, (frame, i) => {
       const expected = new Uint8Array(7 * 3 * 4).map((_, k) => [0x10, 0x20, 0x30, 0xff][k % 4]);
       assert.is(mismatch(frame.data, expected), null, `zeroCopy ${zeroCopy} frame ${i}: RGBA of 0xff102030`);
       // gst_util_uint64_scale rounds down: frame i starts at floor(i * 1e9 / 30), lasts until frame i + 1 starts.
       const start = (k: number): number => Math.floor((k * 1e9) / 30);
-      assert.equal([frame.pts, frame.duration, frame.offset], [start(i), start(i + 1) - start(i), i], `zeroCopy ${zeroCopy} frame ${i}: times`);
+      assert.equal(
+        [frame.pts, frame.duration, frame.offset],
+        [start(i), start(i + 1) - start(i), i],
+        `zeroCopy ${zeroCopy} frame ${i}: times`,
+      );
     });
     assert.is(count, 4);
   }
@@ -291,7 +318,7 @@ for (const format of ['I420', 'NV12']) {
   });
 }
 
-test('gstBufferView on GRAY16_BE: GStreamer\'s bytes in place, rows with their stride; on I420: the whole frame, planes where GStreamer put them', () => {
+test("gstBufferView on GRAY16_BE: GStreamer's bytes in place, rows with their stride; on I420: the whole frame, planes where GStreamer put them", () => {
   const gray = layoutOf('GRAY16_BE', 5, 3);
   const buffer = Gst.Buffer.newWrapped(gstBytes(gray, 1) as unknown as number[]);
   {
@@ -327,7 +354,10 @@ test('GstVideoSink timestamps: 0 stays 0, null and CLOCK_TIME_NONE are none, neg
     ['positive', { pts: 7n, dts: 3, duration: 11.4, offset: 9n }, [7n, 3n, 11n, 9n]],
     ['left out (pts and offset from the push count at 25/s)', {}, []],
   ];
-  const all = [...cases.map(([what, options]) => [what, options, false] as const), ...cases.map(([what, options]) => [what, options, true] as const)];
+  const all = [
+    ...cases.map(([what, options]) => [what, options, false] as const),
+    ...cases.map(([what, options]) => [what, options, true] as const),
+  ];
   for (const [, options, asBuffer] of all) {
     const bytes = gstBytes(layout, 0);
     await within(sink.push(asBuffer ? Gst.Buffer.newWrapped(bytes as unknown as number[]) : bytes, options), 5_000, 'push');
@@ -343,7 +373,11 @@ test('GstVideoSink timestamps: 0 stays 0, null and CLOCK_TIME_NONE are none, neg
     const [what, , asBuffer] = all[i];
     let expected = cases[i % cases.length][2];
     if (what.startsWith('left out')) expected = [BigInt(i) * 40_000_000n, NONE, 40_000_000n, BigInt(i)];
-    assert.equal([frame.pts, frame.dts, frame.duration, frame.offset], expected, `${what} (${asBuffer ? 'Gst.Buffer' : 'array'}): pts, dts, duration, offset`);
+    assert.equal(
+      [frame.pts, frame.dts, frame.duration, frame.offset],
+      expected,
+      `${what} (${asBuffer ? 'Gst.Buffer' : 'array'}): pts, dts, duration, offset`,
+    );
   });
 });
 

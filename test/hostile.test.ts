@@ -107,7 +107,7 @@ cases.forEach((hostile, index) => {
     const report = JSON.parse(line!) as Report;
     assert.is(report.error, hostile.error, `error class (message: ${report.message.slice(0, 500)})`);
     assert.match(report.message, hostile.message, 'message');
-    if (hostile.cause) assert.ok(report.cause, 'the user\'s error is the cause');
+    if (hostile.cause) assert.ok(report.cause, "the user's error is the cause");
     assert.is(report.live, 0, 'no pipeline left live');
     assert.ok(report.fdsAfter <= report.fdsBefore, `fds back to the baseline: ${report.fdsBefore} before, ${report.fdsAfter} after`);
   });

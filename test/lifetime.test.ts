@@ -77,7 +77,12 @@ test('await using GstPipeline: leaving the scope ends the stream, so webmmux wri
 test('await using GstVideoSink: leaving the scope ends the stream behind the frames pushed', async () => {
   const file = fileFor('sink');
   {
-    await using sink = new GstVideoSink(`appsrc ! ${ENCODE} ! filesink location="${file}"`, { width: WIDTH, height: HEIGHT, format: 'I420', fps: 25 }).startup();
+    await using sink = new GstVideoSink(`appsrc ! ${ENCODE} ! filesink location="${file}"`, {
+      width: WIDTH,
+      height: HEIGHT,
+      format: 'I420',
+      fps: 25,
+    }).startup();
     for (let i = 0; i < FRAMES; i++) await within(sink.push(gstBytes(LAYOUT, i)), 5_000, `push ${i}`);
   }
   await assertComplete(file, 'GstVideoSink');

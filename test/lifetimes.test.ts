@@ -61,12 +61,16 @@ test(`${CYCLES} cycles of each path at 640x480 under ulimit -n 256: fds, threads
 test('under the leaks tracer: no GStreamer object of a pipeline outlives it, on any path', async () => {
   const warm = 5;
   const cycles = 25;
-  const exit = await runLimited('../scripts/cycles.ts', ['--path', 'all', '--cycles', String(cycles), '--at', String(warm), '--json', '--live-objects'], {
-    fdLimit: 256,
-    timeoutMs: 60_000,
-    what: 'the live-objects child',
-    env: { GST_TRACERS: 'leaks', GST_DEBUG: 'GST_TRACER:7', GST_DEBUG_NO_COLOR: '1' },
-  });
+  const exit = await runLimited(
+    '../scripts/cycles.ts',
+    ['--path', 'all', '--cycles', String(cycles), '--at', String(warm), '--json', '--live-objects'],
+    {
+      fdLimit: 256,
+      timeoutMs: 60_000,
+      what: 'the live-objects child',
+      env: { GST_TRACERS: 'leaks', GST_DEBUG: 'GST_TRACER:7', GST_DEBUG_NO_COLOR: '1' },
+    },
+  );
   const detail = `exit ${exit.code} ${exit.signal ?? ''}\n--- stdout\n${exit.stdout.slice(-2000)}\n--- stderr\n${exit.stderr.slice(-3000)}`;
   assert.is(exit.code, 0, detail);
   // path -> cycle -> type name -> count
@@ -90,7 +94,10 @@ test('under the leaks tracer: no GStreamer object of a pipeline outlives it, on 
     const shown = (m: Map<string, number>): string => [...m].map(([type, n]) => `${n} ${type}`).join(', ') || 'none';
     // 20 cycles between the two lists: one object kept per cycle is +20; a wrapper not yet collected is +1 or 2.
     for (const [type, n] of after) {
-      assert.ok(n <= (before.get(type) ?? 0) + 2, `${name}: ${type} alive grew from cycle ${warm} (${shown(before)}) to ${cycles} (${shown(after)})`);
+      assert.ok(
+        n <= (before.get(type) ?? 0) + 2,
+        `${name}: ${type} alive grew from cycle ${warm} (${shown(before)}) to ${cycles} (${shown(after)})`,
+      );
     }
   }
 });

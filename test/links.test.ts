@@ -9,7 +9,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT } from './helpers/support';
 
-const pages = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const pages = [
+  'README.md',
+  ...fs
+    .readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 /** The text outside fenced code blocks and inline code: links are only there. */
 function prose(markdown: string): string {
@@ -30,7 +36,7 @@ function anchors(file: string): Set<string> {
   return new Set([...text.matchAll(/^#{1,6}\s+(.+)$/gm)].map((m) => anchorOf(m[1])));
 }
 
-test('anchors are GitHub\'s', () => {
+test("anchors are GitHub's", () => {
   assert.is(anchorOf('npm 11 and install scripts'), 'npm-11-and-install-scripts');
   assert.is(anchorOf('Switching Node.js versions'), 'switching-nodejs-versions');
   assert.is(anchorOf('Frames out: GstVideoSource'), 'frames-out-gstvideosource');

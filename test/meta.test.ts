@@ -166,8 +166,13 @@ test('bad objects: TypeError or RangeError naming the field and the value; nothi
     [null, TypeError, /objects must be an array, got null/],
     [good, TypeError, /objects must be an array, got Object/],
     [[42], TypeError, /objects\[0\] must be an object, got 42/],
+    // biome-ignore lint/suspicious/noSparseArray: a hole, which the check must name like undefined
     [[good, , good], TypeError, /objects\[1\] must be an object, got undefined/],
-    [[good, { ...good, boundingBox: [1, 2, 3] }], TypeError, /objects\[1\]\.boundingBox must be \[x, y, width, height\], got an array of length 3/],
+    [
+      [good, { ...good, boundingBox: [1, 2, 3] }],
+      TypeError,
+      /objects\[1\]\.boundingBox must be \[x, y, width, height\], got an array of length 3/,
+    ],
     [[{ ...good, boundingBox: undefined }], TypeError, /objects\[0\]\.boundingBox must be .*got undefined/],
     [[{ ...good, boundingBox: [1, '2', 3, 4] }], TypeError, /boundingBox\[1\] \(y\) must be a number, got "2"/],
     [[{ ...good, boundingBox: [NaN, 2, 3, 4] }], RangeError, /boundingBox\[0\] \(x\) must be a finite number, got NaN/],
@@ -197,9 +202,18 @@ test('bad objects: TypeError or RangeError naming the field and the value; nothi
 test('not a Gst.Buffer: a TypeError from each function', () => {
   const caps = Gst.Caps.fromString('video/x-raw');
   for (const value of [undefined, {}, caps]) {
-    assert.throws(() => gstMetaGet(value as unknown as Gst.Buffer), (e: unknown) => e instanceof TypeError && /gstMetaGet: expected a Gst.Buffer/.test(e.message));
-    assert.throws(() => gstMetaWrite(value as unknown as Gst.Buffer, []), (e: unknown) => e instanceof TypeError && /gstMetaWrite/.test(e.message));
-    assert.throws(() => gstMetaRemove(value as unknown as Gst.Buffer), (e: unknown) => e instanceof TypeError && /gstMetaRemove/.test(e.message));
+    assert.throws(
+      () => gstMetaGet(value as unknown as Gst.Buffer),
+      (e: unknown) => e instanceof TypeError && /gstMetaGet: expected a Gst.Buffer/.test(e.message),
+    );
+    assert.throws(
+      () => gstMetaWrite(value as unknown as Gst.Buffer, []),
+      (e: unknown) => e instanceof TypeError && /gstMetaWrite/.test(e.message),
+    );
+    assert.throws(
+      () => gstMetaRemove(value as unknown as Gst.Buffer),
+      (e: unknown) => e instanceof TypeError && /gstMetaRemove/.test(e.message),
+    );
   }
 });
 
@@ -226,29 +240,40 @@ interface Received {
  * sink) for `frames` frames: a probe on tag's src pad writes objectsOfFrame(offset) on each
  * buffer, the appsink reads them back the tutorial's way (new-sample, pull-sample).
  */
-async function tagAndReceive(tail: string, frames: number): Promise<{ written: Array<number | Error>; stale: number[]; received: Received[] }> {
+async function tagAndReceive(
+  tail: string,
+  frames: number,
+): Promise<{ written: Array<number | Error>; stale: number[]; received: Received[] }> {
   const pipeline = track(
-    new GstPipeline(`videotestsrc name=src num-buffers=${frames} ! video/x-raw,format=RGB,width=64,height=48 ! identity name=tag ! ${tail}`),
+    new GstPipeline(
+      `videotestsrc name=src num-buffers=${frames} ! video/x-raw,format=RGB,width=64,height=48 ! identity name=tag ! ${tail}`,
+    ),
   );
   // Pooled buffers come back to videotestsrc without the meta (the pool drops it on release).
   const stale: number[] = [];
-  pipeline.getByName('src')!.getStaticPad('src')!.addProbe(Gst.PadProbeType.BUFFER, (_pad, info) => {
-    const buffer = info.getBuffer();
-    if (buffer && gstMetaGet(buffer).length > 0) stale.push(Number(buffer.offset));
-    return Gst.PadProbeReturn.OK;
-  });
+  pipeline
+    .getByName('src')!
+    .getStaticPad('src')!
+    .addProbe(Gst.PadProbeType.BUFFER, (_pad, info) => {
+      const buffer = info.getBuffer();
+      if (buffer && gstMetaGet(buffer).length > 0) stale.push(Number(buffer.offset));
+      return Gst.PadProbeReturn.OK;
+    });
   const written: Array<number | Error> = [];
-  pipeline.getByName('tag')!.getStaticPad('src')!.addProbe(Gst.PadProbeType.BUFFER, (_pad, info) => {
-    const buffer = info.getBuffer();
-    if (!buffer) return Gst.PadProbeReturn.OK;
-    try {
-      gstMetaWrite(buffer, objectsOfFrame(Number(buffer.offset)));
-      written.push(Number(buffer.offset));
-    } catch (error) {
-      written.push(error instanceof Error ? error : new Error(String(error)));
-    }
-    return Gst.PadProbeReturn.OK;
-  });
+  pipeline
+    .getByName('tag')!
+    .getStaticPad('src')!
+    .addProbe(Gst.PadProbeType.BUFFER, (_pad, info) => {
+      const buffer = info.getBuffer();
+      if (!buffer) return Gst.PadProbeReturn.OK;
+      try {
+        gstMetaWrite(buffer, objectsOfFrame(Number(buffer.offset)));
+        written.push(Number(buffer.offset));
+      } catch (error) {
+        written.push(error instanceof Error ? error : new Error(String(error)));
+      }
+      return Gst.PadProbeReturn.OK;
+    });
   const sink = pipeline.getByName('sink', GstApp.AppSink)!;
   const received: Received[] = [];
   sink.connect('new-sample', () => {
@@ -275,7 +300,10 @@ test('written in a pad probe, read at the appsink after queue ! tee ! queue ! vi
     'queue ! tee ! queue ! videoconvert ! video/x-raw,format=I420 ! appsink name=sink emit-signals=true sync=false',
     frames,
   );
-  assert.equal(written, Array.from({ length: frames }, (_, n) => n));
+  assert.equal(
+    written,
+    Array.from({ length: frames }, (_, n) => n),
+  );
   assert.equal(stale, []);
   assert.is(received.length, frames);
   for (const { offset, format, objects } of received) {
@@ -285,7 +313,10 @@ test('written in a pad probe, read at the appsink after queue ! tee ! queue ! vi
 });
 
 test('videoscale copies the objects unchanged: boxes stay in the pixels of the frame they were written on', async () => {
-  const { received } = await tagAndReceive('videoscale ! video/x-raw,width=32,height=24 ! appsink name=sink emit-signals=true sync=false', 2);
+  const { received } = await tagAndReceive(
+    'videoscale ! video/x-raw,width=32,height=24 ! appsink name=sink emit-signals=true sync=false',
+    2,
+  );
   assert.equal(
     received.map(({ width, objects }) => [width, objects]),
     [0, 1].map((n) => [32, objectsOfFrame(n)]),
@@ -301,12 +332,15 @@ test('GstVideoSource frames carry the objects as frame.objects (undefined where 
         { zeroCopy },
       ),
     );
-    source.getByName('tag')!.getStaticPad('src')!.addProbe(Gst.PadProbeType.BUFFER, (_pad, info) => {
-      const buffer = info.getBuffer();
-      const n = Number(buffer?.offset);
-      if (buffer && n % 2 === 1) gstMetaWrite(buffer, objectsOfFrame(n));
-      return Gst.PadProbeReturn.OK;
-    });
+    source
+      .getByName('tag')!
+      .getStaticPad('src')!
+      .addProbe(Gst.PadProbeType.BUFFER, (_pad, info) => {
+        const buffer = info.getBuffer();
+        const n = Number(buffer?.offset);
+        if (buffer && n % 2 === 1) gstMetaWrite(buffer, objectsOfFrame(n));
+        return Gst.PadProbeReturn.OK;
+      });
     source.startup();
     const seen: Array<[number | null, readonly ObjectInfo[] | undefined]> = [];
     const drain = async (): Promise<void> => {

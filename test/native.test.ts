@@ -22,7 +22,10 @@ test('the layout check passes on what node-gtk 4.1.1 makes', () => {
 
 test('a node-gtk version outside the checked range is a clear error', () => {
   for (const version of ['5.0.0', '4.1.0', '3.14.0', 'not a version']) {
-    assert.throws(() => check(version, buffer, 7, caps, element, 'layout-probe'), (e: Error) => e.message.includes(`found node-gtk ${version}`) && e.message.includes('>=4.1.1 <5.0.0'));
+    assert.throws(
+      () => check(version, buffer, 7, caps, element, 'layout-probe'),
+      (e: Error) => e.message.includes(`found node-gtk ${version}`) && e.message.includes('>=4.1.1 <5.0.0'),
+    );
   }
 });
 
@@ -36,16 +39,32 @@ test('a wrapper that is not what the layout says is an error naming what was exp
     [buffer, caps, buffer, 7, 'expected a Gst.Element wrapper with 1 internal field, found an object with 2'],
   ];
   for (const [b, c, e, size, expected] of cases) {
-    assert.throws(() => check('4.1.1', b, size, c, e, 'layout-probe'), (err: Error) => err.message.includes(expected), expected);
+    assert.throws(
+      () => check('4.1.1', b, size, c, e, 'layout-probe'),
+      (err: Error) => err.message.includes(expected),
+      expected,
+    );
   }
   assert.throws(() => check('4.1.1', buffer, 7, caps, element, 'other'), /holds element 'layout-probe'/);
 });
 
 test('unwraps throw a TypeError for the wrong kind of object', () => {
-  assert.throws(() => native.copyBuffer(caps as unknown as Gst.Buffer), (e: Error) => e instanceof TypeError && e.message === 'expected a Gst.Buffer');
-  assert.throws(() => native.videoLayout(buffer as unknown as Gst.Caps), (e: Error) => e instanceof TypeError && e.message === 'expected a Gst.Caps');
-  assert.throws(() => native.mapMemory(buffer as unknown as Gst.Memory, false), (e: Error) => e instanceof TypeError && e.message === 'expected a Gst.Memory');
-  assert.throws(() => native.setStateAsync(buffer as unknown as Gst.Element, Gst.State.NULL), (e: Error) => e instanceof TypeError && e.message === 'expected a Gst.Element');
+  assert.throws(
+    () => native.copyBuffer(caps as unknown as Gst.Buffer),
+    (e: Error) => e instanceof TypeError && e.message === 'expected a Gst.Buffer',
+  );
+  assert.throws(
+    () => native.videoLayout(buffer as unknown as Gst.Caps),
+    (e: Error) => e instanceof TypeError && e.message === 'expected a Gst.Caps',
+  );
+  assert.throws(
+    () => native.mapMemory(buffer as unknown as Gst.Memory, false),
+    (e: Error) => e instanceof TypeError && e.message === 'expected a Gst.Memory',
+  );
+  assert.throws(
+    () => native.setStateAsync(buffer as unknown as Gst.Element, Gst.State.NULL),
+    (e: Error) => e instanceof TypeError && e.message === 'expected a Gst.Element',
+  );
 });
 
 test('the addon says which Node.js it was built for: this one', () => {

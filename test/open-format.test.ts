@@ -25,7 +25,10 @@ async function warningsOf(kind: 'GstVideoSource' | 'GstAudioSource', description
   assert.is(exit.code, 0, exit.stderr);
   assert.match(exit.stdout, 'done');
   // a warning goes to stderr as well, unless silenced: the listener's copy is the one read here
-  return exit.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { code: string; message: string });
+  return exit.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { code: string; message: string });
 }
 
 test('caps without format= warn once, naming what GStreamer chose and the fix', async () => {
@@ -45,7 +48,7 @@ test('an audio appsink with open caps names an audio fix', async () => {
   assert.match(warning.message, 'audio/x-raw,format=S16LE');
 });
 
-test('a format named in a caps filter, in the appsink\'s caps or before a queue gives no warning', async () => {
+test("a format named in a caps filter, in the appsink's caps or before a queue gives no warning", async () => {
   const warnings = await warningsOf('GstVideoSource', [
     'videotestsrc num-buffers=5 ! video/x-raw,format=RGB,width=16,height=16 ! appsink',
     'videotestsrc num-buffers=5 ! appsink caps=video/x-raw,format=GRAY8,width=16,height=16',

@@ -23,7 +23,10 @@ function capture(method: 'error' | 'warn'): { lines: string[]; first: Promise<st
     lines.push(line);
     printed(line);
   };
-  return { lines, first, restore: () => void (console[method] = original) };
+  const restore = (): void => {
+    console[method] = original;
+  };
+  return { lines, first, restore };
 }
 
 function postWarning(pipeline: GstPipeline, source: string, text: string): void {
@@ -32,7 +35,7 @@ function postWarning(pipeline: GstPipeline, source: string, text: string): void 
   assert.ok(pipeline.pipeline.postMessage(Gst.Message.newWarning(src, error, 'details')));
 }
 
-test('a failure nobody awaits is printed on stderr: the class, the element, GStreamer\'s message and debug string', async () => {
+test("a failure nobody awaits is printed on stderr: the class, the element, GStreamer's message and debug string", async () => {
   const stderr = capture('error');
   try {
     const pipeline = track(new GstPipeline(MISSING)).startup();
@@ -40,7 +43,7 @@ test('a failure nobody awaits is printed on stderr: the class, the element, GStr
     assert.ok(pipeline.error, 'the pipeline failed');
     assert.ok(line.startsWith(`GstPipeline: ${pipeline.error.message}`), `printed: ${line}`);
     assert.match(line, /filesrc\d*: .*(not found|resource)/i);
-    assert.match(line, /\n {2}[^]*\/nonexistent\/file/, `the debug string on the next line: ${line}`);
+    assert.match(line, /\n {2}[\s\S]*\/nonexistent\/file/, `the debug string on the next line: ${line}`);
     assert.is(stderr.lines.length, 1, 'printed once');
   } finally {
     stderr.restore();
@@ -124,7 +127,11 @@ test('hooks on failure: onError (overridden: nothing printed), then onStopped, t
   try {
     const pipeline = track(new Hooked(MISSING));
     pipeline.startup();
-    const rejected = rejectionOf(pipeline.done.finally(() => pipeline.calls.push('settled')), 5_000, 'done');
+    const rejected = rejectionOf(
+      pipeline.done.finally(() => pipeline.calls.push('settled')),
+      5_000,
+      'done',
+    );
     assert.instance(await rejected, GstPipelineError);
     assert.equal(pipeline.calls, ['init in NULL', 'error true', 'stopped in NULL', 'settled']);
     // A turn later is when the default onError would print.

@@ -80,7 +80,10 @@ test('a beforePlaying hook that throws: startup rethrows it, nothing plays, done
       throw boom;
     },
   });
-  assert.throws(() => pipeline.startup(), (error: unknown) => error === boom);
+  assert.throws(
+    () => pipeline.startup(),
+    (error: unknown) => error === boom,
+  );
   assert.is(pipeline.isActive, false);
   assert.is(pipeline.isDone, true);
   const error = await rejectionOf(pipeline.done, 2000, 'done after a throwing hook');
@@ -97,7 +100,10 @@ test('getByCls finds the appsink, also inside a nested bin', () => {
   assert.is(sinks[0].name, 'sink');
   assert.equal(flat.getByCls(GstApp.AppSrc), [], 'no match gives []');
 
-  for (const description of ['videotestsrc num-buffers=1 ! bin.( queue ! appsink name=inner )', 'videotestsrc num-buffers=1 ! ( queue ! appsink name=inner )']) {
+  for (const description of [
+    'videotestsrc num-buffers=1 ! bin.( queue ! appsink name=inner )',
+    'videotestsrc num-buffers=1 ! ( queue ! appsink name=inner )',
+  ]) {
     const nested = new GstPipeline(description);
     const found = nested.getByCls(GstApp.AppSink);
     assert.is(found.length, 1, description);
@@ -115,7 +121,8 @@ test('getOneByCls: the one element, or GstElementNotFoundError naming the class'
   assert.is(one.getOneByCls(GstApp.AppSink).name, 'only');
   assert.throws(
     () => one.getOneByCls(GstApp.AppSrc),
-    (error: unknown) => error instanceof GstElementNotFoundError && error instanceof GstError && /AppSrc/.test(error.message) && /none/.test(error.message),
+    (error: unknown) =>
+      error instanceof GstElementNotFoundError && error instanceof GstError && /AppSrc/.test(error.message) && /none/.test(error.message),
   );
   const two = new GstPipeline('videotestsrc ! tee name=t t. ! queue ! appsink t. ! queue ! appsink');
   assert.is(two.getByCls(GstApp.AppSink).length, 2);
@@ -170,7 +177,7 @@ test('beforePlaying runs after parsing, before PLAYING: its properties take effe
   assert.is(frames, 7, 'num-buffers set in the hook took effect');
 });
 
-test('malformed descriptions throw GstParseError with GStreamer\'s message', () => {
+test("malformed descriptions throw GstParseError with GStreamer's message", () => {
   const cases: ReadonlyArray<[string, RegExp]> = [
     ['videotestsrc !', /syntax error/],
     ['nosuchelement', /no element "nosuchelement"/],
@@ -247,7 +254,10 @@ test('shutdown() of a live pipeline resolves, is idempotent, and done resolves',
   await within(pipeline.shutdown(), 1000, 'shutdown again');
   assert.is(pipeline.pipeline.getState(0)[1], Gst.State.NULL);
   // startup() again says what to do instead (a GstStateError): the pipeline stays done
-  assert.throws(() => pipeline.startup(), (error: unknown) => error instanceof GstStateError && /create a new one/.test(error.message));
+  assert.throws(
+    () => pipeline.startup(),
+    (error: unknown) => error instanceof GstStateError && /create a new one/.test(error.message),
+  );
   assert.is(pipeline.isDone, true);
   assert.is(pipeline.pipeline.getState(0)[1], Gst.State.NULL);
 });
@@ -258,7 +268,11 @@ test('shutdown() of a pipeline never started resolves and makes it done', async 
   assert.is(pipeline.isDone, true);
   assert.is(pipeline.isActive, false);
   await within(pipeline.done, 1000, 'done');
-  assert.throws(() => pipeline.startup(), (error: unknown) => error instanceof GstPipelineError, 'a pipeline shut down before it started cannot start');
+  assert.throws(
+    () => pipeline.startup(),
+    (error: unknown) => error instanceof GstPipelineError,
+    'a pipeline shut down before it started cannot start',
+  );
 });
 
 test('await using: leaving the scope shuts the pipeline down', async () => {

@@ -17,7 +17,10 @@ test('enums by nick: setProps writes what a launch description writes, getProp r
   assert.is(src.pattern, (Gst.parseLaunch('videotestsrc pattern=ball') as typeof src).pattern, 'the same number as pattern=ball');
   setProps(src, { pattern: 1 } as never);
   assert.is(getProp(src, 'pattern'), 'snow', 'a number as node-gtk reads it goes in too');
-  assert.throws(() => setProps(src, { pattern: 99 } as never), (e: Error) => e instanceof RangeError && /videotestsrc\.pattern: 99 is not one of 0 \(smpte\), 1 \(snow\)/.test(e.message));
+  assert.throws(
+    () => setProps(src, { pattern: 99 } as never),
+    (e: Error) => e instanceof RangeError && /videotestsrc\.pattern: 99 is not one of 0 \(smpte\), 1 \(snow\)/.test(e.message),
+  );
 });
 
 test('a property shadowed by a method (is-live vs BaseSrc.isLive()) by launch name and camelCase', () => {
@@ -36,7 +39,10 @@ test('64-bit integers: number or bigint in, bigint out, range checked', () => {
   setProps(queue, { maxSizeTime: 2n ** 40n });
   assert.is(getProp(queue, 'maxSizeTime'), 2n ** 40n);
   const src = makeElement('videotestsrc');
-  assert.throws(() => setProps(src, { 'timestamp-offset': -1 }), (e: Error) => e instanceof RangeError && /timestamp-offset: -1 is out of range \(accepted: 0 to 9223372036854775807\)/.test(e.message));
+  assert.throws(
+    () => setProps(src, { 'timestamp-offset': -1 }),
+    (e: Error) => e instanceof RangeError && /timestamp-offset: -1 is out of range \(accepted: 0 to 9223372036854775807\)/.test(e.message),
+  );
 });
 
 test('flags by nick, joined by +', () => {
@@ -45,24 +51,46 @@ test('flags by nick, joined by +', () => {
   assert.is(getProp(playbin, 'flags'), 'video+audio');
   setProps(playbin, { flags: 1 | 2 | 4 } as never);
   assert.is(getProp(playbin, 'flags'), 'video+audio+text');
-  assert.throws(() => setProps(playbin, { flags: 'video+sound' }), (e: Error) => e instanceof RangeError && /playbin\.flags: "sound" is not one of nicks joined by '\+': video, audio/.test(e.message));
+  assert.throws(
+    () => setProps(playbin, { flags: 'video+sound' }),
+    (e: Error) => e instanceof RangeError && /playbin\.flags: "sound" is not one of nicks joined by '\+': video, audio/.test(e.message),
+  );
 });
 
 test('bad input: a value not among the nicks, out of range, read-only, unknown name; nothing set', () => {
   const src = makeElement('videotestsrc');
-  assert.throws(() => setProps(src, { pattern: 'balls' } as never), (e: Error) => e instanceof RangeError && /videotestsrc\.pattern: "balls" is not one of smpte, snow/.test(e.message));
-  assert.throws(() => setProps(src, { numBuffers: 5, horizontalSpeed: 2 ** 40 }), (e: Error) => e instanceof RangeError && /horizontal-speed: 1099511627776 is out of range \(accepted: -2147483648 to 2147483647\)/.test(e.message));
+  assert.throws(
+    () => setProps(src, { pattern: 'balls' } as never),
+    (e: Error) => e instanceof RangeError && /videotestsrc\.pattern: "balls" is not one of smpte, snow/.test(e.message),
+  );
+  assert.throws(
+    () => setProps(src, { numBuffers: 5, horizontalSpeed: 2 ** 40 }),
+    (e: Error) =>
+      e instanceof RangeError && /horizontal-speed: 1099511627776 is out of range \(accepted: -2147483648 to 2147483647\)/.test(e.message),
+  );
   assert.is(src.numBuffers, -1, 'nothing set when one value fails');
   const sink = makeElement('fakesink');
-  assert.throws(() => setProps(sink, { 'last-sample': null } as never), (e: Error) => e instanceof TypeError && /fakesink\.last-sample is read-only/.test(e.message));
-  assert.throws(() => getProp(src, 'patern' as never), (e: Error) => e instanceof RangeError && /videotestsrc has no property "patern"/.test(e.message));
+  assert.throws(
+    () => setProps(sink, { 'last-sample': null } as never),
+    (e: Error) => e instanceof TypeError && /fakesink\.last-sample is read-only/.test(e.message),
+  );
+  assert.throws(
+    () => getProp(src, 'patern' as never),
+    (e: Error) => e instanceof RangeError && /videotestsrc has no property "patern"/.test(e.message),
+  );
 });
 
 test('makeElement: typed by factory; a factory not installed is a GstError naming the package', () => {
   assert.instance(makeElement('appsink', 'sink'), Gst.Element);
-  assert.throws(() => makeElement('x264enc-missing'), (e: Error) => e instanceof GstError && /no element factory "x264enc-missing"/.test(e.message));
+  assert.throws(
+    () => makeElement('x264enc-missing'),
+    (e: Error) => e instanceof GstError && /no element factory "x264enc-missing"/.test(e.message),
+  );
   if (!Gst.ElementFactory.find('x264enc'))
-    assert.throws(() => makeElement('x264enc'), (e: Error) => e instanceof GstError && /Debian package gstreamer1.0-plugins-ugly/.test(e.message));
+    assert.throws(
+      () => makeElement('x264enc'),
+      (e: Error) => e instanceof GstError && /Debian package gstreamer1.0-plugins-ugly/.test(e.message),
+    );
 });
 
 test('GstPipeline.getByName(name, factory): the element, checked to be made by that factory', () => {
@@ -72,7 +100,10 @@ test('GstPipeline.getByName(name, factory): the element, checked to be made by t
     assert.ok(src);
     setProps(src, { pattern: 'snow' });
     assert.is(getProp(src, 'pattern'), 'snow');
-    assert.throws(() => pipeline.getByName('sink', 'videotestsrc'), (e: Error) => e instanceof TypeError && /"sink" is made by fakesink, not by videotestsrc/.test(e.message));
+    assert.throws(
+      () => pipeline.getByName('sink', 'videotestsrc'),
+      (e: Error) => e instanceof TypeError && /"sink" is made by fakesink, not by videotestsrc/.test(e.message),
+    );
     assert.is(pipeline.getByName('none', 'videotestsrc'), null);
   } finally {
     pipeline[Symbol.dispose]();

@@ -11,14 +11,15 @@ import * as assert from 'uvu/assert';
 import { GstVideoSource } from '../src';
 import { ROOT } from './helpers/support';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { completePublicMembers } = require('../scripts/repl-complete.js') as {
   completePublicMembers(server: repl.REPLServer, srcDir: string): void;
 };
 
 /** What Tab offers for `line`: REPLServer.complete, which runs its completer (Node has it; @types/node does not declare it). */
 function completions(server: repl.REPLServer, line: string): Promise<string[]> {
-  const complete = (server as unknown as { complete(line: string, callback: (error: Error | null, result: [string[], string]) => void): void }).complete;
+  const complete = (
+    server as unknown as { complete(line: string, callback: (error: Error | null, result: [string[], string]) => void): void }
+  ).complete;
   return new Promise((resolve, reject) =>
     complete.call(server, line, (error, result) => (error ? reject(error) : resolve(result[0].filter(Boolean)))),
   );

@@ -22,7 +22,8 @@ test('SIGINT during a for await over a live source ends the loop and the pipelin
   child.stdin.end(
     [
       "const source = new GstVideoSource('videotestsrc is-live=true ! video/x-raw,format=GRAY8,width=8,height=8,framerate=50/1 ! appsink').startup()",
-      "for await (const f of source) console.log(\`frame \${f.offset}\`)",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a line typed into the REPL, evaluated there
+      'for await (const f of source) console.log(`frame ${f.offset}`)',
       '1+1',
       'source.isDone',
       '',

@@ -117,9 +117,13 @@ test('npm run repl: typed by default; names in scope; await settles before the n
   assert.is(outputOf(s, lines, 7), "[ 'function', 'function', 'function', 'function', 'function' ]", 'the namespaces');
   assert.is(outputOf(s, lines, 9), 'undefined', 'the awaited declaration');
   assert.is(outputOf(s, lines, 10), '[ 4, 8, 3 ]', 'the line after the await sees the frame');
-  assert.match(outputOf(s, lines, 11), /^const frame: VideoFrame(<.*>)? \| null$/, '.type prints the awaited value\'s type');
+  assert.match(outputOf(s, lines, 11), /^const frame: VideoFrame(<.*>)? \| null$/, ".type prints the awaited value's type");
   assert.match(outputOf(s, lines, 12), /TS2322: Type 'bigint' is not assignable to type 'number'/, 'a type error is reported');
-  assert.match(outputOf(s, lines, 13), /TS2365: Operator '\*' cannot be applied to types 'bigint' and 'number'/, 'bigint * number is a type error');
+  assert.match(
+    outputOf(s, lines, 13),
+    /TS2365: Operator '\*' cannot be applied to types 'bigint' and 'number'/,
+    'bigint * number is a type error',
+  );
   assert.is(outputOf(s, lines, 14).split('\n')[0], 'const SECOND: bigint', '.type on a namespace member: its type (then its doc comment)');
   assert.is(outputOf(s, lines, 15), '3000000000n', 'evaluation goes on after type errors');
   assert.is(outputOf(s, lines, 18), 'undefined', 'input over several lines');
@@ -127,7 +131,10 @@ test('npm run repl: typed by default; names in scope; await settles before the n
   assert.is(outputOf(s, lines, 20), 'import Gst', '.type on a namespace');
   const patternType = outputOf(s, lines, 22);
   assert.match(patternType, /^\(property\) VideotestsrcElement\.pattern: number/, '.type of an element property: typed by the factory');
-  assert.ok(patternType.includes('Type of test pattern to generate') && patternType.includes('18 ball'), `.type shows the blurb and the nicks: ${patternType}`);
+  assert.ok(
+    patternType.includes('Type of test pattern to generate') && patternType.includes('18 ball'),
+    `.type shows the blurb and the nicks: ${patternType}`,
+  );
   assert.is(outputOf(s, lines, 23), "'ball'", 'setProps and getProp by nick');
   console.log(`repl: hint after ${s.startup} ms (type-checked)`);
 });

@@ -39,10 +39,13 @@ async function server(port = 0): Promise<RtspServer> {
 function reader(url: string, transport: 'udp' | 'tcp', options: GstVideoSourceOptions = {}): GstVideoSource {
   const protocols = transport === 'tcp' ? ' protocols=tcp' : '';
   return track(
-    new GstVideoSource(`rtspsrc location=${url}${protocols} latency=0 ! rtpvrawdepay ! videoconvert ! video/x-raw,format=RGB ! appsink sync=false`, {
-      onWarning: () => undefined,
-      ...options,
-    }),
+    new GstVideoSource(
+      `rtspsrc location=${url}${protocols} latency=0 ! rtpvrawdepay ! videoconvert ! video/x-raw,format=RGB ! appsink sync=false`,
+      {
+        onWarning: () => undefined,
+        ...options,
+      },
+    ),
   ).startup();
 }
 
@@ -154,19 +157,32 @@ test('a file truncated while it is read: a GstPipelineError, not the end of a wh
   const file = path.join(dir, 'clip.mkv');
   try {
     await within(
-      track(new GstPipeline(`videotestsrc num-buffers=200 ! video/x-raw,format=I420,width=64,height=48 ! matroskamux ! filesink location=${file}`)).startup().done,
+      track(
+        new GstPipeline(
+          `videotestsrc num-buffers=200 ! video/x-raw,format=I420,width=64,height=48 ! matroskamux ! filesink location=${file}`,
+        ),
+      ).startup().done,
       GUARD_MS,
       'writing the file',
     );
     const size = fs.statSync(file).size;
     // A queue of 2 frames: the pipeline is held back, so most of the file is still unread when it is cut.
-    const source = track(new GstVideoSource(`filesrc location=${file} ! matroskademux ! videoconvert ! video/x-raw,format=RGB ! appsink sync=false`, { maxBuffersSize: 2 })).startup();
+    const source = track(
+      new GstVideoSource(`filesrc location=${file} ! matroskademux ! videoconvert ! video/x-raw,format=RGB ! appsink sync=false`, {
+        maxBuffersSize: 2,
+      }),
+    ).startup();
     for (let i = 0; i < 10; i++) await firstFrame(source, `frame ${i}`);
     fs.truncateSync(file, Math.floor(size / 2));
     const error = await failure(source, 'the truncated file');
     assert.not.instance(error, GstSourceLostError);
     assert.match(error.source ?? '', /^filesrc\d+$/);
-    assert.match(error.message, new RegExp(`the file ".*clip\\.mkv" was truncated while it was read \\(${size} bytes at the start, ${Math.floor(size / 2)} at the end of the stream\\)`));
+    assert.match(
+      error.message,
+      new RegExp(
+        `the file ".*clip\\.mkv" was truncated while it was read \\(${size} bytes at the start, ${Math.floor(size / 2)} at the end of the stream\\)`,
+      ),
+    );
     assert.ok(source.totalBuffersCount < 200, `${source.totalBuffersCount} frames of 200`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -175,14 +191,25 @@ test('a file truncated while it is read: a GstPipelineError, not the end of a wh
 
 test('sourceTimeoutMs given: live sources are watched too; a consumer that holds the stream back is not silence; 0 is off', async () => {
   // appsrc is-live=true that nobody feeds: a live source that sends nothing
-  const starved = track(new GstVideoSource('appsrc is-live=true caps=video/x-raw,format=RGB,width=8,height=8,framerate=30/1 ! appsink', { sourceTimeoutMs: 300 })).startup();
+  const starved = track(
+    new GstVideoSource('appsrc is-live=true caps=video/x-raw,format=RGB,width=8,height=8,framerate=30/1 ! appsink', {
+      sourceTimeoutMs: 300,
+    }),
+  ).startup();
   const error = await failure(starved, 'a starved live source');
   assert.instance(error, GstSourceLostError, error.message);
   assert.match(error.source ?? '', /^appsrc\d+$/);
   // A live source whose reader pops nothing for 3 limits: the queue fills and holds the stream
   // back, which is the reader's doing: it then reads on.
-  const held = track(new GstVideoSource('videotestsrc is-live=true ! video/x-raw,format=RGB,width=8,height=8,framerate=30/1 ! appsink', { sourceTimeoutMs: 300, maxBuffersSize: 2 })).startup();
-  const off = track(new GstVideoSource('appsrc is-live=true caps=video/x-raw,format=RGB,width=8,height=8,framerate=30/1 ! appsink', { sourceTimeoutMs: 0 })).startup();
+  const held = track(
+    new GstVideoSource('videotestsrc is-live=true ! video/x-raw,format=RGB,width=8,height=8,framerate=30/1 ! appsink', {
+      sourceTimeoutMs: 300,
+      maxBuffersSize: 2,
+    }),
+  ).startup();
+  const off = track(
+    new GstVideoSource('appsrc is-live=true caps=video/x-raw,format=RGB,width=8,height=8,framerate=30/1 ! appsink', { sourceTimeoutMs: 0 }),
+  ).startup();
   await new Promise((resolve) => setTimeout(resolve, 900)); // nothing to wait for: this is the quiet time under test
   assert.ok(held.isActive, String(held.error));
   assert.is(held.queueSize, 2);
@@ -204,10 +231,15 @@ test('with the watchdog off, an end of stream after 5 s without data from a netw
   other.close();
   // udpsrc: a network source; each 16-byte datagram is a 4x4 GRAY8 frame
   const open = (port: number): GstVideoSource =>
-    track(new GstVideoSource(`udpsrc address=127.0.0.1 port=${port} caps=video/x-raw,format=GRAY8,width=4,height=4,framerate=0/1 ! appsink`, { sourceTimeoutMs: 0 })).startup();
+    track(
+      new GstVideoSource(`udpsrc address=127.0.0.1 port=${port} caps=video/x-raw,format=GRAY8,width=4,height=4,framerate=0/1 ! appsink`, {
+        sourceTimeoutMs: 0,
+      }),
+    ).startup();
   const [quiet, busy] = ports.map(open);
   try {
-    const send = (port: number): Promise<void> => new Promise((resolve, reject) => sender.send(Buffer.alloc(16, 7), port, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+    const send = (port: number): Promise<void> =>
+      new Promise((resolve, reject) => sender.send(Buffer.alloc(16, 7), port, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
     // udpsrc listens once PLAYING: send until a frame comes through
     const frameFrom = async (source: GstVideoSource, port: number): Promise<void> => {
       for (;;) {
@@ -233,7 +265,10 @@ test('with the watchdog off, an end of stream after 5 s without data from a netw
 });
 
 test('sourceTimeoutMs must be a number of ms >= 0', () => {
-  assert.throws(() => new GstVideoSource('videotestsrc ! appsink', { sourceTimeoutMs: -1 }), (e: unknown) => e instanceof RangeError && /sourceTimeoutMs/.test(e.message));
+  assert.throws(
+    () => new GstVideoSource('videotestsrc ! appsink', { sourceTimeoutMs: -1 }),
+    (e: unknown) => e instanceof RangeError && /sourceTimeoutMs/.test(e.message),
+  );
   assert.throws(
     () => new GstPipeline('fakesrc ! fakesink', { sourceTimeoutMs: '5' as unknown as number }),
     (e: unknown) => e instanceof TypeError && /sourceTimeoutMs must be a number of milliseconds, got "5"/.test(e.message),

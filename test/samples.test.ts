@@ -7,14 +7,26 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Gst, GstApp, GstPipeline, GstPipelineError, GstStateError, GstVideo, GstVideoSource, gstBufferWithCapsToTypedArray, type GstVideoSourceOptions } from '../src';
+import {
+  Gst,
+  GstApp,
+  GstPipeline,
+  GstPipelineError,
+  GstStateError,
+  GstVideo,
+  GstVideoSource,
+  gstBufferWithCapsToTypedArray,
+  type GstVideoSourceOptions,
+} from '../src';
 import { native } from '../src/native';
 import { caps, pipelinesStoppedAfterEach, rejectionOf, within } from './helpers/support';
 
 const track = pipelinesStoppedAfterEach(test);
 
 test('an async new-sample handler that rejects fails the pipeline with its error as cause', async () => {
-  const pipeline = track(new GstPipeline('videotestsrc num-buffers=50 ! video/x-raw,width=16,height=16 ! appsink emit-signals=true').startup());
+  const pipeline = track(
+    new GstPipeline('videotestsrc num-buffers=50 ! video/x-raw,width=16,height=16 ! appsink emit-signals=true').startup(),
+  );
   const appsink = pipeline.getOneByCls(GstApp.AppSink);
   const failure = new Error('async nope');
   const handler = async (): Promise<Gst.FlowReturn> => {
@@ -33,14 +45,21 @@ test('an async new-sample handler that rejects fails the pipeline with its error
 test('GstVideoSource refuses a maxBuffersSize that is not a positive integer, naming the option', () => {
   const cmd = 'videotestsrc num-buffers=1 ! appsink';
   for (const bad of [NaN, 0, -3, 2.5, Infinity])
-    assert.throws(() => new GstVideoSource(cmd, { maxBuffersSize: bad }), (e: unknown) => e instanceof RangeError && /maxBuffersSize/.test(String(e)), String(bad));
+    assert.throws(
+      () => new GstVideoSource(cmd, { maxBuffersSize: bad }),
+      (e: unknown) => e instanceof RangeError && /maxBuffersSize/.test(String(e)),
+      String(bad),
+    );
   for (const bad of ['10', null, {}])
     assert.throws(
       () => new GstVideoSource(cmd, { maxBuffersSize: bad } as unknown as GstVideoSourceOptions),
       (e: unknown) => e instanceof TypeError && /maxBuffersSize/.test(String(e)),
       String(bad),
     );
-  assert.throws(() => new GstVideoSource(cmd, { leaky: 'yes' } as unknown as GstVideoSourceOptions), (e: unknown) => e instanceof TypeError && /leaky/.test(String(e)));
+  assert.throws(
+    () => new GstVideoSource(cmd, { leaky: 'yes' } as unknown as GstVideoSourceOptions),
+    (e: unknown) => e instanceof TypeError && /leaky/.test(String(e)),
+  );
 });
 
 test('pop() before startup() rejects, saying to call startup() first', async () => {
@@ -52,7 +71,11 @@ test('pop() before startup() rejects, saying to call startup() first', async () 
 });
 
 test('a flushing seek drops the frames queued before it', async () => {
-  const source = track(new GstVideoSource('videotestsrc ! video/x-raw,format=GRAY8,width=16,height=16,framerate=1000/1 ! appsink', { maxBuffersSize: 4 }).startup());
+  const source = track(
+    new GstVideoSource('videotestsrc ! video/x-raw,format=GRAY8,width=16,height=16,framerate=1000/1 ! appsink', {
+      maxBuffersSize: 4,
+    }).startup(),
+  );
   const first = await within(source.pop(), 5_000, 'first frame');
   assert.ok(first && first.pts !== null && first.pts < Number(Gst.SECOND));
   // The queue fills up to its bound while we wait (the pipeline is then held back).
@@ -83,7 +106,11 @@ for (const format of ['I420', 'NV12']) {
     let offset = 0;
     assert.is(copied.planes.length, expected.length);
     copied.planes.forEach((plane, i) => {
-      assert.equal({ ...plane }, { offset, stride: expected[i].rowBytes, rowBytes: expected[i].rowBytes, rows: expected[i].rows }, `copy plane ${i}`);
+      assert.equal(
+        { ...plane },
+        { offset, stride: expected[i].rowBytes, rowBytes: expected[i].rowBytes, rows: expected[i].rows },
+        `copy plane ${i}`,
+      );
       offset += plane.rowBytes * plane.rows;
     });
     assert.is(copied.data.byteLength, offset, 'no padding copied');
@@ -92,10 +119,17 @@ for (const format of ['I420', 'NV12']) {
     const view = (await within(viewSource.pop(), 5_000, 'the viewed frame'))!;
     assert.is(view.planes.length, expected.length);
     view.planes.forEach((plane, i) => {
-      assert.equal({ ...plane }, { offset: Number(info.offset[i]), stride: info.stride[i], rowBytes: expected[i].rowBytes, rows: expected[i].rows }, `view plane ${i}`);
+      assert.equal(
+        { ...plane },
+        { offset: Number(info.offset[i]), stride: info.stride[i], rowBytes: expected[i].rowBytes, rows: expected[i].rows },
+        `view plane ${i}`,
+      );
       // The same pixels, row by row, in both.
       for (let row = 0; row < plane.rows; row++) {
-        const a = copied.data.subarray(copied.planes[i].offset + row * copied.planes[i].stride, copied.planes[i].offset + row * copied.planes[i].stride + plane.rowBytes);
+        const a = copied.data.subarray(
+          copied.planes[i].offset + row * copied.planes[i].stride,
+          copied.planes[i].offset + row * copied.planes[i].stride + plane.rowBytes,
+        );
         const b = view.data.subarray(plane.offset + row * plane.stride, plane.offset + row * plane.stride + plane.rowBytes);
         assert.equal(Array.from(a), Array.from(b), `plane ${i} row ${row}`);
       }
@@ -106,7 +140,9 @@ for (const format of ['I420', 'NV12']) {
 test('a handler that copies frames gets its copies made on the streaming thread: the bytes of the buffer, a second array of it is a copy of its own', async () => {
   const frames = 12;
   const pipeline = track(
-    new GstPipeline(`videotestsrc num-buffers=${frames} pattern=ball ! video/x-raw,format=RGB,width=192,height=128 ! appsink emit-signals=true sync=false`),
+    new GstPipeline(
+      `videotestsrc num-buffers=${frames} pattern=ball ! video/x-raw,format=RGB,width=192,height=128 ! appsink emit-signals=true sync=false`,
+    ),
   );
   const appsink = pipeline.getOneByCls(GstApp.AppSink);
   const copiedHere: number[] = [];
@@ -120,7 +156,8 @@ test('a handler that copies frames gets its copies made on the streaming thread:
     // The reference, read with plain node-gtk.
     const bytes = Uint8Array.from(buffer.extractDup(0, buffer.getSize()));
     const data = first.data as Uint8Array;
-    if (data.length !== bytes.length || data.some((v, k) => v !== bytes[k])) problems.push(`frame ${copiedHere.length - 1}: bytes differ from the buffer's`);
+    if (data.length !== bytes.length || data.some((v, k) => v !== bytes[k]))
+      problems.push(`frame ${copiedHere.length - 1}: bytes differ from the buffer's`);
     const second = gstBufferWithCapsToTypedArray(buffer, sample.getCaps()!);
     const was = data[0];
     (second.data as Uint8Array)[0] = was ^ 0xff;
@@ -137,7 +174,9 @@ test('a handler that copies frames gets its copies made on the streaming thread:
 
 test('GstVideoSource copies come from the streaming thread once it runs; zeroCopy frames are never copied', async () => {
   for (const zeroCopy of [false, true]) {
-    const source = track(new GstVideoSource('videotestsrc num-buffers=8 ! video/x-raw,format=RGB,width=192,height=128 ! appsink sync=false', { zeroCopy })).startup();
+    const source = track(
+      new GstVideoSource('videotestsrc num-buffers=8 ! video/x-raw,format=RGB,width=192,height=128 ! appsink sync=false', { zeroCopy }),
+    ).startup();
     const before = native.copiedBytes(true);
     let frames = 0;
     for await (const frame of source) {

@@ -34,12 +34,19 @@ test('each typelib namespace names its Debian package', () => {
   assert.is(typelibPackage('GLib'), 'gir1.2-glib-2.0');
   assert.is(typelibPackage('GstNoSuch'), null);
   const cause = "Typelib file for namespace 'GstApp', version '1.0' not found";
-  assert.is(typelibProblem('GstApp', cause), `${cause}: install the Debian package gir1.2-gst-plugins-base-1.0 (apt-get install gir1.2-gst-plugins-base-1.0)`);
-  assert.is(typelibProblem('GstNoSuch', "Typelib file for namespace 'GstNoSuch' (any version) not found"), "Typelib file for namespace 'GstNoSuch' (any version) not found");
+  assert.is(
+    typelibProblem('GstApp', cause),
+    `${cause}: install the Debian package gir1.2-gst-plugins-base-1.0 (apt-get install gir1.2-gst-plugins-base-1.0)`,
+  );
+  assert.is(
+    typelibProblem('GstNoSuch', "Typelib file for namespace 'GstNoSuch' (any version) not found"),
+    "Typelib file for namespace 'GstNoSuch' (any version) not found",
+  );
   assert.is(typelibProblem('GstApp', 'some other failure'), 'some other failure');
 });
 
 const installed = (pkg: string): boolean =>
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax
   spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout === 'install ok installed';
 
 test('on this machine, each installed package holds the typelibs the map gives it', () => {
@@ -70,7 +77,10 @@ test('on this machine: its GStreamer passes, and a typelib it lacks is named wit
     }
   }
   // a namespace no package holds keeps node-gtk's own error
-  assert.throws(() => gi.require('GstNoSuchNamespace', '1.0'), (error: unknown) => !(error instanceof GstError) && /GstNoSuchNamespace/.test(String(error)));
+  assert.throws(
+    () => gi.require('GstNoSuchNamespace', '1.0'),
+    (error: unknown) => !(error instanceof GstError) && /GstNoSuchNamespace/.test(String(error)),
+  );
 });
 
 test('scripts/setup.sh parses whole and finds this GStreamer supported', () => {

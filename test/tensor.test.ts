@@ -37,7 +37,8 @@ function assertSolid(data: Uint8Array, pixels: number, expected: number[], toler
   for (let c = 0; c < 3; c++)
     for (let i = 0; i < pixels; i++) {
       const v = data[c * pixels + i];
-      if (Math.abs(v - expected[c]) > tolerance) assert.unreachable(`${what}: channel ${c} pixel ${i} is ${v}, expected ${expected[c]} (±${tolerance})`);
+      if (Math.abs(v - expected[c]) > tolerance)
+        assert.unreachable(`${what}: channel ${c} pixel ${i} is ${v}, expected ${expected[c]} (±${tolerance})`);
     }
 }
 
@@ -77,7 +78,8 @@ for (const format of ['GRAY8', 'GRAY16_LE', 'GRAY16_BE']) {
       assert.ok(sample > 0, 'the grey is not black');
       const t = frame.toTensor();
       const expected = sample / (sixteen ? 65535 : 255);
-      for (let i = 0; i < 3 * W * H; i++) if (Math.abs(t.data[i] - expected) > 1e-6) assert.unreachable(`${format}: element ${i} is ${t.data[i]}, expected ${expected}`);
+      for (let i = 0; i < 3 * W * H; i++)
+        if (Math.abs(t.data[i] - expected) > 1e-6) assert.unreachable(`${format}: element ${i} is ${t.data[i]}, expected ${expected}`);
       frame.release();
     });
   }
@@ -156,14 +158,25 @@ test('letterbox: scale and offsets reported, pad rows hold padValue, mapBox maps
   const t = toTensor(frame, { type: 'uint8', size: { width: 4, height: 4 }, letterbox: true, padValue: 7 });
   assert.equal(t.letterbox, { scale: 0.5, padX: 0, padY: 1, width: 4, height: 2 });
   const rows = [0, 1, 2, 3].map((y) => Array.from(t.data.subarray(y * 4, y * 4 + 4)));
-  assert.equal(rows, [[7, 7, 7, 7], [200, 200, 200, 200], [200, 200, 200, 200], [7, 7, 7, 7]]);
+  assert.equal(rows, [
+    [7, 7, 7, 7],
+    [200, 200, 200, 200],
+    [200, 200, 200, 200],
+    [7, 7, 7, 7],
+  ]);
   // padValue is normalised like a pixel
   const f = toTensor(frame, { size: { width: 4, height: 4 }, letterbox: true, padValue: 51, mean: [0.1], std: [0.5] });
   assert.ok(Math.abs(f.data[0] - (51 / 255 - 0.1) / 0.5) < 1e-6);
   // 1080p into 640x640 and 640x480 into 640x640: geometry only (small outputs would do, the numbers are the point)
-  const hd = toTensor({ data: new Uint8Array(1920 * 1080), format: 'GRAY8', width: 1920, height: 1080 }, { size: { width: 640, height: 640 }, letterbox: true });
+  const hd = toTensor(
+    { data: new Uint8Array(1920 * 1080), format: 'GRAY8', width: 1920, height: 1080 },
+    { size: { width: 640, height: 640 }, letterbox: true },
+  );
   assert.equal(hd.letterbox, { scale: 1 / 3, padX: 0, padY: 140, width: 640, height: 360 });
-  const vga = toTensor({ data: new Uint8Array(640 * 480), format: 'GRAY8', width: 640, height: 480 }, { size: { width: 640, height: 640 }, letterbox: true });
+  const vga = toTensor(
+    { data: new Uint8Array(640 * 480), format: 'GRAY8', width: 640, height: 480 },
+    { size: { width: 640, height: 640 }, letterbox: true },
+  );
   assert.equal(vga.letterbox, { scale: 1, padX: 0, padY: 80, width: 640, height: 480 });
   // a box in frame pixels, as the model would see it, maps back to itself
   const box = { x: 300, y: 150, width: 600, height: 300 };
@@ -184,25 +197,46 @@ test('out: written in place and returned (the same memory), longer arrays give a
   const c = toTensor(handMade(), { type: 'uint8', out: longer });
   assert.is(c.data.buffer, longer.buffer);
   assert.is(c.data.length, 18);
-  assert.is(c.data.length, c.dims.reduce((n, d) => n * d, 1));
+  assert.is(
+    c.data.length,
+    c.dims.reduce((n, d) => n * d, 1),
+  );
 });
 
 test('bad requests: RangeError/TypeError naming the value', () => {
   const frame = handMade();
-  assert.throws(() => toTensor(frame, { mean: [0.5, 0.5] }), (e: Error) => e instanceof RangeError && /mean must hold 3 numbers.*got 2/.test(e.message));
-  assert.throws(() => toTensor(frame, { std: [1, 0, 1] }), (e: Error) => e instanceof RangeError && /std\[1\] must not be 0/.test(e.message));
+  assert.throws(
+    () => toTensor(frame, { mean: [0.5, 0.5] }),
+    (e: Error) => e instanceof RangeError && /mean must hold 3 numbers.*got 2/.test(e.message),
+  );
+  assert.throws(
+    () => toTensor(frame, { std: [1, 0, 1] }),
+    (e: Error) => e instanceof RangeError && /std\[1\] must not be 0/.test(e.message),
+  );
   assert.throws(
     () => toTensor(frame, { out: new Float32Array(5) }),
     (e: Error) => e instanceof RangeError && /out holds 5 elements, the tensor needs 18/.test(e.message),
   );
-  assert.throws(() => toTensor(frame, { type: 'uint8', out: new Float32Array(18) as unknown as Uint8Array }), (e: Error) => e instanceof TypeError && /Uint8Array/.test(e.message));
+  assert.throws(
+    () => toTensor(frame, { type: 'uint8', out: new Float32Array(18) as unknown as Uint8Array }),
+    (e: Error) => e instanceof TypeError && /Uint8Array/.test(e.message),
+  );
   assert.throws(
     () => toTensor({ ...frame, format: 'YUY2' }),
     (e: Error) => e instanceof TypeError && /unsupported format "YUY2"; supported: RGB, BGR.*NV12/.test(e.message),
   );
-  assert.throws(() => toTensor(frame, { size: { width: 0, height: 4 } }), (e: Error) => e instanceof RangeError && /size.width must be a positive integer, got 0/.test(e.message));
-  assert.throws(() => toTensor({ ...frame, height: -2 }), (e: Error) => e instanceof RangeError && /frame.height.*got -2/.test(e.message));
-  assert.throws(() => toTensor(frame, { layout: 'chw' as 'nchw' }), (e: Error) => e instanceof TypeError && /layout must be 'nchw' or 'nhwc', got "chw"/.test(e.message));
+  assert.throws(
+    () => toTensor(frame, { size: { width: 0, height: 4 } }),
+    (e: Error) => e instanceof RangeError && /size.width must be a positive integer, got 0/.test(e.message),
+  );
+  assert.throws(
+    () => toTensor({ ...frame, height: -2 }),
+    (e: Error) => e instanceof RangeError && /frame.height.*got -2/.test(e.message),
+  );
+  assert.throws(
+    () => toTensor(frame, { layout: 'chw' as 'nchw' }),
+    (e: Error) => e instanceof TypeError && /layout must be 'nchw' or 'nhwc', got "chw"/.test(e.message),
+  );
   // data shorter than the planes say: caught before any byte is read
   assert.throws(
     () => toTensor({ data: new Uint8Array(10), format: 'RGB', width: 4, height: 4 }),

@@ -9,7 +9,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT } from './helpers/support';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { tsNodeProblem } = require(path.join(ROOT, 'scripts', 'toolchain.js')) as { tsNodeProblem(root: string): string | null };
 
 const roots: string[] = [];
@@ -28,7 +27,7 @@ function projectWith(versions: Record<string, string>): string {
   return root;
 }
 
-test('this repository\'s own ts-node and TypeScript are in range', () => {
+test("this repository's own ts-node and TypeScript are in range", () => {
   assert.is(tsNodeProblem(ROOT), null);
 });
 

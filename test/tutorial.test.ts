@@ -9,7 +9,16 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { consumerProject, expectedOutput, installTsNode, npx, NODE_HAS_USING, run, TUTORIAL_BLOCKS, type ConsumerProject } from './helpers/consumer-project';
+import {
+  consumerProject,
+  expectedOutput,
+  installTsNode,
+  npx,
+  NODE_HAS_USING,
+  run,
+  TUTORIAL_BLOCKS,
+  type ConsumerProject,
+} from './helpers/consumer-project';
 
 let project: ConsumerProject;
 
@@ -49,7 +58,8 @@ test('every block runs to exit 0 and prints what it says', async () => {
       const exit = await run(process.execPath, [...args, file], project.dir, 60_000, { TS_NODE_TRANSPILE_ONLY: 'true' });
       assert.is(exit.code, 0, `${where}: exit ${exit.code}\n${exit.stdout}\n${exit.stderr}`);
       assert.ok(exit.stdout.trim() !== '', `${where} printed nothing`);
-      for (const part of expectedOutput(block.code)) assert.ok(exit.stdout.includes(part), `${where}: expected "${part}" in:\n${exit.stdout}`);
+      for (const part of expectedOutput(block.code))
+        assert.ok(exit.stdout.includes(part), `${where}: expected "${part}" in:\n${exit.stdout}`);
     }
   };
   await Promise.all([runOne(), runOne()]);

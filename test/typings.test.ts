@@ -26,7 +26,6 @@ interface TypingsSet {
   major: number;
   minor: number;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const select = require('../scripts/typings-select.js') as {
   gstVersion(): string | null;
   sets(dir?: string): TypingsSet[];
@@ -70,7 +69,9 @@ test(`npm run typings reproduces the committed set for this GStreamer (${GST}) e
   assert.ok(GST, 'the GStreamer version is known (pkg-config --modversion gstreamer-1.0)');
   const setDir = path.join(TYPINGS, `gst-${select.minorOf(GST)}`);
   if (!fs.existsSync(setDir))
-    assert.unreachable(`no committed typings for GStreamer ${GST}: make them with \`npm run typings -- --set\` on this system and commit ${path.relative(ROOT, setDir)}/ (docs/typings.md)`);
+    assert.unreachable(
+      `no committed typings for GStreamer ${GST}: make them with \`npm run typings -- --set\` on this system and commit ${path.relative(ROOT, setDir)}/ (docs/typings.md)`,
+    );
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'gstreamer-ts-typings-test-'));
   try {
     const dirs = [path.join(scratch, 'a'), path.join(scratch, 'b')];
@@ -97,7 +98,14 @@ test('typings/*.d.ts, what src/ reads, are the set for this GStreamer (scripts/t
   const { set, exact } = select.choose(select.sets(), GST);
   assert.ok(exact, `a committed set for GStreamer ${GST}`);
   const files = fs.readdirSync(path.join(TYPINGS, set.name)).sort();
-  assert.equal(fs.readdirSync(TYPINGS).filter((f) => f.endsWith('.d.ts')).sort(), files, `the files of typings/${set.name}`);
+  assert.equal(
+    fs
+      .readdirSync(TYPINGS)
+      .filter((f) => f.endsWith('.d.ts'))
+      .sort(),
+    files,
+    `the files of typings/${set.name}`,
+  );
   for (const file of files)
     assert.ok(
       fs.readFileSync(path.join(TYPINGS, file), 'utf8') === fs.readFileSync(path.join(TYPINGS, set.name, file), 'utf8'),
@@ -124,8 +132,13 @@ test('typings-select chooses the set of the same minor version, else the nearest
   assert.is(pick(null), 'gst-1.22 (nearest)');
   // what is committed: sets by name, oldest first, and one for each system CI proves
   const committed = select.sets().map((s) => s.name);
-  assert.equal([...committed].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })), committed, 'oldest first');
-  for (const proved of ['gst-1.22', 'gst-1.26']) assert.ok(committed.includes(proved), `typings/${proved} is committed (${committed.join(', ')})`);
+  assert.equal(
+    [...committed].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
+    committed,
+    'oldest first',
+  );
+  for (const proved of ['gst-1.22', 'gst-1.26'])
+    assert.ok(committed.includes(proved), `typings/${proved} is committed (${committed.join(', ')})`);
 });
 
 interface Expectation {
@@ -179,7 +192,11 @@ function compileSnippets(): Compiled {
 }
 
 function compile(): Compiled {
-  const files = fs.readdirSync(SNIPPETS).filter((f) => f.endsWith('.cts')).sort().map((f) => path.join(SNIPPETS, f));
+  const files = fs
+    .readdirSync(SNIPPETS)
+    .filter((f) => f.endsWith('.cts'))
+    .sort()
+    .map((f) => path.join(SNIPPETS, f));
   const sources = new Map<string, string>();
   const expectations = new Map<string, Expectation[]>();
   for (const file of files) {
@@ -199,7 +216,11 @@ function compile(): Compiled {
   const program = ts.createProgram({ rootNames: [...declarations, ...files], options, host });
   const out: Compiled = new Map();
   const global = program.getGlobalDiagnostics().concat(program.getOptionsDiagnostics());
-  assert.equal(global.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')), [], 'no global diagnostics');
+  assert.equal(
+    global.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')),
+    [],
+    'no global diagnostics',
+  );
   for (const file of files) {
     const sf = program.getSourceFile(file);
     if (!sf) throw new Error(`not compiled: ${file}`);
@@ -226,14 +247,16 @@ function describe(found: Found[]): string {
   return found.map((f) => `  line ${f.line} TS${f.code}: ${f.message}`).join('\n') || '  (none)';
 }
 
-const snippetFiles = fs.readdirSync(SNIPPETS).filter((f) => f.endsWith('.cts')).sort();
+const snippetFiles = fs
+  .readdirSync(SNIPPETS)
+  .filter((f) => f.endsWith('.cts'))
+  .sort();
 
 test('there are negative snippets and a positive control', () => {
   assert.ok(snippetFiles.includes('positive.cts'), 'test/types/positive.cts');
   const negative = snippetFiles.filter((f) => f !== 'positive.cts');
   assert.ok(negative.length >= 3, `negative snippets: ${negative.join(', ')}`);
-  for (const f of negative)
-    assert.ok(expectationsOf(fs.readFileSync(path.join(SNIPPETS, f), 'utf8')).length > 0, `${f} expects an error`);
+  for (const f of negative) assert.ok(expectationsOf(fs.readFileSync(path.join(SNIPPETS, f), 'utf8')).length > 0, `${f} expects an error`);
   assert.is(expectationsOf(fs.readFileSync(path.join(SNIPPETS, 'positive.cts'), 'utf8')).length, 0, 'the control expects none');
 });
 
@@ -244,8 +267,7 @@ for (const name of snippetFiles) {
     const { expectations, found } = result;
     for (const e of expectations) {
       const hit = found.find((f) => f.line === e.line && f.code === e.code && f.message.includes(e.message));
-      if (!hit)
-        assert.unreachable(`${name}:${e.line}: expected TS${e.code} "${e.message}", the compiler said:\n${describe(found)}`);
+      if (!hit) assert.unreachable(`${name}:${e.line}: expected TS${e.code} "${e.message}", the compiler said:\n${describe(found)}`);
     }
     const unexpected = found.filter((f) => !expectations.some((e) => e.line === f.line));
     if (unexpected.length) assert.unreachable(`${name}: unexpected diagnostics:\n${describe(unexpected)}`);
@@ -253,14 +275,17 @@ for (const name of snippetFiles) {
 }
 
 test('uvu does not run test/types/ (its default pattern skips .cts)', async () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { parse } = require('uvu/parse') as {
     parse(dir: string, pattern?: string, opts?: { cwd?: string }): Promise<{ suites: { name: string }[] }>;
   };
   const { suites } = await parse('test', undefined, { cwd: ROOT });
   const names = suites.map((s) => s.name.split(path.sep).join('/'));
   assert.ok(names.includes('typings.test.ts'), `uvu finds the tests: ${names.join(', ')}`);
-  assert.equal(names.filter((n) => n.startsWith('types/')), [], 'no snippet is run as a test');
+  assert.equal(
+    names.filter((n) => n.startsWith('types/')),
+    [],
+    'no snippet is run as a test',
+  );
 });
 
 test.run();

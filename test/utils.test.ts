@@ -55,9 +55,18 @@ test('getNumChannels by GstVideo.VideoFormat value', () => {
 });
 
 test('getNumChannels: unknown formats are a TypeError naming the format', () => {
-  assert.throws(() => getNumChannels('NOPE'), (error: unknown) => error instanceof TypeError && /NOPE/.test(error.message));
-  assert.throws(() => getNumChannels(''), (error: unknown) => error instanceof TypeError);
-  assert.throws(() => getNumChannels(GstVideo.VideoFormat.UNKNOWN), (error: unknown) => error instanceof TypeError);
+  assert.throws(
+    () => getNumChannels('NOPE'),
+    (error: unknown) => error instanceof TypeError && /NOPE/.test(error.message),
+  );
+  assert.throws(
+    () => getNumChannels(''),
+    (error: unknown) => error instanceof TypeError,
+  );
+  assert.throws(
+    () => getNumChannels(GstVideo.VideoFormat.UNKNOWN),
+    (error: unknown) => error instanceof TypeError,
+  );
 });
 
 test('getTypedArrayType: 16-bit samples are Uint16Array, 8-bit ones Uint8Array', () => {
@@ -65,7 +74,10 @@ test('getTypedArrayType: 16-bit samples are Uint16Array, 8-bit ones Uint8Array',
   assert.is(getTypedArrayType('GRAY16_BE'), Uint16Array);
   assert.is(getTypedArrayType(GstVideo.VideoFormat.GRAY16_LE), Uint16Array);
   for (const format of ['RGB', 'BGRx', 'RGBA', 'GRAY8', 'I420']) assert.is(getTypedArrayType(format), Uint8Array, format);
-  assert.throws(() => getTypedArrayType('NOPE'), (error: unknown) => error instanceof TypeError);
+  assert.throws(
+    () => getTypedArrayType('NOPE'),
+    (error: unknown) => error instanceof TypeError,
+  );
 });
 
 test('gstVideoFormatFromString', () => {
@@ -129,7 +141,13 @@ test('toGstString: items ending with "." (a tee branch) get no "!" before them',
 
 test('toGstString: nested lists are flattened', () => {
   assert.is(toGstString(['videotestsrc', ['videoconvert', 'queue'], 'appsink']), 'videotestsrc ! videoconvert ! queue ! appsink');
-  assert.is(toGstString([['videotestsrc', 'tee name=t'], ['t.', 'queue', 'fakesink']]), 'videotestsrc ! tee name=t t. ! queue ! fakesink');
+  assert.is(
+    toGstString([
+      ['videotestsrc', 'tee name=t'],
+      ['t.', 'queue', 'fakesink'],
+    ]),
+    'videotestsrc ! tee name=t t. ! queue ! fakesink',
+  );
 });
 
 test('fractionToStr', () => {

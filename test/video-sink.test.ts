@@ -109,7 +109,9 @@ for (const { format, channels, arrayType } of FORMATS) {
 for (const { format } of FORMATS) {
   test(`test_video_src_to_source: ${NUM_BUFFERS} frames of ${WIDTH}x${HEIGHT} ${format} from a source into a sink`, async () => {
     const capsFilter = `capsfilter caps=video/x-raw,format=${format},width=${WIDTH},height=${HEIGHT}`;
-    const source = track(new GstVideoSource(`videotestsrc num-buffers=${NUM_BUFFERS} ! ${capsFilter} ! appsink emit-signals=True sync=false`));
+    const source = track(
+      new GstVideoSource(`videotestsrc num-buffers=${NUM_BUFFERS} ! ${capsFilter} ! appsink emit-signals=True sync=false`),
+    );
     const s = sink(SINK_COMMAND, { width: WIDTH, height: HEIGHT, format });
     source.startup();
     s.startup();
@@ -136,7 +138,8 @@ test('round trip, RGB at an odd width (641x5, rows padded by GStreamer): tight r
   const height = 5;
   const frames = Array.from({ length: 4 }, (_, f) => {
     const data = new Uint8Array(height * width * 3);
-    for (let r = 0; r < height; r++) for (let c = 0; c < width; c++) for (let ch = 0; ch < 3; ch++) data[(r * width + c) * 3 + ch] = pixel(f, r, c, ch, 255);
+    for (let r = 0; r < height; r++)
+      for (let c = 0; c < width; c++) for (let ch = 0; ch < 3; ch++) data[(r * width + c) * 3 + ch] = pixel(f, r, c, ch, 255);
     return data;
   });
   const s = sink(LOOPBACK, { width, height, format: 'RGB', fps: 25 });
@@ -166,7 +169,10 @@ test('round trip, GRAY16_LE (33x7, rows padded): Uint16Array samples come back e
     for (let r = 0; r < height; r++) for (let c = 0; c < width; c++) data[r * width + c] = pixel(f, r, c, 0, 0xffff);
     return data;
   });
-  assert.ok(frames[0].some((v) => v > 255), 'samples use the high byte too');
+  assert.ok(
+    frames[0].some((v) => v > 255),
+    'samples use the high byte too',
+  );
   const s = sink(LOOPBACK, { width, height, format: 'GRAY16_LE' });
   const received = readBack(s);
   s.startup();
@@ -224,7 +230,9 @@ test('timestamps as fractional nanoseconds (i * 1e9 / 30) are accepted', async (
 });
 
 test('a ShapedArray (a frame from a GstVideoSource) is pushed as it is', async () => {
-  const source = track(new GstVideoSource('videotestsrc num-buffers=2 pattern=ball ! video/x-raw,format=RGB,width=641,height=5 ! appsink sync=false'));
+  const source = track(
+    new GstVideoSource('videotestsrc num-buffers=2 pattern=ball ! video/x-raw,format=RGB,width=641,height=5 ! appsink sync=false'),
+  );
   const s = sink(LOOPBACK, { width: 641, height: 5, format: 'RGB' });
   const received = readBack(s);
   source.startup();
@@ -342,7 +350,10 @@ test('back-pressure: pushes into a slow pipeline wait without blocking the event
   }
   assert.is(s.totalBuffersCount, 20, 'all 20 pushed');
   assert.ok(waited >= 10, `pushes waited for room (${waited} of 20), so memory stays bounded`);
-  assert.ok(tickedWhileWaiting >= waited / 2, `the event loop ran while pushes waited: a timer ticked during ${tickedWhileWaiting} of ${waited} waits`);
+  assert.ok(
+    tickedWhileWaiting >= waited / 2,
+    `the event loop ran while pushes waited: a timer ticked during ${tickedWhileWaiting} of ${waited} waits`,
+  );
   assert.ok(peakLevel <= 2 * frameSize, `appsrc held at most maxQueuedFrames frames (peak ${peakLevel} bytes)`);
   await finish(s);
 });
@@ -382,7 +393,10 @@ test('shutdown() ends the stream, so a WebM file is complete: size, frame rate, 
 
 test('fps: a number or [num, den]; zero, negative or NaN is a RangeError naming the value', () => {
   assert.is(sink(SINK_COMMAND, { width: 8, height: 8, fps: 25 }).caps, 'video/x-raw,format=RGB,width=8,height=8,framerate=25/1');
-  assert.is(sink(SINK_COMMAND, { width: 8, height: 8, fps: [30000, 1001], format: 'GRAY8' }).caps, 'video/x-raw,format=GRAY8,width=8,height=8,framerate=30000/1001');
+  assert.is(
+    sink(SINK_COMMAND, { width: 8, height: 8, fps: [30000, 1001], format: 'GRAY8' }).caps,
+    'video/x-raw,format=GRAY8,width=8,height=8,framerate=30000/1001',
+  );
   assert.is(sink(SINK_COMMAND, { width: 8, height: 8 }).caps, 'video/x-raw,format=RGB,width=8,height=8,framerate=30/1', 'default 30/1 RGB');
   for (const [fps, shown] of [
     [0, '0'],
@@ -394,7 +408,8 @@ test('fps: a number or [num, den]; zero, negative or NaN is a RangeError naming 
   ] as Array<[number | [number, number], string]>) {
     assert.throws(
       () => sink(SINK_COMMAND, { width: 8, height: 8, fps }),
-      (error: unknown) => error instanceof RangeError && /^GstVideoSink options\.fps .*must be .*, got (\S+)$/.exec(error.message)?.[1] === shown,
+      (error: unknown) =>
+        error instanceof RangeError && /^GstVideoSink options\.fps .*must be .*, got (\S+)$/.exec(error.message)?.[1] === shown,
       `fps ${shown}`,
     );
   }

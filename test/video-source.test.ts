@@ -12,7 +12,6 @@ import {
   GstElementNotFoundError,
   GstPipelineError,
   GstVideoSource,
-  type GstPipeline,
   type GstVideoSourceOptions,
   type VideoFrame,
 } from '../src';
@@ -88,7 +87,11 @@ for (const { format, shape, arrayType } of FORMATS) {
       assert.is(frame.shape[0], HEIGHT);
       assert.is(frame.shape[1], WIDTH);
       assert.instance(frame.data, arrayType, `${format} frames are ${arrayType.name}s`);
-      assert.is(frame.data.length, shape.reduce((a, b) => a * b), 'samples in a frame');
+      assert.is(
+        frame.data.length,
+        shape.reduce((a, b) => a * b),
+        'samples in a frame',
+      );
       assert.is(frame.format, format);
       assert.is(frame.width, WIDTH);
       assert.is(frame.height, HEIGHT);
@@ -136,10 +139,13 @@ test('bounded queue: a source nobody pops waits at maxBuffersSize, then gives ev
   // Buffers on their way into the appsink: with 10 in the queue and 1 in the appsink (max-buffers=1),
   // the 12th blocks the streaming thread in the appsink, and nothing more comes until a pop.
   let arrived = 0;
-  src.getByName('sink')!.getStaticPad('sink')!.addProbe(Gst.PadProbeType.BUFFER, () => {
-    arrived++;
-    return Gst.PadProbeReturn.OK;
-  });
+  src
+    .getByName('sink')!
+    .getStaticPad('sink')!
+    .addProbe(Gst.PadProbeType.BUFFER, () => {
+      arrived++;
+      return Gst.PadProbeReturn.OK;
+    });
   src.startup();
   await until(() => arrived >= 12 && src.queueSize >= 10, 10_000, 'the queue and the appsink to fill');
   // The JS side may now pull whatever it is allowed to: a queue past its bound would take the
@@ -375,12 +381,16 @@ test('an appsink that receives caps other than raw video: pop rejects with GstPi
       console.log('alive');
     })();`;
   const exit = await runScript(script, { timeoutMs: 20_000, what: 'a source on audio' });
-  assert.match(exit.stdout, /rejected GstPipelineError: .*(raw video|caps)/i, `pop's outcome\n--- stdout\n${exit.stdout}\n--- stderr\n${exit.stderr.slice(-1500)}`);
+  assert.match(
+    exit.stdout,
+    /rejected GstPipelineError: .*(raw video|caps)/i,
+    `pop's outcome\n--- stdout\n${exit.stdout}\n--- stderr\n${exit.stderr.slice(-1500)}`,
+  );
   assert.match(exit.stdout, /alive/);
   assert.is(exit.code, 0);
 });
 
-test('appsink is the pipeline\'s one appsink, with emit-signals on once started', () => {
+test("appsink is the pipeline's one appsink, with emit-signals on once started", () => {
   const src = source(`videotestsrc num-buffers=1 ! ${TINY} ! appsink name=frames sync=false`);
   assert.instance(src.appsink, GstApp.AppSink);
   assert.is(src.appsink, src.getByName('frames'));
@@ -406,8 +416,15 @@ test('leaky with zeroCopy: the newest maxBuffersSize frames stay, intact; the dr
   appsrc.endOfStream();
   await within(src.done, 10_000, 'the stream to end');
   assert.is(src.droppedCount, 7);
-  assert.equal(drops, Array.from({ length: 7 }, (_, i) => [i + 1, i]), 'onDrop: count and offset of each dropped frame, oldest first');
-  assert.ok(dropped.every((frame) => frame.data.length === 0), 'dropped frames are released after onDrop');
+  assert.equal(
+    drops,
+    Array.from({ length: 7 }, (_, i) => [i + 1, i]),
+    'onDrop: count and offset of each dropped frame, oldest first',
+  );
+  assert.ok(
+    dropped.every((frame) => frame.data.length === 0),
+    'dropped frames are released after onDrop',
+  );
   const kept: Array<number | null> = [];
   assert.is(
     await popAll(src, 5_000, (frame) => {
@@ -426,7 +443,7 @@ test('the appsink holds few samples: an unset max-buffers gets a bound, a set on
   assert.is(set.appsink.maxBuffers, 7);
 });
 
-test('copied frames are the caller\'s: the next pop leaves them intact, whether they were queued or waited for', async () => {
+test("copied frames are the caller's: the next pop leaves them intact, whether they were queued or waited for", async () => {
   const layout = layoutOf('GRAY8', 8, 2);
   const src = source(`${appsrcFor(layout)} ! appsink sync=false`).startup();
   const appsrc = src.getByName('src', GstApp.AppSrc)!;
@@ -442,7 +459,9 @@ test('copied frames are the caller\'s: the next pop leaves them intact, whether 
   const frame1 = await within(src.pop(), 5_000, 'pop 1');
   const frame2 = await within(src.pop(), 5_000, 'pop 2');
   assert.equal([frame0.offset, frame1?.offset, frame2?.offset], [0, 1, 2]);
-  [frame0, frame1!, frame2!].forEach((frame, i) => assert.is(mismatch(frame.data, tightBytes(layout, i)), null, `frame ${i} intact after later pops`));
+  [frame0, frame1!, frame2!].forEach((frame, i) =>
+    assert.is(mismatch(frame.data, tightBytes(layout, i)), null, `frame ${i} intact after later pops`),
+  );
   // a pop waiting when the stream ends without error resolves null
   const last = src.pop();
   appsrc.endOfStream();

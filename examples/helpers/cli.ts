@@ -22,17 +22,26 @@ type Values<O extends Record<string, CliOption>> = {
 /** The usage text of a program with these options. */
 export function usage(program: string, description: string, options: Record<string, CliOption>): string {
   const flag = (name: string, option: CliOption): string =>
-    (option.short ? `-${option.short}, ` : '    ') + `--${name}` + (option.type === 'string' ? ` ${name.toUpperCase()}` : '');
+    `${option.short ? `-${option.short}, ` : '    '}--${name}${option.type === 'string' ? ` ${name.toUpperCase()}` : ''}`;
   const short = Object.entries(options)
-    .map(([name, option]) => `[${option.short ? `-${option.short}` : `--${name}`}${option.type === 'string' ? ` ${name.toUpperCase()}` : ''}]`)
+    .map(
+      ([name, option]) => `[${option.short ? `-${option.short}` : `--${name}`}${option.type === 'string' ? ` ${name.toUpperCase()}` : ''}]`,
+    )
     .join(' ');
-  const lines = [`usage: ${program} [-h] ${short}`.trimEnd(), '', description, '', 'options:', `${'  -h, --help'.padEnd(32)} show this help message and exit`];
+  const lines = [
+    `usage: ${program} [-h] ${short}`.trimEnd(),
+    '',
+    description,
+    '',
+    'options:',
+    `${'  -h, --help'.padEnd(32)} show this help message and exit`,
+  ];
   for (const [name, option] of Object.entries(options)) {
     const left = `  ${flag(name, option)}`;
     const shown = option.default !== undefined && option.type === 'string' ? ` (default: ${option.default})` : '';
     lines.push(`${left.padEnd(32)} ${option.help}${shown}`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /**
@@ -43,10 +52,14 @@ export function commandLine<const O extends Record<string, CliOption>>(file: str
   const program = `node scripts/run.js examples/${path.basename(file)}`;
   const text = usage(program, description, options);
   const config: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
-  for (const [name, option] of Object.entries(options)) config[name] = option.short ? { type: option.type, short: option.short } : { type: option.type };
+  for (const [name, option] of Object.entries(options))
+    config[name] = option.short ? { type: option.type, short: option.short } : { type: option.type };
   let values: Record<string, string | boolean | undefined>;
   try {
-    values = parseArgs({ args: process.argv.slice(2), options: config, strict: true, allowPositionals: false }).values as Record<string, string | boolean | undefined>;
+    values = parseArgs({ args: process.argv.slice(2), options: config, strict: true, allowPositionals: false }).values as Record<
+      string,
+      string | boolean | undefined
+    >;
   } catch (error) {
     process.stderr.write(`${text}${program}: error: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
@@ -56,7 +69,8 @@ export function commandLine<const O extends Record<string, CliOption>>(file: str
     process.exit(0);
   }
   const result: Record<string, string | boolean | undefined> = {};
-  for (const [name, option] of Object.entries(options)) result[name] = values[name] ?? option.default ?? (option.type === 'boolean' ? false : undefined);
+  for (const [name, option] of Object.entries(options))
+    result[name] = values[name] ?? option.default ?? (option.type === 'boolean' ? false : undefined);
   return result as Values<O>;
 }
 

@@ -43,8 +43,12 @@ function jsLoop(src: Uint8Array, width: number, height: number, out: Float32Arra
   const padX = (SIZE - w) >> 1;
   const padY = (SIZE - h) >> 1;
   const plane = SIZE * SIZE;
-  const mul0 = 1 / 255 / STD[0], mul1 = 1 / 255 / STD[1], mul2 = 1 / 255 / STD[2];
-  const add0 = -MEAN[0] / STD[0], add1 = -MEAN[1] / STD[1], add2 = -MEAN[2] / STD[2];
+  const mul0 = 1 / 255 / STD[0],
+    mul1 = 1 / 255 / STD[1],
+    mul2 = 1 / 255 / STD[2];
+  const add0 = -MEAN[0] / STD[0],
+    add1 = -MEAN[1] / STD[1],
+    add2 = -MEAN[2] / STD[2];
   out.fill(add0, 0, plane);
   out.fill(add1, plane, 2 * plane);
   out.fill(add2, 2 * plane, 3 * plane);

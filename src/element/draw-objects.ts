@@ -24,7 +24,13 @@ export class TsDrawObjects extends GstVideoFilter {
     thickness: { type: 'int', minimum: 1, maximum: 1000, default: 2, description: 'width of box outlines in pixels' },
     labels: { type: 'boolean', default: true, description: 'draw a label (class, confidence, track id) above each box' },
     showConfidence: { type: 'boolean', default: true, description: 'put the confidence in labels' },
-    fontScale: { type: 'int', minimum: 0, maximum: 100, default: 0, description: 'label font pixel size in frame pixels (0: from the frame height)' },
+    fontScale: {
+      type: 'int',
+      minimum: 0,
+      maximum: 100,
+      default: 0,
+      description: 'label font pixel size in frame pixels (0: from the frame height)',
+    },
   } as const;
   static metadata = {
     longName: 'Draw objects',

@@ -67,12 +67,14 @@ export function nativePropertyDef(name: string, spec: PropertySpec): NativePrope
       const wide = spec.type === 'int' ? [INT_MIN, INT_MAX] : [-Number.MAX_VALUE, Number.MAX_VALUE];
       const minimum = spec.minimum ?? wide[0];
       const maximum = spec.maximum ?? wide[1];
-      const fallback = minimum > 0 ? minimum : maximum < 0 ? maximum : 0;
+      const fallback = Math.min(Math.max(0, minimum), maximum); // 0, or the end of the range nearest to it
       const def = spec.default ?? fallback;
       if (spec.type === 'int' && ![minimum, maximum, def].every(Number.isInteger))
         throw new TypeError(`property "${name}": an int property needs integer minimum, maximum and default`);
       if (minimum < wide[0] || maximum > wide[1] || minimum > maximum || def < minimum || def > maximum)
-        throw new RangeError(`property "${name}": needs minimum <= default <= maximum within the type's range, got ${minimum} <= ${def} <= ${maximum}`);
+        throw new RangeError(
+          `property "${name}": needs minimum <= default <= maximum within the type's range, got ${minimum} <= ${def} <= ${maximum}`,
+        );
       return { name, nick: name, blurb, kind: spec.type, minimum, maximum, default: def };
     }
     case 'boolean':

@@ -138,7 +138,7 @@ interface Registered {
 }
 
 const registered: Registered[] = []; // by native class id - 1
-const byClass = new Map<Function, number>();
+const byClass = new Map<TsElementClass, number>();
 const instances = new Map<number, TsVideoElement>();
 let constructing = 0;
 
@@ -373,8 +373,10 @@ export abstract class TsVideoElement {
    */
   static from<T extends TsVideoElement>(this: abstract new () => T, element: Gst.Element): T {
     const ids = native.elementIdOf(element);
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass from() is called on
     if (ids === null) throw new TypeError(`${describe(element)} is not an element of ${this.name}`);
     const instance = instanceFor(ids[0], ids[1]);
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass from() is called on
     if (!(instance instanceof this)) throw new TypeError(`element "${element.name}" is a ${instance.constructor.name}, not a ${this.name}`);
     return instance;
   }
@@ -387,7 +389,14 @@ export abstract class TsVideoElement {
     height: number,
     stride: number,
     byteOffset: number,
-    times: { format: string; pts: number | null; dts: number | null; duration: number | null; offset: number | null; objects?: readonly ObjectInfo[] },
+    times: {
+      format: string;
+      pts: number | null;
+      dts: number | null;
+      duration: number | null;
+      offset: number | null;
+      objects?: readonly ObjectInfo[];
+    },
     objects: FrameObjects,
   ): VideoFilterFrame {
     const key = `${times.format} ${width} ${height} ${stride}`;
@@ -401,14 +410,25 @@ export abstract class TsVideoElement {
       objects.list.push({ boundingBox: [b[0], b[1], b[2], b[3]], confidence, className, trackId });
     };
     const format = times.format;
-    const tensor = function (options?: TensorOptions): FrameTensor {
+    const tensor = ((options?: TensorOptions): FrameTensor => {
       if (!shape.packed) {
-        throw new TypeError(`frame.toTensor: a ${format} frame in an element is planar; put "videoconvert ! video/x-raw,format=RGB" before the element`);
+        throw new TypeError(
+          `frame.toTensor: a ${format} frame in an element is planar; put "videoconvert ! video/x-raw,format=RGB" before the element`,
+        );
       }
       const rowBytes = width * getNumChannels(format) * shape.ArrayType.BYTES_PER_ELEMENT;
       return toTensor({ data, format, width, height, planes: [{ offset: 0, stride, rowBytes, rows: height }] }, options);
-    } as VideoFilterFrame['toTensor'];
-    return { data, shape: shape.packed ? shape.shape : [data.length], strides: shape.strides, width, height, ...times, addObject, toTensor: tensor };
+    }) as VideoFilterFrame['toTensor'];
+    return {
+      data,
+      shape: shape.packed ? shape.shape : [data.length],
+      strides: shape.strides,
+      width,
+      height,
+      ...times,
+      addObject,
+      toTensor: tensor,
+    };
   }
 }
 
@@ -467,10 +487,20 @@ function capsOf(name: string, formats: readonly string[]): string {
  */
 export function registerElement<C extends TsElementClass>(klass: C): C {
   const kind =
-    klass.prototype instanceof GstVideoAnalyzer ? 'analyzer' : klass.prototype instanceof GstVideoTransform ? 'transform' : klass.prototype instanceof GstVideoFilter ? 'filter' : null;
-  if (kind === null) throw new TypeError(`registerElement: ${klass.name} must extend GstVideoFilter, GstVideoAnalyzer or GstVideoTransform`);
+    klass.prototype instanceof GstVideoAnalyzer
+      ? 'analyzer'
+      : klass.prototype instanceof GstVideoTransform
+        ? 'transform'
+        : klass.prototype instanceof GstVideoFilter
+          ? 'filter'
+          : null;
+  if (kind === null)
+    throw new TypeError(`registerElement: ${klass.name} must extend GstVideoFilter, GstVideoAnalyzer or GstVideoTransform`);
   const analyzer = kind === 'analyzer';
-  if (byClass.has(klass)) throw new GstStateError(`registerElement: ${klass.name} is registered already (register a class once; Cls.from(element) finds its instances)`);
+  if (byClass.has(klass))
+    throw new GstStateError(
+      `registerElement: ${klass.name} is registered already (register a class once; Cls.from(element) finds its instances)`,
+    );
   const name = klass.elementName;
   if (typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9_-]*$/.test(name))
     throw new TypeError(`registerElement: ${klass.name} needs a static elementName of letters, digits, '_' and '-', got ${String(name)}`);

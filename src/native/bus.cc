@@ -121,9 +121,9 @@ void WatchBus(const FunctionCallbackInfo<Value>& args) {
   w->callback.Reset(isolate, args[1].As<Function>());
   w->resource.Reset(isolate, Object::New(isolate));
   gst_bus_add_signal_watch(bus);
-  w->handler = g_signal_connect_data(bus, "message", G_CALLBACK(OnBusMessage), new WatchRef{all, id},
-                                     [](gpointer data, GClosure*) { delete static_cast<WatchRef*>(data); },
-                                     GConnectFlags(0));
+  w->handler = g_signal_connect_data(
+      bus, "message", G_CALLBACK(OnBusMessage), new WatchRef{all, id},
+      [](gpointer data, GClosure*) { delete static_cast<WatchRef*>(data); }, GConnectFlags(0));
   args.GetReturnValue().Set(Integer::New(isolate, id));
 }
 

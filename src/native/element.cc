@@ -88,10 +88,10 @@ struct TsElement {
   GstVideoFilter parent;
   int id;
   ClassSpec* spec;
-  std::mutex* lock;       // guards values
+  std::mutex* lock;  // guards values
   GValue* values;
-  bool flushing;          // guarded by dispatch_lock
-  int running;            // frames JS is working on now; guarded by dispatch_lock
+  bool flushing;  // guarded by dispatch_lock
+  int running;    // frames JS is working on now; guarded by dispatch_lock
 };
 
 enum class State { Queued, Running, Done, Cancelled };
@@ -147,7 +147,7 @@ Registry<Pending>& pendings = *new Registry<Pending>();
 
 std::mutex& instances_lock = *new std::mutex();
 Registry<TsElement>& instances = *new Registry<TsElement>();  // guarded by instances_lock
-std::vector<int>& finalized = *new std::vector<int>();      // ids to forget on the JS side (elementTakeFinalized)
+std::vector<int>& finalized = *new std::vector<int>();        // ids to forget on the JS side (elementTakeFinalized)
 GQuark spec_quark = 0;
 
 ClassSpec* SpecOf(GType type) {
@@ -167,7 +167,8 @@ Local<ArrayBuffer> FrameBytes(Isolate* isolate, GstVideoFrame* frame) {
   void* data = frame->map[0].data;
   size_t size = frame->map[0].size;
   static guint8 empty;
-  auto store = ArrayBuffer::NewBackingStore(size ? data : &empty, size, [](void*, size_t, void*) {}, nullptr);
+  auto store = ArrayBuffer::NewBackingStore(
+      size ? data : &empty, size, [](void*, size_t, void*) {}, nullptr);
   return ArrayBuffer::New(isolate, std::shared_ptr<v8::BackingStore>(std::move(store)));
 }
 
@@ -268,8 +269,8 @@ bool RunOnJs(Request* r) {
   Local<Value> result;
   if (r->frame == nullptr) {
     // sizeFn(instanceId, classId, width, height): [width, height] | string
-    Local<Value> argv[] = {Integer::New(isolate, r->self->id), Integer::New(isolate, r->self->spec->id),
-                           Integer::New(isolate, r->width), Integer::New(isolate, r->height)};
+    Local<Value> argv[] = {Integer::New(isolate, r->self->id), Integer::New(isolate, r->self->spec->id), Integer::New(isolate, r->width),
+                           Integer::New(isolate, r->height)};
     bool ok = size_fn.Get(isolate)->Call(context, v8::Undefined(isolate), 4, argv).ToLocal(&result);
     if (ok && result->IsArray() && result.As<v8::Array>()->Length() == 2) {
       Local<Value> w = result.As<v8::Array>()->Get(context, 0).ToLocalChecked();
@@ -428,7 +429,8 @@ bool Call(Request& r) {
         DetachPending(isolate, p);
         delete p;
       }
-      r.error = "the frame function returned a promise on the JavaScript thread (a buffer pushed synchronously from JS): it cannot be waited for there";
+      r.error =
+          "the frame function returned a promise on the JavaScript thread (a buffer pushed synchronously from JS): it cannot be waited for there";
     }
     return true;
   }
@@ -514,8 +516,10 @@ GstFlowReturn PrepareOutputBuffer(GstBaseTransform* trans, GstBuffer* input, Gst
 
 gboolean SinkEvent(GstBaseTransform* trans, GstEvent* event) {
   auto* self = reinterpret_cast<TsElement*>(trans);
-  if (GST_EVENT_TYPE(event) == GST_EVENT_FLUSH_START) Flush(self);
-  else if (GST_EVENT_TYPE(event) == GST_EVENT_FLUSH_STOP) Unflush(self);
+  if (GST_EVENT_TYPE(event) == GST_EVENT_FLUSH_START)
+    Flush(self);
+  else if (GST_EVENT_TYPE(event) == GST_EVENT_FLUSH_STOP)
+    Unflush(self);
   return GST_BASE_TRANSFORM_CLASS(self->spec->parent)->sink_event(trans, event);
 }
 
@@ -565,14 +569,10 @@ GParamSpec* MakePspec(const PropDef& p) {
   const char* nick = p.nick.c_str();
   const char* blurb = p.blurb.c_str();
   switch (p.kind) {
-    case Kind::Int:
-      return g_param_spec_int(n, nick, blurb, int(p.minimum), int(p.maximum), int(p.def), flags);
-    case Kind::Double:
-      return g_param_spec_double(n, nick, blurb, p.minimum, p.maximum, p.def, flags);
-    case Kind::Boolean:
-      return g_param_spec_boolean(n, nick, blurb, p.def_bool, flags);
-    case Kind::String:
-      return g_param_spec_string(n, nick, blurb, p.def_string.c_str(), flags);
+    case Kind::Int: return g_param_spec_int(n, nick, blurb, int(p.minimum), int(p.maximum), int(p.def), flags);
+    case Kind::Double: return g_param_spec_double(n, nick, blurb, p.minimum, p.maximum, p.def, flags);
+    case Kind::Boolean: return g_param_spec_boolean(n, nick, blurb, p.def_bool, flags);
+    case Kind::String: return g_param_spec_string(n, nick, blurb, p.def_string.c_str(), flags);
   }
   return nullptr;
 }
@@ -590,8 +590,8 @@ void ClassInit(gpointer klass, gpointer data) {
   }
   auto* element_class = GST_ELEMENT_CLASS(klass);
   element_class->change_state = ChangeState;
-  gst_element_class_set_static_metadata(element_class, spec->long_name.c_str(), spec->klass.c_str(),
-                                        spec->description.c_str(), spec->author.c_str());
+  gst_element_class_set_static_metadata(element_class, spec->long_name.c_str(), spec->klass.c_str(), spec->description.c_str(),
+                                        spec->author.c_str());
   GstCaps* caps = gst_caps_from_string(spec->caps.c_str());
   gst_element_class_add_pad_template(element_class, gst_pad_template_new("sink", GST_PAD_SINK, GST_PAD_ALWAYS, caps));
   gst_element_class_add_pad_template(element_class, gst_pad_template_new("src", GST_PAD_SRC, GST_PAD_ALWAYS, caps));
@@ -766,8 +766,10 @@ void ElementGet(const FunctionCallbackInfo<Value>& args) {
     case Kind::Boolean: return args.GetReturnValue().Set(v8::Boolean::New(isolate, g_value_get_boolean(v)));
     case Kind::String: {
       const char* s = g_value_get_string(v);
-      if (s) args.GetReturnValue().Set(Str(isolate, s));
-      else args.GetReturnValue().SetNull();
+      if (s)
+        args.GetReturnValue().Set(Str(isolate, s));
+      else
+        args.GetReturnValue().SetNull();
       return;
     }
   }

@@ -99,8 +99,7 @@ Local<Value> CopyBytes(Isolate* isolate, GstBuffer* buffer, const Layout* layout
       }
       size = rows * row_bytes;
       data = TakeFrameMemory(size ? size : 1);
-      for (size_t r = 0; r < rows; r++)
-        memcpy(static_cast<guint8*>(data) + r * row_bytes, map.data + offset + r * stride, row_bytes);
+      for (size_t r = 0; r < rows; r++) memcpy(static_cast<guint8*>(data) + r * row_bytes, map.data + offset + r * stride, row_bytes);
     }
   }
   if (data == nullptr) {

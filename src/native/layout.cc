@@ -40,8 +40,8 @@ bool ReadLayout(GstCaps* caps, Layout* out) {
   if (GST_VIDEO_INFO_FORMAT(&out->info) == GST_VIDEO_FORMAT_ENCODED) return false;
   out->video = true;
   const GstVideoFormatInfo* finfo = out->info.finfo;
-  out->packed = GST_VIDEO_FORMAT_INFO_N_PLANES(finfo) == 1 && !GST_VIDEO_FORMAT_INFO_IS_COMPLEX(finfo) &&
-                GST_VIDEO_FORMAT_INFO_PSTRIDE(finfo, 0) > 0;
+  out->packed =
+      GST_VIDEO_FORMAT_INFO_N_PLANES(finfo) == 1 && !GST_VIDEO_FORMAT_INFO_IS_COMPLEX(finfo) && GST_VIDEO_FORMAT_INFO_PSTRIDE(finfo, 0) > 0;
   if (out->packed) out->row_bytes = size_t(GST_VIDEO_INFO_WIDTH(&out->info)) * GST_VIDEO_FORMAT_INFO_PSTRIDE(finfo, 0);
   return true;
 }

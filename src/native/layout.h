@@ -10,10 +10,10 @@
 namespace gstts {
 
 struct Layout {
-  bool video = false;      // caps parsed as raw video
-  bool packed = false;     // one plane: rows can be packed to width * pixel stride
+  bool video = false;   // caps parsed as raw video
+  bool packed = false;  // one plane: rows can be packed to width * pixel stride
   GstVideoInfo info;
-  size_t row_bytes = 0;    // bytes of pixels in one row (packed formats)
+  size_t row_bytes = 0;  // bytes of pixels in one row (packed formats)
 };
 
 // The tight geometry of plane `plane`: bytes of the pixels of one row and its rows. False for

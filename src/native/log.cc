@@ -18,8 +18,8 @@ void SwallowLog(const gchar*, GLogLevelFlags, const gchar*, gpointer) {}
 
 void Quiet(Log* log, bool on) {
   if (on && log->quiet_handler == 0) {
-    log->quiet_handler = g_log_set_handler(
-        "GLib", GLogLevelFlags(G_LOG_LEVEL_CRITICAL | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION), SwallowLog, nullptr);
+    log->quiet_handler =
+        g_log_set_handler("GLib", GLogLevelFlags(G_LOG_LEVEL_CRITICAL | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION), SwallowLog, nullptr);
   } else if (!on && log->quiet_handler != 0) {
     g_log_remove_handler("GLib", log->quiet_handler);
     log->quiet_handler = 0;
@@ -27,9 +27,7 @@ void Quiet(Log* log, bool on) {
 }
 
 // quietGLibCriticals(on: boolean)
-void QuietGLibCriticals(const v8::FunctionCallbackInfo<v8::Value>& args) {
-  Quiet(DataOf<Log>(args), args[0]->IsTrue());
-}
+void QuietGLibCriticals(const v8::FunctionCallbackInfo<v8::Value>& args) { Quiet(DataOf<Log>(args), args[0]->IsTrue()); }
 
 }  // namespace
 

@@ -12,6 +12,11 @@
 //
 // The list lives in C++ (std::vector, std::string with an explicit length), so class names of
 // any length and any UTF-8, NUL bytes included, come back as they went in.
+//
+// Where GStreamer has its analytics library (>= 1.24), the objects are also written as
+// GstAnalyticsRelationMeta entries, and objects that only exist as such entries (written by an
+// upstream element) are read too (src/native/analytics.cc): the project's meta first, exact, then
+// the object-detection entries the project did not write.
 
 #include "meta.h"
 
@@ -20,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "analytics.h"
 #include "nodegtk.h"
 #include "util.h"
 
@@ -38,13 +44,6 @@ using v8::Value;
 namespace gstts {
 namespace {
 
-struct ObjectInfo {
-  double x = 0, y = 0, width = 0, height = 0;
-  double confidence = 0;
-  gint64 track_id = 0;
-  std::string class_name;  // UTF-8
-};
-
 // Numbers per object in metaWrite's Float64Array: x, y, width, height, confidence, trackId.
 constexpr size_t kFields = 6;
 
@@ -59,9 +58,7 @@ const char kImplName[] = "GstTsObjectsInfoMeta";
 GType ApiType();
 const GstMetaInfo* Info();
 
-ObjectsMeta* Find(GstBuffer* buffer) {
-  return reinterpret_cast<ObjectsMeta*>(gst_buffer_get_meta(buffer, ApiType()));
-}
+ObjectsMeta* Find(GstBuffer* buffer) { return reinterpret_cast<ObjectsMeta*>(gst_buffer_get_meta(buffer, ApiType())); }
 
 // The buffer's meta, added when it has none (the buffer must be writable).
 ObjectsMeta* FindOrAdd(GstBuffer* buffer) {
@@ -178,6 +175,8 @@ void MetaWrite(const FunctionCallbackInfo<Value>& args) {
     return;
   }
   meta->objects->swap(objects);
+  AnalyticsRemove(buffer);
+  AnalyticsAppend(buffer, *meta->objects);
   args.GetReturnValue().Set(true);
 }
 
@@ -195,7 +194,7 @@ void MetaRemove(const FunctionCallbackInfo<Value>& args) {
   GstBuffer* buffer = UnwrapBuffer(isolate, args[0]);
   if (!buffer) return;
   int result = 0;
-  if (Find(buffer) != nullptr) {
+  if (Find(buffer) != nullptr || AnalyticsHasObjects(buffer)) {
     if (!gst_buffer_is_writable(buffer)) {
       result = -1;
     } else {
@@ -203,10 +202,14 @@ void MetaRemove(const FunctionCallbackInfo<Value>& args) {
         if (!gst_buffer_remove_meta(buffer, &meta->meta)) break;  // a locked meta (never ours)
         result = 1;
       }
+      if (AnalyticsRemove(buffer)) result = 1;
     }
   }
   args.GetReturnValue().Set(Integer::New(isolate, result));
 }
+
+// analyticsAvailable(): boolean (whether GStreamer's analytics library was found: >= 1.24)
+void AnalyticsAvailableJs(const FunctionCallbackInfo<Value>& args) { args.GetReturnValue().Set(AnalyticsAvailable()); }
 
 // The four keys, and a template whose instances have them as fast properties (objects made by
 // Object::New(isolate, prototype, names, values, n) would be dictionaries: slow to read later).
@@ -235,10 +238,20 @@ const ObjectShape& Shape(Isolate* isolate) {
 
 Local<Value> ObjectsOf(Isolate* isolate, GstBuffer* buffer) {
   EscapableHandleScope scope(isolate);
-  ObjectsMeta* meta = buffer ? Find(buffer) : nullptr;
-  if (meta == nullptr) return scope.Escape(v8::Undefined(isolate));
+  if (buffer == nullptr) return scope.Escape(v8::Undefined(isolate));
+  ObjectsMeta* meta = Find(buffer);
+  // Objects only GStreamer's analytics meta holds (an upstream element's), after the project's.
+  std::vector<ObjectInfo> upstream;
+  bool has_upstream = AnalyticsRead(buffer, meta != nullptr, upstream);
+  if (meta == nullptr && !has_upstream) return scope.Escape(v8::Undefined(isolate));
+  std::vector<ObjectInfo> combined;
+  if (meta != nullptr && has_upstream) {
+    combined.reserve(meta->objects->size() + upstream.size());
+    combined = *meta->objects;
+    combined.insert(combined.end(), upstream.begin(), upstream.end());
+  }
+  const std::vector<ObjectInfo>& objects = !has_upstream ? *meta->objects : meta == nullptr ? upstream : combined;
   Local<Context> context = isolate->GetCurrentContext();
-  const std::vector<ObjectInfo>& objects = *meta->objects;
   const ObjectShape& shape = Shape(isolate);
   Local<v8::ObjectTemplate> tmpl = shape.tmpl.Get(isolate);
   Local<String> keys[4];
@@ -268,6 +281,7 @@ const char* AppendObjects(Isolate* isolate, GstBuffer* buffer, Local<Value> numb
   if (!gst_buffer_is_writable(buffer)) return "the buffer is not writable: its objects cannot be attached";
   ObjectsMeta* meta = FindOrAdd(buffer);
   if (meta == nullptr) return "gst_buffer_add_meta failed";
+  AnalyticsAppend(buffer, objects);
   meta->objects->insert(meta->objects->end(), objects.begin(), objects.end());
   return nullptr;
 }
@@ -277,6 +291,7 @@ void InitMeta(Local<Object> exports) {
   NODE_SET_METHOD(exports, "metaWrite", MetaWrite);
   NODE_SET_METHOD(exports, "metaGet", MetaGet);
   NODE_SET_METHOD(exports, "metaRemove", MetaRemove);
+  NODE_SET_METHOD(exports, "analyticsAvailable", AnalyticsAvailableJs);
 }
 
 }  // namespace gstts

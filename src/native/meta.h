@@ -4,6 +4,8 @@
 #include <gst/gst.h>
 #include <v8.h>
 
+#include "analytics.h"
+
 namespace gstts {
 
 // Registers metaWrite, metaGet and metaRemove on the addon's exports (called from its Init).

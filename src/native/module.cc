@@ -15,6 +15,7 @@
 //   source_watch.cc  how long a pipeline's network sources have sent nothing
 //   log.cc      silence for GLib-CRITICAL lines while typelibs load
 //   meta.cc     object-detection metadata on buffers (a GstMeta of our own)
+//   analytics.cc  the same objects as GStreamer's analytics meta (>= 1.24, library opened at run time)
 //   element.cc  elements written in TypeScript (a GstVideoFilter subclass per class)
 //   params.cc   what the registry knows of an element factory (properties, signals, pad templates)
 //   tensor.cc   frames as model inputs (float32/uint8, NCHW/NHWC, resize, letterbox)
@@ -37,9 +38,7 @@
 namespace {
 
 // At environment teardown: each concern closes what it holds; Node waits for `done`.
-void TeardownAddon(void* arg, void (*done)(void*), void* done_arg) {
-  static_cast<gstts::Addon*>(arg)->Teardown(done, done_arg);
-}
+void TeardownAddon(void* arg, void (*done)(void*), void* done_arg) { static_cast<gstts::Addon*>(arg)->Teardown(done, done_arg); }
 
 // builtFor: the Node.js headers this binary was compiled against, compared with the running
 // Node.js by src/native.ts (a binary built against the wrong headers may load, then fail).

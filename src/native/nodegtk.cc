@@ -98,9 +98,7 @@ std::string DescribeInstance(const void* p) {
   return std::string("an instance of GType ") + (name ? name : "(not a GType)");
 }
 
-bool ParseVersion(const std::string& text, int out[3]) {
-  return sscanf(text.c_str(), "%d.%d.%d", &out[0], &out[1], &out[2]) == 3;
-}
+bool ParseVersion(const std::string& text, int out[3]) { return sscanf(text.c_str(), "%d.%d.%d", &out[0], &out[1], &out[2]) == 3; }
 
 int CompareVersion(const int a[3], const int b[3]) {
   for (int i = 0; i < 3; i++)
@@ -108,14 +106,11 @@ int CompareVersion(const int a[3], const int b[3]) {
   return 0;
 }
 
-std::string VersionText(const int v[3]) {
-  return std::to_string(v[0]) + "." + std::to_string(v[1]) + "." + std::to_string(v[2]);
-}
+std::string VersionText(const int v[3]) { return std::to_string(v[0]) + "." + std::to_string(v[1]) + "." + std::to_string(v[2]); }
 
 std::string LayoutMismatch(const std::string& version, const std::string& what) {
-  return "gstreamer-ts cannot read node-gtk " + version + "'s wrappers: " + what +
-         ". This addon reads node-gtk " + VersionText(kMinVersion) + " up to (not including) " +
-         VersionText(kLimitVersion) + " (docs/node-gtk.md, 'Wrapper layout').";
+  return "gstreamer-ts cannot read node-gtk " + version + "'s wrappers: " + what + ". This addon reads node-gtk " +
+         VersionText(kMinVersion) + " up to (not including) " + VersionText(kLimitVersion) + " (docs/node-gtk.md, 'Wrapper layout').";
 }
 
 // checkNodeGtk(version, buffer, bufferSize, caps, capsText, element, elementName): throws an
@@ -130,11 +125,10 @@ void CheckNodeGtk(const FunctionCallbackInfo<Value>& args) {
   }
   std::string version = *v8::String::Utf8Value(isolate, args[0]);
   int found[3];
-  if (!ParseVersion(version, found) || CompareVersion(found, kMinVersion) < 0 ||
-      CompareVersion(found, kLimitVersion) >= 0) {
-    ThrowError(isolate, "gstreamer-ts needs node-gtk >=" + VersionText(kMinVersion) + " <" +
-                            VersionText(kLimitVersion) + " (the versions whose private wrapper layout it reads), found node-gtk " +
-                            version + ". Run `npm ci` to install the version in package-lock.json.");
+  if (!ParseVersion(version, found) || CompareVersion(found, kMinVersion) < 0 || CompareVersion(found, kLimitVersion) >= 0) {
+    ThrowError(isolate, "gstreamer-ts needs node-gtk >=" + VersionText(kMinVersion) + " <" + VersionText(kLimitVersion) +
+                            " (the versions whose private wrapper layout it reads), found node-gtk " + version +
+                            ". Run `npm ci` to install the version in package-lock.json.");
     return;
   }
 
@@ -152,8 +146,9 @@ void CheckNodeGtk(const FunctionCallbackInfo<Value>& args) {
   }
   size_t size = gst_buffer_get_size(static_cast<GstBuffer*>(p));
   if (double(size) != args[2].As<v8::Number>()->Value()) {
-    ThrowError(isolate, LayoutMismatch(version, "internal field 0 of a Gst.Buffer of " + std::to_string(int64_t(args[2].As<v8::Number>()->Value())) +
-                                                    " bytes holds a GstBuffer of " + std::to_string(size) + " bytes"));
+    ThrowError(isolate,
+               LayoutMismatch(version, "internal field 0 of a Gst.Buffer of " + std::to_string(int64_t(args[2].As<v8::Number>()->Value())) +
+                                           " bytes holds a GstBuffer of " + std::to_string(size) + " bytes"));
     return;
   }
 
@@ -162,8 +157,9 @@ void CheckNodeGtk(const FunctionCallbackInfo<Value>& args) {
   std::string caps_text = *v8::String::Utf8Value(isolate, args[4]);
   p = FieldCount(caps) == kBoxedFields ? Field0(caps.As<Object>()) : nullptr;
   if (!Readable(p, sizeof(GstMiniObject)) || static_cast<GstMiniObject*>(p)->type != GST_TYPE_CAPS) {
-    ThrowError(isolate, LayoutMismatch(version, "expected a GstCaps in internal field 0 of a Gst.Caps (" + std::to_string(kBoxedFields) +
-                                                    " fields), found " + (FieldCount(caps) == kBoxedFields ? DescribeMini(p) : Describe(caps))));
+    ThrowError(isolate,
+               LayoutMismatch(version, "expected a GstCaps in internal field 0 of a Gst.Caps (" + std::to_string(kBoxedFields) +
+                                           " fields), found " + (FieldCount(caps) == kBoxedFields ? DescribeMini(p) : Describe(caps))));
     return;
   }
   gchar* text = gst_caps_to_string(static_cast<GstCaps*>(p));

@@ -39,8 +39,7 @@ struct Notifier {
 
 void NotifierMarshal(GClosure* closure, GValue* return_value, guint, const GValue*, gpointer, gpointer) {
   auto* n = static_cast<Notifier*>(closure->data);
-  if (return_value && G_VALUE_TYPE(return_value) == GST_TYPE_FLOW_RETURN)
-    g_value_set_enum(return_value, n->flow.load());
+  if (return_value && G_VALUE_TYPE(return_value) == GST_TYPE_FLOW_RETURN) g_value_set_enum(return_value, n->flow.load());
   std::lock_guard<std::mutex> guard(n->lock);
   if (n->closed) return;
   n->pending.fetch_add(1);

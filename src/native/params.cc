@@ -84,15 +84,21 @@ Local<Value> ValueToJs(Isolate* isolate, const GValue* value) {
 
 Local<Value> Range(Isolate* isolate, GParamSpec* pspec, bool max) {
   if (G_IS_PARAM_SPEC_CHAR(pspec)) return Number::New(isolate, max ? G_PARAM_SPEC_CHAR(pspec)->maximum : G_PARAM_SPEC_CHAR(pspec)->minimum);
-  if (G_IS_PARAM_SPEC_UCHAR(pspec)) return Number::New(isolate, max ? G_PARAM_SPEC_UCHAR(pspec)->maximum : G_PARAM_SPEC_UCHAR(pspec)->minimum);
+  if (G_IS_PARAM_SPEC_UCHAR(pspec))
+    return Number::New(isolate, max ? G_PARAM_SPEC_UCHAR(pspec)->maximum : G_PARAM_SPEC_UCHAR(pspec)->minimum);
   if (G_IS_PARAM_SPEC_INT(pspec)) return Number::New(isolate, max ? G_PARAM_SPEC_INT(pspec)->maximum : G_PARAM_SPEC_INT(pspec)->minimum);
   if (G_IS_PARAM_SPEC_UINT(pspec)) return Number::New(isolate, max ? G_PARAM_SPEC_UINT(pspec)->maximum : G_PARAM_SPEC_UINT(pspec)->minimum);
   if (G_IS_PARAM_SPEC_LONG(pspec)) return BigInt::New(isolate, max ? G_PARAM_SPEC_LONG(pspec)->maximum : G_PARAM_SPEC_LONG(pspec)->minimum);
-  if (G_IS_PARAM_SPEC_ULONG(pspec)) return BigInt::NewFromUnsigned(isolate, max ? G_PARAM_SPEC_ULONG(pspec)->maximum : G_PARAM_SPEC_ULONG(pspec)->minimum);
-  if (G_IS_PARAM_SPEC_INT64(pspec)) return BigInt::New(isolate, max ? G_PARAM_SPEC_INT64(pspec)->maximum : G_PARAM_SPEC_INT64(pspec)->minimum);
-  if (G_IS_PARAM_SPEC_UINT64(pspec)) return BigInt::NewFromUnsigned(isolate, max ? G_PARAM_SPEC_UINT64(pspec)->maximum : G_PARAM_SPEC_UINT64(pspec)->minimum);
-  if (G_IS_PARAM_SPEC_FLOAT(pspec)) return Number::New(isolate, max ? G_PARAM_SPEC_FLOAT(pspec)->maximum : G_PARAM_SPEC_FLOAT(pspec)->minimum);
-  if (G_IS_PARAM_SPEC_DOUBLE(pspec)) return Number::New(isolate, max ? G_PARAM_SPEC_DOUBLE(pspec)->maximum : G_PARAM_SPEC_DOUBLE(pspec)->minimum);
+  if (G_IS_PARAM_SPEC_ULONG(pspec))
+    return BigInt::NewFromUnsigned(isolate, max ? G_PARAM_SPEC_ULONG(pspec)->maximum : G_PARAM_SPEC_ULONG(pspec)->minimum);
+  if (G_IS_PARAM_SPEC_INT64(pspec))
+    return BigInt::New(isolate, max ? G_PARAM_SPEC_INT64(pspec)->maximum : G_PARAM_SPEC_INT64(pspec)->minimum);
+  if (G_IS_PARAM_SPEC_UINT64(pspec))
+    return BigInt::NewFromUnsigned(isolate, max ? G_PARAM_SPEC_UINT64(pspec)->maximum : G_PARAM_SPEC_UINT64(pspec)->minimum);
+  if (G_IS_PARAM_SPEC_FLOAT(pspec))
+    return Number::New(isolate, max ? G_PARAM_SPEC_FLOAT(pspec)->maximum : G_PARAM_SPEC_FLOAT(pspec)->minimum);
+  if (G_IS_PARAM_SPEC_DOUBLE(pspec))
+    return Number::New(isolate, max ? G_PARAM_SPEC_DOUBLE(pspec)->maximum : G_PARAM_SPEC_DOUBLE(pspec)->minimum);
   return Null(isolate);
 }
 
@@ -154,7 +160,9 @@ Local<Value> Signal(Isolate* isolate, guint id) {
   Set(isolate, s, "owner", Str(isolate, g_type_name(query.itype)));
   Set(isolate, s, "action", Boolean::New(isolate, (query.signal_flags & G_SIGNAL_ACTION) != 0));
   Set(isolate, s, "returnType", TypeName(isolate, query.return_type));
-  Set(isolate, s, "returnFundamental", Str(isolate, query.return_type == G_TYPE_NONE ? "void" : g_type_name(G_TYPE_FUNDAMENTAL(query.return_type & ~G_SIGNAL_TYPE_STATIC_SCOPE))));
+  Set(isolate, s, "returnFundamental",
+      Str(isolate,
+          query.return_type == G_TYPE_NONE ? "void" : g_type_name(G_TYPE_FUNDAMENTAL(query.return_type & ~G_SIGNAL_TYPE_STATIC_SCOPE))));
   Local<Array> params = Array::New(isolate);
   Local<Array> fundamentals = Array::New(isolate);
   for (guint i = 0; i < query.n_params; i++) {
@@ -245,7 +253,10 @@ void DescribeElement(const FunctionCallbackInfo<Value>& args) {
     Local<Object> p = Object::New(isolate);
     Set(isolate, p, "name", Str(isolate, tpl->name_template));
     Set(isolate, p, "direction", Str(isolate, tpl->direction == GST_PAD_SRC ? "src" : tpl->direction == GST_PAD_SINK ? "sink" : "unknown"));
-    Set(isolate, p, "presence", Str(isolate, tpl->presence == GST_PAD_ALWAYS ? "always" : tpl->presence == GST_PAD_SOMETIMES ? "sometimes" : "request"));
+    Set(isolate, p, "presence",
+        Str(isolate, tpl->presence == GST_PAD_ALWAYS      ? "always"
+                     : tpl->presence == GST_PAD_SOMETIMES ? "sometimes"
+                                                          : "request"));
     Set(isolate, p, "caps", StrOrNull(isolate, tpl->static_caps.string));
     pads->Set(context, n++, p).Check();
   }

@@ -130,9 +130,7 @@ Local<ArrayBuffer> OwnedArrayBuffer(Isolate* isolate, void* data, size_t size) {
   return HolderArrayBuffer(isolate, h, data, size);
 }
 
-Local<ArrayBuffer> ViewArrayBuffer(Isolate* isolate, Holder* h) {
-  return HolderArrayBuffer(isolate, h, h->map.data, h->map.size);
-}
+Local<ArrayBuffer> ViewArrayBuffer(Isolate* isolate, Holder* h) { return HolderArrayBuffer(isolate, h, h->map.data, h->map.size); }
 
 Local<ArrayBuffer> ReadView(Isolate* isolate, GstBuffer* buffer) {
   auto* h = new Holder();

@@ -19,12 +19,12 @@ void GiveFrameMemory(void* data, size_t size);
 // What an ArrayBuffer made here holds. Its resources go back either when JS releases it
 // (ReleaseArrayBuffer, at once) or when V8 collects it, whichever comes first, exactly once.
 struct Holder {
-  void* data = nullptr;         // frame memory, for copies
+  void* data = nullptr;  // frame memory, for copies
   size_t size = 0;
   GstBuffer* buffer = nullptr;  // for buffer views
   GstMemory* memory = nullptr;  // for memory views
   GstMapInfo map;
-  bool owns_ref = false;        // the view holds a reference of its own
+  bool owns_ref = false;  // the view holds a reference of its own
   std::atomic<bool> released{false};
   const v8::BackingStore* store = nullptr;
 };

@@ -51,11 +51,12 @@ void PullFrames(const FunctionCallbackInfo<Value>& args) {
     ReadLayout(caps, &layout);
     Local<Value> layout_value = v8::Null(isolate);
     if (caps != g_object_get_qdata(sink, caps_quark)) {
-      g_object_set_qdata_full(sink, caps_quark, caps ? gst_caps_ref(caps) : nullptr,
-                              (GDestroyNotify)gst_caps_unref);
+      g_object_set_qdata_full(sink, caps_quark, caps ? gst_caps_ref(caps) : nullptr, (GDestroyNotify)gst_caps_unref);
       GstAudioInfo audio;
-      if (layout.video) layout_value = LayoutObject(isolate, layout);
-      else if (ReadAudioLayout(caps, &audio)) layout_value = AudioLayoutObject(isolate, audio);
+      if (layout.video)
+        layout_value = LayoutObject(isolate, layout);
+      else if (ReadAudioLayout(caps, &audio))
+        layout_value = AudioLayoutObject(isolate, audio);
     }
     Local<Value> data;
     bool copied = true;

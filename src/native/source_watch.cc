@@ -61,7 +61,6 @@ struct SourceWatch {
   std::vector<std::string> names;  // the watched sources, in the order found
 };
 
-
 GstPadProbeReturn OnBuffer(GstPad*, GstPadProbeInfo*, gpointer data) {
   static_cast<Flow*>(data)->last_us.store(g_get_monotonic_time(), std::memory_order_relaxed);
   return GST_PAD_PROBE_OK;
@@ -72,9 +71,7 @@ bool IsNetworkSource(GstElement* element) {
   return klass != nullptr && strstr(klass, "Source/Network") != nullptr;
 }
 
-bool IsLiveSource(GstElement* element) {
-  return GST_IS_BASE_SRC(element) && gst_base_src_is_live(GST_BASE_SRC(element));
-}
+bool IsLiveSource(GstElement* element) { return GST_IS_BASE_SRC(element) && gst_base_src_is_live(GST_BASE_SRC(element)); }
 
 // Probes the src pads of `element` not probed yet.
 void ProbeSrcPads(SourceWatch* w, GstElement* element) {
@@ -88,8 +85,8 @@ void ProbeSrcPads(SourceWatch* w, GstElement* element) {
       continue;
     }
     w->flow->Ref();
-    gulong id = gst_pad_add_probe(pad, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST), OnBuffer,
-                                  w->flow, [](gpointer data) { static_cast<Flow*>(data)->Unref(); });
+    gulong id = gst_pad_add_probe(pad, GstPadProbeType(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST), OnBuffer, w->flow,
+                                  [](gpointer data) { static_cast<Flow*>(data)->Unref(); });
     if (id == 0) {
       w->flow->Unref();
       gst_object_unref(pad);

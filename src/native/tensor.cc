@@ -39,11 +39,38 @@ enum Kind { kPacked8 = 0, kGray8 = 1, kGray16LE = 2, kGray16BE = 3, kI420 = 4, k
 
 // Indices into the parameter array src/tensor.ts fills (PARAM_*).
 enum Param {
-  pKind, pSrcW, pSrcH, pPixelBytes, pOffR, pOffG, pOffB,
-  pPlane0, pPlane1, pPlane2, pStride0, pStride1, pStride2,
-  pOutW, pOutH, pBoxX, pBoxY, pBoxW, pBoxH,
-  pNhwc, pBgr, pNearest, pBt709,
-  pMul0, pMul1, pMul2, pAdd0, pAdd1, pAdd2, pPad0, pPad1, pPad2,
+  pKind,
+  pSrcW,
+  pSrcH,
+  pPixelBytes,
+  pOffR,
+  pOffG,
+  pOffB,
+  pPlane0,
+  pPlane1,
+  pPlane2,
+  pStride0,
+  pStride1,
+  pStride2,
+  pOutW,
+  pOutH,
+  pBoxX,
+  pBoxY,
+  pBoxW,
+  pBoxH,
+  pNhwc,
+  pBgr,
+  pNearest,
+  pBt709,
+  pMul0,
+  pMul1,
+  pMul2,
+  pAdd0,
+  pAdd1,
+  pAdd2,
+  pPad0,
+  pPad1,
+  pPad2,
   pCount
 };
 
@@ -376,32 +403,47 @@ void TensorConvert(const v8::FunctionCallbackInfo<Value>& args) {
     o.add[c] = float(p[pAdd0 + c]);
     o.pad[c] = float(p[pPad0 + c]);
   }
-  if (s.kind < kPacked8 || s.kind > kNV12 || s.w <= 0 || s.h <= 0 || o.w <= 0 || o.h <= 0 || o.boxW <= 0 || o.boxH <= 0 ||
-      o.boxX < 0 || o.boxY < 0 || o.boxX + o.boxW > o.w || o.boxY + o.boxH > o.h)
+  if (s.kind < kPacked8 || s.kind > kNV12 || s.w <= 0 || s.h <= 0 || o.w <= 0 || o.h <= 0 || o.boxW <= 0 || o.boxH <= 0 || o.boxX < 0 ||
+      o.boxY < 0 || o.boxX + o.boxW > o.w || o.boxY + o.boxH > o.h)
     return ThrowRange(isolate, "tensorConvert: bad geometry");
 
   // Every byte read and written lies inside the arrays.
   size_t need = size_t(o.w) * o.h * 3 * (isFloat ? 4 : 1);
-  if (dstBytes < need) return ThrowRange(isolate, "tensorConvert: out holds " + std::to_string(dstBytes) + " bytes, needs " + std::to_string(need));
-  struct Extent { int plane, rows; size_t rowBytes; };
+  if (dstBytes < need)
+    return ThrowRange(isolate, "tensorConvert: out holds " + std::to_string(dstBytes) + " bytes, needs " + std::to_string(need));
+  struct Extent {
+    int plane, rows;
+    size_t rowBytes;
+  };
   Extent ext[3];
   int planes = 1;
   int cw = (s.w + 1) / 2, ch = (s.h + 1) / 2;
   switch (s.kind) {
     case kPacked8: ext[0] = {0, s.h, size_t(s.w) * s.pixelBytes}; break;
     case kGray8: ext[0] = {0, s.h, size_t(s.w)}; break;
-    case kGray16LE: case kGray16BE: ext[0] = {0, s.h, size_t(s.w) * 2}; break;
-    case kI420: planes = 3; ext[0] = {0, s.h, size_t(s.w)}; ext[1] = {1, ch, size_t(cw)}; ext[2] = {2, ch, size_t(cw)}; break;
-    case kNV12: planes = 2; ext[0] = {0, s.h, size_t(s.w)}; ext[1] = {1, ch, size_t(cw) * 2}; break;
+    case kGray16LE:
+    case kGray16BE: ext[0] = {0, s.h, size_t(s.w) * 2}; break;
+    case kI420:
+      planes = 3;
+      ext[0] = {0, s.h, size_t(s.w)};
+      ext[1] = {1, ch, size_t(cw)};
+      ext[2] = {2, ch, size_t(cw)};
+      break;
+    case kNV12:
+      planes = 2;
+      ext[0] = {0, s.h, size_t(s.w)};
+      ext[1] = {1, ch, size_t(cw) * 2};
+      break;
   }
   if (s.kind == kPacked8 && (s.pixelBytes < 3 || s.off[0] >= s.pixelBytes || s.off[1] >= s.pixelBytes || s.off[2] >= s.pixelBytes))
     return ThrowRange(isolate, "tensorConvert: bad pixel layout");
   for (int i = 0; i < planes; i++) {
-    if (s.stride[i] < ext[i].rowBytes) return ThrowRange(isolate, "tensorConvert: plane " + std::to_string(i) + " stride is shorter than its row");
+    if (s.stride[i] < ext[i].rowBytes)
+      return ThrowRange(isolate, "tensorConvert: plane " + std::to_string(i) + " stride is shorter than its row");
     size_t end = s.plane[i] + s.stride[i] * (ext[i].rows - 1) + ext[i].rowBytes;
     if (end > srcBytes)
-      return ThrowRange(isolate, "tensorConvert: the frame's data holds " + std::to_string(srcBytes) + " bytes, its plane " + std::to_string(i) +
-                                     " ends at byte " + std::to_string(end));
+      return ThrowRange(isolate, "tensorConvert: the frame's data holds " + std::to_string(srcBytes) + " bytes, its plane " +
+                                     std::to_string(i) + " ends at byte " + std::to_string(end));
   }
 
   Scratch& t = scratch;
@@ -425,8 +467,10 @@ void TensorConvert(const v8::FunctionCallbackInfo<Value>& args) {
   t.verticalFirst = s.kind == kPacked8 && o.boxH < s.h && p[pNearest] == 0 && !t.identityX;
   if (t.verticalFirst) t.vrow.resize(size_t(s.w) * s.pixelBytes);
   bool bt709 = p[pBt709] != 0;
-  if (isFloat) Dispatch<float>(s, o, bt709, t);
-  else Dispatch<uint8_t>(s, o, bt709, t);
+  if (isFloat)
+    Dispatch<float>(s, o, bt709, t);
+  else
+    Dispatch<uint8_t>(s, o, bt709, t);
 }
 
 // tensorBandwidthBound(input: ArrayBufferView, outputBytes: number, reps: number): ms per rep of

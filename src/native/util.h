@@ -8,9 +8,7 @@
 
 namespace gstts {
 
-inline v8::Local<v8::String> Str(v8::Isolate* isolate, const char* s) {
-  return v8::String::NewFromUtf8(isolate, s).ToLocalChecked();
-}
+inline v8::Local<v8::String> Str(v8::Isolate* isolate, const char* s) { return v8::String::NewFromUtf8(isolate, s).ToLocalChecked(); }
 
 inline void ThrowType(v8::Isolate* isolate, const std::string& message) {
   isolate->ThrowException(v8::Exception::TypeError(Str(isolate, message.c_str())));
@@ -46,8 +44,8 @@ inline void* ExternalValue(v8::Local<v8::Value> value) {
 }
 
 // exports[name] = fn, with `data` (a concern's per-environment state) as the function's data.
-inline void SetMethod(v8::Local<v8::Context> context, v8::Local<v8::Object> exports, const char* name,
-                      v8::FunctionCallback fn, void* data) {
+inline void SetMethod(v8::Local<v8::Context> context, v8::Local<v8::Object> exports, const char* name, v8::FunctionCallback fn,
+                      void* data) {
   v8::Isolate* isolate = v8::Isolate::GetCurrent();  // V8 14 has no Context::GetIsolate()
   v8::Local<v8::FunctionTemplate> tpl = v8::FunctionTemplate::New(isolate, fn, NewExternal(isolate, data));
   v8::Local<v8::Function> function = tpl->GetFunction(context).ToLocalChecked();

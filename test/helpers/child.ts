@@ -9,12 +9,25 @@ import * as path from 'node:path';
 import { ROOT, type Exit } from './support';
 
 /** Runs `file` (a path under test/) in a fresh node with `ulimit -n fdLimit`; resolves when it exits. */
-export function runLimited(file: string, args: readonly string[], options: { fdLimit: number; timeoutMs: number; what: string; env?: NodeJS.ProcessEnv }): Promise<Exit> {
+export function runLimited(
+  file: string,
+  args: readonly string[],
+  options: { fdLimit: number; timeoutMs: number; what: string; env?: NodeJS.ProcessEnv },
+): Promise<Exit> {
   return new Promise<Exit>((resolve, reject) => {
     const started = Date.now();
     const child = spawn(
       'bash',
-      ['-c', `ulimit -n ${options.fdLimit} && exec "$0" "$@"`, process.execPath, '--expose-gc', '-r', 'ts-node/register/transpile-only', path.join(ROOT, 'test', file), ...args],
+      [
+        '-c',
+        `ulimit -n ${options.fdLimit} && exec "$0" "$@"`,
+        process.execPath,
+        '--expose-gc',
+        '-r',
+        'ts-node/register/transpile-only',
+        path.join(ROOT, 'test', file),
+        ...args,
+      ],
       { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -23,7 +36,11 @@ export function runLimited(file: string, args: readonly string[], options: { fdL
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${options.what}: still running after ${options.timeoutMs} ms (killed)\n--- stdout\n${stdout.slice(-3000)}\n--- stderr\n${stderr.slice(-3000)}`));
+      reject(
+        new Error(
+          `${options.what}: still running after ${options.timeoutMs} ms (killed)\n--- stdout\n${stdout.slice(-3000)}\n--- stderr\n${stderr.slice(-3000)}`,
+        ),
+      );
     }, options.timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);

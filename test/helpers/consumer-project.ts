@@ -38,7 +38,8 @@ export interface Ran {
  * What `npm test` tells its scripts about this project (its prefix, package, script): not passed on,
  * so the consumer's npm works on the consumer. The user's npm settings (cache, nodedir...) are.
  */
-const ABOUT_THIS_RUN = /^(?:npm_package_|npm_lifecycle_|npm_command$|npm_execpath$|npm_node_execpath$|npm_config_local_prefix$|npm_config_call$|INIT_CWD$|TS_NODE_)/i;
+const ABOUT_THIS_RUN =
+  /^(?:npm_package_|npm_lifecycle_|npm_command$|npm_execpath$|npm_node_execpath$|npm_config_local_prefix$|npm_config_call$|INIT_CWD$|TS_NODE_)/i;
 let mirror: string | undefined;
 
 function environment(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -60,7 +61,9 @@ export function run(command: string, args: readonly string[], cwd: string, timeo
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${command} ${args.join(' ')}: still running after ${timeoutMs} ms\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`));
+      reject(
+        new Error(`${command} ${args.join(' ')}: still running after ${timeoutMs} ms\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`),
+      );
     }, timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
@@ -106,9 +109,14 @@ export function blocksOf(markdown: string): Block[] {
     const start = i;
     const body: string[] = [];
     for (i++; i < lines.length && lines[i].trim() !== '```'; i++) body.push(lines[i]);
-    const before = (lines.slice(0, start).reverse().find((l) => l.trim() !== '') ?? '').trim();
+    const before = (
+      lines
+        .slice(0, start)
+        .reverse()
+        .find((l) => l.trim() !== '') ?? ''
+    ).trim();
     const file = /^<!--\s*file:\s*(\S+)\s*-->$/.exec(before)?.[1];
-    blocks.push({ line: start + 1, lang: open[1], code: body.join('\n') + '\n', file, skipped: /^<!--\s*not run/.test(before) });
+    blocks.push({ line: start + 1, lang: open[1], code: `${body.join('\n')}\n`, file, skipped: /^<!--\s*not run/.test(before) });
   }
   return blocks;
 }
@@ -175,7 +183,8 @@ function nodeGtkMirror(into: string): string {
   const nodeGtk = path.join(ROOT, 'node_modules', 'node-gtk');
   const abi = `node-v${process.versions.modules}-${process.platform}-${process.arch}`;
   const binding = path.join(nodeGtk, 'lib', 'binding', abi);
-  if (!fs.existsSync(path.join(binding, 'node_gtk.node'))) throw new Error(`no node-gtk binding for this Node in ${binding}: run bash scripts/setup.sh`);
+  if (!fs.existsSync(path.join(binding, 'node_gtk.node')))
+    throw new Error(`no node-gtk binding for this Node in ${binding}: run bash scripts/setup.sh`);
   const dir = path.join(into, 'node-gtk-host');
   const where = path.join(dir, 'node_gtk', `v${versionOf(nodeGtk)}`);
   fs.mkdirSync(where, { recursive: true });
@@ -225,7 +234,11 @@ async function make(): Promise<ConsumerProject> {
 let tsNode: Promise<void> | undefined;
 /** The README's ts-node recipe, installed into the project once: `typescript@5 ts-node@10.9.2`. */
 export function installTsNode(dir: string): Promise<void> {
-  tsNode ??= npm(['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', 'typescript@5', 'ts-node@10.9.2'], dir, 180_000).then(() => undefined);
+  tsNode ??= npm(
+    ['install', '--save-dev', '--prefer-offline', '--no-audit', '--no-fund', 'typescript@5', 'ts-node@10.9.2'],
+    dir,
+    180_000,
+  ).then(() => undefined);
   return tsNode;
 }
 

@@ -5,7 +5,7 @@
  * so that the library's paths are checked against a reference that shares none of their code.
  * Not a suite (see support.ts).
  */
-import { Gst, GstApp } from '../../src';
+import { Gst, type GstApp } from '../../src';
 
 const roundUp4 = (n: number): number => Math.ceil(n / 4) * 4;
 const roundUp2 = (n: number): number => Math.ceil(n / 2) * 2;

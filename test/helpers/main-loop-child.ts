@@ -62,7 +62,12 @@ async function libraryAfterwards(): Promise<void> {
   // and a GLib timeout, which only the library's own driver dispatches now (a Node timer keeps
   // the process alive meanwhile: the driver's handles do not)
   const keepAlive = setTimeout(() => undefined, 10_000);
-  await new Promise<void>((resolve) => GLib.timeoutAdd(GLib.PRIORITY_DEFAULT, 10, () => (resolve(), false)));
+  await new Promise<void>((resolve) =>
+    GLib.timeoutAdd(GLib.PRIORITY_DEFAULT, 10, () => {
+      resolve();
+      return false;
+    }),
+  );
   clearTimeout(keepAlive);
   console.log('library after the loop: GLib timeout');
 }

@@ -65,7 +65,11 @@ export async function countWebmFrames(file: string, timeoutMs = 20_000): Promise
   } finally {
     // At once, without end of stream: a shutdown() of a source whose queue is full can hang.
     source[Symbol.dispose]();
-    await within(source.done.catch(() => undefined), 5_000, `the decoder of ${file} to stop`);
+    await within(
+      source.done.catch(() => undefined),
+      5_000,
+      `the decoder of ${file} to stop`,
+    );
   }
 }
 

@@ -28,7 +28,8 @@ interface RtspServerNamespace {
 /** The path of the stream on the server. */
 export const MOUNT = '/test';
 /** What the server sends: small raw frames, so that the tests spend their time on the network, not on pixels. */
-export const LAUNCH = '( videotestsrc is-live=true ! video/x-raw,format=RGB,width=160,height=120,framerate=30/1 ! rtpvrawpay name=pay0 pt=96 )';
+export const LAUNCH =
+  '( videotestsrc is-live=true ! video/x-raw,format=RGB,width=160,height=120,framerate=30/1 ! rtpvrawpay name=pay0 pt=96 )';
 
 function main(): void {
   const port = process.argv[2] ?? '0';

@@ -149,7 +149,9 @@ export function caps(description: string): Gst.Caps {
  * Pipelines a suite owns, stopped after each test whatever happened in it: `track(p)` registers
  * one. Stopped at once, without end of stream; tests that need the end of stream ask for it.
  */
-export function pipelinesStoppedAfterEach(suite: { after: { each(fn: () => Promise<void>): void } }): <T extends GstPipeline>(pipeline: T) => T {
+export function pipelinesStoppedAfterEach(suite: {
+  after: { each(fn: () => Promise<void>): void };
+}): <T extends GstPipeline>(pipeline: T) => T {
   const open = new Set<GstPipeline>();
   suite.after.each(async () => {
     const stopped = [...open].map((pipeline) => {

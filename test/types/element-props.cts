@@ -29,7 +29,7 @@ void pattern;
 void asNumber;
 
 // getByName with a factory name gives the element's own type
-import { GstPipeline } from '../../src/pipeline';
+import type { GstPipeline } from '../../src/pipeline';
 declare const pipeline: GstPipeline;
 const found = pipeline.getByName('src', 'videotestsrc');
 // @ts-expect-error TS2551 Property 'patern' does not exist on type 'VideotestsrcElement'. Did you mean 'pattern'?

@@ -1,6 +1,6 @@
 // Must not compile: element classes as node-gtk builds them.
 import { Gst, GstApp } from '../../src/gi';
-import { GstPipeline } from '../../src/pipeline';
+import type { GstPipeline } from '../../src/pipeline';
 
 declare const pipeline: GstPipeline;
 

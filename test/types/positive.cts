@@ -1,6 +1,6 @@
 // Must compile (the control for the other snippets): the same calls, written as node-gtk wants them.
-import { GLib, GObject, Gst, GstApp, GstBase, gi } from '../../src/gi';
-import { GstPipeline } from '../../src/pipeline';
+import { GLib, type GObject, Gst, GstApp, GstBase, gi } from '../../src/gi';
+import type { GstPipeline } from '../../src/pipeline';
 
 declare const pipeline: GstPipeline;
 declare const buffer: Gst.Buffer;
@@ -53,4 +53,5 @@ const typedLive: boolean = elementGetProp(typedSrc, 'is-live');
 const typedOffset: bigint = elementGetProp(typedSrc, 'timestampOffset');
 void typedLive;
 void typedOffset;
-const untyped: Gst.Element | null = Gst.ElementFactory.make("not-a-factory", "x"); void untyped;
+const untyped: Gst.Element | null = Gst.ElementFactory.make('not-a-factory', 'x');
+void untyped;

@@ -1,5 +1,5 @@
 // Must not compile: signal handlers and emits that do not match what node-gtk does with them.
-import { Gst, GstApp, gi } from '../../src/gi';
+import { type Gst, type GstApp, gi } from '../../src/gi';
 
 declare const sink: GstApp.AppSink;
 declare const src: GstApp.AppSrc;

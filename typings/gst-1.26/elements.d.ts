@@ -195,10 +195,10 @@ export interface E3GppmuxSignals {
  * Multiplex audio and video into a 3GPP file
  *
  * Pad templates:
- * - `src` src, always: video/quicktime, variant=(string)3gpp
  * - `audio_%u` sink, request: audio/AMR, rate=(int)8000, channels=(int)[ 1, 2 ]; audio/AMR-WB, rate=(int)16000, channels=(int)[ 1, 2 ]; audio/mpeg, mpegversion=(int)1, layer=(int)3, channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/mpeg, mpegversion=(int)4, stream-format=(string)raw, channels=(int)[ 1, 8 ], rate=(int)[ 1, 2147483647 ]; audio/x-ac3, channels=(int)[ 1, 6 ], rate=(int)[ 1, 2147483647 ]
- * - `video_%u` sink, request: video/x-h263, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-divx, divxversion=(int)5, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h264, stream-format=(string){ avc, avc3 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]
+ * - `src` src, always: video/quicktime, variant=(string)3gpp
  * - `subtitle_%u` sink, request: text/x-raw, format=(string)utf8
+ * - `video_%u` sink, request: video/x-h263, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-divx, divxversion=(int)5, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h264, stream-format=(string){ avc, avc3 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]
  */
 export interface E3GppmuxElement extends GstBase.Aggregator {
   /**
@@ -782,8 +782,8 @@ export interface AiffmuxSignals {
  * Multiplex raw audio into AIFF
  *
  * Pad templates:
- * - `src` src, always: audio/x-aiff
  * - `sink` sink, always: audio/x-raw, format=(string){ S8, S16BE, S24BE, S32BE }, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]
+ * - `src` src, always: audio/x-aiff
  */
 export interface AiffmuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -828,8 +828,8 @@ export interface AlawdecSignals {
  * Convert 8bit A law to 16bit PCM
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
  * - `sink` sink, always: audio/x-alaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
+ * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
  */
 export interface AlawdecElement extends GstAudio.AudioDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -851,8 +851,8 @@ export interface AlawencSignals {
  * Convert 16bit PCM to 8bit A law
  *
  * Pad templates:
- * - `src` src, always: audio/x-alaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
  * - `sink` sink, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
+ * - `src` src, always: audio/x-alaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
  */
 export interface AlawencElement extends GstAudio.AudioEncoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -874,8 +874,8 @@ export interface AlphacombineSignals {
  * Use luma from an opaque stream as alpha plane on another
  *
  * Pad templates:
- * - `sink` sink, always: video/x-raw, format=(string){ I420, I420_10LE, NV12 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `alpha` sink, always: video/x-raw, format=(string){ GRAY8, I420, I420_10LE, NV12 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `sink` sink, always: video/x-raw, format=(string){ I420, I420_10LE, NV12 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `src` src, always: video/x-raw, format=(string){ A420, A420_10LE, AV12 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface AlphacombineElement extends Gst.Element {
@@ -1018,8 +1018,8 @@ export interface ApedemuxSignals {
  * Read and output APE tags while demuxing the contents
  *
  * Pad templates:
- * - `src` src, always: ANY
  * - `sink` sink, always: application/x-apetag
+ * - `src` src, always: ANY
  */
 export interface ApedemuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -1307,8 +1307,8 @@ export interface AsfmuxSignals {
  * Muxes audio and video into an ASF stream
  *
  * Pad templates:
- * - `src` src, always: video/x-ms-asf, parsed=(boolean)true
  * - `audio_%u` sink, request: audio/x-wma, wmaversion=(int)[ 1, 3 ]; audio/mpeg, layer=(int)3, mpegversion=(int)1, channels=(int)[ 1, 2 ], rate=(int)[ 8000, 96000 ]
+ * - `src` src, always: video/x-ms-asf, parsed=(boolean)true
  * - `video_%u` sink, request: video/x-wmv, wmvversion=(int)[ 1, 3 ]
  */
 export interface AsfmuxElement extends Gst.Element {
@@ -1356,8 +1356,8 @@ export interface Asteriskh263Signals {
  * Extracts H263 video from RTP and encodes in Asterisk H263 format
  *
  * Pad templates:
- * - `src` src, always: application/x-asteriskh263
  * - `sink` sink, always: application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)H263-1998
+ * - `src` src, always: application/x-asteriskh263
  */
 export interface Asteriskh263Element extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -1433,8 +1433,8 @@ export interface AtscmuxSignals {
  * Multiplexes media streams into an ATSC-compliant Transport Stream
  *
  * Pad templates:
- * - `src` src, always: video/mpegts, systemstream=(boolean)true, packetsize=(int)188
  * - `sink_%d` sink, request: video/mpeg, parsed=(boolean)true, mpegversion=(int)2, systemstream=(boolean)false; video/x-h264, stream-format=(string)byte-stream, alignment=(string){ au, nal }; audio/x-ac3, framed=(boolean)true; audio/x-eac3, framed=(boolean)true
+ * - `src` src, always: video/mpegts, systemstream=(boolean)true, packetsize=(int)188
  */
 export interface AtscmuxElement extends GstBase.Aggregator {
   /**
@@ -1874,8 +1874,8 @@ export interface Av1DecSignals {
  * Decode AV1 video streams
  *
  * Pad templates:
- * - `src` src, always: video/x-raw, format=(string){ I420, YV12, Y42B, Y444, I420_10LE, I420_12LE, I422_10LE, I422_12LE, Y444_10LE, Y444_12LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `sink` sink, always: video/x-av1, stream-format=(string)obu-stream, alignment=(string)tu
+ * - `src` src, always: video/x-raw, format=(string){ I420, YV12, Y42B, Y444, I420_10LE, I420_12LE, I422_10LE, I422_12LE, Y444_10LE, Y444_12LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface Av1DecElement extends GstVideo.VideoDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -2226,8 +2226,8 @@ export interface Av1ParseSignals {
  * Parses AV1 streams
  *
  * Pad templates:
- * - `src` src, always: video/x-av1, parsed=(boolean)true, stream-format=(string){ obu-stream, annexb }, alignment=(string){ obu, tu, frame }
  * - `sink` sink, always: video/x-av1
+ * - `src` src, always: video/x-av1, parsed=(boolean)true, stream-format=(string){ obu-stream, annexb }, alignment=(string){ obu, tu, frame }
  */
 export interface Av1ParseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -2344,10 +2344,10 @@ export interface AvidemuxSignals {
  *
  * Pad templates:
  * - `audio_%u` src, sometimes: audio/ms-gsm; audio/mpeg, mpegversion=(int)1, layer=(int)3; audio/mpeg, mpegversion=(int)1, layer=(int)2; audio/x-raw, format=(string){ S8, U8, S16LE, U16LE, S24LE, U24LE, S32LE, U32LE }, layout=(string)interleaved; audio/x-vorbis; audio/x-ac3; audio/x-dts; audio/mpeg, mpegversion=(int)4; audio/x-alaw; audio/x-mulaw; audio/x-wms, bitrate=(int)[ 0, 2147483647 ], block_align=(int)[ 1, 2147483647 ]; audio/x-adpcm, layout=(string)microsoft, block_align=(int)[ 1, 2147483647 ]; audio/x-adpcm, layout=(string)dvi, block_align=(int)[ 1, 2147483647 ]; audio/x-truespeech; audio/x-wma, wmaversion=(int)1, bitrate=(int)[ 0, 2147483647 ], block_align=(int)[ 1, 2147483647 ]; audio/x-wma, wmaversion=(int)2, bitrate=(int)[ 0, 2147483647 ], block_align=(int)[ 1, 2147483647 ]; audio/x-wma, wmaversion=(int)3, bitrate=(int)[ 0, 2147483647 ], block_align=(int)[ 1, 2147483647 ]; audio/x-vnd.sony.atrac3; audio/x-raw, format=(string){ F32LE, F64LE }, layout=(string)interleaved; audio/x-voxware, voxwaretype=(int)117; audio/x-adpcm, layout=(string)dk4; audio/x-adpcm, layout=(string)dk3; audio/x-adpcm, layout=(string)dvi; audio/AMR; audio/AMR-WB; audio/x-siren; application/x-ogg-avi; audio/x-avi-unknown
- * - `video_%u` src, sometimes: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-asus, asusversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-asus, asusversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-cineform, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-cirrus-logic-accupak, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-camstudio, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-compressed-yuv, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string){ RGB8P, BGR, BGRx }, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-divx, divxversion=(int)3, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-divx, divxversion=(int)4, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-truemotion, trueversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dv, systemstream=(boolean)false, dvversion=(int)25, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dv, systemstream=(boolean)false, dvversion=(int)50, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-divx, divxversion=(int)5, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-flash-video, flvversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp6-flash, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)itu, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)lucent, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, variant=(string)itu, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h265, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-huffyuv, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-intel-h263, variant=(string)intel, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)I420, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-indeo, indeoversion=(int)3, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-indeo, indeoversion=(int)4, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-indeo, indeoversion=(int)5, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)lead, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, variant=(string)lead, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)microsoft, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; image/jpeg, parsed=(boolean)true, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msmpeg, msmpegversion=(int)42, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msmpeg, msmpegversion=(int)43, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, systemstream=(boolean)false, mpegversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, systemstream=(boolean)false, mpegversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msmpeg, msmpegversion=(int)41, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-mszh, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; image/png, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-rle, layout=(string)microsoft, depth=(int)[ 1, 64 ], framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-indeo, indeoversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/sp5x, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-truemotion, trueversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-camtasia, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ultimotion, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)UYVY, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ati-vcr, vcrversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ati-vcr, vcrversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)vdolive, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)vivo, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vmnc, version=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp3, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, variant=(string)videosoft, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-wmv, wmvversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-wmv, wmvversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-wmv, wmvversion=(int)3, format=(string)WMV3, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-xan, wcversion=(int)4, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)YUY2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)YVU9, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-zlib, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-cinepak, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, variant=(string)itu, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msvideocodec, msvideoversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)xirlink, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dirac, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ffv, ffvversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-kmvc, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp5, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp6, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp6-flash, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp7, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp8, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-mimic, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-apple-video, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-theora, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-fraps, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-aasc, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)YV12, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-loco, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-zmbv, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)v210, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)r210, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dv, systemstream=(boolean)true; video/x-avi-unknown
- * - `subtitle_%u` src, sometimes: application/x-subtitle-avi
- * - `subpicture_%u` src, sometimes: subpicture/x-xsub
  * - `sink` sink, always: video/x-msvideo
+ * - `subpicture_%u` src, sometimes: subpicture/x-xsub
+ * - `subtitle_%u` src, sometimes: application/x-subtitle-avi
+ * - `video_%u` src, sometimes: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-asus, asusversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-asus, asusversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-cineform, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-cirrus-logic-accupak, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-camstudio, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-compressed-yuv, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string){ RGB8P, BGR, BGRx }, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-divx, divxversion=(int)3, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-divx, divxversion=(int)4, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-truemotion, trueversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dv, systemstream=(boolean)false, dvversion=(int)25, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dv, systemstream=(boolean)false, dvversion=(int)50, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-divx, divxversion=(int)5, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-flash-video, flvversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp6-flash, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)itu, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)lucent, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, variant=(string)itu, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h265, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-huffyuv, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-intel-h263, variant=(string)intel, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)I420, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-indeo, indeoversion=(int)3, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-indeo, indeoversion=(int)4, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-indeo, indeoversion=(int)5, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)lead, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, variant=(string)lead, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)microsoft, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; image/jpeg, parsed=(boolean)true, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msmpeg, msmpegversion=(int)42, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msmpeg, msmpegversion=(int)43, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, systemstream=(boolean)false, mpegversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, systemstream=(boolean)false, mpegversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msmpeg, msmpegversion=(int)41, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-mszh, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; image/png, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-rle, layout=(string)microsoft, depth=(int)[ 1, 64 ], framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-indeo, indeoversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/sp5x, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-truemotion, trueversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-camtasia, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ultimotion, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)UYVY, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ati-vcr, vcrversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ati-vcr, vcrversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)vdolive, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)vivo, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vmnc, version=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp3, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, variant=(string)videosoft, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-wmv, wmvversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-wmv, wmvversion=(int)2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-wmv, wmvversion=(int)3, format=(string)WMV3, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-xan, wcversion=(int)4, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)YUY2, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)YVU9, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-zlib, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-cinepak, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, variant=(string)itu, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msvideocodec, msvideoversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, variant=(string)xirlink, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dirac, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ffv, ffvversion=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-kmvc, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp5, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp6, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp6-flash, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp7, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp8, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-mimic, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-apple-video, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-theora, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-fraps, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-aasc, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)YV12, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-loco, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-zmbv, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)v210, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string)r210, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dv, systemstream=(boolean)true; video/x-avi-unknown
  */
 export interface AvidemuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -2374,8 +2374,8 @@ export interface AvimuxSignals {
  * Muxes audio and video into an avi stream
  *
  * Pad templates:
- * - `src` src, always: video/x-msvideo
  * - `audio_%u` sink, request: audio/x-raw, format=(string){ U8, S16LE, S24LE, S32LE }, rate=(int)[ 1000, 96000 ], channels=(int)[ 1, 65535 ]; audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ], rate=(int)[ 1000, 96000 ], channels=(int)[ 1, 2 ]; audio/mpeg, mpegversion=(int)4, stream-format=(string)raw, rate=(int)[ 1000, 96000 ], channels=(int)[ 1, 2 ]; audio/x-ac3, rate=(int)[ 1000, 96000 ], channels=(int)[ 1, 6 ]; audio/x-alaw, rate=(int)[ 1000, 48000 ], channels=(int)[ 1, 2 ]; audio/x-mulaw, rate=(int)[ 1000, 48000 ], channels=(int)[ 1, 2 ]; audio/x-wma, rate=(int)[ 1000, 96000 ], channels=(int)[ 1, 2 ], wmaversion=(int)[ 1, 2 ]
+ * - `src` src, always: video/x-msvideo
  * - `video_%u` sink, request: video/x-raw, format=(string){ YUY2, I420, BGR, BGRx, BGRA, GRAY8, UYVY, v210 }, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; image/jpeg, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-divx, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ], divxversion=(int)[ 3, 5 ]; video/x-msmpeg, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ], msmpegversion=(int)[ 41, 43 ]; video/mpeg, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ], mpegversion=(int){ 1, 2, 4 }, systemstream=(boolean)false; video/x-h263, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-h264, stream-format=(string)byte-stream, alignment=(string)au, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-dv, width=(int)720, height=(int){ 576, 480 }, framerate=(fraction)[ 0/1, 2147483647/1 ], systemstream=(boolean)false; video/x-huffyuv, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-wmv, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ], wmvversion=(int)[ 1, 3 ]; image/x-jpc, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-vp8, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; image/png, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface AvimuxElement extends Gst.Element {
@@ -3080,9 +3080,9 @@ export interface CodecalphademuxSignals {
  * Extract and expose as a stream the CODEC alpha.
  *
  * Pad templates:
+ * - `alpha` src, always: ANY
  * - `sink` sink, always: ANY
  * - `src` src, always: ANY
- * - `alpha` src, always: ANY
  */
 export interface CodecalphademuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -4094,9 +4094,9 @@ export interface DashdemuxSignals {
  *
  * Pad templates:
  * - `audio_%02u` src, sometimes: ANY
- * - `video_%02u` src, sometimes: ANY
- * - `subtitle_%02u` src, sometimes: ANY
  * - `sink` sink, always: application/dash+xml
+ * - `subtitle_%02u` src, sometimes: ANY
+ * - `video_%02u` src, sometimes: ANY
  */
 export interface DashdemuxElement extends Gst.Bin {
   /**
@@ -4270,9 +4270,9 @@ export interface Dashdemux2Signals {
  *
  * Pad templates:
  * - `audio_%02u` src, sometimes: ANY
- * - `video_%02u` src, sometimes: ANY
- * - `subtitle_%02u` src, sometimes: ANY
  * - `sink` sink, always: application/dash+xml
+ * - `subtitle_%02u` src, sometimes: ANY
+ * - `video_%02u` src, sometimes: ANY
  */
 export interface Dashdemux2Element extends Gst.Bin {
   /**
@@ -4458,9 +4458,9 @@ export interface DashsinkSignals {
  * Dynamic Adaptive Streaming over HTTP sink
  *
  * Pad templates:
- * - `video_%u` sink, request: ANY
  * - `audio_%u` sink, request: ANY
  * - `subtitle_%u` sink, request: ANY
+ * - `video_%u` sink, request: ANY
  */
 export interface DashsinkElement extends Gst.Bin {
   /**
@@ -5363,12 +5363,12 @@ export interface Decodebin3Signals {
  * Autoplug and decode to raw media
  *
  * Pad templates:
+ * - `audio_%u` src, sometimes: ANY
  * - `sink` sink, always: ANY
  * - `sink_%u` sink, request: ANY
- * - `video_%u` src, sometimes: ANY
- * - `audio_%u` src, sometimes: ANY
- * - `text_%u` src, sometimes: ANY
  * - `src_%u` src, sometimes: ANY
+ * - `text_%u` src, sometimes: ANY
+ * - `video_%u` src, sometimes: ANY
  */
 export interface Decodebin3Element extends Gst.Bin {
   /**
@@ -5395,8 +5395,8 @@ export interface DiracparseSignals {
  * Parses Dirac streams
  *
  * Pad templates:
- * - `src` src, always: video/x-dirac, parsed=(boolean)true, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ], pixel-aspect-ratio=(fraction)[ 0/1, 2147483647/1 ], interlace-mode=(string){ progressive, interleaved }, profile=(string){ vc2-low-delay, vc2-simple, vc2-main, main }, level=(string){ 0, 1, 128 }
  * - `sink` sink, always: video/x-dirac
+ * - `src` src, always: video/x-dirac, parsed=(boolean)true, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ], pixel-aspect-ratio=(fraction)[ 0/1, 2147483647/1 ], interlace-mode=(string){ progressive, interleaved }, profile=(string){ vc2-low-delay, vc2-simple, vc2-main, main }, level=(string){ 0, 1, 128 }
  */
 export interface DiracparseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -5455,8 +5455,8 @@ export interface DtlsdecSignals {
  * Decodes DTLS packets
  *
  * Pad templates:
- * - `src` src, request: ANY
  * - `sink` sink, always: application/x-dtls
+ * - `src` src, request: ANY
  */
 export interface DtlsdecElement extends Gst.Element {
   /**
@@ -5547,8 +5547,8 @@ export interface DtlsencSignals {
  * Encodes packets with DTLS
  *
  * Pad templates:
- * - `src` src, always: application/x-dtls
  * - `sink` sink, request: ANY
+ * - `src` src, always: application/x-dtls
  */
 export interface DtlsencElement extends Gst.Element {
   /**
@@ -5651,10 +5651,10 @@ export interface DtlssrtpdecSignals {
  * Decodes SRTP packets with a key received from DTLS
  *
  * Pad templates:
- * - `sink` sink, always: ANY
- * - `rtp_src` src, always: application/x-rtp
- * - `rtcp_src` src, always: application/x-rtcp
  * - `data_src` src, request: ANY
+ * - `rtcp_src` src, always: application/x-rtcp
+ * - `rtp_src` src, always: application/x-rtp
+ * - `sink` sink, always: ANY
  */
 export interface DtlssrtpdecElement extends Gst.Bin {
   /**
@@ -5723,9 +5723,9 @@ export interface DtlssrtpdemuxSignals {
  * Demultiplexes DTLS and SRTP packets
  *
  * Pad templates:
- * - `sink` sink, always: ANY
- * - `rtp_src` src, always: application/x-rtp; application/x-rtcp; application/x-srtp; application/x-srtcp
  * - `dtls_src` src, always: application/x-dtls
+ * - `rtp_src` src, always: application/x-rtp; application/x-rtcp; application/x-srtp; application/x-srtcp
+ * - `sink` sink, always: ANY
  */
 export interface DtlssrtpdemuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -5764,9 +5764,9 @@ export interface DtlssrtpencSignals {
  * Encodes SRTP packets with a key received from DTLS
  *
  * Pad templates:
- * - `rtp_sink_%d` sink, request: application/x-rtp; application/x-rtcp
- * - `rtcp_sink_%d` sink, request: application/x-rtp; application/x-rtcp
  * - `data_sink` sink, request: ANY
+ * - `rtcp_sink_%d` sink, request: application/x-rtp; application/x-rtcp
+ * - `rtp_sink_%d` sink, request: application/x-rtp; application/x-rtcp
  * - `src` src, always: ANY
  */
 export interface DtlssrtpencElement extends Gst.Bin {
@@ -7155,9 +7155,9 @@ export interface DvdemuxSignals {
  * Uses libdv to separate DV audio from DV video (libdv.sourceforge.net)
  *
  * Pad templates:
+ * - `audio` src, sometimes: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int){ 32000, 44100, 48000 }, channels=(int){ 2, 4 }
  * - `sink` sink, always: video/x-dv, systemstream=(boolean)true
  * - `video` src, sometimes: video/x-dv, systemstream=(boolean)false
- * - `audio` src, sometimes: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int){ 32000, 44100, 48000 }, channels=(int){ 2, 4 }
  */
 export interface DvdemuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -7296,10 +7296,10 @@ export interface EncodebinSignals {
  * Convenience encoding/muxing element
  *
  * Pad templates:
- * - `video_%u` sink, request: ANY
  * - `audio_%u` sink, request: ANY
  * - `private_%u` sink, request: ANY
  * - `src` src, always: ANY
+ * - `video_%u` sink, request: ANY
  */
 export interface EncodebinElement extends Gst.Bin {
   /**
@@ -7362,10 +7362,10 @@ export interface Encodebin2Signals {
  * Convenience encoding/muxing element
  *
  * Pad templates:
- * - `video_%u` sink, request: ANY
  * - `audio_%u` sink, request: ANY
  * - `private_%u` sink, request: ANY
  * - `src_%u` src, sometimes: ANY
+ * - `video_%u` sink, request: ANY
  */
 export interface Encodebin2Element extends Gst.Bin {
   /**
@@ -7424,8 +7424,8 @@ export interface FaadSignals {
  * Free MPEG-2/4 AAC decoder
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 8000, 96000 ], channels=(int)[ 1, 8 ]
  * - `sink` sink, always: audio/mpeg, mpegversion=(int)2; audio/mpeg, mpegversion=(int)4, stream-format=(string){ raw, adts }
+ * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 8000, 96000 ], channels=(int)[ 1, 8 ]
  */
 export interface FaadElement extends GstAudio.AudioDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -8030,8 +8030,8 @@ export interface FakevideodecSignals {
  * Fake video decoder
  *
  * Pad templates:
- * - `src` src, always: video/x-raw, format=(string){ RGBA, RGBx, BGRA, BGRx, RGB16 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `sink` sink, always: video/x-h264, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ], parsed=(boolean)true; video/x-h263, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ], parsed=(boolean)true; video/x-theora, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-vp6, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-vp6-flash, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-vp8, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-vp9, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-divx, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-msmpeg, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/mpeg, mpegversion=(int){ 1, 2, 4 }, systemstream=(boolean)false, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-flash-video, flvversion=(int)1, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-raw, format=(string){ RGBA, RGBx, BGRA, BGRx, RGB16 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]; video/x-wmv, wmvversion=(int){ 1, 2, 3 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 1/1, 2147483647/1 ]
+ * - `src` src, always: video/x-raw, format=(string){ RGBA, RGBx, BGRA, BGRx, RGB16 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface FakevideodecElement extends GstVideo.VideoDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -8554,8 +8554,8 @@ export interface FlacdecSignals {
  * Decodes FLAC lossless audio streams
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string){ S8, S16LE, S24_32LE, S32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)[ 1, 8 ]
  * - `sink` sink, always: audio/x-flac, framed=(boolean)true, rate=(int)[ 1, 655350 ], channels=(int)[ 1, 8 ]
+ * - `src` src, always: audio/x-raw, format=(string){ S8, S16LE, S24_32LE, S32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)[ 1, 8 ]
  */
 export interface FlacdecElement extends GstAudio.AudioDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -8652,8 +8652,8 @@ export interface FlacencSignals {
  * Encodes audio with the FLAC lossless audio encoder
  *
  * Pad templates:
- * - `src` src, always: audio/x-flac, framed=(boolean)true
  * - `sink` sink, always: audio/x-raw, format=(string){ S8, S16LE, S24LE, S24_32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)1; audio/x-raw, format=(string){ S8, S16LE, S24LE, S24_32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)2, channel-mask=(bitmask)0x0000000000000003; audio/x-raw, format=(string){ S8, S16LE, S24LE, S24_32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)3, channel-mask=(bitmask)0x0000000000000007; audio/x-raw, format=(string){ S8, S16LE, S24LE, S24_32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)4, channel-mask=(bitmask)0x0000000000000033; audio/x-raw, format=(string){ S8, S16LE, S24LE, S24_32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)5, channel-mask=(bitmask)0x0000000000000037; audio/x-raw, format=(string){ S8, S16LE, S24LE, S24_32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)6, channel-mask=(bitmask)0x000000000000003f; audio/x-raw, format=(string){ S8, S16LE, S24LE, S24_32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)7, channel-mask=(bitmask)0x000000000000013f; audio/x-raw, format=(string){ S8, S16LE, S24LE, S24_32LE }, layout=(string)interleaved, rate=(int)[ 1, 655350 ], channels=(int)8, channel-mask=(bitmask)0x0000000000000c3f
+ * - `src` src, always: audio/x-flac, framed=(boolean)true
  */
 export interface FlacencElement extends GstAudio.AudioEncoder {
   /**
@@ -8757,8 +8757,8 @@ export interface FlacparseSignals {
  * Parses audio with the FLAC lossless audio codec
  *
  * Pad templates:
- * - `src` src, always: audio/x-flac, framed=(boolean)true, channels=(int)[ 1, 8 ], rate=(int)[ 1, 655350 ]
  * - `sink` sink, always: audio/x-flac
+ * - `src` src, always: audio/x-flac, framed=(boolean)true, channels=(int)[ 1, 8 ], rate=(int)[ 1, 655350 ]
  */
 export interface FlacparseElement extends GstBase.BaseParse {
   /**
@@ -8865,8 +8865,8 @@ export interface FluiddecSignals {
  * Midi Synthesizer Element
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string)F32LE, rate=(int)44100, channels=(int)2, layout=(string)interleaved
  * - `sink` sink, always: audio/x-midi-event
+ * - `src` src, always: audio/x-raw, format=(string)F32LE, rate=(int)44100, channels=(int)2, layout=(string)interleaved
  */
 export interface FluiddecElement extends Gst.Element {
   /**
@@ -8913,8 +8913,8 @@ export interface FlvdemuxSignals {
  * Demux FLV feeds into digital streams
  *
  * Pad templates:
- * - `sink` sink, always: video/x-flv
  * - `audio` src, sometimes: audio/x-adpcm, layout=(string)swf, channels=(int){ 1, 2 }, rate=(int){ 5512, 11025, 22050, 44100 }; audio/mpeg, mpegversion=(int)1, layer=(int)3, channels=(int){ 1, 2 }, rate=(int){ 5512, 8000, 11025, 22050, 44100 }, parsed=(boolean)true; audio/mpeg, mpegversion=(int)4, stream-format=(string)raw, framed=(boolean)true; audio/x-nellymoser, channels=(int){ 1, 2 }, rate=(int){ 5512, 8000, 11025, 16000, 22050, 44100 }; audio/x-raw, format=(string){ U8, S16LE }, layout=(string)interleaved, channels=(int){ 1, 2 }, rate=(int){ 5512, 11025, 22050, 44100 }; audio/x-alaw, channels=(int){ 1, 2 }, rate=(int)8000; audio/x-mulaw, channels=(int){ 1, 2 }, rate=(int)8000; audio/x-speex, channels=(int)1, rate=(int)16000
+ * - `sink` sink, always: video/x-flv
  * - `video` src, sometimes: video/x-flash-video, flvversion=(int)1; video/x-flash-screen; video/x-vp6-flash; video/x-vp6-alpha; video/x-h264, stream-format=(string)avc
  */
 export interface FlvdemuxElement extends Gst.Element {
@@ -8962,9 +8962,9 @@ export interface FlvmuxSignals {
  * Muxes video/audio streams into a FLV stream
  *
  * Pad templates:
- * - `video` sink, request: video/x-flash-video; video/x-flash-screen; video/x-vp6-flash; video/x-vp6-alpha; video/x-h264, stream-format=(string)avc
  * - `audio` sink, request: audio/x-adpcm, layout=(string)swf, channels=(int){ 1, 2 }, rate=(int){ 5512, 11025, 22050, 44100 }; audio/mpeg, mpegversion=(int)1, layer=(int)3, channels=(int){ 1, 2 }, rate=(int){ 5512, 8000, 11025, 22050, 44100 }, parsed=(boolean)true; audio/mpeg, mpegversion=(int){ 4, 2 }, stream-format=(string)raw; audio/x-nellymoser, channels=(int){ 1, 2 }, rate=(int){ 5512, 8000, 11025, 16000, 22050, 44100 }; audio/x-raw, format=(string){ U8, S16LE }, layout=(string)interleaved, channels=(int){ 1, 2 }, rate=(int){ 5512, 11025, 22050, 44100 }; audio/x-alaw, channels=(int){ 1, 2 }, rate=(int)8000; audio/x-mulaw, channels=(int){ 1, 2 }, rate=(int)8000; audio/x-speex, channels=(int)1, rate=(int)16000
  * - `src` src, always: video/x-flv
+ * - `video` sink, request: video/x-flash-video; video/x-flash-screen; video/x-vp6-flash; video/x-vp6-alpha; video/x-h264, stream-format=(string)avc
  */
 export interface FlvmuxElement extends GstBase.Aggregator {
   /**
@@ -9168,8 +9168,8 @@ export interface GdkpixbufdecSignals {
  * Decodes images in a video stream using GdkPixbuf
  *
  * Pad templates:
- * - `src` src, always: video/x-raw, format=(string)RGB, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)RGBA, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `sink` sink, always: image/png; image/x-icon; application/x-navi-animation; image/x-cmu-raster; image/x-sun-raster; image/x-pixmap; image/tiff; image/x-portable-anymap; image/x-portable-bitmap; image/x-portable-graymap; image/x-portable-pixmap; image/bmp; image/x-bmp; image/x-MS-bmp; image/vnd.wap.wbmp; image/x-bitmap; image/x-tga; image/x-pcx; image/svg; image/svg+xml
+ * - `src` src, always: video/x-raw, format=(string)RGB, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)RGBA, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface GdkpixbufdecElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -9607,8 +9607,8 @@ export interface H263ParseSignals {
  * Parses H.263 streams
  *
  * Pad templates:
- * - `src` src, always: video/x-h263, variant=(string)itu, parsed=(boolean)true, framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `sink` sink, always: video/x-h263, variant=(string)itu
+ * - `src` src, always: video/x-h263, variant=(string)itu, parsed=(boolean)true, framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface H263ParseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -9640,8 +9640,8 @@ export interface H264ParseSignals {
  * Parses H.264 streams
  *
  * Pad templates:
- * - `src` src, always: video/x-h264, parsed=(boolean)true, stream-format=(string){ avc, avc3, byte-stream }, alignment=(string){ au, nal }
  * - `sink` sink, always: video/x-h264
+ * - `src` src, always: video/x-h264, parsed=(boolean)true, stream-format=(string){ avc, avc3, byte-stream }, alignment=(string){ au, nal }
  */
 export interface H264ParseElement extends GstBase.BaseParse {
   /**
@@ -9705,8 +9705,8 @@ export interface H265ParseSignals {
  * Parses H.265 streams
  *
  * Pad templates:
- * - `src` src, always: video/x-h265, parsed=(boolean)true, stream-format=(string){ hvc1, hev1, byte-stream }, alignment=(string){ au, nal }
  * - `sink` sink, always: video/x-h265
+ * - `src` src, always: video/x-h265, parsed=(boolean)true, stream-format=(string){ hvc1, hev1, byte-stream }, alignment=(string){ au, nal }
  */
 export interface H265ParseElement extends GstBase.BaseParse {
   /**
@@ -9761,8 +9761,8 @@ export interface H266ParseSignals {
  * Parses H.266 streams
  *
  * Pad templates:
- * - `src` src, always: video/x-h266, parsed=(boolean)true, stream-format=(string){ vvc1, vvi1, byte-stream }, alignment=(string){ au, nal }
  * - `sink` sink, always: video/x-h266
+ * - `src` src, always: video/x-h266, parsed=(boolean)true, stream-format=(string){ vvc1, vvi1, byte-stream }, alignment=(string){ au, nal }
  */
 export interface H266ParseElement extends GstBase.BaseParse {
   /**
@@ -9861,8 +9861,8 @@ export interface HlsdemuxSignals {
  * HTTP Live Streaming demuxer
  *
  * Pad templates:
- * - `src_%u` src, sometimes: ANY
  * - `sink` sink, always: application/x-hls
+ * - `src_%u` src, sometimes: ANY
  */
 export interface HlsdemuxElement extends Gst.Bin {
   /**
@@ -9900,9 +9900,9 @@ export interface Hlsdemux2Signals {
  *
  * Pad templates:
  * - `audio_%02u` src, sometimes: ANY
- * - `video_%02u` src, sometimes: ANY
- * - `subtitle_%02u` src, sometimes: ANY
  * - `sink` sink, always: application/x-hls
+ * - `subtitle_%02u` src, sometimes: ANY
+ * - `video_%02u` src, sometimes: ANY
  */
 export interface Hlsdemux2Element extends Gst.Bin {
   /**
@@ -10132,8 +10132,8 @@ export interface Hlssink2Signals {
  * HTTP Live Streaming sink
  *
  * Pad templates:
- * - `video` sink, request: ANY
  * - `audio` sink, request: ANY
+ * - `video` sink, request: ANY
  */
 export interface Hlssink2Element extends Gst.Bin {
   /**
@@ -10190,8 +10190,8 @@ export interface IcydemuxSignals {
  * Read and output ICY tags while demuxing the contents
  *
  * Pad templates:
- * - `src` src, sometimes: ANY
  * - `sink` sink, always: application/x-icy, metadata-interval=(int)[ 0, 2147483647 ]
+ * - `src` src, sometimes: ANY
  */
 export interface IcydemuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -10218,8 +10218,8 @@ export interface Id3DemuxSignals {
  * Read and output ID3v1 and ID3v2 tags while demuxing the contents
  *
  * Pad templates:
- * - `src` src, always: ANY
  * - `sink` sink, always: application/x-id3
+ * - `src` src, always: ANY
  */
 export interface Id3DemuxElement extends Gst.Element {
   /**
@@ -10746,8 +10746,8 @@ export interface IsmlmuxSignals {
  * Multiplex audio and video into a ISML file
  *
  * Pad templates:
- * - `src` src, always: video/quicktime, variant=(string)iso-fragmented
  * - `audio_%u` sink, request: audio/mpeg, mpegversion=(int)1, layer=(int)3, channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/mpeg, mpegversion=(int)4, stream-format=(string)raw, channels=(int)[ 1, 8 ], rate=(int)[ 1, 2147483647 ]
+ * - `src` src, always: video/quicktime, variant=(string)iso-fragmented
  * - `video_%u` sink, request: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-divx, divxversion=(int)5, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h264, stream-format=(string){ avc, avc3 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]
  */
 export interface IsmlmuxElement extends GstBase.Aggregator {
@@ -10880,8 +10880,8 @@ export interface IvfparseSignals {
  * Demuxes a IVF stream
  *
  * Pad templates:
- * - `src` src, always: ANY
  * - `sink` sink, always: video/x-ivf
+ * - `src` src, always: ANY
  */
 export interface IvfparseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -11169,8 +11169,8 @@ export interface JifmuxSignals {
  * Remuxes JPEG images with markers and tags
  *
  * Pad templates:
- * - `src` src, always: image/jpeg
  * - `sink` sink, always: image/jpeg
+ * - `src` src, always: image/jpeg
  */
 export interface JifmuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -11192,8 +11192,8 @@ export interface Jpeg2000ParseSignals {
  * Parses JPEG 2000 files
  *
  * Pad templates:
- * - `src` src, always: image/x-jpc, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }, colorspace=(string){ sRGB, sYUV, GRAY }, profile=(int)[ 0, 49151 ], parsed=(boolean)true; image/x-j2c, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }, colorspace=(string){ sRGB, sYUV, GRAY }, profile=(int)[ 0, 49151 ], parsed=(boolean)true; image/x-jpc-striped, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }, colorspace=(string){ sRGB, sYUV, GRAY }, profile=(int)[ 0, 49151 ], num-stripes=(int)[ 2, 2147483647 ], parsed=(boolean)true
  * - `sink` sink, always: image/jp2; image/x-jpc; image/x-j2c; image/x-jpc-striped
+ * - `src` src, always: image/x-jpc, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }, colorspace=(string){ sRGB, sYUV, GRAY }, profile=(int)[ 0, 49151 ], parsed=(boolean)true; image/x-j2c, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }, colorspace=(string){ sRGB, sYUV, GRAY }, profile=(int)[ 0, 49151 ], parsed=(boolean)true; image/x-jpc-striped, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }, colorspace=(string){ sRGB, sYUV, GRAY }, profile=(int)[ 0, 49151 ], num-stripes=(int)[ 2, 2147483647 ], parsed=(boolean)true
  */
 export interface Jpeg2000ParseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -11226,8 +11226,8 @@ export interface JpegdecSignals {
  * Decode images from JPEG format
  *
  * Pad templates:
- * - `src` src, always: video/x-raw, format=(string){ I420, RGB, BGR, RGBx, xRGB, BGRx, xBGR, GRAY8 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `sink` sink, always: image/jpeg
+ * - `src` src, always: video/x-raw, format=(string){ I420, RGB, BGR, RGBx, xRGB, BGRx, xBGR, GRAY8 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface JpegdecElement extends GstVideo.VideoDecoder {
   /**
@@ -11317,8 +11317,8 @@ export interface JpegparseSignals {
  * Parse JPEG images into single-frame buffers
  *
  * Pad templates:
- * - `src` src, always: image/jpeg, framerate=(fraction)[ 0/1, 2147483647/1 ], parsed=(boolean)true
  * - `sink` sink, always: image/jpeg
+ * - `src` src, always: image/jpeg, framerate=(fraction)[ 0/1, 2147483647/1 ], parsed=(boolean)true
  */
 export interface JpegparseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -11527,8 +11527,8 @@ export interface Lamemp3EncSignals {
  * High-quality free MP3 encoder
  *
  * Pad templates:
- * - `src` src, always: audio/mpeg, mpegversion=(int)1, layer=(int)3, rate=(int){ 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000 }, channels=(int)[ 1, 2 ]
  * - `sink` sink, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int){ 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000 }, channels=(int)1; audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int){ 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000 }, channels=(int)2, channel-mask=(bitmask)0x0000000000000003
+ * - `src` src, always: audio/mpeg, mpegversion=(int)1, layer=(int)3, rate=(int){ 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000 }, channels=(int)[ 1, 2 ]
  */
 export interface Lamemp3EncElement extends GstAudio.AudioEncoder {
   /**
@@ -11584,8 +11584,8 @@ export interface Lc3DecSignals {
  * Decodes an LC3 Audio stream to raw audio
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int){ 8000, 16000, 24000, 32000, 48000 }, channels=(int)[ 1, 2147483647 ]
  * - `sink` sink, always: audio/x-lc3, rate=(int){ 8000, 16000, 24000, 32000, 48000 }, channels=(int)[ 1, 2147483647 ], frame-bytes=(int)[ 20, 400 ], frame-duration-us=(int){ 10000, 7500 }, framed=(boolean)true
+ * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int){ 8000, 16000, 24000, 32000, 48000 }, channels=(int)[ 1, 2147483647 ]
  */
 export interface Lc3DecElement extends GstAudio.AudioDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -11607,8 +11607,8 @@ export interface Lc3EncSignals {
  * Encodes a raw audio stream to LC3
  *
  * Pad templates:
- * - `src` src, always: audio/x-lc3, rate=(int){ 8000, 16000, 24000, 32000, 48000 }, channels=(int)[ 1, 2147483647 ], frame-bytes=(int)[ 20, 400 ], frame-duration-us=(int){ 10000, 7500 }, framed=(boolean)true
  * - `sink` sink, always: audio/x-raw, format=(string)S16LE, rate=(int){ 8000, 16000, 24000, 32000, 48000 }, channels=(int)[ 1, 2147483647 ]
+ * - `src` src, always: audio/x-lc3, rate=(int){ 8000, 16000, 24000, 32000, 48000 }, channels=(int)[ 1, 2147483647 ], frame-bytes=(int)[ 20, 400 ], frame-duration-us=(int){ 10000, 7500 }, framed=(boolean)true
  */
 export interface Lc3EncElement extends GstAudio.AudioEncoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -11708,10 +11708,10 @@ export interface MatroskademuxSignals {
  * Demuxes Matroska/WebM streams into video/audio/subtitles
  *
  * Pad templates:
- * - `video_%u` src, sometimes: ANY
  * - `audio_%u` src, sometimes: ANY
- * - `subtitle_%u` src, sometimes: text/x-raw, format=(string)pango-markup; application/x-ssa; application/x-ass; application/x-usf; subpicture/x-dvd; subpicture/x-pgs; subtitle/x-kate; application/x-subtitle-unknown
  * - `sink` sink, always: audio/x-matroska; video/x-matroska; video/x-matroska-3d; audio/webm; video/webm
+ * - `subtitle_%u` src, sometimes: text/x-raw, format=(string)pango-markup; application/x-ssa; application/x-ass; application/x-usf; subpicture/x-dvd; subpicture/x-pgs; subtitle/x-kate; application/x-subtitle-unknown
+ * - `video_%u` src, sometimes: ANY
  */
 export interface MatroskademuxElement extends Gst.Element {
   /**
@@ -11793,10 +11793,10 @@ export interface MatroskamuxSignals {
  * Muxes video/audio/subtitle streams into a matroska stream
  *
  * Pad templates:
- * - `video_%u` sink, request: video/mpeg, mpegversion=(int){ 1, 2, 4 }, systemstream=(boolean)false, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, stream-format=(string){ avc, avc3 }, alignment=(string)au, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h265, stream-format=(string){ hvc1, hev1 }, alignment=(string)au, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h266, stream-format=(string){ vvc1, vvi1 }, alignment=(string)au, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-divx, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-huffyuv, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dv, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msmpeg, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; image/jpeg, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-theora; video/x-dirac, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-pn-realvideo, rmversion=(int)[ 1, 4 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp8, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp9, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string){ YUY2, I420, YV12, UYVY, AYUV, GRAY8, GRAY10_LE32, GRAY16_LE, BGR, RGB, RGBA64_LE, BGRA64_LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-prores, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-wmv, wmvversion=(int)[ 1, 3 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-av1, stream-format=(string)obu-stream, alignment=(string)tu, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ffv, ffversion=(int)1, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]
  * - `audio_%u` sink, request: audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ], channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/mpeg, mpegversion=(int){ 2, 4 }, stream-format=(string)raw, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-ac3, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-eac3, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-dts, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-vorbis, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-flac, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-opus, channels=(int)[ 1, 8 ], rate=(int){ 8000, 16000, 24000, 32000, 48000 }; audio/x-speex, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string){ U8, S16BE, S16LE, S24BE, S24LE, S32BE, S32LE, F32LE, F64LE }, layout=(string)interleaved, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-tta, width=(int){ 8, 16, 24 }, channels=(int){ 1, 2 }, rate=(int)[ 8000, 96000 ]; audio/x-pn-realaudio, raversion=(int){ 1, 2, 8 }, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-wma, wmaversion=(int)[ 1, 3 ], block_align=(int)[ 0, 65535 ], bitrate=(int)[ 0, 524288 ], channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-alaw, channels=(int){ 1, 2 }, rate=(int)[ 8000, 192000 ]; audio/x-mulaw, channels=(int){ 1, 2 }, rate=(int)[ 8000, 192000 ]; audio/x-adpcm, layout=(string)dvi, block_align=(int)[ 64, 8192 ], channels=(int){ 1, 2 }, rate=(int)[ 8000, 96000 ]; audio/G722, channels=(int)1, rate=(int)16000; audio/x-adpcm, layout=(string)g726, channels=(int)1, rate=(int)8000
- * - `subtitle_%u` sink, request: subtitle/x-kate; text/x-raw, format=(string)utf8; application/x-ssa; application/x-ass; application/x-usf; subpicture/x-dvd; application/x-subtitle-unknown
  * - `src` src, always: video/x-matroska; video/x-matroska-3d; audio/x-matroska
+ * - `subtitle_%u` sink, request: subtitle/x-kate; text/x-raw, format=(string)utf8; application/x-ssa; application/x-ass; application/x-usf; subpicture/x-dvd; application/x-subtitle-unknown
+ * - `video_%u` sink, request: video/mpeg, mpegversion=(int){ 1, 2, 4 }, systemstream=(boolean)false, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h264, stream-format=(string){ avc, avc3 }, alignment=(string)au, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h265, stream-format=(string){ hvc1, hev1 }, alignment=(string)au, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h266, stream-format=(string){ vvc1, vvi1 }, alignment=(string)au, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-divx, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-huffyuv, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-dv, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-h263, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-msmpeg, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; image/jpeg, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-theora; video/x-dirac, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-pn-realvideo, rmversion=(int)[ 1, 4 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp8, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-vp9, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-raw, format=(string){ YUY2, I420, YV12, UYVY, AYUV, GRAY8, GRAY10_LE32, GRAY16_LE, BGR, RGB, RGBA64_LE, BGRA64_LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-prores, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-wmv, wmvversion=(int)[ 1, 3 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-av1, stream-format=(string)obu-stream, alignment=(string)tu, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; video/x-ffv, ffversion=(int)1, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]
  */
 export interface MatroskamuxElement extends GstBase.Aggregator {
   /**
@@ -11868,8 +11868,8 @@ export interface MatroskaparseSignals {
  * Parses Matroska/WebM streams into video/audio/subtitles
  *
  * Pad templates:
- * - `src` src, always: audio/x-matroska; video/x-matroska; video/x-matroska-3d; audio/webm; video/webm
  * - `sink` sink, always: audio/x-matroska; video/x-matroska; video/x-matroska-3d; audio/webm; video/webm
+ * - `src` src, always: audio/x-matroska; video/x-matroska; video/x-matroska-3d; audio/webm; video/webm
  */
 export interface MatroskaparseElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -11891,8 +11891,8 @@ export interface MidiparseSignals {
  * Midi Parser Element
  *
  * Pad templates:
- * - `src` src, always: audio/x-midi-event
  * - `sink` sink, always: audio/midi; audio/riff-midi
+ * - `src` src, always: audio/x-midi-event
  */
 export interface MidiparseElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -11920,8 +11920,8 @@ export interface Mj2MuxSignals {
  * Multiplex audio and video into a MJ2 file
  *
  * Pad templates:
- * - `src` src, always: video/mj2
  * - `audio_%u` sink, request: audio/x-raw, format=(string){ S16LE, S16BE, S8, U8 }, layout=(string)interleaved, channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]
+ * - `src` src, always: video/mj2
  * - `video_%u` sink, request: image/x-j2c, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; image/x-jpc, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]
  */
 export interface Mj2MuxElement extends GstBase.Aggregator {
@@ -12204,10 +12204,10 @@ export interface Mp4MuxSignals {
  * Multiplex audio and video into a MP4 file
  *
  * Pad templates:
- * - `src` src, always: video/quicktime, variant=(string)iso
  * - `audio_%u` sink, request: audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ], channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/mpeg, mpegversion=(int)4, stream-format=(string)raw, channels=(int)[ 1, 8 ], rate=(int)[ 1, 2147483647 ]; audio/x-ac3, channels=(int)[ 1, 6 ], rate=(int)[ 1, 2147483647 ]; audio/x-alac, channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/x-opus, channel-mapping-family=(int)[ 0, 255 ], channels=(int)[ 1, 8 ], rate=(int)[ 1, 2147483647 ]
- * - `video_%u` sink, request: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-divx, divxversion=(int)5, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h264, stream-format=(string){ avc, avc3 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h265, stream-format=(string){ hvc1, hev1 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h266, stream-format=(string){ vvc1, vvi1 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-mp4-part, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-av1, stream-format=(string)obu-stream, alignment=(string)tu, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-vp9, profile=(string){ 0, 1, 2, 3 }, chroma-format=(string){ 4:2:0, 4:2:2, 4:4:4 }, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]
+ * - `src` src, always: video/quicktime, variant=(string)iso
  * - `subtitle_%u` sink, request: text/x-raw, format=(string)utf8
+ * - `video_%u` sink, request: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-divx, divxversion=(int)5, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h264, stream-format=(string){ avc, avc3 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h265, stream-format=(string){ hvc1, hev1 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h266, stream-format=(string){ vvc1, vvi1 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-mp4-part, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-av1, stream-format=(string)obu-stream, alignment=(string)tu, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-vp9, profile=(string){ 0, 1, 2, 3 }, chroma-format=(string){ 4:2:0, 4:2:2, 4:4:4 }, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]
  */
 export interface Mp4MuxElement extends GstBase.Aggregator {
   /**
@@ -12515,8 +12515,8 @@ export interface Mpeg2EncSignals {
  * High-quality MPEG-1/2 video encoder
  *
  * Pad templates:
- * - `src` src, always: video/mpeg, systemstream=(boolean)false, mpegversion=(int){ 1, 2 }, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction){ 24000/1001, 24/1, 25/1, 30000/1001, 30/1, 50/1, 60000/1001 }
  * - `sink` sink, always: video/x-raw, format=(string)I420, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction){ 24000/1001, 24/1, 25/1, 30000/1001, 30/1, 50/1, 60000/1001 }
+ * - `src` src, always: video/mpeg, systemstream=(boolean)false, mpegversion=(int){ 1, 2 }, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction){ 24000/1001, 24/1, 25/1, 30000/1001, 30/1, 50/1, 60000/1001 }
  */
 export interface Mpeg2EncElement extends GstVideo.VideoEncoder {
   /**
@@ -12737,8 +12737,8 @@ export interface Mpeg4VideoparseSignals {
  * Parses MPEG-4 Part 2 elementary video streams
  *
  * Pad templates:
- * - `src` src, always: video/mpeg, mpegversion=(int)4, width=(int)[ 0, 2147483647 ], height=(int)[ 0, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ], parsed=(boolean)true, systemstream=(boolean)false; video/x-divx, divxversion=(int)[ 4, 5 ]
  * - `sink` sink, always: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false; video/x-divx, divxversion=(int)[ 4, 5 ]
+ * - `src` src, always: video/mpeg, mpegversion=(int)4, width=(int)[ 0, 2147483647 ], height=(int)[ 0, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ], parsed=(boolean)true, systemstream=(boolean)false; video/x-divx, divxversion=(int)[ 4, 5 ]
  */
 export interface Mpeg4VideoparseElement extends GstBase.BaseParse {
   /**
@@ -12798,11 +12798,11 @@ export interface MpegpsdemuxSignals {
  * Demultiplexes MPEG Program Streams
  *
  * Pad templates:
- * - `video_%02x` src, sometimes: video/mpeg, mpegversion=(int){ 1, 2, 4 }, systemstream=(boolean)false, parsed=(boolean)false; video/x-h264, stream-format=(string)byte-stream; video/x-h265, stream-format=(string)byte-stream
  * - `audio_%02x` src, sometimes: audio/mpeg, mpegversion=(int)1; audio/mpeg, mpegversion=(int)4, stream-format=(string){ adts, loas }; audio/x-private1-lpcm; audio/x-private1-ac3; audio/x-private1-dts; audio/ac3
- * - `subpicture_%02x` src, sometimes: subpicture/x-dvd
  * - `private_%d` src, sometimes: ANY
  * - `sink` sink, always: video/mpeg, mpegversion=(int){ 1, 2 }, systemstream=(boolean)true; video/x-cdxa
+ * - `subpicture_%02x` src, sometimes: subpicture/x-dvd
+ * - `video_%02x` src, sometimes: video/mpeg, mpegversion=(int){ 1, 2, 4 }, systemstream=(boolean)false, parsed=(boolean)false; video/x-h264, stream-format=(string)byte-stream; video/x-h265, stream-format=(string)byte-stream
  */
 export interface MpegpsdemuxElement extends Gst.Element {
   /**
@@ -12867,8 +12867,8 @@ export interface MpegtsmuxSignals {
  * Multiplexes media streams into an MPEG Transport Stream
  *
  * Pad templates:
- * - `src` src, always: video/mpegts, systemstream=(boolean)true, packetsize=(int){ 188, 192 }
  * - `sink_%d` sink, request: video/mpeg, parsed=(boolean)true, mpegversion=(int){ 1, 2, 4 }, systemstream=(boolean)false; video/x-dirac; image/x-jpc, alignment=(string)frame; video/x-av1, stream-format=(string)obu-stream, alignment=(string)frame; video/x-h264, stream-format=(string)byte-stream, alignment=(string){ au, nal }; video/x-h265, stream-format=(string)byte-stream, alignment=(string){ au, nal }; video/x-h266, stream-format=(string)byte-stream, alignment=(string){ au, nal }; audio/mpeg, parsed=(boolean)true, mpegversion=(int)1; audio/mpeg, framed=(boolean)true, mpegversion=(int){ 2, 4 }, stream-format=(string){ adts, raw }; audio/x-lpcm, width=(int){ 16, 20, 24 }, rate=(int){ 48000, 96000 }, channels=(int)[ 1, 8 ], dynamic_range=(int)[ 0, 255 ], emphasis=(boolean){ false, true }, mute=(boolean){ false, true }; audio/x-ac3, framed=(boolean)true; audio/x-dts, framed=(boolean)true; audio/x-opus, channels=(int)[ 1, 255 ]; audio/x-smpte-302m; subpicture/x-dvb; application/x-teletext; meta/x-klv, parsed=(boolean)true; meta/x-id3, parsed=(boolean)true; meta/x-st-2038, alignment=(string)line; video/x-vp9; image/x-jpc, alignment=(string)frame, profile=(int)[ 0, 49151 ]; image/x-jxsc, alignment=(string)frame, sampling=(string){ YCbCr-4:2:2, YCbCr-4:4:4 }, interlace-mode=(string)progressive; image/x-jxsc, alignment=(string)frame, sampling=(string){ YCbCr-4:2:2, YCbCr-4:4:4 }, interlace-mode=(string)fields, field-order=(string){ top-field-first, bottom-field-first }
+ * - `src` src, always: video/mpegts, systemstream=(boolean)true, packetsize=(int){ 188, 192 }
  */
 export interface MpegtsmuxElement extends GstBase.Aggregator {
   /**
@@ -12955,8 +12955,8 @@ export interface MpegvideoparseSignals {
  * Parses and frames MPEG-1 and MPEG-2 elementary video streams
  *
  * Pad templates:
- * - `src` src, always: video/mpeg, mpegversion=(int)[ 1, 2 ], parsed=(boolean)true, systemstream=(boolean)false
  * - `sink` sink, always: video/mpeg, mpegversion=(int)[ 1, 2 ], systemstream=(boolean)false
+ * - `src` src, always: video/mpeg, mpegversion=(int)[ 1, 2 ], parsed=(boolean)true, systemstream=(boolean)false
  */
 export interface MpegvideoparseElement extends GstBase.BaseParse {
   /**
@@ -13046,9 +13046,9 @@ export interface MplexSignals {
  * High-quality MPEG/DVD/SVCD/VCD video/audio multiplexer
  *
  * Pad templates:
+ * - `audio_%u` sink, request: audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ], channels=(int)[ 1, 8 ], rate=(int)[ 8000, 96000 ]; audio/x-ac3, channels=(int)[ 1, 8 ], rate=(int)[ 8000, 96000 ]; audio/x-dts; audio/x-raw, format=(string){ S16BE, S20BE, S24BE }, rate=(int){ 48000, 96000 }, channels=(int)[ 1, 6 ]
  * - `src` src, always: video/mpeg, systemstream=(boolean)true
  * - `video_%u` sink, request: video/mpeg, mpegversion=(int){ 1, 2 }, systemstream=(boolean)false, width=(int)[ 16, 4096 ], height=(int)[ 16, 4096 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
- * - `audio_%u` sink, request: audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ], channels=(int)[ 1, 8 ], rate=(int)[ 8000, 96000 ]; audio/x-ac3, channels=(int)[ 1, 8 ], rate=(int)[ 8000, 96000 ]; audio/x-dts; audio/x-raw, format=(string){ S16BE, S20BE, S24BE }, rate=(int){ 48000, 96000 }, channels=(int)[ 1, 6 ]
  */
 export interface MplexElement extends Gst.Element {
   /**
@@ -13197,9 +13197,9 @@ export interface MssdemuxSignals {
  * Parse and demultiplex a Smooth Streaming manifest into audio and video streams
  *
  * Pad templates:
+ * - `audio_%02u` src, sometimes: ANY
  * - `sink` sink, always: application/vnd.ms-sstr+xml
  * - `video_%02u` src, sometimes: ANY
- * - `audio_%02u` src, sometimes: ANY
  */
 export interface MssdemuxElement extends Gst.Bin {
   /**
@@ -13238,9 +13238,9 @@ export interface Mssdemux2Signals {
  *
  * Pad templates:
  * - `audio_%02u` src, sometimes: ANY
- * - `video_%02u` src, sometimes: ANY
- * - `subtitle_%02u` src, sometimes: ANY
  * - `sink` sink, always: application/vnd.ms-sstr+xml
+ * - `subtitle_%02u` src, sometimes: ANY
+ * - `video_%02u` src, sometimes: ANY
  */
 export interface Mssdemux2Element extends Gst.Bin {
   /**
@@ -13342,8 +13342,8 @@ export interface MulawdecSignals {
  * Convert 8bit mu law to 16bit PCM
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
  * - `sink` sink, always: audio/x-mulaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
+ * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
  */
 export interface MulawdecElement extends GstAudio.AudioDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -13365,8 +13365,8 @@ export interface MulawencSignals {
  * Convert 16bit PCM to 8bit mu law
  *
  * Pad templates:
- * - `src` src, always: audio/x-mulaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
  * - `sink` sink, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
+ * - `src` src, always: audio/x-mulaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
  */
 export interface MulawencElement extends GstAudio.AudioEncoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -13884,8 +13884,8 @@ export interface MultipartmuxSignals {
  * mux multipart streams
  *
  * Pad templates:
- * - `src` src, always: multipart/x-mixed-replace
  * - `sink_%u` sink, request: ANY
+ * - `src` src, always: multipart/x-mixed-replace
  */
 export interface MultipartmuxElement extends Gst.Element {
   /**
@@ -14301,8 +14301,8 @@ export interface MusepackdecSignals {
  * Musepack decoder
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string)F32LE, layout=(string)interleaved, rate=(int)[ 8000, 96000 ], channels=(int)[ 1, 2 ]
  * - `sink` sink, always: audio/x-musepack, streamversion=(int){ 7, 8 }
+ * - `src` src, always: audio/x-raw, format=(string)F32LE, layout=(string)interleaved, rate=(int)[ 8000, 96000 ], channels=(int)[ 1, 2 ]
  */
 export interface MusepackdecElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -14377,16 +14377,16 @@ export interface MxfmuxSignals {
  * Muxes video/audio streams into a MXF stream
  *
  * Pad templates:
- * - `src` src, always: application/mxf
- * - `bwf_audio_sink_%u` sink, request: audio/x-raw, format=(string)S32LE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string)S32BE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string)S24LE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string)S24BE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string)S16LE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string)S16BE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string)U8, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
  * - `alaw_audio_sink_%u` sink, request: audio/x-alaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
+ * - `bwf_audio_sink_%u` sink, request: audio/x-raw, format=(string)S32LE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string)S32BE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string)S24LE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string)S24BE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string)S16LE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string)S16BE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string)U8, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
  * - `dv_dif_video_sink_%u` sink, request: video/x-dv, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ], systemstream=(boolean)true
  * - `jpeg2000_video_sink_%u` sink, request: image/x-jpc, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ], colorspace=(string){ sRGB, sYUV }
  * - `mpeg_audio_sink_%u` sink, request: audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ], rate=(int)[ 8000, 48000 ], channels=(int)[ 1, 2 ], parsed=(boolean)true; audio/x-ac3, rate=(int)[ 4000, 96000 ], channels=(int)[ 1, 6 ]; audio/mpeg, mpegversion=(int)2, rate=(int)[ 8000, 96000 ], channels=(int)[ 1, 8 ]
  * - `mpeg_video_sink_%u` sink, request: video/mpeg, mpegversion=(int){ 1, 2, 4 }, systemstream=(boolean)false, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-h264, stream-format=(string)byte-stream, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `src` src, always: application/mxf
  * - `up_video_sink_%u` sink, request: video/x-raw, format=(string)RGB, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)BGR, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)RGBx, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)xRGB, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)BGRx, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)xBGR, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)ARGB, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)RGBA, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)ABGR, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)BGRA, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)AYUV, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)v308, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)UYVY, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-raw, format=(string)YUY2, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
- * - `vc3_video_sink_%u` sink, request: video/x-dnxhd, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `vanc_sink_%u` sink, request: closedcaption/x-cea-708, format=(string)cdp, framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `vc3_video_sink_%u` sink, request: video/x-dnxhd, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface MxfmuxElement extends GstBase.Aggregator {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -14596,10 +14596,10 @@ export interface OggmuxSignals {
  * mux ogg streams (info about ogg: http://xiph.org)
  *
  * Pad templates:
- * - `src` src, always: application/ogg; audio/ogg; video/ogg
- * - `video_%u` sink, request: video/x-theora; application/x-ogm-video; video/x-dirac; video/x-smoke; video/x-vp8; video/x-daala
  * - `audio_%u` sink, request: audio/x-vorbis; audio/x-flac; audio/x-speex; audio/x-celt; application/x-ogm-audio; audio/x-opus
+ * - `src` src, always: application/ogg; audio/ogg; video/ogg
  * - `subtitle_%u` sink, request: text/x-cmml, encoded=(boolean)true; subtitle/x-kate; application/x-kate
+ * - `video_%u` sink, request: video/x-theora; application/x-ogm-video; video/x-dirac; video/x-smoke; video/x-vp8; video/x-daala
  */
 export interface OggmuxElement extends Gst.Element {
   /**
@@ -14905,8 +14905,8 @@ export interface OpenexrdecSignals {
  * Decode EXR streams
  *
  * Pad templates:
- * - `src` src, always: video/x-raw, format=(string)ARGB64, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `sink` sink, always: image/x-exr
+ * - `src` src, always: video/x-raw, format=(string)ARGB64, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface OpenexrdecElement extends GstVideo.VideoDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -15041,8 +15041,8 @@ export interface Openh264EncSignals {
  * OpenH264 video encoder
  *
  * Pad templates:
- * - `src` src, always: video/x-h264, stream-format=(string)byte-stream, alignment=(string)au, profile=(string){ constrained-baseline, baseline, main, constrained-high, high }
  * - `sink` sink, always: video/x-raw, format=(string)I420, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `src` src, always: video/x-h264, stream-format=(string)byte-stream, alignment=(string)au, profile=(string){ constrained-baseline, baseline, main, constrained-high, high }
  */
 export interface Openh264EncElement extends GstVideo.VideoEncoder {
   /**
@@ -15174,8 +15174,8 @@ export interface OpenjpegdecSignals {
  * Decode JPEG2000 streams
  *
  * Pad templates:
- * - `src` src, always: video/x-raw, format=(string){ ARGB64, ARGB, xRGB, AYUV64, Y444_10LE, I422_10LE, I420_10LE, AYUV, Y444, Y42B, I420, Y41B, YUV9, GRAY8, GRAY16_LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `sink` sink, always: image/x-j2c, sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }; image/x-jpc, sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }; image/jp2; image/x-jpc-striped, num-stripes=(int)[ 2, 2147483647 ], sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }
+ * - `src` src, always: video/x-raw, format=(string){ ARGB64, ARGB, xRGB, AYUV64, Y444_10LE, I422_10LE, I420_10LE, AYUV, Y444, Y42B, I420, Y41B, YUV9, GRAY8, GRAY16_LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface OpenjpegdecElement extends GstVideo.VideoDecoder {
   /**
@@ -15252,8 +15252,8 @@ export interface OpenjpegencSignals {
  * Encode JPEG2000 streams
  *
  * Pad templates:
- * - `src` src, always: image/x-j2c, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], num-components=(int)[ 1, 4 ], sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }, colorspace=(string){ sRGB, sYUV, GRAY }; image/x-jpc, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], num-components=(int)[ 1, 4 ], num-stripes=(int)[ 1, 2147483647 ], alignment=(string){ frame, stripe }, sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }, colorspace=(string){ sRGB, sYUV, GRAY }; image/jp2, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; image/x-jpc-striped, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], num-components=(int)[ 1, 4 ], sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }, colorspace=(string){ sRGB, sYUV, GRAY }, num-stripes=(int)[ 2, 2147483647 ], stripe-height=(int)[ 1, 2147483647 ]
  * - `sink` sink, always: video/x-raw, format=(string){ ARGB64, ARGB, xRGB, AYUV64, Y444_10LE, I422_10LE, I420_10LE, AYUV, Y444, Y42B, I420, Y41B, YUV9, GRAY8, GRAY16_LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `src` src, always: image/x-j2c, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], num-components=(int)[ 1, 4 ], sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }, colorspace=(string){ sRGB, sYUV, GRAY }; image/x-jpc, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], num-components=(int)[ 1, 4 ], num-stripes=(int)[ 1, 2147483647 ], alignment=(string){ frame, stripe }, sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }, colorspace=(string){ sRGB, sYUV, GRAY }; image/jp2, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]; image/x-jpc-striped, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], num-components=(int)[ 1, 4 ], sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, YCbCr-4:1:0, GRAYSCALE, YCbCrA-4:4:4:4 }, colorspace=(string){ sRGB, sYUV, GRAY }, num-stripes=(int)[ 2, 2147483647 ], stripe-height=(int)[ 1, 2147483647 ]
  */
 export interface OpenjpegencElement extends GstVideo.VideoEncoder {
   /**
@@ -15507,8 +15507,8 @@ export interface OpusdecSignals {
  * decode opus streams to audio
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int){ 48000, 24000, 16000, 12000, 8000 }, channels=(int)[ 1, 255 ]
  * - `sink` sink, always: audio/x-opus, channel-mapping-family=(int)0; audio/x-opus, channel-mapping-family=(int)[ 1, 255 ], channels=(int)[ 1, 255 ], stream-count=(int)[ 1, 255 ], coupled-count=(int)[ 0, 255 ]
+ * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int){ 48000, 24000, 16000, 12000, 8000 }, channels=(int)[ 1, 255 ]
  */
 export interface OpusdecElement extends GstAudio.AudioDecoder {
   /**
@@ -15600,8 +15600,8 @@ export interface OpusencSignals {
  * Encodes audio in Opus format
  *
  * Pad templates:
- * - `src` src, always: audio/x-opus
  * - `sink` sink, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)48000, channels=(int)[ 1, 255 ]; audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int){ 8000, 12000, 16000, 24000 }, channels=(int)[ 1, 255 ]
+ * - `src` src, always: audio/x-opus
  */
 export interface OpusencElement extends GstAudio.AudioEncoder {
   /**
@@ -15681,8 +15681,8 @@ export interface OpusparseSignals {
  * parses opus audio streams
  *
  * Pad templates:
- * - `src` src, always: audio/x-opus, framed=(boolean)true
  * - `sink` sink, always: audio/x-opus
+ * - `src` src, always: audio/x-opus, framed=(boolean)true
  */
 export interface OpusparseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -15968,9 +15968,9 @@ export interface PlaysinkSignals {
  * Pad templates:
  * - `audio_raw_sink` sink, request: ANY
  * - `audio_sink` sink, request: ANY
+ * - `text_sink` sink, request: ANY
  * - `video_raw_sink` sink, request: ANY
  * - `video_sink` sink, request: ANY
- * - `text_sink` sink, request: ANY
  */
 export interface PlaysinkElement extends Gst.Bin {
   /**
@@ -16076,8 +16076,8 @@ export interface PngdecSignals {
  * Decode a png video frame to a raw image
  *
  * Pad templates:
- * - `src` src, always: video/x-raw, format=(string){ RGBA, RGB, ARGB64, GRAY8, GRAY16_BE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `sink` sink, always: image/png
+ * - `src` src, always: video/x-raw, format=(string){ RGBA, RGB, ARGB64, GRAY8, GRAY16_BE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface PngdecElement extends GstVideo.VideoDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -16142,8 +16142,8 @@ export interface PngparseSignals {
  * Parses PNG files
  *
  * Pad templates:
- * - `src` src, always: image/png, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], parsed=(boolean)true
  * - `sink` sink, always: image/png
+ * - `src` src, always: image/png, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], parsed=(boolean)true
  */
 export interface PngparseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -16165,8 +16165,8 @@ export interface PnmdecSignals {
  * Decodes images in portable pixmap/graymap/bitmap/anymamp (PNM) format
  *
  * Pad templates:
- * - `src` src, always: video/x-raw, format=(string){ RGB, GRAY8, GRAY16_BE, GRAY16_LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `sink` sink, always: image/x-portable-bitmap; image/x-portable-graymap; image/x-portable-pixmap; image/x-portable-anymap
+ * - `src` src, always: video/x-raw, format=(string){ RGB, GRAY8, GRAY16_BE, GRAY16_LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface PnmdecElement extends GstVideo.VideoDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -16489,10 +16489,10 @@ export interface QtdemuxSignals {
  * Demultiplex a QuickTime file into audio and video streams
  *
  * Pad templates:
- * - `sink` sink, always: video/quicktime; video/mj2; audio/x-m4a; application/x-3gp
- * - `video_%u` src, sometimes: ANY
  * - `audio_%u` src, sometimes: ANY
+ * - `sink` sink, always: video/quicktime; video/mj2; audio/x-m4a; application/x-3gp
  * - `subtitle_%u` src, sometimes: ANY
+ * - `video_%u` src, sometimes: ANY
  */
 export interface QtdemuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -16520,11 +16520,11 @@ export interface QtmuxSignals {
  * Multiplex audio and video into a QuickTime file
  *
  * Pad templates:
- * - `src` src, always: video/quicktime, variant=(string)apple; video/quicktime
  * - `audio_%u` sink, request: audio/x-raw, format=(string){ S32LE, S32BE, S24LE, S24BE, S16LE, S16BE, S8, U8 }, layout=(string)interleaved, channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/x-raw, format=(string){ S32LE, S32BE, S24LE, S24BE, S16LE, S16BE, S8, U8 }, layout=(string)interleaved, channel-mask=(bitmask)0x0000000000000000, channels=(int)[ 1, 16 ], rate=(int)[ 1, 2147483647 ]; audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ], channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/mpeg, mpegversion=(int)4, stream-format=(string)raw, channels=(int)[ 1, 8 ], rate=(int)[ 1, 2147483647 ]; audio/x-ac3, channels=(int)[ 1, 6 ], rate=(int)[ 1, 2147483647 ]; audio/x-adpcm, layout=(string)dvi, block_align=(int)[ 64, 8096 ], channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/x-alaw, channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/x-mulaw, channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/AMR, rate=(int)8000, channels=(int)[ 1, 2 ]; audio/AMR-WB, rate=(int)16000, channels=(int)[ 1, 2 ]; audio/x-alac, channels=(int)[ 1, 2 ], rate=(int)[ 1, 2147483647 ]; audio/x-opus, channel-mapping-family=(int)[ 0, 255 ], channels=(int)[ 1, 8 ], rate=(int)[ 1, 2147483647 ]
- * - `video_%u` sink, request: video/x-raw, format=(string){ RGB, UYVY, v210 }, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-divx, divxversion=(int)5, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-prores, variant=(string){ standard, lt, hq, proxy, 4444, 4444xq }, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-cineform, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h263, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h264, stream-format=(string){ avc, avc3 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h265, stream-format=(string){ hvc1, hev1 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h266, stream-format=(string){ vvc1, vvi1 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-svq, svqversion=(int)3, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-dv, systemstream=(boolean)false, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; image/jpeg, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; image/png, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-vp8, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-vp9, profile=(string){ 0, 1, 2, 3 }, chroma-format=(string){ 4:2:0, 4:2:2, 4:4:4 }, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-dirac, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-qt-part, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-av1, stream-format=(string)obu-stream, alignment=(string)tu, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]
- * - `subtitle_%u` sink, request: text/x-raw, format=(string)utf8
  * - `caption_%u` sink, request: closedcaption/x-cea-608, format=(string)s334-1a; closedcaption/x-cea-708, format=(string)cdp
+ * - `src` src, always: video/quicktime, variant=(string)apple; video/quicktime
+ * - `subtitle_%u` sink, request: text/x-raw, format=(string)utf8
+ * - `video_%u` sink, request: video/x-raw, format=(string){ RGB, UYVY, v210 }, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/mpeg, mpegversion=(int)4, systemstream=(boolean)false, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-divx, divxversion=(int)5, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-prores, variant=(string){ standard, lt, hq, proxy, 4444, 4444xq }, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-cineform, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h263, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h264, stream-format=(string){ avc, avc3 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h265, stream-format=(string){ hvc1, hev1 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-h266, stream-format=(string){ vvc1, vvi1 }, alignment=(string)au, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-svq, svqversion=(int)3, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-dv, systemstream=(boolean)false, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; image/jpeg, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; image/png, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-vp8, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-vp9, profile=(string){ 0, 1, 2, 3 }, chroma-format=(string){ 4:2:0, 4:2:2, 4:4:4 }, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-dirac, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-qt-part, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]; video/x-av1, stream-format=(string)obu-stream, alignment=(string)tu, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ]
  */
 export interface QtmuxElement extends GstBase.Aggregator {
   /**
@@ -17979,8 +17979,8 @@ export interface RtpL16DepaySignals {
  * Extracts raw audio from RTP packets
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string)S16BE, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
  * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)L16; application/x-rtp, media=(string)audio, payload=(int){ 10, 11 }, clock-rate=(int)[ 1, 2147483647 ]
+ * - `src` src, always: audio/x-raw, format=(string)S16BE, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
  */
 export interface RtpL16DepayElement extends Gst.Element {
   /**
@@ -18126,8 +18126,8 @@ export interface RtpL16PaySignals {
  * Payload-encode Raw audio into RTP packets (RFC 3551)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)L16, channels=(int)[ 1, 2147483647 ]; application/x-rtp, media=(string)audio, encoding-name=(string)L16, payload=(int)10, clock-rate=(int)44100; application/x-rtp, media=(string)audio, encoding-name=(string)L16, payload=(int)11, clock-rate=(int)44100
  * - `sink` sink, always: audio/x-raw, format=(string)S16BE, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
+ * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)L16, channels=(int)[ 1, 2147483647 ]; application/x-rtp, media=(string)audio, encoding-name=(string)L16, payload=(int)10, clock-rate=(int)44100; application/x-rtp, media=(string)audio, encoding-name=(string)L16, payload=(int)11, clock-rate=(int)44100
  */
 export interface RtpL16PayElement extends Gst.Element {
   /**
@@ -18240,8 +18240,8 @@ export interface RtpL24DepaySignals {
  * Extracts raw 24-bit audio from RTP packets
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string)S24BE, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
  * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)L24
+ * - `src` src, always: audio/x-raw, format=(string)S24BE, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
  */
 export interface RtpL24DepayElement extends Gst.Element {
   /**
@@ -18289,8 +18289,8 @@ export interface RtpL24PaySignals {
  * Payload-encode Raw 24-bit audio into RTP packets (RFC 3190)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)L24, channels=(int)[ 1, 2147483647 ]
  * - `sink` sink, always: audio/x-raw, format=(string)S24BE, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
+ * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)L24, channels=(int)[ 1, 2147483647 ]
  */
 export interface RtpL24PayElement extends Gst.Element {
   /**
@@ -18403,8 +18403,8 @@ export interface RtpL8DepaySignals {
  * Extracts raw audio from RTP packets
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string)U8, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
  * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)L8
+ * - `src` src, always: audio/x-raw, format=(string)U8, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
  */
 export interface RtpL8DepayElement extends Gst.Element {
   /**
@@ -18452,8 +18452,8 @@ export interface RtpL8PaySignals {
  * Payload-encode Raw audio into RTP packets (RFC 3551)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)L8, channels=(int)[ 1, 2147483647 ]
  * - `sink` sink, always: audio/x-raw, format=(string)U8, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
+ * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)L8, channels=(int)[ 1, 2147483647 ]
  */
 export interface RtpL8PayElement extends Gst.Element {
   /**
@@ -18566,8 +18566,8 @@ export interface Rtpac3DepaySignals {
  * Extracts AC3 audio from RTP packets (RFC 4184)
  *
  * Pad templates:
- * - `src` src, always: audio/x-ac3
  * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int){ 32000, 44100, 48000 }, encoding-name=(string)AC3
+ * - `src` src, always: audio/x-ac3
  */
 export interface Rtpac3DepayElement extends Gst.Element {
   /**
@@ -18615,8 +18615,8 @@ export interface Rtpac3PaySignals {
  * Payload AC3 audio as RTP packets (RFC 4184)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int){ 32000, 44100, 48000 }, encoding-name=(string)AC3
  * - `sink` sink, always: audio/ac3; audio/x-ac3
+ * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int){ 32000, 44100, 48000 }, encoding-name=(string)AC3
  */
 export interface Rtpac3PayElement extends Gst.Element {
   /**
@@ -18724,8 +18724,8 @@ export interface RtpamrdepaySignals {
  * Extracts AMR or AMR-WB audio from RTP packets (RFC 3267)
  *
  * Pad templates:
- * - `src` src, always: audio/AMR, channels=(int)1, rate=(int)8000; audio/AMR-WB, channels=(int)1, rate=(int)16000
  * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)AMR, octet-align=(string)1; application/x-rtp, media=(string)audio, clock-rate=(int)16000, encoding-name=(string)AMR-WB, octet-align=(string)1
+ * - `src` src, always: audio/AMR, channels=(int)1, rate=(int)8000; audio/AMR-WB, channels=(int)1, rate=(int)16000
  */
 export interface RtpamrdepayElement extends Gst.Element {
   /**
@@ -18773,8 +18773,8 @@ export interface RtpamrpaySignals {
  * Payload-encode AMR or AMR-WB audio into RTP packets (RFC 3267)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)8000, encoding-name=(string)AMR, encoding-params=(string)1, octet-align=(string)1, crc=(string)0, robust-sorting=(string)0, interleaving=(string)0, mode-set=(int)[ 0, 7 ], mode-change-period=(int)[ 1, 2147483647 ], mode-change-neighbor=(string){ 0, 1 }, maxptime=(int)[ 20, 2147483647 ], ptime=(int)[ 20, 2147483647 ]; application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)16000, encoding-name=(string)AMR-WB, encoding-params=(string)1, octet-align=(string)1, crc=(string)0, robust-sorting=(string)0, interleaving=(string)0, mode-set=(int)[ 0, 7 ], mode-change-period=(int)[ 1, 2147483647 ], mode-change-neighbor=(string){ 0, 1 }, maxptime=(int)[ 20, 2147483647 ], ptime=(int)[ 20, 2147483647 ]
  * - `sink` sink, always: audio/AMR, channels=(int)1, rate=(int)8000; audio/AMR-WB, channels=(int)1, rate=(int)16000
+ * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)8000, encoding-name=(string)AMR, encoding-params=(string)1, octet-align=(string)1, crc=(string)0, robust-sorting=(string)0, interleaving=(string)0, mode-set=(int)[ 0, 7 ], mode-change-period=(int)[ 1, 2147483647 ], mode-change-neighbor=(string){ 0, 1 }, maxptime=(int)[ 20, 2147483647 ], ptime=(int)[ 20, 2147483647 ]; application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)16000, encoding-name=(string)AMR-WB, encoding-params=(string)1, octet-align=(string)1, crc=(string)0, robust-sorting=(string)0, interleaving=(string)0, mode-set=(int)[ 0, 7 ], mode-change-period=(int)[ 1, 2147483647 ], mode-change-neighbor=(string){ 0, 1 }, maxptime=(int)[ 20, 2147483647 ], ptime=(int)[ 20, 2147483647 ]
  */
 export interface RtpamrpayElement extends Gst.Element {
   /**
@@ -18991,8 +18991,8 @@ export interface RtpbvdepaySignals {
  * Extracts BroadcomVoice audio from RTP packets (RFC 4298)
  *
  * Pad templates:
- * - `src` src, always: audio/x-bv, mode=(int){ 16, 32 }
  * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)BV16; application/x-rtp, media=(string)audio, clock-rate=(int)16000, encoding-name=(string)BV32
+ * - `src` src, always: audio/x-bv, mode=(int){ 16, 32 }
  */
 export interface RtpbvdepayElement extends Gst.Element {
   /**
@@ -19154,8 +19154,8 @@ export interface RtpceltdepaySignals {
  * Extracts CELT audio from RTP packets
  *
  * Pad templates:
- * - `src` src, always: audio/x-celt
  * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)[ 32000, 48000 ], encoding-name=(string)CELT
+ * - `src` src, always: audio/x-celt
  */
 export interface RtpceltdepayElement extends Gst.Element {
   /**
@@ -19327,8 +19327,8 @@ export interface RtpdecSignals {
  * Accepts raw RTP and RTCP packets and sends them forward
  *
  * Pad templates:
- * - `recv_rtp_sink_%u` sink, request: application/x-rtp
  * - `recv_rtcp_sink_%u` sink, request: application/x-rtcp
+ * - `recv_rtp_sink_%u` sink, request: application/x-rtp
  * - `recv_rtp_src_%u_%u_%u` src, sometimes: application/x-rtp
  * - `rtcp_src_%u` src, request: application/x-rtcp
  */
@@ -19373,8 +19373,8 @@ export interface RtpdtmfdepaySignals {
  * Generates DTMF Sound from telephone-event RTP packets
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string)S16LE, rate=(int)[ 1, 2147483647 ], channels=(int)1, layout=(string)interleaved
  * - `sink` sink, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 0, 2147483647 ], encoding-name=(string)TELEPHONE-EVENT
+ * - `src` src, always: audio/x-raw, format=(string)S16LE, rate=(int)[ 1, 2147483647 ], channels=(int)1, layout=(string)interleaved
  */
 export interface RtpdtmfdepayElement extends Gst.Element {
   /**
@@ -19450,9 +19450,9 @@ export interface RtpdtmfmuxSignals {
  * mixes RTP DTMF streams into other RTP streams
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp
- * - `sink_%u` sink, request: application/x-rtp
  * - `priority_sink_%u` sink, request: application/x-rtp
+ * - `sink_%u` sink, request: application/x-rtp
+ * - `src` src, always: application/x-rtp
  */
 export interface RtpdtmfmuxElement extends Gst.Element {
   /**
@@ -19602,8 +19602,8 @@ export interface RtpdvdepaySignals {
  * Depayloads DV from RTP packets (RFC 3189)
  *
  * Pad templates:
- * - `src` src, always: video/x-dv
  * - `sink` sink, always: application/x-rtp, media=(string){ video, audio }, encoding-name=(string)DV, clock-rate=(int)90000, encode=(string){ SD-VCR/525-60, SD-VCR/625-50, HD-VCR/1125-60, HD-VCR/1250-50, SDL-VCR/525-60, SDL-VCR/625-50, 306M/525-60, 306M/625-50, 314M-25/525-60, 314M-25/625-50, 314M-50/525-60, 314M-50/625-50 }
+ * - `src` src, always: video/x-dv
  */
 export interface RtpdvdepayElement extends Gst.Element {
   /**
@@ -19772,8 +19772,8 @@ export interface Rtpg722DepaySignals {
  * Extracts G722 audio from RTP packets
  *
  * Pad templates:
- * - `src` src, always: audio/G722, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
  * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)G722; application/x-rtp, media=(string)audio, payload=(int)9, clock-rate=(int)[ 1, 2147483647 ]
+ * - `src` src, always: audio/G722, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
  */
 export interface Rtpg722DepayElement extends Gst.Element {
   /**
@@ -19821,8 +19821,8 @@ export interface Rtpg722PaySignals {
  * Payload-encode Raw audio into RTP packets (RFC 3551)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)audio, encoding-name=(string)G722, payload=(int)9, encoding-params=(string)1, clock-rate=(int)8000; application/x-rtp, media=(string)audio, encoding-name=(string)G722, payload=(int)[ 96, 127 ], encoding-params=(string)1, clock-rate=(int)8000
  * - `sink` sink, always: audio/G722, rate=(int)16000, channels=(int)1
+ * - `src` src, always: application/x-rtp, media=(string)audio, encoding-name=(string)G722, payload=(int)9, encoding-params=(string)1, clock-rate=(int)8000; application/x-rtp, media=(string)audio, encoding-name=(string)G722, payload=(int)[ 96, 127 ], encoding-params=(string)1, clock-rate=(int)8000
  */
 export interface Rtpg722PayElement extends Gst.Element {
   /**
@@ -19935,8 +19935,8 @@ export interface Rtpg723DepaySignals {
  * Extracts G.723 audio from RTP packets (RFC 3551)
  *
  * Pad templates:
- * - `src` src, always: audio/G723, channels=(int)1, rate=(int)8000
  * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)G723; application/x-rtp, media=(string)audio, payload=(int)4, clock-rate=(int)8000
+ * - `src` src, always: audio/G723, channels=(int)1, rate=(int)8000
  */
 export interface Rtpg723DepayElement extends Gst.Element {
   /**
@@ -20098,8 +20098,8 @@ export interface Rtpg726DepaySignals {
  * Extracts G.726 audio from RTP packets
  *
  * Pad templates:
- * - `src` src, always: audio/x-adpcm, channels=(int)1, rate=(int)8000, bitrate=(int){ 16000, 24000, 32000, 40000 }, block_align=(int){ 2, 3, 4, 5 }, layout=(string)g726
  * - `sink` sink, always: application/x-rtp, media=(string)audio, encoding-name=(string){ G726, G726-16, G726-24, G726-32, G726-40, AAL2-G726-16, AAL2-G726-24, AAL2-G726-32, AAL2-G726-40 }, clock-rate=(int)8000
+ * - `src` src, always: audio/x-adpcm, channels=(int)1, rate=(int)8000, bitrate=(int){ 16000, 24000, 32000, 40000 }, block_align=(int){ 2, 3, 4, 5 }, layout=(string)g726
  */
 export interface Rtpg726DepayElement extends Gst.Element {
   /**
@@ -20276,8 +20276,8 @@ export interface Rtpg729DepaySignals {
  * Extracts G.729 audio from RTP packets (RFC 3551)
  *
  * Pad templates:
- * - `src` src, always: audio/G729, channels=(int)1, rate=(int)8000
  * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)G729; application/x-rtp, media=(string)audio, payload=(int)18, clock-rate=(int)8000
+ * - `src` src, always: audio/G729, channels=(int)1, rate=(int)8000
  */
 export interface Rtpg729DepayElement extends Gst.Element {
   /**
@@ -20434,8 +20434,8 @@ export interface RtpgsmdepaySignals {
  * Extracts GSM audio from RTP packets
  *
  * Pad templates:
- * - `src` src, always: audio/x-gsm, rate=(int)8000, channels=(int)1
  * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)GSM; application/x-rtp, media=(string)audio, payload=(int)3, clock-rate=(int)8000
+ * - `src` src, always: audio/x-gsm, rate=(int)8000, channels=(int)1
  */
 export interface RtpgsmdepayElement extends Gst.Element {
   /**
@@ -20592,8 +20592,8 @@ export interface RtpgstdepaySignals {
  * Extracts GStreamer buffers from RTP packets
  *
  * Pad templates:
- * - `src` src, always: ANY
  * - `sink` sink, always: application/x-rtp, media=(string)application, clock-rate=(int)90000, encoding-name=(string)X-GST
+ * - `src` src, always: ANY
  */
 export interface RtpgstdepayElement extends Gst.Element {
   /**
@@ -20646,8 +20646,8 @@ export interface RtpgstpaySignals {
  * Payload GStreamer buffers as RTP packets
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)application, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)X-GST
  * - `sink` sink, always: ANY
+ * - `src` src, always: application/x-rtp, media=(string)application, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)X-GST
  */
 export interface RtpgstpayElement extends Gst.Element {
   /**
@@ -20760,8 +20760,8 @@ export interface Rtph261DepaySignals {
  * Extracts H261 video from RTP packets (RFC 4587)
  *
  * Pad templates:
- * - `src` src, always: video/x-h261
  * - `sink` sink, always: application/x-rtp, media=(string)video, payload=(int)31, clock-rate=(int)90000, encoding-name=(string)H261; application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)H261
+ * - `src` src, always: video/x-h261
  */
 export interface Rtph261DepayElement extends Gst.Element {
   /**
@@ -20809,8 +20809,8 @@ export interface Rtph261PaySignals {
  * Payload-encodes H261 video in RTP packets (RFC 4587)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)31, clock-rate=(int)90000, encoding-name=(string)H261; application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)H261
  * - `sink` sink, always: video/x-h261
+ * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)31, clock-rate=(int)90000, encoding-name=(string)H261; application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)H261
  */
 export interface Rtph261PayElement extends Gst.Element {
   /**
@@ -20918,8 +20918,8 @@ export interface Rtph263DepaySignals {
  * Extracts H263 video from RTP packets (RFC 2190)
  *
  * Pad templates:
- * - `src` src, always: video/x-h263, variant=(string)itu, h263version=(string)h263
  * - `sink` sink, always: application/x-rtp, media=(string)video, payload=(int)34, clock-rate=(int)90000; application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string)H263
+ * - `src` src, always: video/x-h263, variant=(string)itu, h263version=(string)h263
  */
 export interface Rtph263DepayElement extends Gst.Element {
   /**
@@ -20972,8 +20972,8 @@ export interface Rtph263PaySignals {
  * Payload-encodes H263 video in RTP packets (RFC 2190)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)34, clock-rate=(int)90000, encoding-name=(string)H263; application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)H263
  * - `sink` sink, always: video/x-h263, variant=(string)itu, h263version=(string)h263
+ * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)34, clock-rate=(int)90000, encoding-name=(string)H263; application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)H263
  */
 export interface Rtph263PayElement extends Gst.Element {
   /**
@@ -21086,8 +21086,8 @@ export interface Rtph263PdepaySignals {
  * Extracts H263/+/++ video from RTP packets (RFC 4629)
  *
  * Pad templates:
- * - `src` src, always: video/x-h263, variant=(string)itu
  * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)H263-1998; application/x-rtp, media=(string)video, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)H263-2000
+ * - `src` src, always: video/x-h263, variant=(string)itu
  */
 export interface Rtph263PdepayElement extends Gst.Element {
   /**
@@ -21140,8 +21140,8 @@ export interface Rtph263PpaySignals {
  * Payload-encodes H263/+/++ video in RTP packets (RFC 4629)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)H263-1998; application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)H263-2000
  * - `sink` sink, always: video/x-h263, variant=(string)itu
+ * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)H263-1998; application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)H263-2000
  */
 export interface Rtph263PpayElement extends Gst.Element {
   /**
@@ -21266,8 +21266,8 @@ export interface Rtph264DepaySignals {
  * Extracts H264 video from RTP packets (RFC 3984)
  *
  * Pad templates:
- * - `src` src, always: video/x-h264, stream-format=(string)avc, alignment=(string)au; video/x-h264, stream-format=(string)byte-stream, alignment=(string){ nal, au }
  * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string)H264
+ * - `src` src, always: video/x-h264, stream-format=(string)avc, alignment=(string)au; video/x-h264, stream-format=(string)byte-stream, alignment=(string){ nal, au }
  */
 export interface Rtph264DepayElement extends Gst.Element {
   /**
@@ -21341,8 +21341,8 @@ export interface Rtph264PaySignals {
  * Payload-encode H264 video into RTP packets (RFC 3984)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)H264
  * - `sink` sink, always: video/x-h264, stream-format=(string)avc, alignment=(string)au; video/x-h264, stream-format=(string)byte-stream, alignment=(string){ nal, au }
+ * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)H264
  */
 export interface Rtph264PayElement extends Gst.Element {
   /**
@@ -21478,8 +21478,8 @@ export interface Rtph265DepaySignals {
  * Extracts H265 video from RTP packets (RFC 7798)
  *
  * Pad templates:
- * - `src` src, always: video/x-h265, stream-format=(string)hvc1, alignment=(string)au; video/x-h265, stream-format=(string)byte-stream, alignment=(string){ nal, au }
  * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string)H265
+ * - `src` src, always: video/x-h265, stream-format=(string)hvc1, alignment=(string)au; video/x-h265, stream-format=(string)byte-stream, alignment=(string){ nal, au }
  */
 export interface Rtph265DepayElement extends Gst.Element {
   /**
@@ -21547,8 +21547,8 @@ export interface Rtph265PaySignals {
  * Payload-encode H265 video into RTP packets (RFC 7798)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)H265
  * - `sink` sink, always: video/x-h265, stream-format=(string)hvc1, alignment=(string)au; video/x-h265, stream-format=(string)byte-stream, alignment=(string){ nal, au }
+ * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)H265
  */
 export interface Rtph265PayElement extends Gst.Element {
   /**
@@ -21673,8 +21673,8 @@ export interface RtpilbcdepaySignals {
  * Extracts iLBC audio from RTP packets (RFC 3952)
  *
  * Pad templates:
- * - `src` src, always: audio/x-iLBC, mode=(int){ 20, 30 }
  * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)ILBC
+ * - `src` src, always: audio/x-iLBC, mode=(int){ 20, 30 }
  */
 export interface RtpilbcdepayElement extends Gst.Element {
   /**
@@ -22001,8 +22001,8 @@ export interface Rtpj2KdepaySignals {
  * Extracts JPEG 2000 video from RTP packets (RFC 5371)
  *
  * Pad templates:
- * - `src` src, always: image/x-jpc, colorspace=(string){ sRGB, sYUV, GRAY }
  * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)90000, sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCrA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, GRAYSCALE }, encoding-name=(string)JPEG2000; application/x-rtp, media=(string)video, clock-rate=(int)90000, colorspace=(string){ sRGB, sYUV, GRAY }, encoding-name=(string)JPEG2000
+ * - `src` src, always: image/x-jpc, colorspace=(string){ sRGB, sYUV, GRAY }
  */
 export interface Rtpj2KdepayElement extends Gst.Element {
   /**
@@ -22050,8 +22050,8 @@ export interface Rtpj2KpaySignals {
  * Payload-encodes JPEG 2000 pictures into RTP packets (RFC 5371)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCrA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, GRAYSCALE }, encoding-name=(string)JPEG2000
  * - `sink` sink, always: image/x-jpc, sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCrA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, GRAYSCALE }
+ * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, sampling=(string){ RGB, BGR, RGBA, BGRA, YCbCrA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1, GRAYSCALE }, encoding-name=(string)JPEG2000
  */
 export interface Rtpj2KpayElement extends Gst.Element {
   /**
@@ -22159,8 +22159,8 @@ export interface RtpjpegdepaySignals {
  * Extracts JPEG video from RTP packets (RFC 2435)
  *
  * Pad templates:
- * - `src` src, always: image/jpeg
  * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string)JPEG; application/x-rtp, media=(string)video, payload=(int)26, clock-rate=(int)90000
+ * - `src` src, always: image/jpeg
  */
 export interface RtpjpegdepayElement extends Gst.Element {
   /**
@@ -22218,8 +22218,8 @@ export interface RtpjpegpaySignals {
  * Payload-encodes JPEG pictures into RTP packets (RFC 2435)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)26, clock-rate=(int)90000, encoding-name=(string)JPEG, width=(int)[ 1, 65536 ], height=(int)[ 1, 65536 ]; application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)JPEG, width=(int)[ 1, 65536 ], height=(int)[ 1, 65536 ]
  * - `sink` sink, always: image/jpeg; video/x-jpeg
+ * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)26, clock-rate=(int)90000, encoding-name=(string)JPEG, width=(int)[ 1, 65536 ], height=(int)[ 1, 65536 ]; application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)JPEG, width=(int)[ 1, 65536 ], height=(int)[ 1, 65536 ]
  */
 export interface RtpjpegpayElement extends Gst.Element {
   /**
@@ -22337,8 +22337,8 @@ export interface RtpklvdepaySignals {
  * Extracts KLV (SMPTE ST 336) metadata from RTP packets
  *
  * Pad templates:
- * - `src` src, always: meta/x-klv, parsed=(boolean)true
  * - `sink` sink, always: application/x-rtp, media=(string)application, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)SMPTE336M
+ * - `src` src, always: meta/x-klv, parsed=(boolean)true
  */
 export interface RtpklvdepayElement extends Gst.Element {
   /**
@@ -22386,8 +22386,8 @@ export interface RtpklvpaySignals {
  * Payloads KLV (SMPTE ST 336) metadata as RTP packets
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)application, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)SMPTE336M
  * - `sink` sink, always: meta/x-klv, parsed=(boolean)true
+ * - `src` src, always: application/x-rtp, media=(string)application, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)SMPTE336M
  */
 export interface RtpklvpayElement extends Gst.Element {
   /**
@@ -22604,8 +22604,8 @@ export interface Rtpmp1SdepaySignals {
  * Extracts MPEG1 System Streams from RTP packets (RFC 3555)
  *
  * Pad templates:
- * - `src` src, always: video/mpeg, systemstream=(boolean)true
  * - `sink` sink, always: application/x-rtp, media=(string)other, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)MP1S; application/x-rtp, media=(string)video, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)MP1S
+ * - `src` src, always: video/mpeg, systemstream=(boolean)true
  */
 export interface Rtpmp1SdepayElement extends Gst.Element {
   /**
@@ -22658,8 +22658,8 @@ export interface Rtpmp2TdepaySignals {
  * Extracts MPEG2 TS from RTP packets (RFC 2250)
  *
  * Pad templates:
- * - `src` src, always: video/mpegts, packetsize=(int)188, systemstream=(boolean)true
  * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string){ MP2T, MP2T-ES }; application/x-rtp, media=(string)video, payload=(int)33, clock-rate=(int)[ 1, 2147483647 ]
+ * - `src` src, always: video/mpegts, packetsize=(int)188, systemstream=(boolean)true
  */
 export interface Rtpmp2TdepayElement extends Gst.Element {
   /**
@@ -22821,8 +22821,8 @@ export interface Rtpmp4AdepaySignals {
  * Extracts MPEG4 audio from RTP packets (RFC 3016)
  *
  * Pad templates:
- * - `src` src, always: audio/mpeg, mpegversion=(int)4, framed=(boolean){ false, true }, stream-format=(string)raw
  * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)MP4A-LATM
+ * - `src` src, always: audio/mpeg, mpegversion=(int)4, framed=(boolean){ false, true }, stream-format=(string)raw
  */
 export interface Rtpmp4AdepayElement extends Gst.Element {
   /**
@@ -22870,8 +22870,8 @@ export interface Rtpmp4ApaySignals {
  * Payload MPEG4 audio as RTP packets (RFC 3016)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)MP4A-LATM
  * - `sink` sink, always: audio/mpeg, mpegversion=(int)4, stream-format=(string)raw
+ * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)MP4A-LATM
  */
 export interface Rtpmp4ApayElement extends Gst.Element {
   /**
@@ -22979,8 +22979,8 @@ export interface Rtpmp4GdepaySignals {
  * Extracts MPEG4 elementary streams from RTP packets (RFC 3640)
  *
  * Pad templates:
- * - `src` src, always: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false; audio/mpeg, mpegversion=(int)4, stream-format=(string)raw
  * - `sink` sink, always: application/x-rtp, media=(string){ video, audio, application }, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)MPEG4-GENERIC, mode=(string){ generic, CELP-cbr, CELP-vbr, AAC-lbr, AAC-hbr, aac-hbr }
+ * - `src` src, always: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false; audio/mpeg, mpegversion=(int)4, stream-format=(string)raw
  */
 export interface Rtpmp4GdepayElement extends Gst.Element {
   /**
@@ -23028,8 +23028,8 @@ export interface Rtpmp4GpaySignals {
  * Payload MPEG4 elementary streams as RTP packets (RFC 3640)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string){ video, audio, application }, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)MPEG4-GENERIC, streamtype=(string){ 4, 5 }, mode=(string){ generic, CELP-cbr, CELP-vbr, AAC-lbr, AAC-hbr }
  * - `sink` sink, always: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false; audio/mpeg, mpegversion=(int)4, stream-format=(string)raw
+ * - `src` src, always: application/x-rtp, media=(string){ video, audio, application }, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)MPEG4-GENERIC, streamtype=(string){ 4, 5 }, mode=(string){ generic, CELP-cbr, CELP-vbr, AAC-lbr, AAC-hbr }
  */
 export interface Rtpmp4GpayElement extends Gst.Element {
   /**
@@ -23137,8 +23137,8 @@ export interface Rtpmp4VdepaySignals {
  * Extracts MPEG4 video from RTP packets (RFC 3016)
  *
  * Pad templates:
- * - `src` src, always: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false
  * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)MP4V-ES
+ * - `src` src, always: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false
  */
 export interface Rtpmp4VdepayElement extends Gst.Element {
   /**
@@ -23191,8 +23191,8 @@ export interface Rtpmp4VpaySignals {
  * Payload MPEG-4 video as RTP packets (RFC 3016)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)MP4V-ES
  * - `sink` sink, always: video/mpeg, mpegversion=(int)4, systemstream=(boolean)false; video/x-divx
+ * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)MP4V-ES
  */
 export interface Rtpmp4VpayElement extends Gst.Element {
   /**
@@ -23305,8 +23305,8 @@ export interface RtpmpadepaySignals {
  * Extracts MPEG audio from RTP packets (RFC 2038)
  *
  * Pad templates:
- * - `src` src, always: audio/mpeg, mpegversion=(int)1
  * - `sink` sink, always: application/x-rtp, media=(string)audio, payload=(int)14, clock-rate=(int)90000; application/x-rtp, media=(string)audio, encoding-name=(string)MPA, clock-rate=(int)[ 1, 2147483647 ]
+ * - `src` src, always: audio/mpeg, mpegversion=(int)1
  */
 export interface RtpmpadepayElement extends Gst.Element {
   /**
@@ -23354,8 +23354,8 @@ export interface RtpmpapaySignals {
  * Payload MPEG audio as RTP packets (RFC 2038)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)14, clock-rate=(int)90000; application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)MPA
  * - `sink` sink, always: audio/mpeg, mpegversion=(int)1
+ * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)14, clock-rate=(int)90000; application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)MPA
  */
 export interface RtpmpapayElement extends Gst.Element {
   /**
@@ -23463,8 +23463,8 @@ export interface RtpmparobustdepaySignals {
  * Extracts MPEG audio from RTP packets (RFC 5219)
  *
  * Pad templates:
- * - `src` src, always: audio/mpeg, mpegversion=(int)1
  * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)90000, encoding-name=(string)MPA-ROBUST; application/x-rtp, media=(string)audio, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string){ X-MP3-DRAFT-00, X-MP3-DRAFT-01, X-MP3-DRAFT-02, X-MP3-DRAFT-03, X-MP3-DRAFT-04, X-MP3-DRAFT-05, X-MP3-DRAFT-06 }
+ * - `src` src, always: audio/mpeg, mpegversion=(int)1
  */
 export interface RtpmparobustdepayElement extends Gst.Element {
   /**
@@ -23512,8 +23512,8 @@ export interface RtpmpvdepaySignals {
  * Extracts MPEG video from RTP packets (RFC 2250)
  *
  * Pad templates:
- * - `src` src, always: video/mpeg, mpegversion=(int)2, systemstream=(boolean)false
  * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string)MPV; application/x-rtp, media=(string)video, payload=(int)32, clock-rate=(int)90000
+ * - `src` src, always: video/mpeg, mpegversion=(int)2, systemstream=(boolean)false
  */
 export interface RtpmpvdepayElement extends Gst.Element {
   /**
@@ -23660,8 +23660,8 @@ export interface RtpmuxSignals {
  * multiplex N rtp streams into one
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp
  * - `sink_%u` sink, request: application/x-rtp
+ * - `src` src, always: application/x-rtp
  */
 export interface RtpmuxElement extends Gst.Element {
   /**
@@ -23709,8 +23709,8 @@ export interface RtpopusdepaySignals {
  * Extracts Opus audio from RTP packets
  *
  * Pad templates:
- * - `src` src, always: audio/x-opus, channel-mapping-family=(int)[ 0, 1 ]
  * - `sink` sink, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)48000, encoding-name=(string){ OPUS, X-GST-OPUS-DRAFT-SPITTKA-00, MULTIOPUS }
+ * - `src` src, always: audio/x-opus, channel-mapping-family=(int)[ 0, 1 ]
  */
 export interface RtpopusdepayElement extends Gst.Element {
   /**
@@ -23763,8 +23763,8 @@ export interface RtpopuspaySignals {
  * Puts Opus audio in RTP packets
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)48000, encoding-name=(string){ OPUS, X-GST-OPUS-DRAFT-SPITTKA-00, MULTIOPUS }
  * - `sink` sink, always: audio/x-opus, channel-mapping-family=(int)0; audio/x-opus, channel-mapping-family=(int)0, channels=(int)[ 1, 2 ]; audio/x-opus, channel-mapping-family=(int)1, channels=(int)[ 3, 255 ]
+ * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)48000, encoding-name=(string){ OPUS, X-GST-OPUS-DRAFT-SPITTKA-00, MULTIOPUS }
  */
 export interface RtpopuspayElement extends Gst.Element {
   /**
@@ -23982,8 +23982,8 @@ export interface RtppcmadepaySignals {
  * Extracts PCMA audio from RTP packets
  *
  * Pad templates:
- * - `src` src, always: audio/x-alaw, channels=(int)1, rate=(int)[ 1, 2147483647 ]
  * - `sink` sink, always: application/x-rtp, media=(string)audio, payload=(int)8, clock-rate=(int)8000; application/x-rtp, media=(string)audio, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)PCMA
+ * - `src` src, always: audio/x-alaw, channels=(int)1, rate=(int)[ 1, 2147483647 ]
  */
 export interface RtppcmadepayElement extends Gst.Element {
   /**
@@ -24145,8 +24145,8 @@ export interface RtppcmudepaySignals {
  * Extracts PCMU audio from RTP packets
  *
  * Pad templates:
- * - `src` src, always: audio/x-mulaw, channels=(int)1, rate=(int)[ 1, 2147483647 ]
  * - `sink` sink, always: application/x-rtp, media=(string)audio, payload=(int)0, clock-rate=(int)8000; application/x-rtp, media=(string)audio, encoding-name=(string)PCMU, clock-rate=(int)[ 1, 2147483647 ]
+ * - `src` src, always: audio/x-mulaw, channels=(int)1, rate=(int)[ 1, 2147483647 ]
  */
 export interface RtppcmudepayElement extends Gst.Element {
   /**
@@ -24344,8 +24344,8 @@ export interface RtpqcelpdepaySignals {
  * Extracts QCELP (PureVoice) audio from RTP packets (RFC 2658)
  *
  * Pad templates:
- * - `src` src, always: audio/qcelp, channels=(int)1, rate=(int)8000
  * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)QCELP; application/x-rtp, media=(string)audio, payload=(int)12, clock-rate=(int)8000
+ * - `src` src, always: audio/qcelp, channels=(int)1, rate=(int)8000
  */
 export interface RtpqcelpdepayElement extends Gst.Element {
   /**
@@ -24393,8 +24393,8 @@ export interface Rtpqdm2DepaySignals {
  * Extracts QDM2 audio from RTP packets (no RFC)
  *
  * Pad templates:
- * - `src` src, always: audio/x-qdm2
  * - `sink` sink, always: application/x-rtp, media=(string)audio, encoding-name=(string)X-QDM
+ * - `src` src, always: audio/x-qdm2
  */
 export interface Rtpqdm2DepayElement extends Gst.Element {
   /**
@@ -24451,8 +24451,8 @@ export interface RtpreddecSignals {
  * Decode Redundant Audio Data (RED)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp
  * - `sink` sink, always: application/x-rtp
+ * - `src` src, always: application/x-rtp
  */
 export interface RtpreddecElement extends Gst.Element {
   /**
@@ -24504,8 +24504,8 @@ export interface RtpredencSignals {
  * Encode Redundant Audio Data (RED)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp
  * - `sink` sink, always: application/x-rtp
+ * - `src` src, always: application/x-rtp
  */
 export interface RtpredencElement extends Gst.Element {
   /**
@@ -24558,8 +24558,8 @@ export interface RtpsbcdepaySignals {
  * Extracts SBC audio from RTP packets
  *
  * Pad templates:
- * - `src` src, always: audio/x-sbc, rate=(int){ 16000, 32000, 44100, 48000 }, channels=(int)[ 1, 2 ], mode=(string){ mono, dual, stereo, joint }, blocks=(int){ 4, 8, 12, 16 }, subbands=(int){ 4, 8 }, allocation-method=(string){ snr, loudness }, bitpool=(int)[ 2, 64 ]
  * - `sink` sink, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int){ 16000, 32000, 44100, 48000 }, encoding-name=(string)SBC
+ * - `src` src, always: audio/x-sbc, rate=(int){ 16000, 32000, 44100, 48000 }, channels=(int)[ 1, 2 ], mode=(string){ mono, dual, stereo, joint }, blocks=(int){ 4, 8, 12, 16 }, subbands=(int){ 4, 8 }, allocation-method=(string){ snr, loudness }, bitpool=(int)[ 2, 64 ]
  */
 export interface RtpsbcdepayElement extends Gst.Element {
   /**
@@ -24813,8 +24813,8 @@ export interface RtpsirendepaySignals {
  * Extracts Siren audio from RTP packets
  *
  * Pad templates:
- * - `src` src, always: audio/x-siren, dct-length=(int)320
  * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)16000, encoding-name=(string)SIREN
+ * - `src` src, always: audio/x-siren, dct-length=(int)320
  */
 export interface RtpsirendepayElement extends Gst.Element {
   /**
@@ -24976,8 +24976,8 @@ export interface RtpspeexdepaySignals {
  * Extracts Speex audio from RTP packets
  *
  * Pad templates:
- * - `src` src, always: audio/x-speex
  * - `sink` sink, always: application/x-rtp, media=(string)audio, clock-rate=(int)[ 6000, 48000 ], encoding-name=(string)SPEEX
+ * - `src` src, always: audio/x-speex
  */
 export interface RtpspeexdepayElement extends Gst.Element {
   /**
@@ -25139,10 +25139,10 @@ export interface RtpssrcdemuxSignals {
  * Splits RTP streams based on the SSRC
  *
  * Pad templates:
- * - `sink` sink, always: application/x-rtp
  * - `rtcp_sink` sink, always: application/x-rtcp
- * - `src_%u` src, sometimes: application/x-rtp
  * - `rtcp_src_%u` src, sometimes: application/x-rtcp
+ * - `sink` sink, always: application/x-rtp
+ * - `src_%u` src, sometimes: application/x-rtp
  */
 export interface RtpssrcdemuxElement extends Gst.Element {
   /**
@@ -25169,8 +25169,8 @@ export interface RtpstreamdepaySignals {
  * Depayloads RTP/RTCP packets for streaming protocols according to RFC4571
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp; application/x-rtcp; application/x-srtp; application/x-srtcp
  * - `sink` sink, always: application/x-rtp-stream; application/x-rtcp-stream; application/x-srtp-stream; application/x-srtcp-stream
+ * - `src` src, always: application/x-rtp; application/x-rtcp; application/x-srtp; application/x-srtcp
  */
 export interface RtpstreamdepayElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -25192,8 +25192,8 @@ export interface RtpstreampaySignals {
  * Payloads RTP/RTCP packets for streaming protocols according to RFC4571
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp-stream; application/x-rtcp-stream; application/x-srtp-stream; application/x-srtcp-stream
  * - `sink` sink, always: application/x-rtp; application/x-rtcp; application/x-srtp; application/x-srtcp
+ * - `src` src, always: application/x-rtp-stream; application/x-rtcp-stream; application/x-srtp-stream; application/x-srtcp-stream
  */
 export interface RtpstreampayElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -25221,8 +25221,8 @@ export interface Rtpsv3VdepaySignals {
  * Extracts SVQ3 video from RTP packets (no RFC)
  *
  * Pad templates:
- * - `src` src, always: video/x-svq, svqversion=(int)3
  * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string){ X-SV3V-ES, X-SORENSON-VIDEO, X-SORENSONVIDEO, X-SorensonVideo }
+ * - `src` src, always: video/x-svq, svqversion=(int)3
  */
 export interface Rtpsv3VdepayElement extends Gst.Element {
   /**
@@ -25324,8 +25324,8 @@ export interface RtptheorapaySignals {
  * Payload-encode Theora video into RTP packets (draft-01 RFC XXXX)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)THEORA
  * - `sink` sink, always: video/x-theora
+ * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)THEORA
  */
 export interface RtptheorapayElement extends Gst.Element {
   /**
@@ -25457,8 +25457,8 @@ export interface RtpulpfecdecSignals {
  * Decodes RTP FEC (RFC5109)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp
  * - `sink` sink, always: application/x-rtp
+ * - `src` src, always: application/x-rtp
  */
 export interface RtpulpfecdecElement extends Gst.Element {
   /**
@@ -25530,8 +25530,8 @@ export interface RtpulpfecencSignals {
  * Encodes RTP FEC (RFC5109)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp
  * - `sink` sink, always: application/x-rtp
+ * - `src` src, always: application/x-rtp
  */
 export interface RtpulpfecencElement extends Gst.Element {
   /**
@@ -25638,8 +25638,8 @@ export interface RtpvorbispaySignals {
  * Payload-encode Vorbis audio into RTP packets (RFC 5215)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)VORBIS
  * - `sink` sink, always: audio/x-vorbis
+ * - `src` src, always: application/x-rtp, media=(string)audio, payload=(int)[ 96, 127 ], clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string)VORBIS
  */
 export interface RtpvorbispayElement extends Gst.Element {
   /**
@@ -26172,8 +26172,8 @@ export interface RtpvrawdepaySignals {
  * Extracts raw video from RTP packets (RFC 4175)
  *
  * Pad templates:
- * - `src` src, always: video/x-raw
  * - `sink` sink, always: application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string)RAW, sampling=(string){ RGB, RGBA, BGR, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1 }, depth=(string)8; application/x-rtp, media=(string)video, clock-rate=(int)90000, encoding-name=(string)RAW, sampling=(string)YCbCr-4:2:2, depth=(string)10
+ * - `src` src, always: video/x-raw
  */
 export interface RtpvrawdepayElement extends Gst.Element {
   /**
@@ -26226,8 +26226,8 @@ export interface RtpvrawpaySignals {
  * Payload raw video as RTP packets (RFC 4175)
  *
  * Pad templates:
- * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)RAW, sampling=(string){ RGB, RGBA, BGR, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1 }, depth=(string){ 8, 10, 12, 16 }, colorimetry=(string){ BT601-5, BT709-2, SMPTE240M }
  * - `sink` sink, always: video/x-raw, format=(string){ RGB, RGBA, BGR, BGRA, AYUV, UYVY, I420, Y41B, UYVP }, width=(int)[ 1, 32767 ], height=(int)[ 1, 32767 ]
+ * - `src` src, always: application/x-rtp, media=(string)video, payload=(int)[ 96, 127 ], clock-rate=(int)90000, encoding-name=(string)RAW, sampling=(string){ RGB, RGBA, BGR, BGRA, YCbCr-4:4:4, YCbCr-4:2:2, YCbCr-4:2:0, YCbCr-4:1:1 }, depth=(string){ 8, 10, 12, 16 }, colorimetry=(string){ BT601-5, BT709-2, SMPTE240M }
  */
 export interface RtpvrawpayElement extends Gst.Element {
   /**
@@ -26340,8 +26340,8 @@ export interface RtpxqtdepaySignals {
  * Extracts Quicktime audio/video from RTP packets
  *
  * Pad templates:
- * - `src` src, always: ANY
  * - `sink` sink, always: application/x-rtp, payload=(int)[ 96, 127 ], media=(string){ audio, video }, clock-rate=(int)[ 1, 2147483647 ], encoding-name=(string){ X-QT, X-QUICKTIME }
+ * - `src` src, always: ANY
  */
 export interface RtpxqtdepayElement extends Gst.Element {
   /**
@@ -27317,8 +27317,8 @@ export interface SbcparseSignals {
  * Parses an SBC bluetooth audio stream
  *
  * Pad templates:
- * - `src` src, always: audio/x-sbc, parsed=(boolean)true, channels=(int)[ 1, 2 ], rate=(int){ 16000, 32000, 44100, 48000 }
  * - `sink` sink, always: audio/x-sbc
+ * - `src` src, always: audio/x-sbc, parsed=(boolean)true, channels=(int)[ 1, 2 ], rate=(int){ 16000, 32000, 44100, 48000 }
  */
 export interface SbcparseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -27352,8 +27352,8 @@ export interface SctpdecSignals {
  * Decodes packets with SCTP
  *
  * Pad templates:
- * - `src_%u` src, sometimes: ANY
  * - `sink` sink, always: application/x-sctp
+ * - `src_%u` src, sometimes: ANY
  */
 export interface SctpdecElement extends Gst.Element {
   /**
@@ -27404,8 +27404,8 @@ export interface SctpencSignals {
  * Encodes packets with SCTP
  *
  * Pad templates:
- * - `src` src, always: application/x-sctp
  * - `sink_%u` sink, request: ANY
+ * - `src` src, always: application/x-sctp
  */
 export interface SctpencElement extends Gst.Element {
   /**
@@ -27579,8 +27579,8 @@ export interface SfdecSignals {
  * Read audio streams using libsndfile
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string){ F32LE, S32LE, S16LE }, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
  * - `sink` sink, always: audio/x-ircam; audio/x-nist; audio/x-paris; audio/x-rf64; audio/x-sds; audio/x-svx; audio/x-voc; audio/x-w64; audio/x-xi
+ * - `src` src, always: audio/x-raw, format=(string){ F32LE, S32LE, S16LE }, layout=(string)interleaved, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 2147483647 ]
  */
 export interface SfdecElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -27891,8 +27891,8 @@ export interface SirendecSignals {
  * Decode streams encoded with the Siren7 codec into 16bit PCM
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string)S16LE, rate=(int)16000, channels=(int)1
  * - `sink` sink, always: audio/x-siren, dct-length=(int)320
+ * - `src` src, always: audio/x-raw, format=(string)S16LE, rate=(int)16000, channels=(int)1
  */
 export interface SirendecElement extends GstAudio.AudioDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -27914,8 +27914,8 @@ export interface SirenencSignals {
  * Encode 16bit PCM streams into the Siren7 codec
  *
  * Pad templates:
- * - `src` src, always: audio/x-siren, dct-length=(int)320
  * - `sink` sink, always: audio/x-raw, format=(string)S16LE, rate=(int)16000, channels=(int)1
+ * - `src` src, always: audio/x-siren, dct-length=(int)320
  */
 export interface SirenencElement extends GstAudio.AudioEncoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -28267,8 +28267,8 @@ export interface SpeexdecSignals {
  * decode speex streams to audio
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 6000, 48000 ], channels=(int)[ 1, 2 ]
  * - `sink` sink, always: audio/x-speex
+ * - `src` src, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 6000, 48000 ], channels=(int)[ 1, 2 ]
  */
 export interface SpeexdecElement extends GstAudio.AudioDecoder {
   /**
@@ -28345,8 +28345,8 @@ export interface SpeexencSignals {
  * Encodes audio in Speex format
  *
  * Pad templates:
- * - `src` src, always: audio/x-speex, rate=(int)[ 6000, 48000 ], channels=(int)[ 1, 2 ]
  * - `sink` sink, always: audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 6000, 48000 ], channels=(int)1; audio/x-raw, format=(string)S16LE, layout=(string)interleaved, rate=(int)[ 6000, 48000 ], channels=(int)2, channel-mask=(bitmask)0x0000000000000003
+ * - `src` src, always: audio/x-speex, rate=(int)[ 6000, 48000 ], channels=(int)[ 1, 2 ]
  */
 export interface SpeexencElement extends GstAudio.AudioEncoder {
   /**
@@ -28571,11 +28571,11 @@ export interface SplitmuxsinkSignals {
  * Convenience bin that muxes incoming streams into multiple time/size limited files
  *
  * Pad templates:
+ * - `audio_%u` sink, request: ANY
+ * - `caption_%u` sink, request: ANY
+ * - `subtitle_%u` sink, request: ANY
  * - `video` sink, request: ANY
  * - `video_aux_%u` sink, request: ANY
- * - `audio_%u` sink, request: ANY
- * - `subtitle_%u` sink, request: ANY
- * - `caption_%u` sink, request: ANY
  */
 export interface SplitmuxsinkElement extends Gst.Bin {
   /**
@@ -28721,10 +28721,10 @@ export interface SplitmuxsrcSignals {
  * Source that reads a set of files created by splitmuxsink
  *
  * Pad templates:
- * - `video` src, sometimes: ANY
- * - `video_%u` src, sometimes: ANY
  * - `audio_%u` src, sometimes: ANY
  * - `subtitle_%u` src, sometimes: ANY
+ * - `video` src, sometimes: ANY
+ * - `video_%u` src, sometimes: ANY
  */
 export interface SplitmuxsrcElement extends Gst.Bin {
   /**
@@ -29675,8 +29675,8 @@ export interface Svtav1EncSignals {
  * Scalable Video Technology for AV1 Encoder (SVT-AV1 Encoder)
  *
  * Pad templates:
- * - `src` src, always: video/x-av1, stream-format=(string)obu-stream, alignment=(string)tu, width=(int)[ 64, 16384 ], height=(int)[ 64, 8704 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `sink` sink, always: video/x-raw, format=(string){ I420, I420_10LE }, width=(int)[ 64, 16384 ], height=(int)[ 64, 8704 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `src` src, always: video/x-av1, stream-format=(string)obu-stream, alignment=(string)tu, width=(int)[ 64, 16384 ], height=(int)[ 64, 8704 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface Svtav1EncElement extends GstVideo.VideoEncoder {
   /**
@@ -30140,8 +30140,8 @@ export interface TeletextdecSignals {
  * Decode a raw VBI stream containing teletext information to RGBA and text
  *
  * Pad templates:
- * - `src` src, always: video/x-raw, format=(string)RGBA, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; text/x-raw, format=(string){ utf-8, pango-markup }
  * - `sink` sink, always: application/x-teletext
+ * - `src` src, always: video/x-raw, format=(string)RGBA, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; text/x-raw, format=(string){ utf-8, pango-markup }
  */
 export interface TeletextdecElement extends Gst.Element {
   /**
@@ -30208,8 +30208,8 @@ export interface TheoradecSignals {
  * decode raw theora streams to raw YUV video
  *
  * Pad templates:
- * - `src` src, always: video/x-raw, format=(string){ I420, Y42B, Y444 }, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]
  * - `sink` sink, always: video/x-theora
+ * - `src` src, always: video/x-raw, format=(string){ I420, Y42B, Y444 }, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]
  */
 export interface TheoradecElement extends GstVideo.VideoDecoder {
   /**
@@ -30316,8 +30316,8 @@ export interface TheoraencSignals {
  * encode raw YUV video to a theora stream
  *
  * Pad templates:
- * - `src` src, always: video/x-theora, framerate=(fraction)[ 1/2147483647, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]
  * - `sink` sink, always: video/x-raw, format=(string){ I420, Y42B, Y444 }, framerate=(fraction)[ 1/2147483647, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]
+ * - `src` src, always: video/x-theora, framerate=(fraction)[ 1/2147483647, 2147483647/1 ], width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ]
  */
 export interface TheoraencElement extends GstVideo.VideoEncoder {
   /**
@@ -30406,8 +30406,8 @@ export interface TheoraparseSignals {
  * parse raw theora streams
  *
  * Pad templates:
- * - `src` src, always: video/x-theora
  * - `sink` sink, always: video/x-theora
+ * - `src` src, always: video/x-theora
  */
 export interface TheoraparseElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -30585,11 +30585,11 @@ export interface TsdemuxSignals {
  * Demuxes MPEG2 transport streams
  *
  * Pad templates:
- * - `sink` sink, always: video/mpegts, systemstream=(boolean)true
- * - `video_%01x_%05x` src, sometimes: video/mpeg, mpegversion=(int){ 1, 2, 4 }, systemstream=(boolean)false; video/x-h264, stream-format=(string)byte-stream; video/x-h265, stream-format=(string)byte-stream; video/x-h266, stream-format=(string)byte-stream; video/x-vp9; video/x-av1, stream-format=(string)obu-stream, alignment=(string)frame; video/x-dirac; video/x-cavs; video/x-wmv, wmvversion=(int)3, format=(string)WVC1; image/x-jpc; image/x-jxsc
  * - `audio_%01x_%05x` src, sometimes: audio/mpeg, mpegversion=(int)1; audio/mpeg, mpegversion=(int){ 2, 4 }, stream-format=(string)adts; audio/mpeg, mpegversion=(int)4, stream-format=(string)loas; audio/x-lpcm, width=(int){ 16, 20, 24 }, rate=(int){ 48000, 96000 }, channels=(int)[ 1, 8 ], dynamic_range=(int)[ 0, 255 ], emphasis=(boolean){ false, true }, mute=(boolean){ false, true }; audio/x-ac3; audio/x-eac3; audio/x-ac4; audio/x-dts; audio/x-opus; audio/x-private-ts-lpcm
- * - `subpicture_%01x_%05x` src, sometimes: subpicture/x-pgs; subpicture/x-dvd; subpicture/x-dvb
  * - `private_%01x_%05x` src, sometimes: ANY
+ * - `sink` sink, always: video/mpegts, systemstream=(boolean)true
+ * - `subpicture_%01x_%05x` src, sometimes: subpicture/x-pgs; subpicture/x-dvd; subpicture/x-dvb
+ * - `video_%01x_%05x` src, sometimes: video/mpeg, mpegversion=(int){ 1, 2, 4 }, systemstream=(boolean)false; video/x-h264, stream-format=(string)byte-stream; video/x-h265, stream-format=(string)byte-stream; video/x-h266, stream-format=(string)byte-stream; video/x-vp9; video/x-av1, stream-format=(string)obu-stream, alignment=(string)frame; video/x-dirac; video/x-cavs; video/x-wmv, wmvversion=(int)3, format=(string)WVC1; image/x-jpc; image/x-jxsc
  */
 export interface TsdemuxElement extends Gst.Element {
   /**
@@ -30666,9 +30666,9 @@ export interface TsparseSignals {
  * Parses MPEG2 transport streams
  *
  * Pad templates:
+ * - `program_%u` src, request: video/mpegts, systemstream=(boolean)true
  * - `sink` sink, always: video/mpegts, systemstream=(boolean)true
  * - `src` src, always: video/mpegts, systemstream=(boolean)true
- * - `program_%u` src, request: video/mpegts, systemstream=(boolean)true
  */
 export interface TsparseElement extends Gst.Element {
   /**
@@ -30823,8 +30823,8 @@ export interface Twolamemp2EncSignals {
  * High-quality free MP2 encoder
  *
  * Pad templates:
- * - `src` src, always: audio/mpeg, mpegversion=(int)1, layer=(int)2, rate=(int){ 16000, 22050, 24000, 32000, 44100, 48000 }, channels=(int)[ 1, 2 ]
  * - `sink` sink, always: audio/x-raw, format=(string){ F32LE, S16LE }, layout=(string)interleaved, rate=(int){ 16000, 22050, 24000, 32000, 44100, 48000 }, channels=(int)1; audio/x-raw, format=(string){ F32LE, S16LE }, layout=(string)interleaved, rate=(int){ 16000, 22050, 24000, 32000, 44100, 48000 }, channels=(int)2, channel-mask=(bitmask)0x0000000000000003
+ * - `src` src, always: audio/mpeg, mpegversion=(int)1, layer=(int)2, rate=(int){ 16000, 22050, 24000, 32000, 44100, 48000 }, channels=(int)[ 1, 2 ]
  */
 export interface Twolamemp2EncElement extends GstAudio.AudioEncoder {
   /**
@@ -31632,10 +31632,10 @@ export interface Uridecodebin3Signals {
  * Autoplug and decode an URI to raw media
  *
  * Pad templates:
- * - `video_%u` src, sometimes: ANY
  * - `audio_%u` src, sometimes: ANY
- * - `text_%u` src, sometimes: ANY
  * - `src_%u` src, sometimes: ANY
+ * - `text_%u` src, sometimes: ANY
+ * - `video_%u` src, sometimes: ANY
  */
 export interface Uridecodebin3Element extends Gst.Bin {
   /**
@@ -31890,11 +31890,11 @@ export interface Uvch264MjpgdemuxSignals {
  * Demux UVC H264 auxiliary streams from MJPG images
  *
  * Pad templates:
- * - `sink` sink, always: image/jpeg, width=(int)[ 0, 2147483647 ], height=(int)[ 0, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
- * - `jpeg` src, always: image/jpeg, width=(int)[ 0, 2147483647 ], height=(int)[ 0, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `h264` src, always: video/x-h264, width=(int)[ 0, 2147483647 ], height=(int)[ 0, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
- * - `yuy2` src, always: video/x-raw, format=(string)YUY2, width=(int)[ 0, 2147483647 ], height=(int)[ 0, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `jpeg` src, always: image/jpeg, width=(int)[ 0, 2147483647 ], height=(int)[ 0, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `nv12` src, always: video/x-raw, format=(string)NV12, width=(int)[ 0, 2147483647 ], height=(int)[ 0, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `sink` sink, always: image/jpeg, width=(int)[ 0, 2147483647 ], height=(int)[ 0, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `yuy2` src, always: video/x-raw, format=(string)YUY2, width=(int)[ 0, 2147483647 ], height=(int)[ 0, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface Uvch264MjpgdemuxElement extends Gst.Element {
   /**
@@ -32130,9 +32130,9 @@ export interface Uvch264SrcSignals {
  * UVC H264 Encoding camera source
  *
  * Pad templates:
- * - `vidsrc` src, always: video/x-raw, format=(string){ A444_16LE, A444_16BE, Y416_LE, AYUV64, RGBA64_LE, ARGB64, ARGB64_LE, BGRA64_LE, ABGR64_LE, Y416_BE, RGBA64_BE, ARGB64_BE, BGRA64_BE, ABGR64_BE, A422_16LE, A422_16BE, A420_16LE, A420_16BE, A444_12LE, GBRA_12LE, A444_12BE, GBRA_12BE, Y412_LE, Y412_BE, A422_12LE, A422_12BE, A420_12LE, A420_12BE, A444_10LE, GBRA_10LE, A444_10BE, GBRA_10BE, A422_10LE, A422_10BE, A420_10LE, A420_10BE, BGR10A2_LE, RGB10A2_LE, Y410, A444, GBRA, AYUV, VUYA, RGBA, RBGA, ARGB, BGRA, ABGR, A422, A420, AV12, Y444_16LE, GBR_16LE, Y444_16BE, GBR_16BE, Y216_LE, Y216_BE, v216, P016_LE, P016_BE, Y444_12LE, GBR_12LE, Y444_12BE, GBR_12BE, I422_12LE, I422_12BE, Y212_LE, Y212_BE, I420_12LE, I420_12BE, P012_LE, P012_BE, Y444_10LE, GBR_10LE, Y444_10BE, GBR_10BE, r210, I422_10LE, I422_10BE, NV16_10LE32, Y210, UYVP, v210, I420_10LE, I420_10BE, P010_10LE, NV12_10LE40, NV12_10LE32, P010_10BE, MT2110R, MT2110T, NV12_10BE_8L128, NV12_10LE40_4L4, Y444, BGRP, GBR, RGBP, NV24, v308, IYU2, RGBx, xRGB, BGRx, xBGR, RGB, BGR, Y42B, NV16, NV61, YUY2, YVYU, UYVY, VYUY, I420, YV12, NV12, NV21, NV12_16L32S, NV12_32L32, NV12_4L4, NV12_64Z32, NV12_8L128, Y41B, IYU1, YUV9, YVU9, BGR16, RGB16, BGR15, RGB15, RGB8P, GRAY16_LE, GRAY16_BE, GRAY10_LE16, GRAY10_LE32, GRAY8 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; image/jpeg, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-h264, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ], stream-format=(string){ byte-stream, avc }, alignment=(string)au, profile=(string){ high, main, baseline, constrained-baseline }
  * - `imgsrc` src, always: EMPTY
  * - `vfsrc` src, always: video/x-raw, format=(string){ A444_16LE, A444_16BE, Y416_LE, AYUV64, RGBA64_LE, ARGB64, ARGB64_LE, BGRA64_LE, ABGR64_LE, Y416_BE, RGBA64_BE, ARGB64_BE, BGRA64_BE, ABGR64_BE, A422_16LE, A422_16BE, A420_16LE, A420_16BE, A444_12LE, GBRA_12LE, A444_12BE, GBRA_12BE, Y412_LE, Y412_BE, A422_12LE, A422_12BE, A420_12LE, A420_12BE, A444_10LE, GBRA_10LE, A444_10BE, GBRA_10BE, A422_10LE, A422_10BE, A420_10LE, A420_10BE, BGR10A2_LE, RGB10A2_LE, Y410, A444, GBRA, AYUV, VUYA, RGBA, RBGA, ARGB, BGRA, ABGR, A422, A420, AV12, Y444_16LE, GBR_16LE, Y444_16BE, GBR_16BE, Y216_LE, Y216_BE, v216, P016_LE, P016_BE, Y444_12LE, GBR_12LE, Y444_12BE, GBR_12BE, I422_12LE, I422_12BE, Y212_LE, Y212_BE, I420_12LE, I420_12BE, P012_LE, P012_BE, Y444_10LE, GBR_10LE, Y444_10BE, GBR_10BE, r210, I422_10LE, I422_10BE, NV16_10LE32, Y210, UYVP, v210, I420_10LE, I420_10BE, P010_10LE, NV12_10LE40, NV12_10LE32, P010_10BE, MT2110R, MT2110T, NV12_10BE_8L128, NV12_10LE40_4L4, Y444, BGRP, GBR, RGBP, NV24, v308, IYU2, RGBx, xRGB, BGRx, xBGR, RGB, BGR, Y42B, NV16, NV61, YUY2, YVYU, UYVY, VYUY, I420, YV12, NV12, NV21, NV12_16L32S, NV12_32L32, NV12_4L4, NV12_64Z32, NV12_8L128, Y41B, IYU1, YUV9, YVU9, BGR16, RGB16, BGR15, RGB15, RGB8P, GRAY16_LE, GRAY16_BE, GRAY10_LE16, GRAY10_LE32, GRAY8 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; image/jpeg, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `vidsrc` src, always: video/x-raw, format=(string){ A444_16LE, A444_16BE, Y416_LE, AYUV64, RGBA64_LE, ARGB64, ARGB64_LE, BGRA64_LE, ABGR64_LE, Y416_BE, RGBA64_BE, ARGB64_BE, BGRA64_BE, ABGR64_BE, A422_16LE, A422_16BE, A420_16LE, A420_16BE, A444_12LE, GBRA_12LE, A444_12BE, GBRA_12BE, Y412_LE, Y412_BE, A422_12LE, A422_12BE, A420_12LE, A420_12BE, A444_10LE, GBRA_10LE, A444_10BE, GBRA_10BE, A422_10LE, A422_10BE, A420_10LE, A420_10BE, BGR10A2_LE, RGB10A2_LE, Y410, A444, GBRA, AYUV, VUYA, RGBA, RBGA, ARGB, BGRA, ABGR, A422, A420, AV12, Y444_16LE, GBR_16LE, Y444_16BE, GBR_16BE, Y216_LE, Y216_BE, v216, P016_LE, P016_BE, Y444_12LE, GBR_12LE, Y444_12BE, GBR_12BE, I422_12LE, I422_12BE, Y212_LE, Y212_BE, I420_12LE, I420_12BE, P012_LE, P012_BE, Y444_10LE, GBR_10LE, Y444_10BE, GBR_10BE, r210, I422_10LE, I422_10BE, NV16_10LE32, Y210, UYVP, v210, I420_10LE, I420_10BE, P010_10LE, NV12_10LE40, NV12_10LE32, P010_10BE, MT2110R, MT2110T, NV12_10BE_8L128, NV12_10LE40_4L4, Y444, BGRP, GBR, RGBP, NV24, v308, IYU2, RGBx, xRGB, BGRx, xBGR, RGB, BGR, Y42B, NV16, NV61, YUY2, YVYU, UYVY, VYUY, I420, YV12, NV12, NV21, NV12_16L32S, NV12_32L32, NV12_4L4, NV12_64Z32, NV12_8L128, Y41B, IYU1, YUV9, YVU9, BGR16, RGB16, BGR15, RGB15, RGB8P, GRAY16_LE, GRAY16_BE, GRAY10_LE16, GRAY10_LE32, GRAY8 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; image/jpeg, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-h264, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ], stream-format=(string){ byte-stream, avc }, alignment=(string)au, profile=(string){ high, main, baseline, constrained-baseline }
  */
 export interface Uvch264SrcElement extends Gst.Bin {
   /**
@@ -32826,8 +32826,8 @@ export interface Vc1ParseSignals {
  * Parses VC1 streams
  *
  * Pad templates:
- * - `src` src, always: video/x-wmv, wmvversion=(int)3, format=(string){ WVC1, WMV3 }, stream-format=(string){ bdu, bdu-frame, sequence-layer-bdu, sequence-layer-bdu-frame, sequence-layer-raw-frame, sequence-layer-frame-layer, asf, frame-layer }, header-format=(string){ none, asf, sequence-layer }
  * - `sink` sink, always: video/x-wmv, wmvversion=(int)3, format=(string){ WVC1, WMV3 }
+ * - `src` src, always: video/x-wmv, wmvversion=(int)3, format=(string){ WVC1, WMV3 }, stream-format=(string){ bdu, bdu-frame, sequence-layer-bdu, sequence-layer-bdu-frame, sequence-layer-raw-frame, sequence-layer-frame-layer, asf, frame-layer }, header-format=(string){ none, asf, sequence-layer }
  */
 export interface Vc1ParseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -33156,8 +33156,8 @@ export interface VmncdecSignals {
  * Decode VmWare video to raw (RGB) video
  *
  * Pad templates:
- * - `src` src, always: video/x-raw, format=(string){ RGBx, BGRx, xRGB, xBGR, RGB15, BGR15, RGB16, BGR16, GRAY8 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `sink` sink, always: video/x-vmnc, version=(int)1, framerate=(fraction)[ 0/1, 2147483647/1 ], width=(int)[ 0, 2147483647 ], height=(int)[ 0, 2147483647 ]
+ * - `src` src, always: video/x-raw, format=(string){ RGBx, BGRx, xRGB, xBGR, RGB15, BGR15, RGB16, BGR16, GRAY8 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface VmncdecElement extends GstVideo.VideoDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -33247,8 +33247,8 @@ export interface VorbisdecSignals {
  * decode raw vorbis streams to float audio
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string)F32LE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 256 ]
  * - `sink` sink, always: audio/x-vorbis
+ * - `src` src, always: audio/x-raw, format=(string)F32LE, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 256 ]
  */
 export interface VorbisdecElement extends GstAudio.AudioDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -33353,8 +33353,8 @@ export interface VorbisparseSignals {
  * parse raw vorbis streams
  *
  * Pad templates:
- * - `src` src, always: audio/x-vorbis
  * - `sink` sink, always: audio/x-vorbis
+ * - `src` src, always: audio/x-vorbis
  */
 export interface VorbisparseElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -33376,8 +33376,8 @@ export interface VorbistagSignals {
  * Retags vorbis streams
  *
  * Pad templates:
- * - `src` src, always: audio/x-vorbis
  * - `sink` sink, always: audio/x-vorbis
+ * - `src` src, always: audio/x-vorbis
  */
 export interface VorbistagElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -33403,8 +33403,8 @@ export interface Vp8AlphadecodebinSignals {
  * Wrapper bin to decode VP8 with alpha stream.
  *
  * Pad templates:
- * - `src` src, always: ANY
  * - `sink` sink, always: video/x-vp8, codec-alpha=(boolean)true
+ * - `src` src, always: ANY
  */
 export interface Vp8AlphadecodebinElement extends Gst.Bin {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -33745,8 +33745,8 @@ export interface Vp8EncSignals {
  * Encode VP8 video streams
  *
  * Pad templates:
- * - `src` src, always: video/x-vp8, profile=(string){ 0, 1, 2, 3 }
  * - `sink` sink, always: video/x-raw, format=(string)I420, width=(int)[ 1, 16383 ], height=(int)[ 1, 16383 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `src` src, always: video/x-vp8, profile=(string){ 0, 1, 2, 3 }
  */
 export interface Vp8EncElement extends GstVideo.VideoEncoder {
   /**
@@ -34005,8 +34005,8 @@ export interface Vp9AlphadecodebinSignals {
  * Wrapper bin to decode VP9 with alpha stream.
  *
  * Pad templates:
- * - `src` src, always: ANY
  * - `sink` sink, always: video/x-vp9, codec-alpha=(boolean)true, alignment=(string)super-frame
+ * - `src` src, always: ANY
  */
 export interface Vp9AlphadecodebinElement extends Gst.Bin {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -34028,8 +34028,8 @@ export interface Vp9DecSignals {
  * Decode VP9 video streams
  *
  * Pad templates:
- * - `src` src, always: video/x-raw, format=(string){ I420, YV12, Y42B, Y444, GBR, I420_10LE, I420_12LE, I422_10LE, I422_12LE, Y444_10LE, Y444_12LE, GBR_10LE, GBR_12LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `sink` sink, always: video/x-vp9
+ * - `src` src, always: video/x-raw, format=(string){ I420, YV12, Y42B, Y444, GBR, I420_10LE, I420_12LE, I422_10LE, I422_12LE, Y444_10LE, Y444_12LE, GBR_10LE, GBR_12LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface Vp9DecElement extends GstVideo.VideoDecoder {
   /**
@@ -34103,8 +34103,8 @@ export interface Vp9EncSignals {
  * Encode VP9 video streams
  *
  * Pad templates:
- * - `src` src, always: video/x-vp9, profile=(string){ 0, 1, 2, 3 }
  * - `sink` sink, always: video/x-raw, format=(string){ I420, YV12, Y444, I420_10LE, I420_12LE, I422_10LE, I422_12LE, Y444_10LE, Y444_12LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `src` src, always: video/x-vp9, profile=(string){ 0, 1, 2, 3 }
  */
 export interface Vp9EncElement extends GstVideo.VideoEncoder {
   /**
@@ -34390,8 +34390,8 @@ export interface Vp9ParseSignals {
  * Parses VP9 streams
  *
  * Pad templates:
- * - `src` src, always: video/x-vp9, parsed=(boolean)true, alignment=(string){ super-frame, frame }
  * - `sink` sink, always: video/x-vp9
+ * - `src` src, always: video/x-vp9, parsed=(boolean)true, alignment=(string){ super-frame, frame }
  */
 export interface Vp9ParseElement extends GstBase.BaseParse {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -34413,8 +34413,8 @@ export interface WavencSignals {
  * Encode raw audio into WAV
  *
  * Pad templates:
- * - `src` src, always: audio/x-wav; audio/x-rf64
  * - `sink` sink, always: audio/x-raw, rate=(int)[ 1, 2147483647 ], channels=(int)[ 1, 65535 ], format=(string){ S32LE, S24LE, S16LE, U8, F32LE, F64LE }, layout=(string)interleaved; audio/x-alaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]; audio/x-mulaw, rate=(int)[ 8000, 192000 ], channels=(int)[ 1, 2 ]
+ * - `src` src, always: audio/x-wav; audio/x-rf64
  */
 export interface WavencElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -34436,8 +34436,8 @@ export interface WavpackdecSignals {
  * Decodes Wavpack audio data
  *
  * Pad templates:
- * - `src` src, always: audio/x-raw, format=(string)S8, layout=(string)interleaved, channels=(int)[ 1, 8 ], rate=(int)[ 6000, 192000 ]; audio/x-raw, format=(string)S16LE, layout=(string)interleaved, channels=(int)[ 1, 8 ], rate=(int)[ 6000, 192000 ]; audio/x-raw, format=(string)S32LE, layout=(string)interleaved, channels=(int)[ 1, 8 ], rate=(int)[ 6000, 192000 ]; audio/x-raw, format=(string)F32LE, layout=(string)interleaved, channels=(int)[ 1, 8 ], rate=(int)[ 6000, 192000 ]
  * - `sink` sink, always: audio/x-wavpack, depth=(int)[ 1, 32 ], channels=(int)[ 1, 8 ], rate=(int)[ 6000, 192000 ], framed=(boolean)true
+ * - `src` src, always: audio/x-raw, format=(string)S8, layout=(string)interleaved, channels=(int)[ 1, 8 ], rate=(int)[ 6000, 192000 ]; audio/x-raw, format=(string)S16LE, layout=(string)interleaved, channels=(int)[ 1, 8 ], rate=(int)[ 6000, 192000 ]; audio/x-raw, format=(string)S32LE, layout=(string)interleaved, channels=(int)[ 1, 8 ], rate=(int)[ 6000, 192000 ]; audio/x-raw, format=(string)F32LE, layout=(string)interleaved, channels=(int)[ 1, 8 ], rate=(int)[ 6000, 192000 ]
  */
 export interface WavpackdecElement extends GstAudio.AudioDecoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -34684,10 +34684,10 @@ export interface WebmmuxSignals {
  * Muxes video and audio streams into a WebM stream
  *
  * Pad templates:
- * - `video_%u` sink, request: video/x-vp8, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-vp9, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-av1, stream-format=(string)obu-stream, alignment=(string)tu, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `audio_%u` sink, request: audio/x-vorbis, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]; audio/x-opus, channels=(int)[ 1, 2147483647 ], rate=(int)[ 1, 2147483647 ]
- * - `subtitle_%u` sink, request: subtitle/x-kate; text/x-raw, format=(string)utf8; application/x-ssa; application/x-ass; application/x-usf; subpicture/x-dvd; application/x-subtitle-unknown
  * - `src` src, always: video/webm; audio/webm
+ * - `subtitle_%u` sink, request: subtitle/x-kate; text/x-raw, format=(string)utf8; application/x-ssa; application/x-ass; application/x-usf; subpicture/x-dvd; application/x-subtitle-unknown
+ * - `video_%u` sink, request: video/x-vp8, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-vp9, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]; video/x-av1, stream-format=(string)obu-stream, alignment=(string)tu, width=(int)[ 16, 2147483647 ], height=(int)[ 16, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface WebmmuxElement extends GstBase.Aggregator {
   /**
@@ -34774,8 +34774,8 @@ export interface WebpdecSignals {
  * Decode images from WebP format
  *
  * Pad templates:
- * - `src` src, always: video/x-raw, format=(string){ RGB, RGBA, BGR, BGRA, ARGB, RGB16 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `sink` sink, always: image/webp
+ * - `src` src, always: video/x-raw, format=(string){ RGB, RGBA, BGR, BGRA, ARGB, RGB16 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface WebpdecElement extends GstVideo.VideoDecoder {
   /**
@@ -35051,8 +35051,8 @@ export interface WrappercamerabinsrcSignals {
  * Wrapper camera src element for camerabin2
  *
  * Pad templates:
- * - `vfsrc` src, always: ANY
  * - `imgsrc` src, always: ANY
+ * - `vfsrc` src, always: ANY
  * - `vidsrc` src, always: ANY
  */
 export interface WrappercamerabinsrcElement extends Gst.Bin {
@@ -35358,8 +35358,8 @@ export interface XingmuxSignals {
  * Adds a Xing header to the beginning of a VBR MP3 file
  *
  * Pad templates:
- * - `src` src, always: audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ]
  * - `sink` sink, always: audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ]
+ * - `src` src, always: audio/mpeg, mpegversion=(int)1, layer=(int)[ 1, 3 ]
  */
 export interface XingmuxElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -35381,8 +35381,8 @@ export interface Y4MdecSignals {
  * Demuxes/decodes YUV4MPEG streams
  *
  * Pad templates:
- * - `src` src, always: video/x-raw, format=(string){ I420, Y41B, Y42B, Y444, I420_10LE, I422_10LE, Y444_10LE, I420_12LE, I422_12LE, Y444_12LE, Y444_16LE, GRAY8, GRAY16_LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  * - `sink` sink, always: application/x-yuv4mpeg, y4mversion=(int)2
+ * - `src` src, always: video/x-raw, format=(string){ I420, Y41B, Y42B, Y444, I420_10LE, I422_10LE, Y444_10LE, I420_12LE, I422_12LE, Y444_12LE, Y444_16LE, GRAY8, GRAY16_LE }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
  */
 export interface Y4MdecElement extends Gst.Element {
   /** type only (never present at run time): the properties setProps/getProp accept */
@@ -35404,8 +35404,8 @@ export interface Y4MencSignals {
  * Encodes a YUV frame into the yuv4mpeg format (mjpegtools)
  *
  * Pad templates:
- * - `src` src, always: application/x-yuv4mpeg, y4mversion=(int)2
  * - `sink` sink, always: video/x-raw, format=(string){ IYUV, I420, Y42B, Y41B, Y444 }, width=(int)[ 1, 2147483647 ], height=(int)[ 1, 2147483647 ], framerate=(fraction)[ 0/1, 2147483647/1 ]
+ * - `src` src, always: application/x-yuv4mpeg, y4mversion=(int)2
  */
 export interface Y4MencElement extends GstVideo.VideoEncoder {
   /** type only (never present at run time): the properties setProps/getProp accept */
