@@ -174,6 +174,9 @@ export function gstBufferWithPadToTypedArray<T extends ShapedArray | AudioShaped
   return gstBufferWithCapsToTypedArray<T>(buffer, caps);
 }
 
+/** A read-only view that holds its own reference to the buffer (it may outlive the caller's wrapper). */
+const READ_KEPT_ALIVE = { write: false, keepAlive: true } as const;
+
 /**
  * A zero-copy view of a buffer's bytes, shaped by `caps` when given (raw bytes otherwise).
  * The view keeps the buffer alive; call `release()` (or `using`) to let it go early.
@@ -184,7 +187,7 @@ export function gstBufferView<T extends BufferView | AudioBufferView = BufferVie
   requireBuffer(buffer);
   const audio = caps instanceof Gst.Caps && !native.videoLayout(caps) ? audioLayoutFromCaps(caps) : null;
   if (audio) {
-    const bytes = native.mapBuffer(buffer, false, true);
+    const bytes = native.mapBuffer(buffer, READ_KEPT_ALIVE);
     const release = (): void => native.release(bytes);
     try {
       const view: AudioBufferView = { ...shapeAudio(bytes, audio, false), release, [Symbol.dispose]: release };
@@ -195,7 +198,7 @@ export function gstBufferView<T extends BufferView | AudioBufferView = BufferVie
     }
   }
   const layout = caps ? videoLayout(caps) : null;
-  const bytes = native.mapBuffer(buffer, false, true);
+  const bytes = native.mapBuffer(buffer, READ_KEPT_ALIVE);
   const release = (): void => native.release(bytes);
   const view = (shaped: ShapedArray, strides: number[]): T => {
     const made: BufferView = { ...shaped, strides, release, [Symbol.dispose]: release };
@@ -261,11 +264,11 @@ function wantsWrite(flags: Gst.MapFlags): boolean {
  */
 export function mapGstBuffer<R>(buffer: Gst.Buffer, flags: Gst.MapFlags, fn: (data: Uint8Array) => R): R {
   requireBuffer(buffer);
-  return scoped(native.mapBuffer(buffer, wantsWrite(flags), false), fn);
+  return scoped(native.mapBuffer(buffer, { write: wantsWrite(flags), keepAlive: false }), fn);
 }
 
 /** As {@link mapGstBuffer}, for one Gst.Memory of a buffer (e.g. `buffer.peekMemory(0)`). */
 export function mapGstMemory<R>(memory: Gst.Memory, flags: Gst.MapFlags, fn: (data: Uint8Array) => R): R {
   if (!(memory instanceof Gst.Memory)) throw new TypeError(`expected a Gst.Memory, got ${describe(memory)}`);
-  return scoped(native.mapMemory(memory, wantsWrite(flags)), fn);
+  return scoped(native.mapMemory(memory, { write: wantsWrite(flags) }), fn);
 }

@@ -52,23 +52,61 @@ export interface NativeAudioLayout {
 }
 
 /**
- * [bytes, pts, dts, duration, offset (-1 = none), layout when the caps changed (null: unchanged,
- * or neither raw video nor raw audio), bytes are a copy (planes packed tight), objects meta
- * (undefined = none)]
+ * A frame as pullFrames hands it over (src/native/samples.cc fills it by the same names, its enum
+ * FrameField; test/native-boundary.test.ts checks that the two agree).
  */
 export type NativeFrame = [
-  ArrayBuffer,
-  number,
-  number,
-  number,
-  number,
-  NativeLayout | NativeAudioLayout | null,
-  boolean,
-  ObjectInfo[] | undefined,
+  bytes: ArrayBuffer,
+  /** nanoseconds, -1: none */
+  pts: number,
+  dts: number,
+  duration: number,
+  offset: number,
+  /** when the caps changed (null: unchanged, or neither raw video nor raw audio) */
+  layout: NativeLayout | NativeAudioLayout | null,
+  /** the bytes are a copy (planes packed tight), not a view of GStreamer's memory */
+  copied: boolean,
+  /** the buffer's objects meta (undefined: none) */
+  objects: ObjectInfo[] | undefined,
 ];
 
-/** A bus message as watchBus hands it over: [type, text, debug, source name, error domain, error code, source's location]. */
-export type NativeBusMessage = [number, string | null, string | null, string | null, string | null, number, string | null];
+/** The layout a frame carries when the caps changed (NativeFrame's `layout`). */
+export function frameLayout(frame: NativeFrame): NativeFrame[5] {
+  return frame[5];
+}
+
+/**
+ * A bus message as watchBus hands it over (src/native/bus.cc fills it by the same names, its enum
+ * MessageField; test/native-boundary.test.ts checks that the two agree).
+ */
+export type NativeBusMessage = [
+  /** Gst.MessageType */
+  type: number,
+  /** the GError's message (ERROR, WARNING) */
+  text: string | null,
+  debug: string | null,
+  /** the source element's name */
+  source: string | null,
+  /** the GError's domain, as a string ('gst-resource-error-quark') */
+  domain: string | null,
+  code: number,
+  /** the source's "location" property, when it has one (a file that is missing) */
+  location: string | null,
+];
+
+/**
+ * What sourceSilence answers (src/native/source_watch.cc fills it by the same names, its enum
+ * SilenceField; test/native-boundary.test.ts checks that the two agree).
+ */
+export type SourceSilence = [
+  /** ms since the watched sources' latest buffer (or the watch's start) */
+  silentMs: number,
+  /** the watched sources' names (empty: none found yet) */
+  sources: string[],
+  /** the pipeline's current state and its target (Gst.State) */
+  state: number,
+  target: number,
+];
 
 interface Native {
   /** the Node.js headers the addon was compiled against */
@@ -84,14 +122,20 @@ interface Native {
     elementName: string,
   ): void;
   copyBuffer(buffer: Gst.Buffer): ArrayBuffer;
-  /** Bytes copied into frames since the process started: by every thread, or by the calling thread only. */
-  copiedBytes(thisThread: boolean): number;
+  /** Bytes copied into frames since the process started, by every thread. */
+  copiedBytes(): number;
+  /** Bytes copied into frames since the process started, by the calling thread. */
+  copiedBytesOnThisThread(): number;
   videoLayout(caps: Gst.Caps): NativeLayout | null;
   audioLayout(caps: Gst.Caps): NativeAudioLayout | null;
   /** the bytes (rows packed) and the layout (one object per caps, shared: do not change it) */
   copyVideo(buffer: Gst.Buffer, caps: Gst.Caps): [ArrayBuffer, NativeLayout | null];
-  mapBuffer(buffer: Gst.Buffer, write: boolean, keepAlive: boolean): ArrayBuffer;
-  mapMemory(memory: Gst.Memory, write: boolean): ArrayBuffer;
+  /**
+   * The buffer's bytes in place, unmapped when collected or released. `write`: a writable mapping
+   * (the buffer must be writable); `keepAlive`: the view holds a reference to the buffer (read only).
+   */
+  mapBuffer(buffer: Gst.Buffer, options: { write: boolean; keepAlive: boolean }): ArrayBuffer;
+  mapMemory(memory: Gst.Memory, options: { write: boolean }): ArrayBuffer;
   release(bytes: ArrayBuffer): void;
   fillBuffer(buffer: Gst.Buffer, bytes: ArrayBufferView | ArrayBuffer, pts: number, dts: number, duration: number, offset: number): void;
   pushBytes(src: GstApp.AppSrc, bytes: ArrayBufferView | ArrayBuffer, pts: number, dts: number, duration: number, offset: number): number;
@@ -100,8 +144,10 @@ interface Native {
    * is their bytes as they are; pullFrames then hands that copy out without copying again.
    */
   copyOnStream(sink: GstApp.AppSink): void;
-  pullFrames(sink: GstApp.AppSink, max: number, zeroCopy: boolean): NativeFrame[];
-  notify(object: object, signal: string, callback: (count: number) => void, ref: boolean): number;
+  /** Up to `max` samples the appsink holds now; `zeroCopy`: views of GStreamer's memory where the layout allows. */
+  pullFrames(sink: GstApp.AppSink, max: number, options: { zeroCopy: boolean }): NativeFrame[];
+  /** Calls `callback` on the JS thread after emissions of `signal` on any thread; `ref`: keeps the event loop alive. */
+  notify(object: object, signal: string, callback: (count: number) => void, options: { ref: boolean }): number;
   notifyFlow(id: number, flow: number): void;
   unnotify(id: number): void;
   startGLib(): void;
@@ -127,8 +173,8 @@ interface Native {
   defineElement(spec: NativeElementSpec): number;
   elementGet(instanceId: number, propIndex: number): number | boolean | string | null;
   elementSet(instanceId: number, propIndex: number, value: unknown): void;
-  /** [instanceId, classId] of an element defined here, or null */
-  elementIdOf(element: Gst.Element): [number, number] | null;
+  /** the ids of an element defined here, or null */
+  elementIdOf(element: Gst.Element): [instanceId: number, classId: number] | null;
   elementTakeFinalized(): number[];
   /** flushes the element now: a frame whose promise is pending is dropped (src/native/element.cc) */
   elementDrop(instanceId: number): void;
@@ -147,12 +193,9 @@ interface Native {
   popBusError(pipeline: Gst.Element): NativeBusMessage | null;
   detachBus(pipeline: Gst.Element): void;
   /** Starts timing the silence of the pipeline's network sources (with `live`, of its live sources too). */
-  watchSources(pipeline: Gst.Bin, live: boolean): number;
-  /**
-   * [ms since the watched sources' latest buffer, their names (empty: none found yet), current
-   * state, target state]; with `restart` (or while the target is not PLAYING) silence restarts now.
-   */
-  sourceSilence(id: number, restart: boolean): [number, string[], number, number];
+  watchSources(pipeline: Gst.Bin, options: { live: boolean }): number;
+  /** How long the watched sources have been silent; with `restart` (or while the target is not PLAYING) silence restarts now. */
+  sourceSilence(id: number, options: { restart: boolean }): SourceSilence;
   unwatchSources(id: number): void;
 }
 
@@ -163,23 +206,30 @@ interface Native {
 export type ElementFrameResult = string | undefined | [numbers: Float64Array, classNames: string[]];
 
 /**
- * Called on the JS thread for each frame of an element written in TypeScript (the out-frame
- * arguments only for resizing elements); returns its answer, or a promise of it when the frame
- * function is async (the promise never rejects).
+ * The arguments of one frame's call into JS, by position (a call with arguments costs nothing
+ * per frame, where an object would be made for each). The one description of that call:
+ * src/native/element.cc fills them by the same names (its enum FrameArg), and
+ * test/native-boundary.test.ts checks that the two lists agree.
  */
-export type ElementDispatch = (
+export type ElementFrameArgs = [
   instanceId: number,
   classId: number,
+  /** GStreamer's name of the video format ('RGB') */
   format: string,
+  /** nanoseconds, -1: none */
   pts: number,
   dts: number,
   duration: number,
   offset: number,
+  /** the mapped frame, detached when the call (or its promise) ends */
   bytes: ArrayBuffer,
   width: number,
   height: number,
+  /** of plane 0, in bytes */
   stride: number,
+  /** where plane 0 starts in `bytes` */
   byteOffset: number,
+  /** a resizing element's output frame; null and zeros for the others */
   outBytes: ArrayBuffer | null,
   outWidth: number,
   outHeight: number,
@@ -187,7 +237,13 @@ export type ElementDispatch = (
   outByteOffset: number,
   /** the buffer's objects meta as metaGet reads it, undefined when it carries none */
   objects: ObjectInfo[] | undefined,
-) => ElementFrameResult | Promise<ElementFrameResult>;
+];
+
+/**
+ * Called on the JS thread for each frame of an element written in TypeScript; returns its
+ * answer, or a promise of it when the frame function is async (the promise never rejects).
+ */
+export type ElementDispatch = (...args: ElementFrameArgs) => ElementFrameResult | Promise<ElementFrameResult>;
 
 /** Called on the JS thread when a resizing element negotiates: [width, height] out, or an error message. */
 export type ElementSizeFn = (instanceId: number, classId: number, width: number, height: number) => [number, number] | string;

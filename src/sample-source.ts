@@ -7,7 +7,7 @@
  */
 import { describeValue, type GstPipelineError, GstStateError } from './errors';
 import { Gst, GstApp } from './gi';
-import { native, type NativeFrame } from './native';
+import { frameLayout, native, type NativeFrame } from './native';
 import { GstPipeline, type GstPipelineOptions } from './pipeline';
 import { FrameQueue } from './frame-queue';
 import { interruptSignal } from './context';
@@ -111,6 +111,8 @@ export abstract class SampleSource<F extends ReleasableFrame> extends GstPipelin
   protected readonly leaky: boolean;
   protected readonly maxBuffersSize: number;
   private readonly mode: SampleSourceMode;
+  /** what each native pull is asked for (made once: a pull happens every batch) */
+  private readonly pullOptions: { zeroCopy: boolean };
   /** the zero-copy frame handed out last, released at the next pop */
   private onLoan: F | null = null;
   private readonly queue: FrameQueue<F>;
@@ -127,6 +129,7 @@ export abstract class SampleSource<F extends ReleasableFrame> extends GstPipelin
       throw new TypeError(`${mode.name}: onDrop must be a function, got ${typeof options.onDrop}`);
     super(command, options);
     this.mode = mode;
+    this.pullOptions = { zeroCopy: mode.zeroCopy };
     this.leaky = leaky;
     this.maxBuffersSize = maxBuffersSize;
     this.queue = new FrameQueue(leaky ? maxBuffersSize : null, options.onDrop);
@@ -278,9 +281,9 @@ export abstract class SampleSource<F extends ReleasableFrame> extends GstPipelin
     try {
       while (taken < limit) {
         const want = Math.min(limit - taken, SAMPLES_PER_TURN);
-        const batch = native.pullFrames(this.appsink, want, zeroCopy);
+        const batch = native.pullFrames(this.appsink, want, this.pullOptions);
         for (const raw of batch) {
-          const layout = raw[5];
+          const layout = frameLayout(raw);
           const frame = this.frameOf(raw);
           if (layout && !openFormatWarned)
             warnOpenFormat(this.mode.name, this.appsink, layout.media, layout.format, (frame as { data?: unknown }).data);

@@ -90,7 +90,7 @@ const reclaimer = { bytesAt: 0, samples: 0, scheduled: false };
 function collect(): void {
   collectYoung();
   reclaimer.samples = 0;
-  reclaimer.bytesAt = native.copiedBytes(false);
+  reclaimer.bytesAt = native.copiedBytes();
   reclaimer.scheduled = false;
 }
 
@@ -108,7 +108,7 @@ export class SampleEngine {
   ) {
     this.boundIsOurs = sink.maxBuffers === 0;
     if (this.boundIsOurs) sink.maxBuffers = SINK_MAX_BUFFERS;
-    this.notifier = native.notify(sink, 'new-sample', () => this.drain(), false);
+    this.notifier = native.notify(sink, 'new-sample', () => this.drain(), { ref: false });
   }
 
   /**
@@ -163,7 +163,7 @@ export class SampleEngine {
    * {@link COLLECT_NOW_BYTES}.
    */
   reclaim(): void {
-    const copied = native.copiedBytes(false);
+    const copied = native.copiedBytes();
     const samples = ++reclaimer.samples;
     if (copied - reclaimer.bytesAt >= COLLECT_NOW_BYTES) return collect();
     const due = samples >= COLLECT_EVERY_SAMPLES || (samples >= COLLECT_AFTER_SAMPLES && copied - reclaimer.bytesAt >= COLLECT_EVERY_BYTES);
@@ -242,11 +242,11 @@ class SampleDispatch implements SampleConsumer {
       const sample = this.sink.tryPullSample(0);
       if (!sample) break;
       delivered++;
-      const copiedBefore = native.copiedBytes(true);
+      const copiedBefore = native.copiedBytesOnThisThread();
       this.deliver(sample);
       // Handlers that copy frames (the tutorial's gstBufferWithCapsToTypedArray) get their copies
       // made on the streaming thread from now on.
-      if (native.copiedBytes(true) - copiedBefore >= STREAM_COPY_MIN_BYTES) this.engine.copyOnStream();
+      if (native.copiedBytesOnThisThread() - copiedBefore >= STREAM_COPY_MIN_BYTES) this.engine.copyOnStream();
       this.engine.reclaim();
     }
     return delivered;

@@ -52,7 +52,7 @@ export class SourceWatch {
     private readonly heldBack: () => boolean,
     private readonly onLost: (silence: Silence) => void,
   ) {
-    this.id = native.watchSources(pipeline, live);
+    this.id = native.watchSources(pipeline, { live });
     this.timer = setInterval(() => this.check(), checkEvery(timeoutMs));
     // The pipeline keeps the process alive while it plays (src/context.ts), not its watch.
     this.timer.unref();
@@ -61,7 +61,7 @@ export class SourceWatch {
   /** The silence now; null once stopped, or when no watched source has been found. */
   silence(): Silence | null {
     if (this.id === 0) return null;
-    const [silentMs, sources] = native.sourceSilence(this.id, this.heldBack());
+    const [silentMs, sources] = native.sourceSilence(this.id, { restart: this.heldBack() });
     return sources.length > 0 ? { silentMs, sources } : null;
   }
 
@@ -74,7 +74,7 @@ export class SourceWatch {
 
   private check(): void {
     if (this.id === 0) return;
-    const [silentMs, sources, state] = native.sourceSilence(this.id, this.heldBack());
+    const [silentMs, sources, state] = native.sourceSilence(this.id, { restart: this.heldBack() });
     if (sources.length === 0) {
       // Every source exists once the pipeline plays: none to watch in this one.
       if (state === Gst.State.PLAYING) this.stop();

@@ -161,7 +161,7 @@ export class GstVideoSink extends GstPipeline {
     src.block = false;
     src.maxBytes = BigInt(this.layout.size * this.maxQueuedFrames);
     src.minPercent = 50; // ask for more (need-data) when half empty, not only when empty
-    this.needData = native.notify(src, 'need-data', () => this.wakeRoom(), false);
+    this.needData = native.notify(src, 'need-data', () => this.wakeRoom(), { ref: false });
   }
 
   protected override onStopped(): void {

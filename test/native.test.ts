@@ -58,7 +58,7 @@ test('unwraps throw a TypeError for the wrong kind of object', () => {
     (e: Error) => e instanceof TypeError && e.message === 'expected a Gst.Caps',
   );
   assert.throws(
-    () => native.mapMemory(buffer as unknown as Gst.Memory, false),
+    () => native.mapMemory(buffer as unknown as Gst.Memory, { write: false }),
     (e: Error) => e instanceof TypeError && e.message === 'expected a Gst.Memory',
   );
   assert.throws(

@@ -150,9 +150,9 @@ test('a handler that copies frames gets its copies made on the streaming thread:
   appsink.connect('new-sample', () => {
     const sample = appsink.emit('pull-sample') as Gst.Sample;
     const buffer = sample.getBuffer()!;
-    const before = native.copiedBytes(true);
+    const before = native.copiedBytesOnThisThread();
     const first = gstBufferWithCapsToTypedArray(buffer, sample.getCaps()!);
-    copiedHere.push(native.copiedBytes(true) - before);
+    copiedHere.push(native.copiedBytesOnThisThread() - before);
     // The reference, read with plain node-gtk.
     const bytes = Uint8Array.from(buffer.extractDup(0, buffer.getSize()));
     const data = first.data as Uint8Array;
@@ -177,14 +177,14 @@ test('GstVideoSource copies come from the streaming thread once it runs; zeroCop
     const source = track(
       new GstVideoSource('videotestsrc num-buffers=8 ! video/x-raw,format=RGB,width=192,height=128 ! appsink sync=false', { zeroCopy }),
     ).startup();
-    const before = native.copiedBytes(true);
+    const before = native.copiedBytesOnThisThread();
     let frames = 0;
     for await (const frame of source) {
       assert.is(frame.data.length, 192 * 128 * 3);
       frames++;
     }
     assert.is(frames, 8);
-    assert.is(native.copiedBytes(true) - before, 0, `zeroCopy ${zeroCopy}: bytes copied on the JS thread`);
+    assert.is(native.copiedBytesOnThisThread() - before, 0, `zeroCopy ${zeroCopy}: bytes copied on the JS thread`);
   }
 });
 

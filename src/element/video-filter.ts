@@ -49,7 +49,7 @@ import { GstVideo, type Gst } from '../gi';
 import { native } from '../native';
 import type { SampleArray } from '../buffer';
 import { packObjects, type ObjectInfo, type ObjectInfoInit } from '../meta';
-import type { ElementFrameResult } from '../native';
+import type { ElementDispatch, ElementFrameResult } from '../native';
 import { getNumChannels, getTypedArrayType } from '../utils';
 import { toTensor, type FrameTensor, type TensorOptions } from '../tensor';
 import { isThenable, time } from '../values';
@@ -184,10 +184,10 @@ const frameErrors = new Map<number, unknown>();
 /** The error behind `element`'s latest element error, when it is an element written in TypeScript (taken: a second call gives undefined). @internal */
 export function takeFrameError(element: Gst.Element): unknown {
   if (frameErrors.size === 0) return undefined;
-  const ids = native.elementIdOf(element);
-  if (ids === null) return undefined;
-  const error = frameErrors.get(ids[0]);
-  frameErrors.delete(ids[0]);
+  const [instanceId] = native.elementIdOf(element) ?? [];
+  if (instanceId === undefined) return undefined;
+  const error = frameErrors.get(instanceId);
+  frameErrors.delete(instanceId);
   return error;
 }
 
@@ -217,12 +217,13 @@ export function elementsWithPendingFrames(elements: Iterable<Gst.Element>, drop 
   if (pendingFrames.size === 0) return [];
   const names: string[] = [];
   for (const element of elements) {
-    const ids = native.elementIdOf(element);
-    if (ids === null || !pendingFrames.has(ids[0])) continue;
+    const [instanceId] = native.elementIdOf(element) ?? [];
+    const token = instanceId === undefined ? undefined : pendingFrames.get(instanceId);
+    if (instanceId === undefined || token === undefined) continue;
     names.push(element.name);
     if (drop) {
-      native.elementDrop(ids[0]);
-      settledFrame(ids[0], pendingFrames.get(ids[0])!);
+      native.elementDrop(instanceId);
+      settledFrame(instanceId, token);
     }
   }
   return names;
@@ -277,27 +278,28 @@ function instanceFor(id: number, classId: number): TsVideoElement {
   return instance;
 }
 
-// Called by the native side for every frame, on the JS thread. Returns an error message or nothing.
-function dispatch(
-  id: number,
-  classId: number,
-  format: string,
-  pts: number,
-  dts: number,
-  duration: number,
-  offset: number,
-  bytes: ArrayBuffer,
-  width: number,
-  height: number,
-  stride: number,
-  byteOffset: number,
-  outBytes: ArrayBuffer | null,
-  outWidth: number,
-  outHeight: number,
-  outStride: number,
-  outByteOffset: number,
-  carried: readonly ObjectInfo[] | undefined,
-): ElementFrameResult | Promise<ElementFrameResult> {
+// Called by the native side for every frame, on the JS thread, with the arguments src/native.ts
+// names (ElementFrameArgs, typed from there). Returns an error message or nothing.
+const dispatch: ElementDispatch = function dispatch(
+  id,
+  classId,
+  format,
+  pts,
+  dts,
+  duration,
+  offset,
+  bytes,
+  width,
+  height,
+  stride,
+  byteOffset,
+  outBytes,
+  outWidth,
+  outHeight,
+  outStride,
+  outByteOffset,
+  carried,
+) {
   const objects: FrameObjects = { list: [], done: false };
   try {
     const instance = instanceFor(id, classId);
@@ -332,7 +334,7 @@ function dispatch(
     objects.done = true;
     return failed(id, error);
   }
-}
+};
 
 // Called by the native side when a resizing element negotiates its output size.
 function outputSizeOf(id: number, classId: number, width: number, height: number): [number, number] | string {
@@ -375,7 +377,8 @@ export abstract class TsVideoElement {
     const ids = native.elementIdOf(element);
     // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass from() is called on
     if (ids === null) throw new TypeError(`${describe(element)} is not an element of ${this.name}`);
-    const instance = instanceFor(ids[0], ids[1]);
+    const [instanceId, classId] = ids;
+    const instance = instanceFor(instanceId, classId);
     // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass from() is called on
     if (!(instance instanceof this)) throw new TypeError(`element "${element.name}" is a ${instance.constructor.name}, not a ${this.name}`);
     return instance;

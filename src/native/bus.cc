@@ -39,14 +39,17 @@ struct WatchRef {
 };
 
 Local<Value> StrOrNull(Isolate* isolate, const gchar* s) {
-  if (s == nullptr) return v8::Null(isolate);
-  return String::NewFromUtf8(isolate, s).FromMaybe(Local<String>()).As<Value>();
+  Local<String> text;
+  if (s == nullptr || !String::NewFromUtf8(isolate, s).ToLocal(&text)) return v8::Null(isolate);
+  return text;
 }
 
-// [type, text, debug, source name, error domain, error code, source's "location" property]
+// A message's fields as JS gets them, by position: [type, text, debug, source name, error domain,
+// error code, source's "location" property]. src/native.ts's NativeBusMessage names them the same
+// (test/native-boundary.test.ts checks that the two agree).
+enum MessageField { kType, kText, kDebug, kSource, kDomain, kCode, kLocation, kMessageFields /* how many */ };
+
 Local<Value> MessageTuple(Isolate* isolate, GstMessage* message) {
-  Local<v8::Context> context = isolate->GetCurrentContext();
-  Local<Array> out = Array::New(isolate, 7);
   GError* error = nullptr;
   gchar* debug = nullptr;
   if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_ERROR) gst_message_parse_error(message, &error, &debug);
@@ -58,17 +61,18 @@ Local<Value> MessageTuple(Isolate* isolate, GstMessage* message) {
     if (spec && G_PARAM_SPEC_VALUE_TYPE(spec) == G_TYPE_STRING && (spec->flags & G_PARAM_READABLE))
       g_object_get(src, "location", &location, nullptr);
   }
-  out->Set(context, 0, Integer::NewFromUnsigned(isolate, GST_MESSAGE_TYPE(message))).Check();
-  out->Set(context, 1, StrOrNull(isolate, error ? error->message : nullptr)).Check();
-  out->Set(context, 2, StrOrNull(isolate, debug)).Check();
-  out->Set(context, 3, StrOrNull(isolate, src ? GST_OBJECT_NAME(src) : nullptr)).Check();
-  out->Set(context, 4, StrOrNull(isolate, error ? g_quark_to_string(error->domain) : nullptr)).Check();
-  out->Set(context, 5, Integer::New(isolate, error ? error->code : 0)).Check();
-  out->Set(context, 6, StrOrNull(isolate, location)).Check();
+  Local<Value> fields[kMessageFields];
+  fields[kType] = Integer::NewFromUnsigned(isolate, GST_MESSAGE_TYPE(message));
+  fields[kText] = StrOrNull(isolate, error ? error->message : nullptr);
+  fields[kDebug] = StrOrNull(isolate, debug);
+  fields[kSource] = StrOrNull(isolate, src ? GST_OBJECT_NAME(src) : nullptr);
+  fields[kDomain] = StrOrNull(isolate, error ? g_quark_to_string(error->domain) : nullptr);
+  fields[kCode] = Integer::New(isolate, error ? error->code : 0);
+  fields[kLocation] = StrOrNull(isolate, location);
   g_free(location);
   g_free(debug);
   if (error) g_error_free(error);
-  return out;
+  return Array::New(isolate, fields, kMessageFields);
 }
 
 // The bus's "message" signal, from its signal watch: on the JS thread (GLib's default context is

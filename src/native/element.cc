@@ -30,6 +30,7 @@
 #include "meta.h"
 #include "nodegtk.h"
 #include "registry.h"
+#include "times.h"
 #include "util.h"
 
 #include <node.h>
@@ -158,8 +159,6 @@ ClassSpec* SpecOf(GType type) {
   return nullptr;
 }
 
-double TimeOf(GstClockTime t) { return GST_CLOCK_TIME_IS_VALID(t) ? double(t) : -1; }
-
 // ---------------------------------------------------------------------------------------------
 // into JS
 
@@ -258,6 +257,32 @@ void DropCancelled() {
   dispatch_cond.notify_all();
 }
 
+// The arguments of dispatch, one frame's call into JS, by position: src/native.ts declares the
+// same list, by the same names, as the labelled tuple ElementFrameArgs, and test/native-boundary.test.ts
+// checks that the two agree. The out* arguments describe a resizing element's output frame (null
+// and zeros otherwise); objects is the buffer's object metadata as metaGet reads it, or undefined.
+enum FrameArg {
+  kInstanceId,
+  kClassId,
+  kFormat,
+  kPts,
+  kDts,
+  kDuration,
+  kOffset,
+  kBytes,
+  kWidth,
+  kHeight,
+  kStride,
+  kByteOffset,
+  kOutBytes,
+  kOutWidth,
+  kOutHeight,
+  kOutStride,
+  kOutByteOffset,
+  kObjects,
+  kFrameArgs  // how many
+};
+
 // Runs one request through JS on the JS thread; sets `error` when JS threw or answered an error.
 // True when the frame function returned a promise: the request is pending (see Settled).
 bool RunOnJs(Request* r) {
@@ -289,30 +314,26 @@ bool RunOnJs(Request* r) {
   Local<ArrayBuffer> out_bytes;
   if (out) out_bytes = FrameBytes(isolate, out);
   GstBuffer* buffer = frame->buffer;
-  // dispatch(instanceId, classId, format, pts, dts, duration, offset,
-  //          bytes, width, height, stride, byteOffset, outBytes, outWidth, outHeight, outStride, outByteOffset,
-  //          objects) where objects are the buffer's object metadata as gstMetaGet reads it (or undefined)
-  Local<Value> argv[] = {
-      Integer::New(isolate, r->self->id),
-      Integer::New(isolate, r->self->spec->id),
-      Str(isolate, gst_video_format_to_string(GST_VIDEO_FRAME_FORMAT(frame))),
-      Number::New(isolate, TimeOf(GST_BUFFER_PTS(buffer))),
-      Number::New(isolate, TimeOf(GST_BUFFER_DTS(buffer))),
-      Number::New(isolate, TimeOf(GST_BUFFER_DURATION(buffer))),
-      Number::New(isolate, GST_BUFFER_OFFSET_IS_VALID(buffer) ? double(GST_BUFFER_OFFSET(buffer)) : -1),
-      bytes,
-      Integer::New(isolate, GST_VIDEO_FRAME_WIDTH(frame)),
-      Integer::New(isolate, GST_VIDEO_FRAME_HEIGHT(frame)),
-      Integer::New(isolate, GST_VIDEO_FRAME_PLANE_STRIDE(frame, 0)),
-      Number::New(isolate, PlaneOffset(frame)),
-      out ? Local<Value>(out_bytes) : Local<Value>(v8::Null(isolate)),
-      Integer::New(isolate, out ? GST_VIDEO_FRAME_WIDTH(out) : 0),
-      Integer::New(isolate, out ? GST_VIDEO_FRAME_HEIGHT(out) : 0),
-      Integer::New(isolate, out ? GST_VIDEO_FRAME_PLANE_STRIDE(out, 0) : 0),
-      Number::New(isolate, out ? PlaneOffset(out) : 0),
-      ObjectsOf(isolate, buffer),
-  };
-  bool ok = dispatch_fn.Get(isolate)->Call(context, v8::Undefined(isolate), 18, argv).ToLocal(&result);
+  Local<Value> argv[kFrameArgs];
+  argv[kInstanceId] = Integer::New(isolate, r->self->id);
+  argv[kClassId] = Integer::New(isolate, r->self->spec->id);
+  argv[kFormat] = Str(isolate, gst_video_format_to_string(GST_VIDEO_FRAME_FORMAT(frame)));
+  argv[kPts] = Number::New(isolate, TimeOrNone(GST_BUFFER_PTS(buffer)));
+  argv[kDts] = Number::New(isolate, TimeOrNone(GST_BUFFER_DTS(buffer)));
+  argv[kDuration] = Number::New(isolate, TimeOrNone(GST_BUFFER_DURATION(buffer)));
+  argv[kOffset] = Number::New(isolate, OffsetOrNone(buffer));
+  argv[kBytes] = bytes;
+  argv[kWidth] = Integer::New(isolate, GST_VIDEO_FRAME_WIDTH(frame));
+  argv[kHeight] = Integer::New(isolate, GST_VIDEO_FRAME_HEIGHT(frame));
+  argv[kStride] = Integer::New(isolate, GST_VIDEO_FRAME_PLANE_STRIDE(frame, 0));
+  argv[kByteOffset] = Number::New(isolate, PlaneOffset(frame));
+  argv[kOutBytes] = out ? Local<Value>(out_bytes) : Local<Value>(v8::Null(isolate));
+  argv[kOutWidth] = Integer::New(isolate, out ? GST_VIDEO_FRAME_WIDTH(out) : 0);
+  argv[kOutHeight] = Integer::New(isolate, out ? GST_VIDEO_FRAME_HEIGHT(out) : 0);
+  argv[kOutStride] = Integer::New(isolate, out ? GST_VIDEO_FRAME_PLANE_STRIDE(out, 0) : 0);
+  argv[kOutByteOffset] = Number::New(isolate, out ? PlaneOffset(out) : 0);
+  argv[kObjects] = ObjectsOf(isolate, buffer);
+  bool ok = dispatch_fn.Get(isolate)->Call(context, v8::Undefined(isolate), kFrameArgs, argv).ToLocal(&result);
   if (ok && result->IsPromise()) {
     // Async: the frame stays mapped and its views attached until the promise settles (Settled)
     // or a flush drops it (DropCancelled).
@@ -640,10 +661,6 @@ double NumberField(Isolate* isolate, Local<Object> obj, const char* key, double 
   return v->IsNumber() ? v.As<Number>()->Value() : fallback;
 }
 
-bool BoolField(Isolate* isolate, Local<Object> obj, const char* key) {
-  return obj->Get(isolate->GetCurrentContext(), Str(isolate, key)).ToLocalChecked()->IsTrue();
-}
-
 // elementInit(dispatch, sizeFn): the JS functions that run frames and answer output sizes (see RunOnJs)
 void ElementInit(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
@@ -684,8 +701,8 @@ void DefineElement(const FunctionCallbackInfo<Value>& args) {
   spec->description = StringField(isolate, obj, "description");
   spec->author = StringField(isolate, obj, "author");
   spec->caps = StringField(isolate, obj, "caps");
-  spec->passthrough = BoolField(isolate, obj, "passthrough");
-  spec->resize = BoolField(isolate, obj, "resize");
+  spec->passthrough = BoolOption(isolate, obj, "passthrough");
+  spec->resize = BoolOption(isolate, obj, "resize");
   spec->rank = int(NumberField(isolate, obj, "rank", 0));
   GstCaps* caps = gst_caps_from_string(spec->caps.c_str());
   if (!caps) {

@@ -113,11 +113,11 @@ Local<Value> CopyBytes(Isolate* isolate, GstBuffer* buffer, const Layout* layout
 
 namespace {
 
-// copiedBytes(thisThread: boolean): number, bytes copied into JS-owned frames since the process
-// started, by every thread or by the calling thread only
-void CopiedBytes(const FunctionCallbackInfo<Value>& args) {
-  args.GetReturnValue().Set(args[0]->IsTrue() ? thread_copied_bytes : copied_bytes.load(std::memory_order_relaxed));
-}
+// copiedBytes(): number, bytes copied into JS-owned frames since the process started, by every thread
+void CopiedBytes(const FunctionCallbackInfo<Value>& args) { args.GetReturnValue().Set(copied_bytes.load(std::memory_order_relaxed)); }
+
+// copiedBytesOnThisThread(): number, the same by the calling thread only
+void CopiedBytesOnThisThread(const FunctionCallbackInfo<Value>& args) { args.GetReturnValue().Set(thread_copied_bytes); }
 
 // copyBuffer(buffer: Gst.Buffer): ArrayBuffer, all of its bytes
 void CopyBuffer(const FunctionCallbackInfo<Value>& args) {
@@ -159,15 +159,15 @@ void VideoLayout(const FunctionCallbackInfo<Value>& args) {
   args.GetReturnValue().Set(LayoutObject(isolate, layout));
 }
 
-// mapBuffer(buffer, write: boolean, keepAlive: boolean): ArrayBuffer, unmapped by its deleter
+// mapBuffer(buffer, { write, keepAlive }): ArrayBuffer, unmapped by its deleter
 // or release(). keepAlive takes a reference (a view that may outlive the caller's wrapper); it
 // is only allowed for read mappings, since the extra reference would make the buffer non-writable.
 void MapBuffer(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
   GstBuffer* buffer = UnwrapBuffer(isolate, args[0]);
   if (!buffer) return;
-  bool write = args[1]->IsTrue();
-  bool keep = args[2]->IsTrue() && !write;
+  bool write = BoolOption(isolate, args[1], "write");
+  bool keep = BoolOption(isolate, args[1], "keepAlive") && !write;
   if (write && !gst_mini_object_is_writable(GST_MINI_OBJECT_CAST(buffer))) {
     ThrowError(isolate, "cannot map a non-writable Gst.Buffer for WRITE (it has other references or is read-only)");
     return;
@@ -186,12 +186,12 @@ void MapBuffer(const FunctionCallbackInfo<Value>& args) {
   args.GetReturnValue().Set(ViewArrayBuffer(isolate, m));
 }
 
-// mapMemory(memory, write: boolean): ArrayBuffer
+// mapMemory(memory, { write }): ArrayBuffer
 void MapMemory(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
   GstMemory* memory = UnwrapMemory(isolate, args[0]);
   if (!memory) return;
-  bool write = args[1]->IsTrue();
+  bool write = BoolOption(isolate, args[1], "write");
   if (write && !gst_memory_is_writable(memory)) {
     ThrowError(isolate, "cannot map a non-writable Gst.Memory for WRITE (it is shared or read-only)");
     return;
@@ -283,6 +283,7 @@ void InitFrames(Local<v8::Context> context, Local<v8::Object> exports, Addon* ad
   addon->OnTeardown([cache] { delete cache; });
   SetMethod(context, exports, "copyBuffer", CopyBuffer, cache);
   SetMethod(context, exports, "copiedBytes", CopiedBytes, cache);
+  SetMethod(context, exports, "copiedBytesOnThisThread", CopiedBytesOnThisThread, cache);
   SetMethod(context, exports, "videoLayout", VideoLayout, cache);
   SetMethod(context, exports, "copyVideo", CopyVideo, cache);
   SetMethod(context, exports, "mapBuffer", MapBuffer, cache);

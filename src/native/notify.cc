@@ -72,7 +72,7 @@ void Close(Notifier* n) {
   n->addon->Close(&n->async, [n] { delete n; });
 }
 
-// notify(object, signal, callback(count), ref: boolean): id
+// notify(object, signal, callback(count), { ref }): id; ref keeps the event loop alive
 void Notify(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
   auto* all = DataOf<Registry<Notifier>>(args);
@@ -96,7 +96,7 @@ void Notify(const FunctionCallbackInfo<Value>& args) {
   n->resource.Reset(isolate, Object::New(isolate));
   uv_async_init(node::GetCurrentEventLoop(isolate), &n->async, NotifierWake);
   n->async.data = n;
-  if (!args[3]->IsTrue()) uv_unref(reinterpret_cast<uv_handle_t*>(&n->async));
+  if (!BoolOption(isolate, args[3], "ref")) uv_unref(reinterpret_cast<uv_handle_t*>(&n->async));
   GClosure* closure = g_closure_new_simple(sizeof(GClosure), n);
   g_closure_set_marshal(closure, NotifierMarshal);
   n->handler = g_signal_connect_closure_by_id(object, signal_id, detail, closure, FALSE);

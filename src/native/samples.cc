@@ -9,6 +9,7 @@
 #include "meta.h"
 #include "nodegtk.h"
 #include "pool.h"
+#include "times.h"
 #include "util.h"
 
 #include <cstring>
@@ -25,11 +26,13 @@ using v8::Local;
 using v8::Number;
 using v8::Value;
 
-double ClockOrMinus(GstClockTime t) { return GST_CLOCK_TIME_IS_VALID(t) ? double(t) : -1; }
+// A pulled frame's fields, by position: src/native.ts's NativeFrame names them the same
+// (test/native-boundary.test.ts checks that the two agree).
+enum FrameField { kBytes, kPts, kDts, kDuration, kOffset, kLayout, kCopied, kObjects, kFrameFields /* how many */ };
 
-// pullFrames(appsink, max: number, zeroCopy: boolean): Frame[]; each frame is
+// pullFrames(appsink, max: number, { zeroCopy }): Frame[]; each frame is
 // [ArrayBuffer, pts, dts, duration, offset, layout | null (when caps changed: a video or an audio
-// layout, by its `media`), copied: boolean, objects].
+// layout, by its `media`), copied: boolean, objects] (FrameField).
 // A zero-copy frame is a view of the whole buffer unless its layout is not the caps' (then a copy).
 // The caps seen last ride on the sink (qdata), so each sink reports its own caps changes.
 void PullFrames(const FunctionCallbackInfo<Value>& args) {
@@ -38,7 +41,7 @@ void PullFrames(const FunctionCallbackInfo<Value>& args) {
   GObject* sink = UnwrapObject(isolate, args[0], GST_TYPE_APP_SINK, "expected a GstApp.AppSink");
   if (!sink) return;
   int max = args[1]->IsNumber() ? int(args[1].As<Number>()->Value()) : 1;
-  bool zero_copy = args[2]->IsTrue();
+  bool zero_copy = BoolOption(isolate, args[2], "zeroCopy");
   static GQuark caps_quark = g_quark_from_static_string("gstreamer-ts-last-caps");
 
   Local<Array> out = Array::New(isolate);
@@ -77,17 +80,16 @@ void PullFrames(const FunctionCallbackInfo<Value>& args) {
         return;
       }
     }
-    Local<Array> frame = Array::New(isolate, 8);
-    frame->Set(context, 0, data).Check();
-    frame->Set(context, 1, Number::New(isolate, buffer ? ClockOrMinus(GST_BUFFER_PTS(buffer)) : -1)).Check();
-    frame->Set(context, 2, Number::New(isolate, buffer ? ClockOrMinus(GST_BUFFER_DTS(buffer)) : -1)).Check();
-    frame->Set(context, 3, Number::New(isolate, buffer ? ClockOrMinus(GST_BUFFER_DURATION(buffer)) : -1)).Check();
-    double offset = buffer && GST_BUFFER_OFFSET_IS_VALID(buffer) ? double(GST_BUFFER_OFFSET(buffer)) : -1;
-    frame->Set(context, 4, Number::New(isolate, offset)).Check();
-    frame->Set(context, 5, layout_value).Check();
-    frame->Set(context, 6, v8::Boolean::New(isolate, copied)).Check();
-    frame->Set(context, 7, buffer ? ObjectsOf(isolate, buffer) : v8::Undefined(isolate).As<Value>()).Check();
-    out->Set(context, out->Length(), frame).Check();
+    Local<Value> fields[kFrameFields];
+    fields[kBytes] = data;
+    fields[kPts] = Number::New(isolate, buffer ? TimeOrNone(GST_BUFFER_PTS(buffer)) : -1);
+    fields[kDts] = Number::New(isolate, buffer ? TimeOrNone(GST_BUFFER_DTS(buffer)) : -1);
+    fields[kDuration] = Number::New(isolate, buffer ? TimeOrNone(GST_BUFFER_DURATION(buffer)) : -1);
+    fields[kOffset] = Number::New(isolate, OffsetOrNone(buffer));
+    fields[kLayout] = layout_value;
+    fields[kCopied] = v8::Boolean::New(isolate, copied);
+    fields[kObjects] = buffer ? ObjectsOf(isolate, buffer) : v8::Undefined(isolate).As<Value>();
+    out->Set(context, out->Length(), Array::New(isolate, fields, kFrameFields)).Check();
     gst_sample_unref(sample);
   }
   args.GetReturnValue().Set(out);

@@ -130,7 +130,7 @@ void Unwatch(SourceWatch* w) {
   delete w;
 }
 
-// watchSources(pipeline, live): id. Silence counts from now.
+// watchSources(pipeline, { live }): id. Silence counts from now.
 void WatchSources(const FunctionCallbackInfo<Value>& args) {
   Isolate* isolate = args.GetIsolate();
   auto* all = DataOf<Registry<SourceWatch>>(args);
@@ -138,13 +138,17 @@ void WatchSources(const FunctionCallbackInfo<Value>& args) {
   if (!pipeline) return;
   auto* w = new SourceWatch();
   w->pipeline = GST_ELEMENT(gst_object_ref(pipeline));
-  w->live = args[1]->IsTrue();
+  w->live = BoolOption(isolate, args[1], "live");
   w->flow = new Flow();
   w->flow->last_us.store(g_get_monotonic_time(), std::memory_order_relaxed);
   args.GetReturnValue().Set(Integer::New(isolate, all->Add(w)));
 }
 
-// sourceSilence(id, restart): [ms since the watched sources' latest buffer (or the watch's start),
+// The fields of sourceSilence's answer, by position: src/native.ts's SourceSilence names them the
+// same (test/native-boundary.test.ts checks that the two agree).
+enum SilenceField { kSilentMs, kSources, kState, kTarget, kSilenceFields /* how many */ };
+
+// sourceSilence(id, { restart }): [ms since the watched sources' latest buffer (or the watch's start),
 // their names (empty: none found yet), the pipeline's current state, its target state].
 // With `restart` (or while the pipeline is not meant to play) the silence starts again from now.
 void SourceSilence(const FunctionCallbackInfo<Value>& args) {
@@ -161,17 +165,17 @@ void SourceSilence(const FunctionCallbackInfo<Value>& args) {
   GstState target = GST_STATE_TARGET(w->pipeline);
   GST_OBJECT_UNLOCK(w->pipeline);
   gint64 now = g_get_monotonic_time();
-  if (args[1]->IsTrue() || target != GST_STATE_PLAYING) w->flow->last_us.store(now, std::memory_order_relaxed);
+  if (BoolOption(isolate, args[1], "restart") || target != GST_STATE_PLAYING) w->flow->last_us.store(now, std::memory_order_relaxed);
   double silent_ms = double(now - w->flow->last_us.load(std::memory_order_relaxed)) / 1000.0;
   Local<v8::Context> context = isolate->GetCurrentContext();
   Local<Array> names = Array::New(isolate, int(w->names.size()));
   for (size_t i = 0; i < w->names.size(); i++) names->Set(context, uint32_t(i), Str(isolate, w->names[i].c_str())).Check();
-  Local<Array> out = Array::New(isolate, 4);
-  out->Set(context, 0, Number::New(isolate, silent_ms < 0 ? 0 : silent_ms)).Check();
-  out->Set(context, 1, names).Check();
-  out->Set(context, 2, Integer::New(isolate, state)).Check();
-  out->Set(context, 3, Integer::New(isolate, target)).Check();
-  args.GetReturnValue().Set(out);
+  Local<Value> fields[kSilenceFields];
+  fields[kSilentMs] = Number::New(isolate, silent_ms < 0 ? 0 : silent_ms);
+  fields[kSources] = names;
+  fields[kState] = Integer::New(isolate, state);
+  fields[kTarget] = Integer::New(isolate, target);
+  args.GetReturnValue().Set(Array::New(isolate, fields, kSilenceFields));
 }
 
 // unwatchSources(id): removes the probes. Idempotent.

@@ -60,6 +60,15 @@ T* DataOf(const v8::FunctionCallbackInfo<v8::Value>& args) {
   return static_cast<T*>(ExternalValue(args.Data()));
 }
 
+// A flag of a call that takes its flags as an options object (`{ write: true }`): whether
+// `options[key]` is true (false when `options` is not an object or has no such field).
+inline bool BoolOption(v8::Isolate* isolate, v8::Local<v8::Value> options, const char* key) {
+  if (!options->IsObject()) return false;
+  v8::Local<v8::String> name = v8::String::NewFromUtf8(isolate, key, v8::NewStringType::kInternalized).ToLocalChecked();
+  v8::Local<v8::Value> value;
+  return options.As<v8::Object>()->Get(isolate->GetCurrentContext(), name).ToLocal(&value) && value->IsTrue();
+}
+
 inline double NumberOr(v8::Local<v8::Value> value, double fallback) {
   return value->IsNumber() ? value.As<v8::Number>()->Value() : fallback;
 }
