@@ -91,16 +91,24 @@ const PALETTE: readonly Rgb[] = [
   [250, 190, 212],
   [0, 128, 128],
   [170, 110, 40],
+  [128, 0, 0],
+  [170, 255, 195],
+  [128, 128, 0],
+  [0, 0, 128],
+  [255, 215, 180],
+  [220, 190, 255],
 ];
 
 /**
  * The colour {@link drawObjects} gives a class name: the same name always gets the same colour
- * (a hash of the name picks one of 12).
+ * (a hash of the name picks one of 18).
  */
 export function classColor(className: string): Rgb {
   if (typeof className !== 'string') throw new TypeError(`classColor: className must be a string, got ${show(className)}`);
   let hash = 0x811c9dc5; // FNV-1a over the UTF-16 code units
   for (let i = 0; i < className.length; i++) hash = Math.imul(hash ^ className.charCodeAt(i), 0x01000193);
+  hash = Math.imul(hash ^ (hash >>> 15), 0x2c1b3c6d); // mix the high bits into the low ones
+  hash ^= hash >>> 13;
   return PALETTE[(hash >>> 0) % PALETTE.length];
 }
 

@@ -69,20 +69,6 @@ Gst.init(null);
 native.startGLib();
 process.once('exit', () => native.stopGLib());
 
-// A script's own GLib.MainLoop: node-gtk's first run() attaches a source that runs libuv inside
-// GLib's loop; the addon keeps it asleep whenever GLib's loop is not the one running
-// (src/native/loop.cc, docs/node-gtk.md "Main loops").
-{
-  const nodeGtkLoop = require('node-gtk/lib/loop.js');
-  const run = GLib.MainLoop.prototype.run;
-  let adopted = false;
-  GLib.MainLoop.prototype.run = function run_(...args) {
-    if (!adopted) {
-      adopted = true;
-      native.adoptNodeGtkLoop(() => nodeGtkLoop.start());
-    }
-    return run.apply(this, args);
-  };
-}
+// node-gtk's classes are changed in one place, src/patches.ts (GLib.MainLoop's run among them).
 
 module.exports = { gi, GLib, GObject, Gst, GstBase, GstApp, GstVideo, GstAudio };

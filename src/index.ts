@@ -1,7 +1,8 @@
 /**
  * gstreamer-ts: GStreamer scripting on Node.js through node-gtk, in TypeScript.
- * The public face: re-exports only.
+ * The public face: re-exports only (and node-gtk's classes patched, src/patches.ts).
  */
+import './patches';
 export { GLib, GObject, Gst, GstApp, GstAudio, GstBase, GstVideo, gi } from './gi';
 export { GstContext, interruptAll } from './context';
 export { GstPipeline, type ElementClass, type GstPipelineOptions, type GstWarning } from './pipeline';

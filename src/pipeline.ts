@@ -2,6 +2,7 @@
  * GstPipeline: a pipeline from a gst-launch description, with its bus, states and lifetime
  * (gstreamer-python's GstPipeline, in camelCase, plus a promise for the end of the stream).
  */
+import './patches'; // handlers guarded, 'new-sample' from the sample engine
 import type { ElementFactoryName, ElementsByFactory } from './properties';
 import { markLive, markStopped } from './context';
 import { filesRead, truncation, type FileRead } from './file-sizes';

@@ -15,7 +15,7 @@
  * the batch size and the way memory comes back ({@link SampleEngine.reclaim}).
  */
 import { GstPipelineError } from './errors';
-import { Gst, GstApp } from './gi';
+import { Gst, type GstApp } from './gi';
 import { native } from './native';
 import { collectGarbage } from './reclaim';
 import { reportThrow } from './signals';
@@ -294,25 +294,23 @@ export function closeSampleHandlers(elements: Iterable<Gst.Element>): void {
   for (const element of elements) dispatches.get(element as GstApp.AppSink)?.close();
 }
 
-type Connect = (this: GstApp.AppSink, signal: string, handler: (...args: unknown[]) => unknown, after?: boolean) => number;
-type Disconnect = (this: GstApp.AppSink, id: number) => unknown;
-type Emit = (this: GstApp.AppSink, signal: string, ...args: unknown[]) => unknown;
+type Handler = (...args: unknown[]) => unknown;
+/** AppSink's signal methods as node-gtk has them, and as src/patches.ts replaces them. @internal */
+export interface AppSinkSignalMethods {
+  connect(this: GstApp.AppSink, signal: string, handler: Handler, after?: boolean): number;
+  disconnect(this: GstApp.AppSink, id: number): unknown;
+  emit(this: GstApp.AppSink, signal: string, ...args: unknown[]): unknown;
+}
 
 /**
- * AppSink's connect/disconnect/emit: 'new-sample' handlers run from the engine, one call per
- * sample, and `emit('pull-sample')` inside a handler returns that sample at once. Every other
- * signal goes to the generic guarded connect (src/signals.ts).
+ * AppSink's connect/disconnect/emit, which src/patches.ts puts on GstApp.AppSink: 'new-sample'
+ * handlers run from the engine, one call per sample, and `emit('pull-sample')` inside a handler
+ * returns that sample at once. Every other signal goes to `inherited`, the methods of the classes
+ * above AppSink, looked up at each call (the guarded connect of src/signals.ts). @internal
  */
-function install(): void {
-  type SignalMethods = { connect: Connect; disconnect: Disconnect; emit: Emit };
-  const proto = GstApp.AppSink.prototype as unknown as SignalMethods;
-  // Looked up at each call: what the element classes above define (the guarded connect) stays in charge.
-  const inherited = Object.getPrototypeOf(proto) as SignalMethods;
-
-  Object.defineProperty(proto, 'connect', {
-    configurable: true,
-    writable: true,
-    value: function connect(this: GstApp.AppSink, signal: string, handler: (...args: unknown[]) => unknown, after?: boolean) {
+export function appSinkSignalMethods(inherited: AppSinkSignalMethods): AppSinkSignalMethods {
+  return {
+    connect(signal, handler, after) {
       if (signal !== 'new-sample') return inherited.connect.call(this, signal, handler, after);
       if (typeof handler !== 'function') throw new TypeError(`connect('${signal}', handler): handler must be a function`);
       let dispatch = dispatches.get(this);
@@ -325,24 +323,14 @@ function install(): void {
       dispatch.add(id, handler);
       return id;
     },
-  });
-
-  Object.defineProperty(proto, 'disconnect', {
-    configurable: true,
-    writable: true,
-    value: function disconnect(this: GstApp.AppSink, id: number) {
+    disconnect(id) {
       const dispatch = dispatchById.get(id);
       if (!dispatch) return inherited.disconnect.call(this, id);
       dispatchById.delete(id);
       dispatch.remove(id);
       return id;
     },
-  });
-
-  Object.defineProperty(proto, 'emit', {
-    configurable: true,
-    writable: true,
-    value: function emit(this: GstApp.AppSink, signal: string, ...args: unknown[]) {
+    emit(signal, ...args) {
       if (signal === 'pull-sample') {
         const dispatch = dispatches.get(this);
         if (dispatch?.current) {
@@ -353,10 +341,8 @@ function install(): void {
       }
       return inherited.emit.call(this, signal, ...args);
     },
-  });
+  };
 }
-
-install();
 
 /** A failure of the engine's own (not a handler's), as the pipeline reports it. @internal */
 export function engineError(sink: GstApp.AppSink, error: unknown): GstPipelineError {

@@ -3,7 +3,8 @@
  * element's or bus's signal handler or pad probe (node-gtk exits the process: docs/node-gtk.md,
  * 'A throw in a signal handler') fails the pipeline that owns the element instead, and the
  * handlers are let go when the pipeline ends. AppSink's 'new-sample' handlers run from the
- * sample engine (src/samples.ts).
+ * sample engine (src/samples.ts). This module makes the guarded methods; src/patches.ts puts them
+ * on node-gtk's classes.
  */
 import { GObject, Gst, gi } from './gi';
 import { describeValue, GstPipelineError, quotedMessageOf } from './errors';
@@ -33,7 +34,8 @@ function ownerOf(element: Gst.Object): PipelineOwner | undefined {
   return undefined;
 }
 
-type Callback = (...args: unknown[]) => unknown;
+/** A user's signal handler. @internal */
+export type Callback = (...args: unknown[]) => unknown;
 
 /**
  * A user callback, held for as long as the pipeline that runs it. node-gtk keeps every handler
@@ -148,16 +150,6 @@ export function neutralReturn(instance: GObject.Object, signal: string): unknown
   return zeroReturn(instance, signal, Gst.FlowReturn.OK);
 }
 
-type Connect = (this: Gst.Element, signal: string, handler: (...args: unknown[]) => unknown, after?: boolean) => number;
-type Disconnect = (this: Gst.Element, id: number) => unknown;
-type Emit = (this: Gst.Element, signal: string, ...args: unknown[]) => unknown;
-
-interface SignalMethods {
-  connect: Connect;
-  disconnect: Disconnect;
-  emit: Emit;
-}
-
 /**
  * The function node-gtk holds for a user's signal handler: runs it from `cell`, turns a throw
  * or a rejected promise into the failure of the pipeline ({@link reportThrow}) and answers the
@@ -177,69 +169,52 @@ function guardCallback(element: Gst.Object, signal: string, cell: HandlerCell): 
   };
 }
 
-function install(): void {
-  const elementProto = Gst.Element.prototype as unknown as SignalMethods;
-  const gobjectConnect = elementProto.connect;
+/** A `connect` of node-gtk's (Gst.Element's, Gst.Bus's). @internal */
+export type Connect = (this: Gst.Object, signal: string, handler: Callback, after?: boolean) => number;
 
-  Object.defineProperty(elementProto, 'connect', {
-    configurable: true,
-    writable: true,
-    value: function connect(this: Gst.Element, signal: string, handler: Callback, after?: boolean) {
-      if (typeof signal !== 'string')
-        throw new TypeError(`connect(signal, handler): signal must be a string, got ${describeValue(signal)}`);
-      if (typeof handler !== 'function')
-        throw new TypeError(`connect('${signal}', handler): handler must be a function, got ${describeValue(handler)}`);
-      const guarded = guardCallback(this, signal, cellFor(this, handler));
-      return gobjectConnect.call(this, signal, guarded, after);
-    },
-  });
-
-  // Bus handlers (message::state-changed...) run on the JS thread; a throw there would end the process as well.
-  const busProto = Gst.Bus.prototype as unknown as {
-    connect: (this: Gst.Bus, signal: string, handler: Callback, after?: boolean) => number;
+/**
+ * The `connect` src/patches.ts puts on Gst.Element and Gst.Bus in place of node-gtk's `connect`:
+ * the user's handler goes in through {@link guardCallback}. Bus handlers (message::state-changed...)
+ * run on the JS thread, element handlers on streaming threads too; a throw in either would end
+ * the process. @internal
+ */
+export function guardedConnect(inherited: Connect): Connect {
+  return function connect(this: Gst.Object, signal: string, handler: Callback, after?: boolean): number {
+    if (typeof signal !== 'string') throw new TypeError(`connect(signal, handler): signal must be a string, got ${describeValue(signal)}`);
+    if (typeof handler !== 'function')
+      throw new TypeError(`connect('${signal}', handler): handler must be a function, got ${describeValue(handler)}`);
+    return inherited.call(this, signal, guardCallback(this, signal, cellFor(this, handler)), after);
   };
-  const busConnect = busProto.connect;
-  Object.defineProperty(busProto, 'connect', {
-    configurable: true,
-    writable: true,
-    value: function connect(this: Gst.Bus, signal: string, handler: Callback, after?: boolean) {
-      if (typeof signal !== 'string')
-        throw new TypeError(`connect(signal, handler): signal must be a string, got ${describeValue(signal)}`);
-      if (typeof handler !== 'function')
-        throw new TypeError(`connect('${signal}', handler): handler must be a function, got ${describeValue(handler)}`);
-      return busConnect.call(this, signal, guardCallback(this, signal, cellFor(this, handler)), after);
-    },
-  });
-
-  // Pad probes run on streaming threads too; a throw there would end the process as well.
-  type ProbeCallback = (pad: Gst.Pad, info: Gst.PadProbeInfo, userData: unknown) => Gst.PadProbeReturn;
-  const padProto = Gst.Pad.prototype as unknown as { addProbe: (this: Gst.Pad, mask: Gst.PadProbeType, fn: ProbeCallback) => bigint };
-  const gstAddProbe = padProto.addProbe;
-  Object.defineProperty(padProto, 'addProbe', {
-    configurable: true,
-    writable: true,
-    value: function addProbe(this: Gst.Pad, mask: Gst.PadProbeType, callback: ProbeCallback) {
-      if (typeof mask !== 'number')
-        throw new TypeError(`addProbe(mask, callback): mask must be Gst.PadProbeType flags, got ${describeValue(mask)}`);
-      if (typeof callback !== 'function')
-        throw new TypeError(`addProbe(mask, callback): callback must be a function, got ${describeValue(callback)}`);
-      const cell = cellFor(this, callback as Callback);
-      const guarded: ProbeCallback = (pad, info, userData) => {
-        const fn = cell.fn;
-        // Let go when the pipeline ended (or the callback failed once): data passes, the probe goes.
-        if (!fn) return Gst.PadProbeReturn.REMOVE;
-        try {
-          const result = guardResult(pad.getParentElement() ?? pad, 'pad probe', fn(pad, info, userData), () => Gst.PadProbeReturn.OK);
-          return result as Gst.PadProbeReturn;
-        } catch (error) {
-          cell.fn = null;
-          reportThrow(pad.getParentElement() ?? pad, 'pad probe', error);
-          return Gst.PadProbeReturn.REMOVE;
-        }
-      };
-      return gstAddProbe.call(this, mask, guarded);
-    },
-  });
 }
 
-install();
+type ProbeCallback = (pad: Gst.Pad, info: Gst.PadProbeInfo, userData: unknown) => Gst.PadProbeReturn;
+/** Gst.Pad's `addProbe` as node-gtk has it. @internal */
+export type AddProbe = (this: Gst.Pad, mask: Gst.PadProbeType, fn: ProbeCallback) => bigint;
+
+/**
+ * The `addProbe` src/patches.ts puts on Gst.Pad: pad probes run on streaming threads, where a
+ * throw would end the process; a failing probe fails the pipeline and is removed. @internal
+ */
+export function guardedAddProbe(inherited: AddProbe): AddProbe {
+  return function addProbe(this: Gst.Pad, mask: Gst.PadProbeType, callback: ProbeCallback): bigint {
+    if (typeof mask !== 'number')
+      throw new TypeError(`addProbe(mask, callback): mask must be Gst.PadProbeType flags, got ${describeValue(mask)}`);
+    if (typeof callback !== 'function')
+      throw new TypeError(`addProbe(mask, callback): callback must be a function, got ${describeValue(callback)}`);
+    const cell = cellFor(this, callback as Callback);
+    const guarded: ProbeCallback = (pad, info, userData) => {
+      const fn = cell.fn;
+      // Let go when the pipeline ended (or the callback failed once): data passes, the probe goes.
+      if (!fn) return Gst.PadProbeReturn.REMOVE;
+      try {
+        const result = guardResult(pad.getParentElement() ?? pad, 'pad probe', fn(pad, info, userData), () => Gst.PadProbeReturn.OK);
+        return result as Gst.PadProbeReturn;
+      } catch (error) {
+        cell.fn = null;
+        reportThrow(pad.getParentElement() ?? pad, 'pad probe', error);
+        return Gst.PadProbeReturn.REMOVE;
+      }
+    };
+    return inherited.call(this, mask, guarded);
+  };
+}

@@ -3,6 +3,7 @@
  * the same classes and functions the package's main entry exports, for code that imports only
  * this part.
  */
+import '../patches';
 export {
   GstVideoAnalyzer,
   GstVideoFilter,
