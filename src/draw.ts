@@ -12,8 +12,8 @@ import type { VideoPlane } from './video-source';
 export type Rgb = readonly [red: number, green: number, blue: number];
 
 /**
- * The frame to draw on: a {@link VideoFrame} of a GstVideoSource, a frame inside an element
- * ({@link VideoFilterFrame}), or plain bytes with their format and size.
+ * The frame to draw on: a `VideoFrame` of a GstVideoSource, a frame inside an element
+ * (`VideoFilterFrame`), or plain bytes with their format and size.
  */
 export interface DrawTarget {
   /** the frame's bytes, written in place */

@@ -8,7 +8,10 @@ import * as assert from 'uvu/assert';
 import {
   classColor,
   drawObjects,
+  GLib,
+  gi,
   Gst,
+  gstAnalyticsAvailable,
   GstVideoAnalyzer,
   GstVideoSource,
   gstMetaWrite,
@@ -387,6 +390,46 @@ test('tsdrawobjects draws what an analyzer added upstream (frame.addObject), on 
       assert.equal(at(4 + n - 1, 5)[0], white, `${format} frame ${n}: left of the box untouched`);
     }
   }
+});
+
+/** The one GstAnalytics-1.0 call used here (GStreamer >= 1.24; no typings are generated for it). */
+interface GstAnalyticsModule {
+  bufferAddAnalyticsRelationMeta(buffer: Gst.Buffer): {
+    addOdMtd(type: number, x: number, y: number, w: number, h: number, confidence: number): unknown;
+  };
+}
+
+test("tsdrawobjects draws objects only GStreamer analytics metadata holds (an upstream element's), where GStreamer has it", async () => {
+  if (!gstAnalyticsAvailable()) {
+    const [major, minor] = Gst.version();
+    assert.ok(major === 1 && minor < 24, 'no analytics library: GStreamer < 1.24');
+    return;
+  }
+  const GstAnalytics = gi.require('GstAnalytics', '1.0') as unknown as GstAnalyticsModule;
+  const frames = await framesOf(
+    'videotestsrc num-buffers=1 pattern=black ! video/x-raw,format=RGB,width=40,height=30 ! identity name=up ! ' +
+      'tsdrawobjects thickness=1 labels=false ! video/x-raw,format=RGB ! appsink sync=false',
+    (source) =>
+      source
+        .getByName('up')!
+        .getStaticPad('src')!
+        .addProbe(Gst.PadProbeType.BUFFER, (_pad, info) => {
+          const buffer = info.getBuffer();
+          if (buffer) GstAnalytics.bufferAddAnalyticsRelationMeta(buffer).addOdMtd(GLib.quarkFromString('bike'), 5, 6, 20, 12, 0.5);
+          return Gst.PadProbeReturn.OK;
+        }),
+  );
+  assert.is(frames.length, 1);
+  const [frame] = frames;
+  assert.equal(
+    frame.objects?.map((o) => [o.className, ...o.boundingBox]),
+    [['bike', 5, 6, 20, 12]],
+  );
+  const data = frame.data as Uint8Array;
+  const stride = frame.planes[0].stride;
+  assert.equal(pixel({ ...frame, data }, 5, 6, stride), [...classColor('bike')], 'top-left corner');
+  assert.equal(pixel({ ...frame, data }, 24, 17, stride), [...classColor('bike')], 'bottom-right corner');
+  assert.equal(pixel({ ...frame, data }, 10, 10, stride), [0, 0, 0], 'interior');
 });
 
 test.run();

@@ -233,7 +233,8 @@ export class PaddleOcr {
   readonly #recognition: OrtSession;
   readonly #dictionary: readonly string[];
   readonly #options: Required<OcrOptions>;
-  #checked = false;
+  /** whether each model's input shape was checked against its first tensor */
+  #checked = { detection: false, recognition: false };
 
   private constructor(
     ort: OnnxRuntime,
@@ -281,9 +282,9 @@ export class PaddleOcr {
     frameWidth: number,
     frameHeight: number,
   ): Promise<Array<{ box: [number, number, number, number]; score: number }>> {
-    if (!this.#checked) {
+    if (!this.#checked.detection) {
       checkInputShape('detection', this.#detection, input.dims);
-      this.#checked = true;
+      this.#checked.detection = true;
     }
     let started = now();
     const output = await this.#detection.run({ [this.#detection.inputNames[0]]: new this.#ort.Tensor('float32', input.data, input.dims) });
@@ -329,9 +330,14 @@ export class PaddleOcr {
     const input = new Float32Array(3 * REC_HEIGHT * width);
     for (let row = 0; row < 3 * REC_HEIGHT; row++) input.set(tensor.data.subarray(row * cropWidth, (row + 1) * cropWidth), row * width);
     this.timings.tensor += now() - started;
+    const dims = [1, 3, REC_HEIGHT, width];
+    if (!this.#checked.recognition) {
+      checkInputShape('recognition', this.#recognition, dims);
+      this.#checked.recognition = true;
+    }
     started = now();
     const output = await this.#recognition.run({
-      [this.#recognition.inputNames[0]]: new this.#ort.Tensor('float32', input, [1, 3, REC_HEIGHT, width]),
+      [this.#recognition.inputNames[0]]: new this.#ort.Tensor('float32', input, dims),
     });
     this.timings.inference += now() - started;
     started = now();

