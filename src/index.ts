@@ -37,19 +37,8 @@ export {
   type SampleArray,
   type ShapedArray,
 } from './buffer';
-export {
-  GstVideoAnalyzer,
-  GstVideoFilter,
-  GstVideoTransform,
-  registerElement,
-  TsVideoElement,
-  type ElementClassStatics,
-  type ElementMetadata,
-  type TsElementClass,
-  type VideoFilterFrame,
-} from './element/video-filter';
-export type { BooleanPropertySpec, DoublePropertySpec, IntPropertySpec, PropertySpec, StringPropertySpec } from './element/properties';
-export { TsDrawObjects } from './element/draw-objects';
+// elements written in TypeScript: everything the `gstreamer-ts/element` entry exports
+export * from './element/index';
 export {
   connectSignal,
   emitSignal,

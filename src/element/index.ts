@@ -1,7 +1,6 @@
 /**
  * `gstreamer-ts/element`: GStreamer elements written in TypeScript (src/element/video-filter.ts),
- * the same classes and functions the package's main entry exports, for code that imports only
- * this part.
+ * for code that imports only this part; the package's main entry re-exports all of it (src/index.ts).
  */
 import '../patches';
 export {

@@ -8,12 +8,6 @@
 namespace gstts {
 
 using v8::Boolean;
-using v8::FunctionCallbackInfo;
-using v8::Integer;
-using v8::Isolate;
-using v8::Local;
-using v8::Object;
-using v8::Value;
 
 bool ReadAudioLayout(GstCaps* caps, GstAudioInfo* out) {
   gst_audio_info_init(out);

@@ -16,14 +16,6 @@ namespace {
 
 using v8::Array;
 using v8::Function;
-using v8::FunctionCallbackInfo;
-using v8::Integer;
-using v8::Isolate;
-using v8::Local;
-using v8::Number;
-using v8::Object;
-using v8::String;
-using v8::Value;
 
 struct BusWatch {
   GstBus* bus = nullptr;

@@ -18,11 +18,6 @@
 namespace gstts {
 
 using v8::Array;
-using v8::FunctionCallbackInfo;
-using v8::Integer;
-using v8::Isolate;
-using v8::Local;
-using v8::Value;
 
 namespace {
 // Bytes of every copy made so far (all threads, all environments): the JS side collects young

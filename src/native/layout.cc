@@ -7,12 +7,6 @@
 namespace gstts {
 
 using v8::Array;
-using v8::Integer;
-using v8::Isolate;
-using v8::Local;
-using v8::Number;
-using v8::Object;
-using v8::Value;
 
 bool PlaneRows(const GstVideoInfo* info, guint plane, size_t* row_bytes, size_t* rows) {
   const GstVideoFormatInfo* finfo = info->finfo;

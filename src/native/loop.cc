@@ -20,11 +20,6 @@ namespace gstts {
 
 namespace {
 
-using v8::FunctionCallbackInfo;
-using v8::Local;
-using v8::Object;
-using v8::Value;
-
 struct Driver {
   Addon* addon = nullptr;
   GMainContext* context = nullptr;

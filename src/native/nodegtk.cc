@@ -27,12 +27,6 @@ namespace gstts {
 
 namespace {
 
-using v8::FunctionCallbackInfo;
-using v8::Isolate;
-using v8::Local;
-using v8::Object;
-using v8::Value;
-
 // The node-gtk versions whose layout is the one read here ([min, limit)).
 constexpr int kMinVersion[3] = {4, 1, 1};
 constexpr int kLimitVersion[3] = {5, 0, 0};

@@ -17,13 +17,7 @@ namespace {
 using v8::Array;
 using v8::BigInt;
 using v8::Boolean;
-using v8::FunctionCallbackInfo;
-using v8::Isolate;
-using v8::Local;
 using v8::Null;
-using v8::Number;
-using v8::Object;
-using v8::Value;
 
 Local<Value> StrOrNull(Isolate* isolate, const char* s) {
   if (s == nullptr) return Null(isolate);

@@ -20,11 +20,6 @@ namespace gstts {
 namespace {
 
 using v8::Array;
-using v8::FunctionCallbackInfo;
-using v8::Isolate;
-using v8::Local;
-using v8::Number;
-using v8::Value;
 
 // A pulled frame's fields, by position: src/native.ts's NativeFrame names them the same
 // (test/native-boundary.test.ts checks that the two agree).

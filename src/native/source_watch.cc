@@ -29,12 +29,6 @@ namespace gstts {
 namespace {
 
 using v8::Array;
-using v8::FunctionCallbackInfo;
-using v8::Integer;
-using v8::Isolate;
-using v8::Local;
-using v8::Number;
-using v8::Value;
 
 // Shared by the probes and the watch: freed by the last of them (a probe's callback may still be
 // running on a streaming thread when gst_pad_remove_probe returns; GLib calls the destroy notify after it).

@@ -30,10 +30,6 @@
 namespace gstts {
 namespace {
 
-using v8::Isolate;
-using v8::Local;
-using v8::Value;
-
 // Format codes shared with src/tensor.ts (FORMAT_CODES).
 enum Kind { kPacked8 = 0, kGray8 = 1, kGray16LE = 2, kGray16BE = 3, kI420 = 4, kNV12 = 5 };
 

@@ -8,6 +8,16 @@
 
 namespace gstts {
 
+// The V8 names every concern uses, for the files that include this one (others they add themselves).
+using v8::FunctionCallbackInfo;
+using v8::Integer;
+using v8::Isolate;
+using v8::Local;
+using v8::Number;
+using v8::Object;
+using v8::String;
+using v8::Value;
+
 inline v8::Local<v8::String> Str(v8::Isolate* isolate, const char* s) { return v8::String::NewFromUtf8(isolate, s).ToLocalChecked(); }
 
 inline void ThrowType(v8::Isolate* isolate, const std::string& message) {
