@@ -78,7 +78,7 @@ test('a pulled frame and an error message carry, field by field, what GStreamer 
   } finally {
     pipeline.setState(Gst.State.NULL);
   }
-  const failing = Gst.parseLaunch('filesrc location=/nonexistent/gstreamer-ts ! fakesink');
+  const failing = Gst.parseLaunch('filesrc name=src location=/nonexistent/gstreamer-ts ! fakesink');
   failing.setState(Gst.State.PAUSED);
   const message: NativeBusMessage | null = native.popBusError(failing);
   failing.setState(Gst.State.NULL);
@@ -86,7 +86,7 @@ test('a pulled frame and an error message carry, field by field, what GStreamer 
   const [type, text, , source, domain, code, location] = message;
   assert.is(type, Gst.MessageType.ERROR);
   assert.match(text ?? '', /not found|No such file/i);
-  assert.is(source, 'filesrc0');
+  assert.is(source, 'src');
   assert.is(domain, 'gst-resource-error-quark');
   assert.is(code, Gst.ResourceError.NOT_FOUND);
   assert.is(location, '/nonexistent/gstreamer-ts');
