@@ -33,7 +33,7 @@ interface Usage {
 test(`${CYCLES} cycles of each path at 640x480 under ulimit -n 256: fds, threads and RSS stay flat after warm-up`, async () => {
   const exit = await runLimited('../scripts/cycles.ts', ['--path', 'all', '--cycles', String(CYCLES), '--at', `1,${WARM}`, '--json'], {
     fdLimit: 256,
-    timeoutMs: 120_000,
+    timeoutMs: 300_000,
     what: 'the cycle child',
     env: { MALLOC_MMAP_THRESHOLD_: String(128 * 1024) },
   });
