@@ -7,6 +7,7 @@ import { describeValue as show } from './errors';
 import { GLYPH_HEIGHT, GLYPH_WIDTH, glyphRows } from './font';
 import { packObjects, type ObjectInfoInit } from './meta';
 import type { VideoPlane } from './video-source';
+import { PACKED_RGB_FORMATS } from './tensor';
 
 /** A colour as `[red, green, blue]`, integers 0..255. */
 export type Rgb = readonly [red: number, green: number, blue: number];
@@ -46,22 +47,7 @@ export interface DrawOptions {
 }
 
 /** Formats {@link drawObjects} draws on. */
-export const DRAW_FORMATS = [
-  'RGB',
-  'BGR',
-  'RGBA',
-  'BGRA',
-  'RGBx',
-  'BGRx',
-  'ARGB',
-  'ABGR',
-  'xRGB',
-  'xBGR',
-  'GRAY8',
-  'I420',
-  'YV12',
-  'NV12',
-] as const;
+export const DRAW_FORMATS = [...PACKED_RGB_FORMATS, 'GRAY8', 'I420', 'YV12', 'NV12'] as const;
 
 /** Byte of R, G, B and alpha (-1: none) in a packed pixel, and the pixel's size. */
 const PACKED: Record<string, readonly [r: number, g: number, b: number, a: number, bytes: number]> = {

@@ -107,25 +107,11 @@ export interface Box {
   readonly height: number;
 }
 
+/** Packed formats of one byte per R, G, B (and alpha or padding): what toTensor and drawObjects share. */
+export const PACKED_RGB_FORMATS = ['RGB', 'BGR', 'RGBA', 'BGRA', 'RGBx', 'BGRx', 'ARGB', 'ABGR', 'xRGB', 'xBGR'] as const;
+
 /** Formats {@link toTensor} reads. */
-export const TENSOR_FORMATS = [
-  'RGB',
-  'BGR',
-  'RGBA',
-  'BGRA',
-  'RGBx',
-  'BGRx',
-  'ARGB',
-  'ABGR',
-  'xRGB',
-  'xBGR',
-  'GRAY8',
-  'GRAY16_LE',
-  'GRAY16_BE',
-  'I420',
-  'YV12',
-  'NV12',
-] as const;
+export const TENSOR_FORMATS = [...PACKED_RGB_FORMATS, 'GRAY8', 'GRAY16_LE', 'GRAY16_BE', 'I420', 'YV12', 'NV12'] as const;
 
 // Kinds of src/native/tensor.cc (enum Kind).
 const PACKED8 = 0;
