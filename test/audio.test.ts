@@ -17,24 +17,15 @@ import {
   type AudioShapedArray,
   type GstAudioSourceOptions,
 } from '../src';
-import { pipelinesStoppedAfterEach, within } from './helpers/support';
+import { collect, pipelinesStoppedAfterEach, within } from './helpers/support';
 
 const track = pipelinesStoppedAfterEach(test);
 const RATE = 8000;
 const FREQ = 1000;
 const PER_BUFFER = 80; // 10 ms at 8 kHz
 
-async function buffers(command: string, options?: GstAudioSourceOptions): Promise<AudioFrame[]> {
-  const source = track(new GstAudioSource(command, options)).startup();
-  const out: AudioFrame[] = [];
-  await within(
-    (async () => {
-      for await (const frame of source) out.push(frame);
-    })(),
-    10_000,
-    command,
-  );
-  return out;
+function buffers(command: string, options?: GstAudioSourceOptions): Promise<AudioFrame[]> {
+  return collect(track(new GstAudioSource(command, options)).startup(), 10_000, command);
 }
 
 function sine(format: string, channels: number, extra = ''): string {

@@ -17,24 +17,15 @@ import {
   type VideoFilterFrame,
   type VideoFrame,
 } from '../src';
-import { pipelinesStoppedAfterEach, rejectionOf, within } from './helpers/support';
+import { collect, pipelinesStoppedAfterEach, rejectionOf, within } from './helpers/support';
 import type { FrameTensor } from '../src/tensor';
 
 const track = pipelinesStoppedAfterEach(test);
 const GRAY = 'video/x-raw,format=GRAY8,width=8,height=8';
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-async function frames(command: string): Promise<VideoFrame[]> {
-  const source = track(new GstVideoSource(command)).startup();
-  const out: VideoFrame[] = [];
-  await within(
-    (async () => {
-      for await (const frame of source) out.push(frame);
-    })(),
-    10_000,
-    command,
-  );
-  return out;
+function frames(command: string): Promise<VideoFrame[]> {
+  return collect(track(new GstVideoSource(command)).startup(), 10_000, command);
 }
 
 /** Awaits two event-loop turns per frame, and reads the frame after them. */

@@ -18,7 +18,7 @@ import {
   type VideoFilterFrame,
   type VideoFrame,
 } from '../src';
-import { pipelinesStoppedAfterEach, reachesState, rejectionOf, runScript, SRC, within } from './helpers/support';
+import { collect, pipelinesStoppedAfterEach, reachesState, rejectionOf, runScript, SRC, within } from './helpers/support';
 
 const track = pipelinesStoppedAfterEach(test);
 
@@ -77,17 +77,8 @@ class Counter extends GstVideoAnalyzer {
 }
 registerElement(Counter);
 
-async function frames(command: string): Promise<VideoFrame[]> {
-  const source = track(new GstVideoSource(command)).startup();
-  const out: VideoFrame[] = [];
-  await within(
-    (async () => {
-      for await (const frame of source) out.push(frame);
-    })(),
-    10_000,
-    command,
-  );
-  return out;
+function frames(command: string): Promise<VideoFrame[]> {
+  return collect(track(new GstVideoSource(command)).startup(), 10_000, command);
 }
 
 test('a property set in the launch description reaches the frame function, and every pixel shows it', async () => {

@@ -20,22 +20,14 @@
  * added to {@link PaddleOcr.timings}. Not an example itself (examples/*.ts are).
  */
 import * as fs from 'node:fs';
-import { toTensor, type FrameTensor, type ObjectInfoInit, type TensorOptions, type VideoPlane } from 'gstreamer-ts';
+import { toTensor, type DrawTarget, type FrameTensor, type ObjectInfoInit, type TensorOptions } from 'gstreamer-ts';
 import { defaultModelFiles, loadOnnxRuntime, type OcrModelFiles, type OnnxRuntime, type OrtSession } from './onnxruntime.ts';
 
 /**
  * A frame OCR reads: a {@link VideoFrame} of a GstVideoSource (rows described by `planes`) or
  * the frame of an element (rows by `strides`), in a packed RGB or BGR format.
  */
-export interface OcrFrame {
-  readonly data: ArrayBufferView;
-  readonly format: string;
-  readonly width: number;
-  readonly height: number;
-  /** GstVideoSource frames */
-  readonly planes?: readonly VideoPlane[];
-  /** element frames: strides in elements of `data` */
-  readonly strides?: readonly number[];
+export interface OcrFrame extends DrawTarget {
   toTensor(options?: TensorOptions): FrameTensor;
 }
 

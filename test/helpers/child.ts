@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { ROOT, type Exit } from './support';
+import { exitOf, ROOT, type Exit } from './support';
 
 /** Runs `file` (a path under test/) in a fresh node with `ulimit -n fdLimit`; resolves when it exits. */
 export function runLimited(
@@ -14,41 +14,19 @@ export function runLimited(
   args: readonly string[],
   options: { fdLimit: number; timeoutMs: number; what: string; env?: NodeJS.ProcessEnv },
 ): Promise<Exit> {
-  return new Promise<Exit>((resolve, reject) => {
-    const started = Date.now();
-    const child = spawn(
-      'bash',
-      [
-        '-c',
-        `ulimit -n ${options.fdLimit} && exec "$0" "$@"`,
-        process.execPath,
-        '--expose-gc',
-        '-r',
-        'ts-node/register/transpile-only',
-        path.join(ROOT, 'test', file),
-        ...args,
-      ],
-      { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        new Error(
-          `${options.what}: still running after ${options.timeoutMs} ms (killed)\n--- stdout\n${stdout.slice(-3000)}\n--- stderr\n${stderr.slice(-3000)}`,
-        ),
-      );
-    }, options.timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, elapsedMs: Date.now() - started });
-    });
-  });
+  const child = spawn(
+    'bash',
+    [
+      '-c',
+      `ulimit -n ${options.fdLimit} && exec "$0" "$@"`,
+      process.execPath,
+      '--expose-gc',
+      '-r',
+      'ts-node/register/transpile-only',
+      path.join(ROOT, 'test', file),
+      ...args,
+    ],
+    { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  return exitOf(child, options);
 }

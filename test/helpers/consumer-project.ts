@@ -26,6 +26,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { exitOf } from './support';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 const FULL = process.env.GSTREAMER_TS_CONSUMER_FULL === '1';
@@ -56,27 +57,8 @@ function environment(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 /** Runs a command to its end (killed and rejected after `timeoutMs`), outside this project's npm run. */
 export function run(command: string, args: readonly string[], cwd: string, timeoutMs: number, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: environment(env), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        new Error(`${command} ${args.join(' ')}: still running after ${timeoutMs} ms\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`),
-      );
-    }, timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  const child = spawn(command, args, { cwd, env: environment(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  return exitOf(child, { timeoutMs, what: `${command} ${args.join(' ')}` });
 }
 
 /** Runs npm (the one running `npm test`, else the one on PATH) and fails on a non-zero exit. */

@@ -5,7 +5,8 @@
  * the pattern '\.test\.ts$' (package.json), so only files named *.test.ts run as suites;
  * tsc -p . still type-checks these and the suites import them as './helpers/support'.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import * as path from 'node:path';
 import { Gst, type GstPipeline } from '../../src';
 
@@ -44,6 +45,19 @@ export async function rejectionOf(promise: Promise<unknown>, ms: number, what: s
   throw new Error(`${what}: expected a rejection, resolved with ${String(value)}`);
 }
 
+/** Everything `source` yields to its end (a failure if that takes over `ms`, naming `what`). */
+export async function collect<T>(source: AsyncIterable<T>, ms: number, what: string): Promise<T[]> {
+  const out: T[] = [];
+  await within(
+    (async () => {
+      for await (const item of source) out.push(item);
+    })(),
+    ms,
+    what,
+  );
+  return out;
+}
+
 /** What a finished child process left. */
 export interface Exit {
   code: number | null;
@@ -67,12 +81,19 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Runs `node ...args` (from the repository root unless `options.cwd`) and resolves when it exits. */
-export function runNode(args: readonly string[], options: RunOptions): Promise<Exit> {
+/** A child process whose stdout and stderr are pipes. */
+export type PipedChild = ChildProcess & { stdout: Readable; stderr: Readable };
+
+/**
+ * Collects `child`'s output and resolves with its {@link Exit} when it closes; kills it (SIGKILL)
+ * and rejects, with the tails of its output, after `options.timeoutMs`.
+ */
+export function exitOf<C extends PipedChild>(
+  child: C,
+  options: { timeoutMs: number; what: string; onStdout?: (stdout: string, child: C) => void },
+): Promise<Exit> {
   return new Promise<Exit>((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(process.execPath, args, { cwd: options.cwd ?? ROOT, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    child.stdin.end();
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8');
@@ -86,7 +107,7 @@ export function runNode(args: readonly string[], options: RunOptions): Promise<E
       child.kill('SIGKILL');
       reject(
         new Error(
-          `${options.what}: still running after ${options.timeoutMs} ms (killed)\n--- stdout (tail)\n${stdout.slice(-2000)}\n--- stderr (tail)\n${stderr.slice(-2000)}`,
+          `${options.what}: still running after ${options.timeoutMs} ms (killed)\n--- stdout (tail)\n${stdout.slice(-3000)}\n--- stderr (tail)\n${stderr.slice(-3000)}`,
         ),
       );
     }, options.timeoutMs);
@@ -99,6 +120,13 @@ export function runNode(args: readonly string[], options: RunOptions): Promise<E
       resolve({ code, signal, stdout, stderr, elapsedMs: Date.now() - started });
     });
   });
+}
+
+/** Runs `node ...args` (from the repository root unless `options.cwd`) and resolves when it exits. */
+export function runNode(args: readonly string[], options: RunOptions): Promise<Exit> {
+  const child = spawn(process.execPath, args, { cwd: options.cwd ?? ROOT, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin.end();
+  return exitOf(child, options);
 }
 
 /**
