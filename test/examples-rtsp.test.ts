@@ -67,7 +67,8 @@ test('run_rtsp --port N: a real rtspsrc client receives 320x240 frames of the te
     },
   });
   assert.ok(asked, `never printed ${url}\n${exitedCleanly(run)}`);
-  if (failure) throw failure;
+  // what the server printed says which side stalled
+  if (failure) throw new Error(`${String(failure)}\n--- the server (run_rtsp)\n${exitedCleanly(run)}`, { cause: failure });
   assert.ok(received, 'frames');
   const frames = received as unknown as Awaited<ReturnType<typeof receive>>;
   assert.is(frames.length, 10);
