@@ -17,7 +17,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { Gst, GstContext, GstPipeline } from 'gstreamer-ts';
 import { commandLine } from './helpers/cli.ts';
 
-const DEFAULT_PIPELINE = 'videotestsrc num-buffers=100 ! fakesink name=sink';
+// sync=true: the sink renders at the stream's 30 frames per second (fakesink's default is as fast
+// as it can, and 100 buffers would end in milliseconds, before any Ctrl-C could stop them)
+const DEFAULT_PIPELINE = 'videotestsrc num-buffers=100 ! fakesink name=sink sync=true';
 
 /** What a child tells its parent when its pipeline has ended. */
 interface Report {
@@ -60,7 +62,10 @@ async function main(): Promise<void> {
 
   process.on('SIGINT', () => {
     console.log('Pressed Ctrl-C');
-    for (const child of children) if (child.connected) child.send('stop');
+    // a child whose stream has just ended may close its channel while the message is on its way:
+    // the callback takes that error (nothing is left to stop) instead of an 'error' event that
+    // would end the parent and, with it, the other children's reports
+    for (const child of children) if (child.connected) child.send('stop', () => {});
   });
 
   const reports = await Promise.all(
