@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MODULES } from './mutation-modules.mjs';
+import { MODULES, reportNameOf } from './mutation-modules.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -14,7 +14,7 @@ const reportOnly = args.includes('--report-only');
 const named = args.filter((a) => !a.startsWith('--'));
 for (const module of named) if (!MODULES[module]) throw new Error(`${module}: not one of ${Object.keys(MODULES).join(', ')}`);
 const modules = named.length > 0 ? named : Object.keys(MODULES);
-const reportOf = (module) => path.join(root, 'reports', 'mutation', `${path.basename(module, '.ts')}.json`);
+const reportOf = (module) => path.join(root, 'reports', 'mutation', `${reportNameOf(module)}.json`);
 
 if (!reportOnly)
   for (const module of modules) {
