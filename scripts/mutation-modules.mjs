@@ -7,7 +7,7 @@ export const MODULES = {
   'src/audio-source.ts': ['audio'],
   'src/meta.ts': ['meta', 'analytics'],
   'src/video-sink.ts': ['video-sink', 'frames'],
-  'src/video-source.ts': ['video-source', 'frames', 'lifetime'],
+  'src/video-source.ts': ['video-source', 'video-source-branches', 'frames', 'lifetime'],
   'src/samples.ts': ['samples', 'appsink', 'video-source', 'audio'],
   'src/context.ts': ['context', 'lifetime', 'pipeline-hooks', 'main-loop'],
   'src/element/': ['element', 'element-async', 'element-conformance', 'draw'],
