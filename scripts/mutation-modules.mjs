@@ -11,7 +11,7 @@ export const MODULES = {
   'src/samples.ts': ['samples', 'appsink', 'video-source', 'audio'],
   'src/context.ts': ['context', 'lifetime', 'pipeline-hooks', 'main-loop'],
   'src/element/': ['element', 'element-async', 'element-conformance', 'draw'],
-  'src/pipeline.ts': ['pipeline', 'pipeline-hooks', 'lifetime', 'signals', 'context'],
+  'src/pipeline.ts': ['pipeline', 'pipeline-branches', 'pipeline-built', 'pipeline-hooks', 'lifetime', 'signals'],
 };
 
 /** The files stryker mutates for a key of MODULES. */
