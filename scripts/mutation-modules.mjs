@@ -6,7 +6,7 @@ export const MODULES = {
   'src/frame-queue.ts': ['frame-queue', 'video-source', 'lifetime'],
   'src/audio-source.ts': ['audio'],
   'src/meta.ts': ['meta', 'analytics'],
-  'src/video-sink.ts': ['video-sink', 'frames'],
+  'src/video-sink.ts': ['video-sink', 'video-sink-checks', 'frames'],
   'src/video-source.ts': ['video-source', 'video-source-branches', 'frames', 'lifetime'],
   'src/samples.ts': ['samples', 'appsink', 'video-source', 'audio'],
   'src/context.ts': ['context', 'lifetime', 'pipeline-hooks', 'main-loop'],
