@@ -212,8 +212,9 @@ export function gstBufferView<T extends BufferView | AudioBufferView = BufferVie
       const rowStride = layout.strides[0] / bps;
       const needed = (layout.height - 1) * layout.strides[0] + layout.width * channels * bps;
       if (bytes.byteLength < needed) {
+        const message = `buffer holds ${bytes.byteLength} bytes, caps need ${needed}`; // before release() empties bytes
         release();
-        throw new RangeError(`buffer holds ${bytes.byteLength} bytes, caps need ${needed}`);
+        throw new RangeError(message);
       }
       const data = typed(ArrayType, bytes, layout.offsets[0], needed / bps);
       const full = [layout.height, layout.width, channels];
