@@ -8,7 +8,7 @@ export const MODULES = {
   'src/meta.ts': ['meta', 'analytics'],
   'src/video-sink.ts': ['video-sink', 'frames'],
   'src/video-source.ts': ['video-source', 'frames', 'lifetime'],
-  'src/samples.ts': ['samples', 'appsink', 'video-source', 'audio'],
+  'src/samples.ts': ['samples', 'samples-engine', 'appsink', 'video-source', 'audio'],
   'src/context.ts': ['context', 'lifetime', 'pipeline-hooks', 'main-loop'],
   'src/element/': ['element', 'element-async', 'element-conformance', 'draw'],
   'src/pipeline.ts': ['pipeline', 'pipeline-hooks', 'lifetime', 'signals', 'context'],
