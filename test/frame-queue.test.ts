@@ -146,6 +146,19 @@ test('the failure is read when the pop settles, not when it starts waiting', asy
   );
 });
 
+test('a frame that comes settles the pop with it, even when failure() would have an error', async () => {
+  const queue = new FrameQueue<Frame>(null);
+  let asked = 0;
+  const pop = queue.wait(undefined, () => {
+    asked++;
+    return new Error('not for a frame');
+  });
+  const frame = new Frame(1);
+  queue.push(frame);
+  assert.is(await pop, frame);
+  assert.is(asked, 0, 'the failure is read only when the stream ends');
+});
+
 test('clear takes every waiting frame out, without releasing them', () => {
   const queue = new FrameQueue<Frame>(null);
   const frames = [1, 2].map((id) => new Frame(id));
