@@ -9,8 +9,8 @@ export const MODULES = {
   'src/video-sink.ts': ['video-sink', 'video-sink-checks', 'frames'],
   'src/video-source.ts': ['video-source', 'video-source-branches', 'frames', 'lifetime'],
   'src/samples.ts': ['samples', 'appsink', 'video-source', 'audio'],
-  'src/context.ts': ['context', 'lifetime', 'pipeline-hooks', 'main-loop'],
-  'src/element/': ['element', 'element-async', 'element-conformance', 'draw'],
+  'src/context.ts': ['context', 'context-interrupt', 'context-signals', 'lifetime', 'pipeline-hooks', 'main-loop'],
+  'src/element/': ['element', 'element-async', 'element-conformance', 'element-frames', 'element-register', 'draw'],
   'src/pipeline.ts': ['pipeline', 'pipeline-branches', 'pipeline-built', 'pipeline-hooks', 'lifetime', 'signals'],
 };
 

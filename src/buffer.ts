@@ -44,10 +44,10 @@ function squeeze(shape: number[]): number[] {
   return kept.length > 0 ? kept : [1];
 }
 
-function typed(ArrayType: SampleArrayType, bytes: ArrayBuffer, byteOffset = 0, length?: number): SampleArray {
-  if (ArrayType === Uint16Array && (bytes.byteLength - byteOffset) % 2 !== 0)
-    throw new RangeError(`a 16-bit format needs an even byte count, got ${bytes.byteLength - byteOffset}`);
-  return new ArrayType(bytes, byteOffset, length ?? (bytes.byteLength - byteOffset) / ArrayType.BYTES_PER_ELEMENT);
+function typed(ArrayType: SampleArrayType, bytes: ArrayBuffer, length?: number): SampleArray {
+  if (ArrayType === Uint16Array && bytes.byteLength % 2 !== 0)
+    throw new RangeError(`a 16-bit format needs an even byte count, got ${bytes.byteLength}`);
+  return new ArrayType(bytes, 0, length ?? bytes.byteLength / ArrayType.BYTES_PER_ELEMENT);
 }
 
 function requireBuffer(buffer: Gst.Buffer): void {
@@ -87,9 +87,17 @@ export function shapeFrame(bytes: ArrayBuffer, layout: NativeLayout, ownBytes = 
   if (ownBytes && isForeignEndian(layout.format)) Buffer.from(bytes).swap16();
   const channels = getNumChannels(layout.format);
   const data = typed(getTypedArrayType(layout.format), bytes);
-  if (channels > 0 && layout.packed && data.length === layout.height * layout.width * channels)
-    return { data, shape: squeeze([layout.height, layout.width, channels]) };
+  // channels is -1 for formats that are not one plane of RGB or gray samples (I420, YUY2...):
+  // the product is then negative and they stay flat.
+  if (data.length === layout.height * layout.width * channels) return { data, shape: squeeze([layout.height, layout.width, channels]) };
   return { data, shape: [data.length] };
+}
+
+/** `height` rows of `rowBytes` bytes, each taken from the start of a `stride`-byte row of `bytes`. */
+function packRows(bytes: ArrayBuffer, stride: number, rowBytes: number, height: number): ArrayBuffer {
+  const out = new Uint8Array(rowBytes * height);
+  for (let row = 0; row < height; row++) out.set(new Uint8Array(bytes, row * stride, rowBytes), row * rowBytes);
+  return out.buffer;
 }
 
 /**
@@ -112,19 +120,12 @@ export function gstBufferToTypedArray<T extends SampleArrayType = Uint8ArrayCons
     throw new TypeError(`${what}: arrayType must be Uint8Array or Uint16Array, got ${describe(ArrayType)}`);
   const rowBytes = width * channels * ArrayType.BYTES_PER_ELEMENT;
   const bytes = native.copyBuffer(buffer);
-  let packed = bytes;
-  if (bytes.byteLength !== rowBytes * height) {
-    const stride = height > 0 ? bytes.byteLength / height : 0;
-    if (!Number.isInteger(stride) || stride < rowBytes)
-      throw new RangeError(
-        `buffer holds ${bytes.byteLength} bytes, [${height}, ${width}, ${channels}] of ${ArrayType.name} needs ${rowBytes * height}`,
-      );
-    const out = new Uint8Array(rowBytes * height);
-    const src = new Uint8Array(bytes);
-    for (let row = 0; row < height; row++) out.set(src.subarray(row * stride, row * stride + rowBytes), row * rowBytes);
-    packed = out.buffer;
-  }
-  const data = typed(ArrayType, packed) as InstanceType<T>;
+  const stride = bytes.byteLength / height;
+  if (!Number.isInteger(stride) || stride < rowBytes)
+    throw new RangeError(
+      `buffer holds ${bytes.byteLength} bytes, [${height}, ${width}, ${channels}] of ${ArrayType.name} needs ${rowBytes * height}`,
+    );
+  const data = typed(ArrayType, stride === rowBytes ? bytes : packRows(bytes, stride, rowBytes, height)) as InstanceType<T>;
   return { data, shape: squeeze([height, width, channels]) };
 }
 
@@ -216,7 +217,8 @@ export function gstBufferView<T extends BufferView | AudioBufferView = BufferVie
         release();
         throw new RangeError(message);
       }
-      const data = typed(ArrayType, bytes, layout.offsets[0], needed / bps);
+      // (a packed format's one plane starts at byte 0)
+      const data = typed(ArrayType, bytes, needed / bps);
       const full = [layout.height, layout.width, channels];
       const strides = [rowStride, channels, 1];
       const keep = full.map((d) => d !== 1);

@@ -113,6 +113,29 @@ test('copies: 16 MB of frames queued ahead of pop() (16 frames of 1 MB), then ev
   assert.equal(offsets, [...Array(24).keys()]);
 });
 
+test('copies of 4 MB: before the first frame tells their size, a pull takes 2, so the 4 ahead are never overrun', async () => {
+  const layout = layoutOf('GRAY8', 2048, 2048);
+  const src = source(`${appsrcFor(layout)} ! appsink caps="${layout.caps}" max-buffers=10 sync=false`).startup();
+  const appsrc = src.getByName('src', GstApp.AppSrc)!;
+  const bytes = new Uint8Array(layout.size);
+  for (let i = 0; i < 6; i++) pushRaw(appsrc, bytes, i);
+  // This turn holds the JS thread until the appsrc has handed every frame on: the appsink then
+  // holds 5 or 6 when the source first pulls (its wake-up runs after this turn).
+  const deadline = Date.now() + 5_000;
+  while (Number(appsrc.currentLevelBuffers) > 0)
+    if (Date.now() > deadline) throw new Error('the appsrc did not hand its frames on within 5 s');
+  await until(() => src.queueSize >= 4, 5_000, '4 frames queued ahead');
+  for (let i = 0; i < 20; i++) await turn();
+  assert.is(src.queueSize, 4, '16 MB of 4 MB frames ahead, no more');
+  appsrc.endOfStream();
+  let popped = 0;
+  for (let frame = await src.pop(); frame; frame = await src.pop()) {
+    assert.is(frame.offset, popped++);
+    frame.release();
+  }
+  assert.is(popped, 6);
+});
+
 test("planes: a copy packs I420's planes tight; a zero-copy view has GStreamer's strides and offsets", async () => {
   const layout = layoutOf('I420', 10, 6);
   const tight = [
