@@ -44,8 +44,9 @@ function squeeze(shape: number[]): number[] {
   return kept.length > 0 ? kept : [1];
 }
 
+/** `bytes` as samples: `length` of them, or all (then a 16-bit format needs an even byte count). */
 function typed(ArrayType: SampleArrayType, bytes: ArrayBuffer, length?: number): SampleArray {
-  if (ArrayType === Uint16Array && bytes.byteLength % 2 !== 0)
+  if (length === undefined && ArrayType === Uint16Array && bytes.byteLength % 2 !== 0)
     throw new RangeError(`a 16-bit format needs an even byte count, got ${bytes.byteLength}`);
   return new ArrayType(bytes, 0, length ?? bytes.byteLength / ArrayType.BYTES_PER_ELEMENT);
 }
@@ -175,6 +176,25 @@ export function gstBufferWithPadToTypedArray<T extends ShapedArray | AudioShaped
   return gstBufferWithCapsToTypedArray<T>(buffer, caps);
 }
 
+/** Mapped bytes shaped by a video layout, with element strides (rows may be padded). */
+function shapeView(bytes: ArrayBuffer, layout: NativeLayout): [ShapedArray, number[]] {
+  const channels = getNumChannels(layout.format);
+  const ArrayType = getTypedArrayType(layout.format);
+  if (channels > 0 && layout.packed) {
+    const bps = ArrayType.BYTES_PER_ELEMENT;
+    const needed = (layout.height - 1) * layout.strides[0] + layout.width * channels * bps;
+    if (bytes.byteLength < needed) throw new RangeError(`buffer holds ${bytes.byteLength} bytes, caps need ${needed}`);
+    // (a packed format's one plane starts at byte 0)
+    const data = typed(ArrayType, bytes, needed / bps);
+    const full = [layout.height, layout.width, channels];
+    const strides = [layout.strides[0] / bps, channels, 1];
+    const keep = full.map((d) => d !== 1);
+    return [{ data, shape: squeeze(full) }, keep.some(Boolean) ? strides.filter((_, i) => keep[i]) : [1]];
+  }
+  const data = typed(ArrayType, bytes);
+  return [{ data, shape: [data.length] }, [1]];
+}
+
 /** A read-only view that holds its own reference to the buffer (it may outlive the caller's wrapper). */
 const READ_KEPT_ALIVE = { write: false, keepAlive: true } as const;
 
@@ -187,47 +207,21 @@ const READ_KEPT_ALIVE = { write: false, keepAlive: true } as const;
 export function gstBufferView<T extends BufferView | AudioBufferView = BufferView>(buffer: Gst.Buffer, caps?: Gst.Caps): T {
   requireBuffer(buffer);
   const audio = caps instanceof Gst.Caps && !native.videoLayout(caps) ? audioLayoutFromCaps(caps) : null;
-  if (audio) {
-    const bytes = native.mapBuffer(buffer, READ_KEPT_ALIVE);
-    const release = (): void => native.release(bytes);
-    try {
-      const view: AudioBufferView = { ...shapeAudio(bytes, audio, false), release, [Symbol.dispose]: release };
-      return view as T;
-    } catch (error) {
-      release();
-      throw error;
-    }
-  }
-  const layout = caps ? videoLayout(caps) : null;
+  const layout = caps && !audio ? videoLayout(caps) : null;
   const bytes = native.mapBuffer(buffer, READ_KEPT_ALIVE);
   const release = (): void => native.release(bytes);
-  const view = (shaped: ShapedArray, strides: number[]): T => {
-    const made: BufferView = { ...shaped, strides, release, [Symbol.dispose]: release };
-    return made as T;
-  };
-  if (layout) {
-    const channels = getNumChannels(layout.format);
-    const ArrayType = getTypedArrayType(layout.format);
-    if (channels > 0 && layout.packed) {
-      const bps = ArrayType.BYTES_PER_ELEMENT;
-      const rowStride = layout.strides[0] / bps;
-      const needed = (layout.height - 1) * layout.strides[0] + layout.width * channels * bps;
-      if (bytes.byteLength < needed) {
-        const message = `buffer holds ${bytes.byteLength} bytes, caps need ${needed}`; // before release() empties bytes
-        release();
-        throw new RangeError(message);
-      }
-      // (a packed format's one plane starts at byte 0)
-      const data = typed(ArrayType, bytes, needed / bps);
-      const full = [layout.height, layout.width, channels];
-      const strides = [rowStride, channels, 1];
-      const keep = full.map((d) => d !== 1);
-      return view({ data, shape: squeeze(full) }, keep.some(Boolean) ? strides.filter((_, i) => keep[i]) : [1]);
+  try {
+    if (audio) {
+      const view: AudioBufferView = { ...shapeAudio(bytes, audio, false), release, [Symbol.dispose]: release };
+      return view as T;
     }
-    const data = typed(ArrayType, bytes);
-    return view({ data, shape: [data.length] }, [1]);
+    const [shaped, strides] = layout ? shapeView(bytes, layout) : [{ data: new Uint8Array(bytes), shape: [bytes.byteLength] }, [1]];
+    const view: BufferView = { ...shaped, strides, release, [Symbol.dispose]: release };
+    return view as T;
+  } catch (error) {
+    release(); // a view that cannot be made leaves no mapping (and no reference) behind
+    throw error;
   }
-  return view({ data: new Uint8Array(bytes), shape: [bytes.byteLength] }, [1]);
 }
 
 /** A new Gst.Buffer holding a copy of the array's bytes (gstreamer-python's `ndarray_to_gst_buffer`). */
