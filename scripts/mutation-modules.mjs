@@ -6,12 +6,12 @@ export const MODULES = {
   'src/frame-queue.ts': ['frame-queue', 'video-source', 'lifetime'],
   'src/audio-source.ts': ['audio'],
   'src/meta.ts': ['meta', 'analytics'],
-  'src/video-sink.ts': ['video-sink', 'frames'],
-  'src/video-source.ts': ['video-source', 'frames', 'lifetime'],
+  'src/video-sink.ts': ['video-sink', 'video-sink-checks', 'frames'],
+  'src/video-source.ts': ['video-source', 'video-source-branches', 'frames', 'lifetime'],
   'src/samples.ts': ['samples', 'samples-engine', 'appsink', 'video-source', 'audio'],
-  'src/context.ts': ['context', 'lifetime', 'pipeline-hooks', 'main-loop'],
-  'src/element/': ['element', 'element-async', 'element-conformance', 'draw'],
-  'src/pipeline.ts': ['pipeline', 'pipeline-hooks', 'lifetime', 'signals', 'context'],
+  'src/context.ts': ['context', 'context-interrupt', 'context-signals', 'lifetime', 'pipeline-hooks', 'main-loop'],
+  'src/element/': ['element', 'element-async', 'element-conformance', 'element-frames', 'element-register', 'draw'],
+  'src/pipeline.ts': ['pipeline', 'pipeline-branches', 'pipeline-built', 'pipeline-hooks', 'lifetime', 'signals'],
 };
 
 /** The files stryker mutates for a key of MODULES. */

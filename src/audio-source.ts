@@ -61,7 +61,7 @@ export class GstAudioSource<T extends AudioSampleArray = AudioSampleArray> exten
     if (layout) this.layout = layout.media === 'audio' ? audioLayoutOf(layout) : null;
     const current = this.layout;
     if (!current) {
-      const caps = this.appsink.getStaticPad('sink')?.getCurrentCaps()?.toString() ?? 'none';
+      const caps = this.appsink.getStaticPad('sink')!.getCurrentCaps()?.toString() ?? 'none';
       throw new GstPipelineError(`appsink caps are not raw audio: ${caps}`, null, this.appsink.name);
     }
     const { data, shape } = shapeAudio(bytes, current);

@@ -8,6 +8,8 @@ import * as assert from 'uvu/assert';
 import {
   audioLayoutFromCaps,
   Gst,
+  GstApp,
+  GstPipelineError,
   GstAudioSource,
   gstBufferView,
   gstBufferWithCapsToTypedArray,
@@ -17,7 +19,8 @@ import {
   type AudioShapedArray,
   type GstAudioSourceOptions,
 } from '../src';
-import { collect, pipelinesStoppedAfterEach, within } from './helpers/support';
+import { native } from '../src/native';
+import { collect, pipelinesStoppedAfterEach, rejectionOf, within } from './helpers/support';
 
 const track = pipelinesStoppedAfterEach(test);
 const RATE = 8000;
@@ -174,6 +177,33 @@ test('buffer helpers: audio caps give sample values; big-endian copies are swapp
     () => gstBufferWithCapsToTypedArray(buffer, Gst.Caps.fromString('image/png')!),
     (e: unknown) => e instanceof TypeError && /not raw video or raw audio/.test(e.message),
   );
+});
+
+test('GstAudioSource copies each buffer on the JS thread (not on the streaming thread): the JS-thread copy count grows by every byte', async () => {
+  const before = native.copiedBytesOnThisThread();
+  const got = await buffers(sine('S16LE', 2));
+  const copied = native.copiedBytesOnThisThread() - before;
+  assert.is(got.length, 3);
+  assert.is(
+    copied,
+    got.reduce((sum, frame) => sum + frame.data.byteLength, 0),
+  );
+  assert.is(copied, 3 * PER_BUFFER * 2 * 2);
+});
+
+test('the refusal of a non-audio appsink names the caps it got: video caps, or none when buffers come without caps', async () => {
+  const video = track(new GstAudioSource('videotestsrc num-buffers=1 ! video/x-raw,format=GRAY8,width=8,height=2 ! appsink')).startup();
+  const error = await rejectionOf(video.pop(), 10_000, 'pop of a video appsink');
+  assert.ok(error instanceof GstPipelineError, String(error));
+  assert.match(String(error), /not raw audio: video\/x-raw, format=\(string\)GRAY8, width=\(int\)8, height=\(int\)2/);
+
+  // appsrc without caps: the appsink's pad never gets caps, and its samples none either
+  const source = track(new GstAudioSource('appsrc name=src format=time ! appsink')).startup();
+  const src = source.getByName('src', GstApp.AppSrc)!;
+  assert.is(src.pushBuffer(typedArrayToGstBuffer(new Int16Array(8))), Gst.FlowReturn.OK);
+  const uncapped = await rejectionOf(source.pop(), 10_000, 'pop of buffers without caps');
+  assert.ok(uncapped instanceof GstPipelineError, String(uncapped));
+  assert.match(String(uncapped), /appsink caps are not raw audio: none$/);
 });
 
 test.run();

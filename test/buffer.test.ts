@@ -12,10 +12,14 @@ import {
   gstBufferWithCapsToTypedArray,
   gstBufferWithPadToTypedArray,
   GstPipeline,
+  gstMetaGet,
+  gstMetaWrite,
   GstStateError,
   mapGstBuffer,
   mapGstMemory,
   typedArrayToGstBuffer,
+  type AudioBufferView,
+  type AudioShapedArray,
   type BufferView,
   type ShapedArray,
 } from '../src';
@@ -559,6 +563,358 @@ test('a non-array for typedArrayToGstBuffer, a non-pad for gstBufferWithPadToTyp
       (error: unknown) => error instanceof TypeError && /Gst\.Pad/.test(error.message),
       `gstBufferWithPadToTypedArray(buffer, ${name})`,
     );
+});
+
+// ---------------------------------------------------------------------------------------------
+// each branch by its observable effect: error classes and messages, shapes and strides, releases
+
+const OPTIONS_WHAT = 'gstBufferToTypedArray(buffer, options)';
+
+test('gstBufferToTypedArray: options that are not an object are a TypeError naming the fields', () => {
+  const buffer = typedArrayToGstBuffer(new Uint8Array(4));
+  for (const [value, described] of [
+    [null, 'null'],
+    [undefined, 'undefined'],
+    [4, '4'],
+    ['4x1', '"4x1"'],
+  ] as Array<[unknown, string]>)
+    assert.throws(
+      () => gstBufferToTypedArray(buffer, value as { width: number; height: number; channels: number }),
+      (e: unknown) =>
+        e instanceof TypeError &&
+        e.message === `${OPTIONS_WHAT}: options must be { width, height, channels, arrayType? }, got ${described}`,
+      described,
+    );
+});
+
+test('gstBufferToTypedArray: width, height and channels must be whole numbers from 1 (TypeError for a non-number, RangeError otherwise)', () => {
+  const buffer = typedArrayToGstBuffer(new Uint8Array(4));
+  const good = { width: 2, height: 2, channels: 1 };
+  for (const name of ['width', 'height', 'channels'] as const) {
+    for (const [value, described] of [
+      ['2', '"2"'],
+      [2n, '2n'],
+      [null, 'null'],
+      [undefined, 'undefined'],
+    ] as Array<[unknown, string]>)
+      assert.throws(
+        () => gstBufferToTypedArray(buffer, { ...good, [name]: value }),
+        (e: unknown) => e instanceof TypeError && e.message === `${OPTIONS_WHAT}: ${name} must be a number, got ${described}`,
+        `${name}: ${described}`,
+      );
+    for (const value of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 0x80000000])
+      assert.throws(
+        () => gstBufferToTypedArray(buffer, { ...good, [name]: value }),
+        (e: unknown) => e instanceof RangeError && e.message === `${OPTIONS_WHAT}: ${name} must be a whole number from 1, got ${value}`,
+        `${name}: ${value}`,
+      );
+  }
+  // the largest dimension passes the check: the buffer's size is what refuses it
+  assert.throws(
+    () => gstBufferToTypedArray(buffer, { width: 0x7fffffff, height: 1, channels: 1 }),
+    (e: unknown) => e instanceof RangeError && e.message === 'buffer holds 4 bytes, [1, 2147483647, 1] of Uint8Array needs 2147483647',
+  );
+});
+
+test('gstBufferToTypedArray: arrayType other than Uint8Array or Uint16Array is a TypeError', () => {
+  const buffer = typedArrayToGstBuffer(new Uint8Array(4));
+  for (const arrayType of [Float32Array, Int16Array, Uint32Array, {}, 'Uint8Array'])
+    assert.throws(
+      () => gstBufferToTypedArray(buffer, { width: 2, height: 2, channels: 1, arrayType: arrayType as Uint8ArrayConstructor }),
+      (e: unknown) => e instanceof TypeError && e.message.startsWith(`${OPTIONS_WHAT}: arrayType must be Uint8Array or Uint16Array, got `),
+      String(arrayType),
+    );
+  const explicit = gstBufferToTypedArray(buffer, { width: 2, height: 2, channels: 1, arrayType: Uint8Array });
+  assert.ok(explicit.data instanceof Uint8Array);
+  assert.equal(explicit.shape, [2, 2]);
+});
+
+test('gstBufferToTypedArray: rows of whole stride but shorter than width * channels are a RangeError with the sizes', () => {
+  // 22 bytes over 2 rows: a stride of 11, one byte short of a 4 * 3 row
+  assert.throws(
+    () => gstBufferToTypedArray(typedArrayToGstBuffer(new Uint8Array(22)), { width: 4, height: 2, channels: 3 }),
+    (e: unknown) => e instanceof RangeError && e.message === 'buffer holds 22 bytes, [2, 4, 3] of Uint8Array needs 24',
+  );
+  assert.throws(
+    () => gstBufferToTypedArray(typedArrayToGstBuffer(new Uint8Array(25)), { width: 4, height: 2, channels: 3 }),
+    (e: unknown) => e instanceof RangeError && e.message === 'buffer holds 25 bytes, [2, 4, 3] of Uint8Array needs 24',
+  );
+  // 16-bit rows padded to 10 bytes: 4 samples kept, the padding dropped
+  const padded = new Uint16Array([1, 2, 3, 4, 0xeeee, 5, 6, 7, 8, 0xeeee]);
+  const frame = gstBufferToTypedArray(typedArrayToGstBuffer(padded), { width: 2, height: 2, channels: 2, arrayType: Uint16Array });
+  assert.ok(frame.data instanceof Uint16Array);
+  assert.equal(frame.shape, [2, 2, 2]);
+  assert.equal(Array.from(frame.data), [1, 2, 3, 4, 5, 6, 7, 8]);
+});
+
+test('a shape of ones squeezes to [1], not []', () => {
+  const frame = gstBufferToTypedArray(typedArrayToGstBuffer(new Uint8Array([42])), { width: 1, height: 1, channels: 1 });
+  assert.equal(frame.shape, [1]);
+  assert.equal(Array.from(frame.data), [42]);
+  const tall = gstBufferToTypedArray(typedArrayToGstBuffer(new Uint8Array([1, 2, 3])), { width: 1, height: 3, channels: 1 });
+  assert.equal(tall.shape, [3]);
+  const wide = gstBufferToTypedArray(typedArrayToGstBuffer(new Uint8Array([1, 2, 3])), { width: 1, height: 1, channels: 3 });
+  assert.equal(wide.shape, [3]);
+});
+
+test('gstBufferWithCapsToTypedArray: a buffer larger than its caps give a frame is a RangeError naming both sizes', () => {
+  assert.throws(
+    () => gstBufferWithCapsToTypedArray(typedArrayToGstBuffer(new Uint8Array(20)), caps('video/x-raw,format=GRAY8,width=2,height=2')),
+    (e: unknown) =>
+      e instanceof RangeError &&
+      e.message === 'buffer holds 20 bytes, but its caps (GRAY8 2x2) give a frame 8 bytes: the caps do not describe this buffer',
+  );
+  // GRAY8 rows of width 2 are padded to 4 bytes: a frame of exactly 8 bytes is accepted and packed
+  const frame = gstBufferWithCapsToTypedArray(
+    typedArrayToGstBuffer(new Uint8Array([1, 2, 0xee, 0xee, 3, 4, 0xee, 0xee])),
+    caps('video/x-raw,format=GRAY8,width=2,height=2'),
+  );
+  assert.equal(frame.shape, [2, 2]);
+  assert.equal(Array.from(frame.data), [1, 2, 3, 4]);
+});
+
+test('gstBufferWithCapsToTypedArray: a buffer too small for its caps is a RangeError with the native message', () => {
+  assert.throws(
+    () => gstBufferWithCapsToTypedArray(typedArrayToGstBuffer(new Uint8Array(10)), caps(RGB_641)),
+    (e: unknown) => e instanceof RangeError && e.message === 'buffer holds 10 bytes, caps need 5771',
+  );
+});
+
+test('gstBufferWithCapsToTypedArray: raw audio caps shape the samples; caps neither raw video nor raw audio are a TypeError', () => {
+  const samples = new Int16Array([1, -2, 300, -32768, 32767, 0]);
+  const stereo = gstBufferWithCapsToTypedArray<AudioShapedArray>(
+    typedArrayToGstBuffer(samples),
+    caps('audio/x-raw,format=S16LE,rate=8000,channels=2,layout=interleaved'),
+  );
+  assert.ok(stereo.data instanceof Int16Array);
+  assert.equal(stereo.shape, [3, 2]);
+  assert.equal(Array.from(stereo.data), Array.from(samples));
+  for (const description of ['image/png', 'audio/x-raw', 'video/x-h264'])
+    assert.throws(
+      () => gstBufferWithCapsToTypedArray(typedArrayToGstBuffer(new Uint8Array(4)), caps(description)),
+      (e: unknown) => e instanceof TypeError && e.message.startsWith(`not raw video or raw audio caps: ${description} (`),
+      description,
+    );
+});
+
+test('gstBufferView with audio caps: a zero-copy [samples, channels] view of the stored samples, released by release() or using', () => {
+  const bytes = new Uint8Array([0x01, 0x02, 0xff, 0xfe, 0x00, 0x10, 0x80, 0x00]);
+  const buffer = typedArrayToGstBuffer(bytes);
+  const le = caps('audio/x-raw,format=S16LE,rate=8000,channels=2,layout=interleaved');
+  const view = gstBufferView<AudioBufferView>(buffer, le);
+  assert.ok(view.data instanceof Int16Array);
+  assert.equal(view.shape, [2, 2]);
+  assert.equal(Array.from(view.data), [0x0201, -257, 0x1000, 0x0080]);
+  view.data[0] = 0x0403; // test-only write through a read view: the buffer's own memory
+  assert.equal(bytesOf(buffer).slice(0, 2), [0x03, 0x04]);
+  assert.throws(() => mapGstBuffer(buffer, Gst.MapFlags.WRITE, () => undefined), /writable/, 'the view holds the buffer');
+  view.release();
+  assert.is(view.data.length, 0);
+  assert.is(view.data.byteLength, 0);
+  view.release();
+  mapGstBuffer(buffer, Gst.MapFlags.WRITE, (data) => data.set(bytes));
+
+  // big-endian samples: a view keeps GStreamer's bytes (not swapped, and the buffer not changed)
+  const be = caps('audio/x-raw,format=S16BE,rate=8000,channels=1,layout=interleaved');
+  let escaped: AudioBufferView | null = null;
+  {
+    using scoped = gstBufferView<AudioBufferView>(buffer, be);
+    escaped = scoped;
+    assert.equal(scoped.shape, [4]);
+    assert.equal(Array.from(scoped.data), [0x0201, -257, 0x1000, 0x0080]);
+  }
+  assert.is((escaped as AudioBufferView).data.length, 0, 'released at the end of the scope');
+  assert.equal(bytesOf(buffer), Array.from(bytes));
+});
+
+test('gstBufferView with audio caps the bytes do not fit: the error of the shaping, and the buffer let go', () => {
+  const buffer = typedArrayToGstBuffer(new Uint8Array(8));
+  assert.throws(
+    () => gstBufferView(typedArrayToGstBuffer(new Uint8Array(7)), caps('audio/x-raw,format=S16LE,rate=8000,channels=2,layout=interleaved')),
+    (e: unknown) => e instanceof RangeError && e.message === 'an audio buffer of 7 bytes is not whole S16LE frames of 2 channel(s)',
+  );
+  assert.throws(
+    () => gstBufferView(buffer, caps('audio/x-raw,format=S16LE,rate=8000,channels=3,channel-mask=(bitmask)0x7,layout=interleaved')),
+    (e: unknown) => e instanceof RangeError && e.message === 'an audio buffer of 8 bytes is not whole S16LE frames of 3 channel(s)',
+  );
+  mapGstBuffer(buffer, Gst.MapFlags.WRITE, (data) => data.fill(3));
+  assert.equal(bytesOf(buffer), [3, 3, 3, 3, 3, 3, 3, 3]);
+});
+
+test('gstBufferView: caps that are not Gst.Caps, or not raw video nor raw audio, are a TypeError', () => {
+  const buffer = typedArrayToGstBuffer(new Uint8Array(8));
+  for (const [value, described] of [
+    [{}, 'Object'],
+    [buffer, 'GstBuffer'],
+    [5, '5'],
+  ] as Array<[unknown, string]>)
+    assert.throws(
+      () => gstBufferView(buffer, value as Gst.Caps),
+      (e: unknown) => e instanceof TypeError && e.message === `expected a Gst.Caps, got ${described}`,
+      described,
+    );
+  for (const description of ['image/png', 'audio/x-raw'])
+    assert.throws(
+      () => gstBufferView(buffer, caps(description)),
+      (e: unknown) => e instanceof TypeError && e.message.startsWith(`not raw video caps: ${description} (`),
+      description,
+    );
+  mapGstBuffer(buffer, Gst.MapFlags.WRITE, () => undefined); // no view was left holding it
+});
+
+test('gstBufferView shapes and strides: GRAY8, a 1x1 frame, planar and packed YUV, no caps', () => {
+  const gray = typedArrayToGstBuffer(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]));
+  const grayView = gstBufferView(gray, caps('video/x-raw,format=GRAY8,width=4,height=2'));
+  assert.equal(grayView.shape, [2, 4]);
+  assert.equal(grayView.strides, [4, 1]);
+  assert.equal(Array.from(grayView.data), [1, 2, 3, 4, 5, 6, 7, 8]);
+  grayView.release();
+
+  // a 1x1 GRAY8 frame: a row padded to 4 bytes, the view holds the one sample
+  const dot = gstBufferView(
+    typedArrayToGstBuffer(new Uint8Array([9, 0xee, 0xee, 0xee])),
+    caps('video/x-raw,format=GRAY8,width=1,height=1'),
+  );
+  assert.equal(dot.shape, [1]);
+  assert.equal(dot.strides, [1]);
+  assert.equal(Array.from(dot.data), [9]);
+  dot.release();
+
+  // one column of RGB: [height, 1, 3] squeezes to [height, 3] and keeps the row stride
+  const column = gstBufferView(typedArrayToGstBuffer(new Uint8Array(8)), caps('video/x-raw,format=RGB,width=1,height=2'));
+  assert.equal(column.shape, [2, 3]);
+  assert.equal(column.strides, [4, 1]);
+  assert.is(column.data.length, 7);
+  column.release();
+
+  for (const [format, size, ArrayType] of [
+    ['I420', 24, Uint8Array],
+    ['YUY2', 16, Uint8Array],
+    ['I420_10LE', 32, Uint16Array],
+  ] as Array<[string, number, typeof Uint8Array | typeof Uint16Array]>) {
+    const view = gstBufferView(
+      typedArrayToGstBuffer(new Uint8Array(size).map((_, i) => i)),
+      caps(`video/x-raw,format=${format},width=4,height=${format === 'I420' ? 4 : 2}`),
+    );
+    assert.ok(view.data instanceof ArrayType, format);
+    assert.equal(view.shape, [size / ArrayType.BYTES_PER_ELEMENT], format);
+    assert.equal(view.strides, [1], format);
+    assert.is(view.data.byteLength, size, format);
+    view.release();
+  }
+
+  const raw = gstBufferView(typedArrayToGstBuffer(new Uint8Array(3)));
+  assert.equal(raw.shape, [3]);
+  assert.equal(raw.strides, [1]);
+  raw.release();
+});
+
+test('gstBufferView: a frame that ends without the last row padding fits; one byte less is a RangeError with the sizes', () => {
+  // RGB 641x3: two rows of 1924 bytes then 1923 bytes of pixels
+  const exact = paddedFrame().subarray(0, 2 * STRIDE + W * 3);
+  const view = gstBufferView(typedArrayToGstBuffer(exact), caps(RGB_641));
+  assert.equal(view.shape, [H, W, 3]);
+  assert.is(view.data.length, 2 * STRIDE + W * 3);
+  assert.is(view.data[2 * STRIDE + (W - 1) * 3 + 2], pixel(2, W - 1)[2]);
+  view.release();
+  assert.throws(
+    () => gstBufferView(typedArrayToGstBuffer(exact.subarray(1)), caps(RGB_641)),
+    (e: unknown) => e instanceof RangeError && e.message === `buffer holds ${exact.length - 1} bytes, caps need ${exact.length}`,
+  );
+});
+
+test('16-bit samples in an odd byte count are a RangeError that says so, and the failed view leaves no mapping behind', () => {
+  const buffer = typedArrayToGstBuffer(new Uint8Array(17));
+  assert.throws(
+    () => gstBufferView(buffer, caps('video/x-raw,format=I420_10LE,width=4,height=2')),
+    (e: unknown) => e instanceof RangeError && e.message === 'a 16-bit format needs an even byte count, got 17',
+  );
+  // a view holds a reference, which makes the buffer unwritable: none is left, so WRITE maps it
+  mapGstBuffer(buffer, Gst.MapFlags.WRITE, (data) => {
+    data[0] = 7;
+  });
+  assert.is(gstBufferView(buffer).data[0], 7);
+});
+
+test('a packed 16-bit view takes the samples its caps give and ignores an odd trailing byte', () => {
+  const bytes = new Uint8Array(9);
+  new Uint16Array(bytes.buffer, 0, 4).set([1, 2, 3, 0xffff]);
+  const view = gstBufferView(typedArrayToGstBuffer(bytes), caps('video/x-raw,format=GRAY16_LE,width=2,height=2'));
+  assert.instance(view.data, Uint16Array);
+  assert.equal([...view.data], [1, 2, 3, 0xffff]);
+  assert.equal(view.shape, [2, 2]);
+  view.release();
+});
+
+test('typedArrayToGstBuffer: the new buffer has no timestamps and no offsets', () => {
+  const buffer = typedArrayToGstBuffer(new Uint8Array([1, 2, 3]));
+  assert.is(buffer.pts, Gst.CLOCK_TIME_NONE);
+  assert.is(buffer.dts, Gst.CLOCK_TIME_NONE);
+  assert.is(buffer.duration, Gst.CLOCK_TIME_NONE);
+  assert.is(buffer.offset, Gst.BUFFER_OFFSET_NONE);
+});
+
+test('a non-buffer, non-caps or non-memory argument is refused by our own check, which names what it got', () => {
+  const gray = caps('video/x-raw,format=GRAY8,width=2,height=2');
+  const buffer = typedArrayToGstBuffer(new Uint8Array(4));
+  for (const [value, described] of [
+    [null, 'null'],
+    [{}, 'Object'],
+    [gray, 'GstCaps'],
+  ] as Array<[unknown, string]>) {
+    const bad = value as Gst.Buffer;
+    const expected = (e: unknown): boolean => e instanceof TypeError && e.message === `expected a Gst.Buffer, got ${described}`;
+    assert.throws(() => mapGstBuffer(bad, Gst.MapFlags.READ, () => undefined), expected, `mapGstBuffer(${described})`);
+    assert.throws(() => gstBufferView(bad), expected, `gstBufferView(${described})`);
+    assert.throws(() => gstBufferWithCapsToTypedArray(bad, gray), expected, `gstBufferWithCapsToTypedArray(${described})`);
+    assert.throws(() => gstBufferToTypedArray(bad, { width: 2, height: 2, channels: 1 }), expected, `gstBufferToTypedArray(${described})`);
+  }
+  for (const [value, described] of [
+    [null, 'null'],
+    [{}, 'Object'],
+    [buffer, 'GstBuffer'],
+  ] as Array<[unknown, string]>) {
+    assert.throws(
+      () => gstBufferWithCapsToTypedArray(buffer, value as Gst.Caps),
+      (e: unknown) => e instanceof TypeError && e.message === `expected a Gst.Caps, got ${described}`,
+      `gstBufferWithCapsToTypedArray(buffer, ${described})`,
+    );
+    assert.throws(
+      () => mapGstMemory(value as Gst.Memory, Gst.MapFlags.READ, () => undefined),
+      (e: unknown) => e instanceof TypeError && e.message === `expected a Gst.Memory, got ${described}`,
+      `mapGstMemory(${described})`,
+    );
+  }
+});
+
+test('mapGstBuffer READ takes no reference of its own: inside fn the buffer is still writable (metas can be written)', () => {
+  const buffer = typedArrayToGstBuffer(new Uint8Array(16));
+  const box = { boundingBox: [1, 2, 3, 4] as const, confidence: 0.5, className: 'dot' };
+  const count = mapGstBuffer(buffer, Gst.MapFlags.READ, () => {
+    gstMetaWrite(buffer, [box]);
+    return gstMetaGet(buffer).length;
+  });
+  assert.is(count, 1);
+});
+
+test('mapGstMemory WRITE on a memory two buffers share is refused; READ of it works', () => {
+  const buffer = typedArrayToGstBuffer(new Uint8Array([1, 2, 3, 4]));
+  const sharing = buffer.copyRegion(Gst.BufferCopyFlags.MEMORY, 0, -1)!;
+  assert.is(sharing.getSize(), 4n);
+  const memory = buffer.peekMemory(0)!;
+  let called = false;
+  assert.throws(
+    () =>
+      mapGstMemory(memory, Gst.MapFlags.WRITE, () => {
+        called = true;
+      }),
+    (e: unknown) => e instanceof Error && /non-writable Gst\.Memory/.test(e.message),
+  );
+  assert.is(called, false);
+  assert.equal(
+    mapGstMemory(memory, Gst.MapFlags.READ, (data) => Array.from(data)),
+    [1, 2, 3, 4],
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
