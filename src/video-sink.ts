@@ -85,7 +85,8 @@ function checkSinkOptions(options: unknown): asserts options is GstVideoSinkOpti
         `GstVideoSink options.format: GStreamer has no video format ${describeValue(format)} (e.g. 'RGB', 'BGRx', 'GRAY8', 'I420')`,
       );
   }
-  if (maxQueuedFrames !== undefined && (typeof maxQueuedFrames !== 'number' || !Number.isInteger(maxQueuedFrames) || maxQueuedFrames < 1))
+  // Number.isInteger is false for anything not a number.
+  if (maxQueuedFrames !== undefined && (!Number.isInteger(maxQueuedFrames) || maxQueuedFrames < 1))
     throw new RangeError(`GstVideoSink options.maxQueuedFrames must be a whole number from 1, got ${describeValue(maxQueuedFrames)}`);
 }
 

@@ -115,7 +115,7 @@ test('a frame that comes in time settles the pop before its timeout', async () =
 
 test('end: waiting pops settle null when the stream ended cleanly, and are gone', async () => {
   const queue = new FrameQueue<Frame>(null);
-  const pops = [queue.wait(undefined, () => undefined), queue.wait(60_000, () => null)];
+  const pops = [queue.wait(undefined, () => undefined), queue.wait(1_000, () => null)];
   queue.end();
   assert.is(queue.waiting, 0);
   assert.equal(await Promise.all(pops), [null, null]);
@@ -124,7 +124,7 @@ test('end: waiting pops settle null when the stream ended cleanly, and are gone'
 test('end: waiting pops reject with the failure when the stream failed', async () => {
   const queue = new FrameQueue<Frame>(null);
   const failure = new Error('the stream failed');
-  const pop = queue.wait(60_000, () => failure);
+  const pop = queue.wait(1_000, () => failure);
   queue.end();
   try {
     await pop;
