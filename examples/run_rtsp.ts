@@ -105,7 +105,18 @@ function configure(media: RTSPMedia, makeSource: () => BufferGeneratorFromPipeli
   appsrc.caps = Gst.Caps.fromString(`video/x-raw,format=${VIDEO_FORMAT},width=${WIDTH},height=${HEIGHT},framerate=30/1`);
 
   void (async () => {
+    let played = false;
     for (let buffer = await source.get(); buffer; buffer = await source.get()) {
+      // appsrc stamps a pushed buffer (do-timestamp) with the clock's time less its base time,
+      // which is set only as the media goes to PLAYING: a buffer pushed before then is stamped
+      // hours ahead, and the media's sink waits for that time, sending nothing. So frames are
+      // pushed while the media plays, and dropped before (a live stream: clients see it from
+      // when they play).
+      const [, state] = appsrc.getState(0);
+      if (state === Gst.State.PLAYING) played = true;
+      else if (played && state === Gst.State.NULL)
+        break; // the media was torn down: its clients left
+      else continue;
       const retval = appsrc.pushBuffer(buffer);
       if (retval !== Gst.FlowReturn.OK) break; // the media stopped (flushing): its clients left
     }

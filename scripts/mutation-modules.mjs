@@ -6,11 +6,11 @@ export const MODULES = {
   'src/frame-queue.ts': ['frame-queue', 'video-source', 'lifetime'],
   'src/audio-source.ts': ['audio'],
   'src/meta.ts': ['meta', 'analytics'],
-  'src/video-sink.ts': ['video-sink', 'frames'],
-  'src/video-source.ts': ['video-source', 'frames', 'lifetime'],
-  'src/samples.ts': ['samples', 'appsink', 'video-source', 'audio'],
-  'src/context.ts': ['context', 'lifetime', 'pipeline-hooks', 'main-loop'],
-  'src/element/': ['element', 'element-async', 'element-conformance', 'draw'],
+  'src/video-sink.ts': ['video-sink', 'video-sink-checks', 'frames'],
+  'src/video-source.ts': ['video-source', 'video-source-branches', 'frames', 'lifetime'],
+  'src/samples.ts': ['samples', 'samples-engine', 'appsink', 'video-source', 'audio'],
+  'src/context.ts': ['context', 'context-interrupt', 'context-signals', 'lifetime', 'pipeline-hooks', 'main-loop'],
+  'src/element/': ['element', 'element-async', 'element-draw', 'element-frames', 'element-register', 'element-settle', 'draw'],
   'src/pipeline.ts': ['pipeline', 'pipeline-branches', 'pipeline-built', 'pipeline-hooks', 'lifetime', 'signals'],
 };
 

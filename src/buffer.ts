@@ -44,10 +44,11 @@ function squeeze(shape: number[]): number[] {
   return kept.length > 0 ? kept : [1];
 }
 
-function typed(ArrayType: SampleArrayType, bytes: ArrayBuffer, byteOffset = 0, length?: number): SampleArray {
-  if (ArrayType === Uint16Array && (bytes.byteLength - byteOffset) % 2 !== 0)
-    throw new RangeError(`a 16-bit format needs an even byte count, got ${bytes.byteLength - byteOffset}`);
-  return new ArrayType(bytes, byteOffset, length ?? (bytes.byteLength - byteOffset) / ArrayType.BYTES_PER_ELEMENT);
+/** `bytes` as samples: `length` of them, or all (then a 16-bit format needs an even byte count). */
+function typed(ArrayType: SampleArrayType, bytes: ArrayBuffer, length?: number): SampleArray {
+  if (length === undefined && ArrayType === Uint16Array && bytes.byteLength % 2 !== 0)
+    throw new RangeError(`a 16-bit format needs an even byte count, got ${bytes.byteLength}`);
+  return new ArrayType(bytes, 0, length ?? bytes.byteLength / ArrayType.BYTES_PER_ELEMENT);
 }
 
 function requireBuffer(buffer: Gst.Buffer): void {
@@ -87,9 +88,17 @@ export function shapeFrame(bytes: ArrayBuffer, layout: NativeLayout, ownBytes = 
   if (ownBytes && isForeignEndian(layout.format)) Buffer.from(bytes).swap16();
   const channels = getNumChannels(layout.format);
   const data = typed(getTypedArrayType(layout.format), bytes);
-  if (channels > 0 && layout.packed && data.length === layout.height * layout.width * channels)
-    return { data, shape: squeeze([layout.height, layout.width, channels]) };
+  // channels is -1 for formats that are not one plane of RGB or gray samples (I420, YUY2...):
+  // the product is then negative and they stay flat.
+  if (data.length === layout.height * layout.width * channels) return { data, shape: squeeze([layout.height, layout.width, channels]) };
   return { data, shape: [data.length] };
+}
+
+/** `height` rows of `rowBytes` bytes, each taken from the start of a `stride`-byte row of `bytes`. */
+function packRows(bytes: ArrayBuffer, stride: number, rowBytes: number, height: number): ArrayBuffer {
+  const out = new Uint8Array(rowBytes * height);
+  for (let row = 0; row < height; row++) out.set(new Uint8Array(bytes, row * stride, rowBytes), row * rowBytes);
+  return out.buffer;
 }
 
 /**
@@ -112,19 +121,12 @@ export function gstBufferToTypedArray<T extends SampleArrayType = Uint8ArrayCons
     throw new TypeError(`${what}: arrayType must be Uint8Array or Uint16Array, got ${describe(ArrayType)}`);
   const rowBytes = width * channels * ArrayType.BYTES_PER_ELEMENT;
   const bytes = native.copyBuffer(buffer);
-  let packed = bytes;
-  if (bytes.byteLength !== rowBytes * height) {
-    const stride = height > 0 ? bytes.byteLength / height : 0;
-    if (!Number.isInteger(stride) || stride < rowBytes)
-      throw new RangeError(
-        `buffer holds ${bytes.byteLength} bytes, [${height}, ${width}, ${channels}] of ${ArrayType.name} needs ${rowBytes * height}`,
-      );
-    const out = new Uint8Array(rowBytes * height);
-    const src = new Uint8Array(bytes);
-    for (let row = 0; row < height; row++) out.set(src.subarray(row * stride, row * stride + rowBytes), row * rowBytes);
-    packed = out.buffer;
-  }
-  const data = typed(ArrayType, packed) as InstanceType<T>;
+  const stride = bytes.byteLength / height;
+  if (!Number.isInteger(stride) || stride < rowBytes)
+    throw new RangeError(
+      `buffer holds ${bytes.byteLength} bytes, [${height}, ${width}, ${channels}] of ${ArrayType.name} needs ${rowBytes * height}`,
+    );
+  const data = typed(ArrayType, stride === rowBytes ? bytes : packRows(bytes, stride, rowBytes, height)) as InstanceType<T>;
   return { data, shape: squeeze([height, width, channels]) };
 }
 
@@ -174,6 +176,25 @@ export function gstBufferWithPadToTypedArray<T extends ShapedArray | AudioShaped
   return gstBufferWithCapsToTypedArray<T>(buffer, caps);
 }
 
+/** Mapped bytes shaped by a video layout, with element strides (rows may be padded). */
+function shapeView(bytes: ArrayBuffer, layout: NativeLayout): [ShapedArray, number[]] {
+  const channels = getNumChannels(layout.format);
+  const ArrayType = getTypedArrayType(layout.format);
+  if (channels > 0 && layout.packed) {
+    const bps = ArrayType.BYTES_PER_ELEMENT;
+    const needed = (layout.height - 1) * layout.strides[0] + layout.width * channels * bps;
+    if (bytes.byteLength < needed) throw new RangeError(`buffer holds ${bytes.byteLength} bytes, caps need ${needed}`);
+    // (a packed format's one plane starts at byte 0)
+    const data = typed(ArrayType, bytes, needed / bps);
+    const full = [layout.height, layout.width, channels];
+    const strides = [layout.strides[0] / bps, channels, 1];
+    const keep = full.map((d) => d !== 1);
+    return [{ data, shape: squeeze(full) }, keep.some(Boolean) ? strides.filter((_, i) => keep[i]) : [1]];
+  }
+  const data = typed(ArrayType, bytes);
+  return [{ data, shape: [data.length] }, [1]];
+}
+
 /** A read-only view that holds its own reference to the buffer (it may outlive the caller's wrapper). */
 const READ_KEPT_ALIVE = { write: false, keepAlive: true } as const;
 
@@ -186,46 +207,21 @@ const READ_KEPT_ALIVE = { write: false, keepAlive: true } as const;
 export function gstBufferView<T extends BufferView | AudioBufferView = BufferView>(buffer: Gst.Buffer, caps?: Gst.Caps): T {
   requireBuffer(buffer);
   const audio = caps instanceof Gst.Caps && !native.videoLayout(caps) ? audioLayoutFromCaps(caps) : null;
-  if (audio) {
-    const bytes = native.mapBuffer(buffer, READ_KEPT_ALIVE);
-    const release = (): void => native.release(bytes);
-    try {
-      const view: AudioBufferView = { ...shapeAudio(bytes, audio, false), release, [Symbol.dispose]: release };
-      return view as T;
-    } catch (error) {
-      release();
-      throw error;
-    }
-  }
-  const layout = caps ? videoLayout(caps) : null;
+  const layout = caps && !audio ? videoLayout(caps) : null;
   const bytes = native.mapBuffer(buffer, READ_KEPT_ALIVE);
   const release = (): void => native.release(bytes);
-  const view = (shaped: ShapedArray, strides: number[]): T => {
-    const made: BufferView = { ...shaped, strides, release, [Symbol.dispose]: release };
-    return made as T;
-  };
-  if (layout) {
-    const channels = getNumChannels(layout.format);
-    const ArrayType = getTypedArrayType(layout.format);
-    if (channels > 0 && layout.packed) {
-      const bps = ArrayType.BYTES_PER_ELEMENT;
-      const rowStride = layout.strides[0] / bps;
-      const needed = (layout.height - 1) * layout.strides[0] + layout.width * channels * bps;
-      if (bytes.byteLength < needed) {
-        const message = `buffer holds ${bytes.byteLength} bytes, caps need ${needed}`; // before release() empties bytes
-        release();
-        throw new RangeError(message);
-      }
-      const data = typed(ArrayType, bytes, layout.offsets[0], needed / bps);
-      const full = [layout.height, layout.width, channels];
-      const strides = [rowStride, channels, 1];
-      const keep = full.map((d) => d !== 1);
-      return view({ data, shape: squeeze(full) }, keep.some(Boolean) ? strides.filter((_, i) => keep[i]) : [1]);
+  try {
+    if (audio) {
+      const view: AudioBufferView = { ...shapeAudio(bytes, audio, false), release, [Symbol.dispose]: release };
+      return view as T;
     }
-    const data = typed(ArrayType, bytes);
-    return view({ data, shape: [data.length] }, [1]);
+    const [shaped, strides] = layout ? shapeView(bytes, layout) : [{ data: new Uint8Array(bytes), shape: [bytes.byteLength] }, [1]];
+    const view: BufferView = { ...shaped, strides, release, [Symbol.dispose]: release };
+    return view as T;
+  } catch (error) {
+    release(); // a view that cannot be made leaves no mapping (and no reference) behind
+    throw error;
   }
-  return view({ data: new Uint8Array(bytes), shape: [bytes.byteLength] }, [1]);
 }
 
 /** A new Gst.Buffer holding a copy of the array's bytes (gstreamer-python's `ndarray_to_gst_buffer`). */

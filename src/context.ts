@@ -122,7 +122,6 @@ export class GstContext implements Disposable, AsyncDisposable {
 
   /** @internal */
   stopListening(): void {
-    if (!this.listening) return;
     this.listening = false;
     openContexts.delete(this);
     if (openContexts.size === 0) {

@@ -54,7 +54,7 @@ export class FrameQueue<F extends { release(): void }> {
     return new Promise<F | null>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const waiter = (next: F | null): void => {
-        if (timer) clearTimeout(timer);
+        clearTimeout(timer);
         const error = next === null ? failure() : undefined;
         if (error) reject(error);
         else resolve(next);
@@ -62,8 +62,9 @@ export class FrameQueue<F extends { release(): void }> {
       this.waiters.push(waiter);
       if (timeoutMs !== undefined)
         timer = setTimeout(() => {
-          const index = this.waiters.indexOf(waiter);
-          if (index >= 0) this.waiters.splice(index, 1);
+          // The timer fires only while the waiter is queued: a waiter is taken out before it is
+          // called (push, end), and the call clears the timer.
+          this.waiters.splice(this.waiters.indexOf(waiter), 1);
           resolve(null);
         }, timeoutMs);
     });

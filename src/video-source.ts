@@ -7,7 +7,7 @@
  * shares (src/sample-source.ts); what is video's own is here: frames from the video layout, and
  * how far ahead copies are pulled.
  */
-import { describeValue, GstPipelineError } from './errors';
+import { GstPipelineError } from './errors';
 import type { Gst } from './gi';
 import { native, type NativeFrame, type NativeLayout } from './native';
 import { flagOption, SampleSource, type SampleSourceOptions } from './sample-source';
@@ -142,13 +142,13 @@ const viewToTensor = frameToTensor(false);
  */
 export class GstVideoSource<T extends SampleArray = SampleArray> extends SampleSource<VideoFrame<T>> {
   private readonly zeroCopy: boolean;
-  private layout: NativeLayout | null = null;
-  private planes: { tight: VideoPlane[]; view: VideoPlane[] } | null = null;
+  /** The layout of the current caps and its planes; null until raw video caps come. */
+  private video: { layout: NativeLayout; planes: { tight: VideoPlane[]; view: VideoPlane[] } } | null = null;
 
   constructor(command: string | Gst.Element, options: GstVideoSourceOptions<T> = {}) {
-    if (typeof options !== 'object' || options === null)
-      throw new TypeError(`GstVideoSource: options must be an object, got ${describeValue(options)}`);
-    const zeroCopy = flagOption('GstVideoSource', options, 'zeroCopy');
+    // Options that are not an object are refused by SampleSource, with the class's name: null
+    // must not fail here first, reading zeroCopy.
+    const zeroCopy = flagOption('GstVideoSource', options ?? {}, 'zeroCopy');
     super(command, options, { name: 'GstVideoSource', zeroCopy, copyOnStream: !zeroCopy });
     this.zeroCopy = zeroCopy;
   }
@@ -156,20 +156,17 @@ export class GstVideoSource<T extends SampleArray = SampleArray> extends SampleS
   /** 2 zero-copy frames ahead, or copies up to {@link COPY_PREFETCH_BYTES} (at least 2). */
   protected override queueBound(): number {
     if (this.zeroCopy) return Math.min(this.maxBuffersSize, ZERO_COPY_PREFETCH);
-    const frameBytes = this.layout?.size ?? 0;
+    const frameBytes = this.video?.layout.size ?? 0;
     const ahead = frameBytes > 0 ? Math.max(ZERO_COPY_PREFETCH, Math.floor(COPY_PREFETCH_BYTES / frameBytes)) : ZERO_COPY_PREFETCH;
     return Math.min(this.maxBuffersSize, ahead);
   }
 
   protected override frameOf([bytes, pts, dts, duration, offset, layout, copied, objects]: NativeFrame): VideoFrame<T> {
-    if (layout?.media === 'video') {
-      this.layout = layout;
-      this.planes = planesOf(layout);
-    } else if (layout) {
-      this.layout = this.planes = null;
-    }
-    const current = this.layout;
-    if (!current || !this.planes) throw new GstPipelineError(`appsink caps are not raw video`, null, this.appsink.name);
+    // A layout comes with each change of caps: other caps than raw video leave none to read frames by.
+    if (layout) this.video = layout.media === 'video' ? { layout, planes: planesOf(layout) } : null;
+    const video = this.video;
+    if (!video) throw new GstPipelineError(`appsink caps are not raw video`, null, this.appsink.name);
+    const { layout: current, planes } = video;
     const { data, shape } = shapeFrame(bytes, current, !this.zeroCopy);
     // One literal, every field in one order: every frame shares one object shape (a spread made
     // V8 build each frame's shape property by property: the top JS cost per zero-copy frame).
@@ -184,7 +181,7 @@ export class GstVideoSource<T extends SampleArray = SampleArray> extends SampleS
       dts: time(dts),
       duration: time(duration),
       offset: time(offset),
-      planes: copied ? this.planes.tight : this.planes.view,
+      planes: copied ? planes.tight : planes.view,
       objects,
       release: () => native.release(bytes),
       // Copies hold 16-bit samples in the host's order (shapeFrame swaps big-endian ones).

@@ -823,11 +823,27 @@ test('gstBufferView: a frame that ends without the last row padding fits; one by
   );
 });
 
-test('16-bit samples in an odd byte count are a RangeError that says so', () => {
+test('16-bit samples in an odd byte count are a RangeError that says so, and the failed view leaves no mapping behind', () => {
+  const buffer = typedArrayToGstBuffer(new Uint8Array(17));
   assert.throws(
-    () => gstBufferView(typedArrayToGstBuffer(new Uint8Array(17)), caps('video/x-raw,format=I420_10LE,width=4,height=2')),
+    () => gstBufferView(buffer, caps('video/x-raw,format=I420_10LE,width=4,height=2')),
     (e: unknown) => e instanceof RangeError && e.message === 'a 16-bit format needs an even byte count, got 17',
   );
+  // a view holds a reference, which makes the buffer unwritable: none is left, so WRITE maps it
+  mapGstBuffer(buffer, Gst.MapFlags.WRITE, (data) => {
+    data[0] = 7;
+  });
+  assert.is(gstBufferView(buffer).data[0], 7);
+});
+
+test('a packed 16-bit view takes the samples its caps give and ignores an odd trailing byte', () => {
+  const bytes = new Uint8Array(9);
+  new Uint16Array(bytes.buffer, 0, 4).set([1, 2, 3, 0xffff]);
+  const view = gstBufferView(typedArrayToGstBuffer(bytes), caps('video/x-raw,format=GRAY16_LE,width=2,height=2'));
+  assert.instance(view.data, Uint16Array);
+  assert.equal([...view.data], [1, 2, 3, 0xffff]);
+  assert.equal(view.shape, [2, 2]);
+  view.release();
 });
 
 test('typedArrayToGstBuffer: the new buffer has no timestamps and no offsets', () => {

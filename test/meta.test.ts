@@ -199,6 +199,62 @@ test('bad objects: TypeError or RangeError naming the field and the value; nothi
   assert.equal(gstMetaGet(buffer), [{ ...good }], 'the failed writes left the objects alone');
 });
 
+test('values in messages: long strings cut at 40 characters, bigints with n, arrays by length, objects by class', () => {
+  const buffer = ownBuffer();
+  const good = PERSONS[0];
+  const forty = `${'a'.repeat(39)}\ud800`;
+  const cases: Array<[unknown, ErrorConstructor, string]> = [
+    [Object.create(null), TypeError, 'gstMetaWrite: objects must be an array, got an object'],
+    [new Map(), TypeError, 'gstMetaWrite: objects must be an array, got Map'],
+    ['objects', TypeError, 'gstMetaWrite: objects must be an array, got "objects"'],
+    [5n, TypeError, 'gstMetaWrite: objects must be an array, got 5n'],
+    [[null], TypeError, 'objects[0] must be an object, got null'],
+    [[{ ...good, boundingBox: { length: 4 } }], TypeError, 'objects[0].boundingBox must be [x, y, width, height], got Object'],
+    [[{ ...good, trackId: null }], TypeError, 'objects[0].trackId must be an integer, got null'],
+    [
+      [{ ...good, className: forty }],
+      RangeError,
+      `objects[0].className must be well-formed Unicode (it holds a lone surrogate), got ${JSON.stringify(forty)}`,
+    ],
+    [
+      [{ ...good, className: `${forty}b` }],
+      RangeError,
+      `objects[0].className must be well-formed Unicode (it holds a lone surrogate), got ${JSON.stringify(`${forty}...`)}`,
+    ],
+  ];
+  for (const [objects, ErrorType, message] of cases)
+    assert.throws(
+      () => gstMetaWrite(buffer, objects as ObjectInfoInit[]),
+      (error: unknown) => error instanceof ErrorType && error.message === message,
+      `${ErrorType.name}: ${message}`,
+    );
+  assert.equal(gstMetaGet(buffer), []);
+});
+
+test('a shared buffer: the GstError says why and what to do, for gstMetaWrite and gstMetaRemove', () => {
+  const buffer = ownBuffer();
+  gstMetaWrite(buffer, PERSONS);
+  const view = gstBufferView(buffer);
+  try {
+    for (const [fn, run] of [
+      ['gstMetaWrite', () => gstMetaWrite(buffer, [])],
+      ['gstMetaRemove', () => gstMetaRemove(buffer)],
+    ] as const)
+      assert.throws(
+        run,
+        (error: unknown) =>
+          error instanceof GstError &&
+          error.message ===
+            `${fn}: the Gst.Buffer is not writable (another reference holds it, e.g. a queue, a sample or a view): ` +
+              'write metadata where the buffer is yours, such as in a pad probe, or on a copy (buffer.copyDeep())',
+        fn,
+      );
+  } finally {
+    view.release();
+  }
+  assert.is(gstMetaGet(buffer).length, 2);
+});
+
 test('not a Gst.Buffer: a TypeError from each function', () => {
   const caps = Gst.Caps.fromString('video/x-raw');
   for (const value of [undefined, {}, caps]) {
