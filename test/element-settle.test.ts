@@ -9,7 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Gst, GstPipeline, GstStateError, GstVideoAnalyzer, GstVideoSource, registerElement, type VideoFilterFrame } from '../src';
 import { framesSettled } from '../src/element/video-filter';
-import { collect, pipelinesStoppedAfterEach, within } from './helpers/support';
+import { collect, pipelinesStoppedAfterEach, reachesState, within } from './helpers/support';
 
 const track = pipelinesStoppedAfterEach(test);
 const GRAY = 'video/x-raw,format=GRAY8,width=8,height=8';
@@ -138,16 +138,41 @@ test('a frame a flush dropped settles late while the next frame of the element i
   assert.ok(pipeline.pipeline.seekSimple(Gst.Format.TIME, Gst.SeekFlags.FLUSH, 0), 'seek accepted');
   await within(nextHeld(2), 10_000, 'a frame after the seek held');
   const holds = TwoHolds.instance!;
+  let settled = false;
+  void framesSettled().then(() => (settled = true));
   holds.releases[0](); // the dropped frame settles late
   await turn();
   await turn();
-  let settled = false;
+  assert.is(settled, false, 'the held frame is still pending');
   void framesSettled().then(() => (settled = true));
   await turn();
   assert.is(settled, false, 'the held frame is still pending');
   holds.releases[1]();
   await within(framesSettled(), 5000, 'the held frame settled');
   await within(pipeline.done, 10_000, 'done');
+});
+
+/** Sync frames only: never pending. */
+class Quiet extends GstVideoAnalyzer {
+  static elementName = 'test_settle_quiet';
+  static formats = ['GRAY8'];
+  analyzeFrame(): void {}
+}
+registerElement(Quiet);
+
+/** A pipeline whose end of stream never comes through (its shutdown times out). */
+class NoEndOfStream extends GstPipeline {
+  protected override sendEndOfStream(): boolean {
+    return true;
+  }
+}
+
+test('a shutdown that times out for want of an end of stream blames no element whose frames all settled', async () => {
+  const pipeline = track(new NoEndOfStream(`videotestsrc is-live=true ! ${GRAY},framerate=30/1 ! test_settle_quiet ! fakesink`)).startup();
+  await within(reachesState(pipeline, Gst.State.PLAYING), 5000, 'PLAYING');
+  await within(pipeline.shutdown(100), 5000, 'shutdown');
+  await within(pipeline.done, 1000, 'done resolves');
+  assert.is(pipeline.error, null);
 });
 
 test.run();

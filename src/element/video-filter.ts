@@ -203,7 +203,6 @@ interface FrameObjects {
 
 function answer(objects: FrameObjects): ElementFrameResult {
   objects.done = true;
-  // Stryker disable next-line ConditionalExpression: no objects packed are no objects written (src/native/meta.cc, AppendObjects); this spares a frame the packing
   return objects.list.length === 0 ? undefined : packObjects(objects.list);
 }
 
@@ -233,7 +232,6 @@ function frameShape(key: string, format: string, width: number, height: number, 
   const ArrayType = getTypedArrayType(format);
   const channels = getNumChannels(format);
   const bps = ArrayType.BYTES_PER_ELEMENT;
-  // Stryker disable next-line ArrayDeclaration: a planar frame's shape is [data.length] (frameOf), this one is never read
   if (channels === -1) return { key, ArrayType, packed: false, shape: [], strides: [1], length: 0 };
   const full = [height, width, channels];
   const strides = [stride / bps, channels, 1];
@@ -403,7 +401,6 @@ export abstract class TsVideoElement {
   ): VideoFilterFrame {
     const key = `${times.format} ${width} ${height} ${stride}`;
     let shape = this.#shapes[which];
-    // Stryker disable next-line ConditionalExpression: a shape made again for the same key equals the one kept (this only spares the work)
     if (shape === null || shape.key !== key) shape = this.#shapes[which] = frameShape(key, times.format, width, height, stride);
     const data = shape.packed ? new shape.ArrayType(bytes, byteOffset, shape.length) : new Uint8Array(bytes);
     const addObject = (object: ObjectInfoInit): void => {
