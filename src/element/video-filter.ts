@@ -178,6 +178,18 @@ export function framesSettled(): Promise<void> {
   return whenSettled.promise;
 }
 
+/**
+ * Forgets the pending frames of `elements`, whose pipeline reached NULL: GStreamer dropped those
+ * frames, and a promise that never settles must not hold every later shutdown's wait. @internal
+ */
+export function forgetPendingFrames(elements: Iterable<Gst.Element>): void {
+  for (const element of elements) {
+    const ids = native.elementIdOf(element);
+    const token = ids === null ? undefined : pendingFrames.get(ids[0]);
+    if (ids !== null && token !== undefined) settledFrame(ids[0], token);
+  }
+}
+
 /** The latest error a frame function threw or rejected with, by native instance id, until a pipeline takes it as the cause of the element error. */
 const frameErrors = new Map<number, unknown>();
 
