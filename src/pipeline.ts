@@ -20,7 +20,7 @@ import {
 import { Gst, GstApp } from './gi';
 import { native, type NativeBusMessage } from './native';
 import { pipelineEnded } from './reclaim';
-import { elementsWithPendingFrames, framesSettled, takeFrameError } from './element/video-filter';
+import { elementsWithPendingFrames, forgetPendingFrames, framesSettled, takeFrameError } from './element/video-filter';
 import { closeSampleHandlers, drainSampleHandlers } from './samples';
 import { releaseHandlers, setOwner } from './signals';
 import { DEFAULT_SOURCE_TIMEOUT_MS, END_AFTER_SILENCE_MS, SourceWatch, type Silence } from './source-watch';
@@ -66,8 +66,8 @@ export function checkTimeout(value: unknown, what: string): number {
   return value;
 }
 
+/** Checks the options (given: the constructor's default makes undefined an empty object). */
 function checkOptions(options: unknown, what: string): void {
-  if (options === undefined) return;
   if (options === null || typeof options !== 'object')
     throw new TypeError(`${what}: options must be an object, got ${describeValue(options)}`);
   for (const name of ['beforePlaying', 'onWarning'] as const) {
@@ -92,12 +92,18 @@ function errorFrom(message: NativeBusMessage, cause?: unknown): GstPipelineError
   return new GstPipelineError(textOf(message), message[2], message[3], cause === undefined ? undefined : { cause });
 }
 
-/** Every element inside `bin`, sub-bins included (node-gtk cannot walk a Gst.Iterator: docs/node-gtk.md, 'Gst.Iterator'). */
-function* elementsOf(bin: Gst.Bin): Generator<Gst.Element> {
+/** The children of `bin`, newest first (node-gtk cannot walk a Gst.Iterator: docs/node-gtk.md, 'Gst.Iterator'). */
+function childrenOf(bin: Gst.Bin): Gst.Element[] {
+  const children: Gst.Element[] = [];
   const count = bin.getChildrenCount();
-  for (let i = 0; i < count; i++) {
-    const child = bin.getChildByIndex(i);
-    if (!(child instanceof Gst.Element)) continue;
+  // A bin's children are elements: gst_bin_add() takes nothing else.
+  for (let i = 0; i < count; i++) children.push(bin.getChildByIndex(i) as Gst.Element);
+  return children;
+}
+
+/** Every element inside `bin`, sub-bins included. */
+function* elementsOf(bin: Gst.Bin): Generator<Gst.Element> {
+  for (const child of childrenOf(bin)) {
     yield child;
     if (child instanceof Gst.Bin) yield* elementsOf(child);
   }
@@ -133,26 +139,20 @@ function inPipeline(element: Gst.Element): Gst.Pipeline {
 
 /** `videotestsrc ! videoconvert ! appsink name=sink`: the elements of a built pipeline, as far as they are linked. */
 function describeBin(bin: Gst.Bin): string {
-  const children: Gst.Element[] = [];
-  const count = bin.getChildrenCount();
-  for (let i = 0; i < count; i++) {
-    const child = bin.getChildByIndex(i);
-    if (child instanceof Gst.Element) children.push(child);
-  }
   // GstBin keeps its newest child first.
-  children.reverse();
+  const children = childrenOf(bin).reverse();
   const label = (element: Gst.Element): string => {
     const factory = element.getFactory()?.name ?? element.constructor.name;
     return new RegExp(`^${factory}\\d+$`).test(element.name) ? factory : `${factory} name=${element.name}`;
   };
+  // GStreamer links a pad only to a pad of an element in the same bin: a linked sink pad is fed from inside.
   const fedFromInside = (element: Gst.Element): boolean => {
-    let fed = false;
+    let linked = false;
     element.foreachSinkPad((_, pad) => {
-      const peer = pad.getPeer()?.getParentElement();
-      if (peer && children.includes(peer)) fed = true;
-      return !fed;
+      linked = pad.isLinked();
+      return !linked;
     });
-    return fed;
+    return linked;
   };
   const seen = new Set<Gst.Element>();
   const chains: string[] = [];
@@ -164,8 +164,8 @@ function describeBin(bin: Gst.Bin): string {
       parts.push(label(element));
       let next: Gst.Element | null = null;
       element.foreachSrcPad((_, pad) => {
-        const peer = pad.getPeer()?.getParentElement() ?? null;
-        if (peer && children.includes(peer) && !seen.has(peer)) next = peer;
+        const peer = pad.getPeer()?.getParentElement();
+        if (peer && !seen.has(peer)) next = peer;
         return next === null;
       });
       element = next;
@@ -334,7 +334,7 @@ export class GstPipeline implements Disposable, AsyncDisposable {
     this.sourceWatch = new SourceWatch(
       this.pipeline,
       given ?? DEFAULT_SOURCE_TIMEOUT_MS,
-      given !== undefined && given > 0,
+      (given ?? 0) > 0,
       () => this.isHeldBack(),
       (silence) =>
         this.fail(
@@ -347,7 +347,7 @@ export class GstPipeline implements Disposable, AsyncDisposable {
   }
 
   private lostError({ silentMs, sources }: Silence, why: string, debug: string | null = null): GstSourceLostError {
-    return new GstSourceLostError(`source lost: ${why}`, silentMs, sources.length === 1 ? sources[0] : sources.join(', '), debug);
+    return new GstSourceLostError(`source lost: ${why}`, silentMs, sources.join(', '), debug);
   }
 
   /**
@@ -457,8 +457,9 @@ export class GstPipeline implements Disposable, AsyncDisposable {
   }
 
   private isPlaying(): boolean {
-    const [result, state, pending] = this.pipeline.getState(0);
-    return result === Gst.StateChangeReturn.SUCCESS && state === Gst.State.PLAYING && pending === Gst.State.VOID_PENDING;
+    // (with nothing pending, the result of getState is SUCCESS)
+    const [, state, pending] = this.pipeline.getState(0);
+    return state === Gst.State.PLAYING && pending === Gst.State.VOID_PENDING;
   }
 
   /** Stops at once, without waiting for the end of the stream (NULL follows on a worker thread). Idempotent. @internal */
@@ -583,7 +584,7 @@ export class GstPipeline implements Disposable, AsyncDisposable {
 
   /** EOS, ERROR and WARNING from the bus. */
   private handleMessage(message: NativeBusMessage): void {
-    if (this.finished) return;
+    // (none comes once finished: finish() unwatches the bus)
     switch (message[0]) {
       case Gst.MessageType.EOS: {
         // Samples still waiting in appsinks reach their handlers before the pipeline is torn down.
@@ -609,8 +610,6 @@ export class GstPipeline implements Disposable, AsyncDisposable {
         this.guard('onWarning', () => this.onWarning(report));
         break;
       }
-      default:
-        break;
     }
   }
 
@@ -641,6 +640,7 @@ export class GstPipeline implements Disposable, AsyncDisposable {
       // sockets) goes now, not when V8 gets round to collecting the pipeline's wrapper.
       // A bus the user asked for stays usable through `bus`; it goes when they drop it.
       native.detachBus(this.pipeline);
+      forgetPendingFrames(elementsOf(this.pipeline));
       markStopped(this);
       settle();
     });

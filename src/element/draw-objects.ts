@@ -44,7 +44,7 @@ export class TsDrawObjects extends GstVideoFilter {
 
   transformFrameIp(frame: VideoFilterFrame): void {
     const objects = frame.objects;
-    if (!objects || objects.length === 0) return;
+    if (!objects) return;
     drawObjects(frame, objects, {
       thickness: this.thickness,
       labels: this.labels,

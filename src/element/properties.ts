@@ -71,7 +71,7 @@ export function nativePropertyDef(name: string, spec: PropertySpec): NativePrope
       const def = spec.default ?? fallback;
       if (spec.type === 'int' && ![minimum, maximum, def].every(Number.isInteger))
         throw new TypeError(`property "${name}": an int property needs integer minimum, maximum and default`);
-      if (minimum < wide[0] || maximum > wide[1] || minimum > maximum || def < minimum || def > maximum)
+      if (minimum < wide[0] || maximum > wide[1] || def < minimum || def > maximum)
         throw new RangeError(
           `property "${name}": needs minimum <= default <= maximum within the type's range, got ${minimum} <= ${def} <= ${maximum}`,
         );

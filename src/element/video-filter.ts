@@ -134,9 +134,10 @@ export type TsElementClass<T extends TsVideoElement = TsVideoElement> = ElementC
 interface Registered {
   klass: TsElementClass;
   props: NativePropertyDef[];
-  kind: 'filter' | 'analyzer' | 'transform';
+  analyzer: boolean;
 }
 
+// Stryker disable next-line ArrayDeclaration: a class's entry is set at its registration, before any read, whatever the array held
 const registered: Registered[] = []; // by native class id - 1
 const byClass = new Map<TsElementClass, number>();
 const instances = new Map<number, TsVideoElement>();
@@ -154,11 +155,10 @@ interface FrameShape {
 }
 
 /** Instances whose frame function's promise has not settled yet: native instance id -> that frame's token. */
-const pendingFrames = new Map<number, number>();
-let frameTokens = 0;
+const pendingFrames = new Map<number, object>();
 let whenSettled: { promise: Promise<void>; resolve: () => void } | null = null;
 
-function settledFrame(id: number, token: number): void {
+function settledFrame(id: number, token: object): void {
   // A frame dropped at shutdown settles late, maybe while a later frame of the element is pending.
   if (pendingFrames.get(id) === token) pendingFrames.delete(id);
   if (pendingFrames.size === 0 && whenSettled) {
@@ -178,16 +178,27 @@ export function framesSettled(): Promise<void> {
   return whenSettled.promise;
 }
 
+/**
+ * Forgets the pending frames of `elements`, whose pipeline reached NULL: GStreamer dropped those
+ * frames, and a promise that never settles must not hold every later shutdown's wait. @internal
+ */
+export function forgetPendingFrames(elements: Iterable<Gst.Element>): void {
+  for (const element of elements) {
+    const ids = native.elementIdOf(element);
+    const token = ids === null ? undefined : pendingFrames.get(ids[0]);
+    if (ids !== null && token !== undefined) settledFrame(ids[0], token);
+  }
+}
+
 /** The latest error a frame function threw or rejected with, by native instance id, until a pipeline takes it as the cause of the element error. */
 const frameErrors = new Map<number, unknown>();
 
 /** The error behind `element`'s latest element error, when it is an element written in TypeScript (taken: a second call gives undefined). @internal */
 export function takeFrameError(element: Gst.Element): unknown {
-  if (frameErrors.size === 0) return undefined;
-  const [instanceId] = native.elementIdOf(element) ?? [];
-  if (instanceId === undefined) return undefined;
-  const error = frameErrors.get(instanceId);
-  frameErrors.delete(instanceId);
+  const ids = native.elementIdOf(element);
+  if (ids === null) return undefined;
+  const error = frameErrors.get(ids[0]);
+  frameErrors.delete(ids[0]);
   return error;
 }
 
@@ -214,27 +225,26 @@ function answer(objects: FrameObjects): ElementFrameResult {
  * threads released (the end of stream and NULL wait for them otherwise). @internal
  */
 export function elementsWithPendingFrames(elements: Iterable<Gst.Element>, drop = false): string[] {
-  if (pendingFrames.size === 0) return [];
   const names: string[] = [];
   for (const element of elements) {
-    const [instanceId] = native.elementIdOf(element) ?? [];
-    const token = instanceId === undefined ? undefined : pendingFrames.get(instanceId);
-    if (instanceId === undefined || token === undefined) continue;
+    const ids = native.elementIdOf(element);
+    if (ids === null) continue;
+    const token = pendingFrames.get(ids[0]);
+    if (token === undefined) continue;
     names.push(element.name);
     if (drop) {
-      native.elementDrop(instanceId);
-      settledFrame(instanceId, token);
+      native.elementDrop(ids[0]);
+      settledFrame(ids[0], token);
     }
   }
   return names;
 }
 
-function frameShape(format: string, width: number, height: number, stride: number): FrameShape {
+function frameShape(key: string, format: string, width: number, height: number, stride: number): FrameShape {
   const ArrayType = getTypedArrayType(format);
   const channels = getNumChannels(format);
   const bps = ArrayType.BYTES_PER_ELEMENT;
-  const key = `${format} ${width} ${height} ${stride}`;
-  if (channels <= 0) return { key, ArrayType, packed: false, shape: [], strides: [1], length: 0 };
+  if (channels === -1) return { key, ArrayType, packed: false, shape: [], strides: [1], length: 0 };
   const full = [height, width, channels];
   const strides = [stride / bps, channels, 1];
   const keep = full.map((d) => d !== 1);
@@ -305,19 +315,18 @@ const dispatch: ElementDispatch = function dispatch(
     const instance = instanceFor(id, classId);
     const times = { format, pts: time(pts), dts: time(dts), duration: time(duration), offset: time(offset), objects: carried };
     const frame = instance.frameOf(0, bytes, width, height, stride, byteOffset, times, objects);
-    const kind = registered[classId - 1].kind;
     let result: unknown;
-    if (kind === 'transform' && outBytes) {
+    if (outBytes) {
       const out = instance.frameOf(1, outBytes, outWidth, outHeight, outStride, outByteOffset, times, objects);
       result = (instance as GstVideoTransform).transformFrame(frame, out);
-    } else if (kind === 'analyzer') {
+    } else if (registered[classId - 1].analyzer) {
       result = (instance as GstVideoAnalyzer).analyzeFrame(frame);
     } else {
       result = (instance as GstVideoFilter).transformFrameIp(frame);
     }
     if (!isThenable(result)) return answer(objects);
     // Async: the native side waits for this promise (a native one, that never rejects).
-    const token = ++frameTokens;
+    const token = {};
     pendingFrames.set(id, token);
     return Promise.resolve(result).then(
       () => {
@@ -404,7 +413,7 @@ export abstract class TsVideoElement {
   ): VideoFilterFrame {
     const key = `${times.format} ${width} ${height} ${stride}`;
     let shape = this.#shapes[which];
-    if (shape === null || shape.key !== key) shape = this.#shapes[which] = frameShape(times.format, width, height, stride);
+    if (shape === null || shape.key !== key) shape = this.#shapes[which] = frameShape(key, times.format, width, height, stride);
     const data = shape.packed ? new shape.ArrayType(bytes, byteOffset, shape.length) : new Uint8Array(bytes);
     const addObject = (object: ObjectInfoInit): void => {
       if (objects.done) throw new GstStateError('frame.addObject: the frame is done (its function returned or its promise settled)');
@@ -489,17 +498,10 @@ function capsOf(name: string, formats: readonly string[]): string {
  * name registered already is refused with a GstStateError. Returns the class.
  */
 export function registerElement<C extends TsElementClass>(klass: C): C {
-  const kind =
-    klass.prototype instanceof GstVideoAnalyzer
-      ? 'analyzer'
-      : klass.prototype instanceof GstVideoTransform
-        ? 'transform'
-        : klass.prototype instanceof GstVideoFilter
-          ? 'filter'
-          : null;
-  if (kind === null)
+  const analyzer = klass.prototype instanceof GstVideoAnalyzer;
+  const resize = klass.prototype instanceof GstVideoTransform;
+  if (!analyzer && !resize && !(klass.prototype instanceof GstVideoFilter))
     throw new TypeError(`registerElement: ${klass.name} must extend GstVideoFilter, GstVideoAnalyzer or GstVideoTransform`);
-  const analyzer = kind === 'analyzer';
   if (byClass.has(klass))
     throw new GstStateError(
       `registerElement: ${klass.name} is registered already (register a class once; Cls.from(element) finds its instances)`,
@@ -523,11 +525,11 @@ export function registerElement<C extends TsElementClass>(klass: C): C {
     author: meta.author ?? 'gstreamer-ts user',
     caps,
     passthrough: analyzer,
-    resize: kind === 'transform',
+    resize,
     rank: klass.rank ?? 0,
     props,
   });
-  registered[classId - 1] = { klass, props, kind };
+  registered[classId - 1] = { klass, props, analyzer };
   byClass.set(klass, classId);
   props.forEach((def, index) => {
     Object.defineProperty(klass.prototype, def.name, {
