@@ -20,7 +20,7 @@ import {
 import { Gst, GstApp } from './gi';
 import { native, type NativeBusMessage } from './native';
 import { pipelineEnded } from './reclaim';
-import { elementsWithPendingFrames, framesSettled, takeFrameError } from './element/video-filter';
+import { elementsWithPendingFrames, forgetPendingFrames, framesSettled, takeFrameError } from './element/video-filter';
 import { closeSampleHandlers, drainSampleHandlers } from './samples';
 import { releaseHandlers, setOwner } from './signals';
 import { DEFAULT_SOURCE_TIMEOUT_MS, END_AFTER_SILENCE_MS, SourceWatch, type Silence } from './source-watch';
@@ -640,6 +640,7 @@ export class GstPipeline implements Disposable, AsyncDisposable {
       // sockets) goes now, not when V8 gets round to collecting the pipeline's wrapper.
       // A bus the user asked for stays usable through `bus`; it goes when they drop it.
       native.detachBus(this.pipeline);
+      forgetPendingFrames(elementsOf(this.pipeline));
       markStopped(this);
       settle();
     });

@@ -4,6 +4,8 @@
  * defaults) and every refusal, with its message: classes, names, formats, property specs, and
  * values set from JavaScript. In-process, no pipeline runs.
  */
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Gst, GstStateError, GstVideoAnalyzer, GstVideoFilter, GstVideoTransform, registerElement, type VideoFilterFrame } from '../src';
@@ -322,6 +324,22 @@ test('a class registered once: a second registration is a GstStateError that say
       e instanceof GstStateError &&
       e.message === 'registerElement: Plain is registered already (register a class once; Cls.from(element) finds its instances)',
   );
+});
+
+test('the instance of an element GStreamer finalized is let go (collected once the next instance is made)', async () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const collect = async () => {
+    for (let i = 0; i < 5; i++) {
+      gc();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  const weak = ((): WeakRef<Watcher> => new WeakRef(instanceOf(Watcher, 'test_reg_watcher')))();
+  await collect(); // the element goes: GStreamer finalizes it
+  assert.instance(instanceOf(Watcher, 'test_reg_watcher'), Watcher);
+  await collect();
+  assert.is(weak.deref(), undefined, 'the first instance is gone');
 });
 
 test.run();

@@ -7,9 +7,9 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { GstPipeline, GstStateError, GstVideoAnalyzer, GstVideoSource, registerElement, type VideoFilterFrame } from '../src';
+import { Gst, GstPipeline, GstStateError, GstVideoAnalyzer, GstVideoSource, registerElement, type VideoFilterFrame } from '../src';
 import { framesSettled } from '../src/element/video-filter';
-import { collect, pipelinesStoppedAfterEach, within } from './helpers/support';
+import { collect, pipelinesStoppedAfterEach, reachesState, within } from './helpers/support';
 
 const track = pipelinesStoppedAfterEach(test);
 const GRAY = 'video/x-raw,format=GRAY8,width=8,height=8';
@@ -96,6 +96,83 @@ test('a sync frame is done when its function returns; a bad object is refused in
     late.late.every((e) => e instanceof GstStateError),
     String(late.late[0]),
   );
+});
+
+/** Holds its first two frames, each until its own release; tells when each is held. */
+class TwoHolds extends GstVideoAnalyzer {
+  static elementName = 'test_settle_two_holds';
+  static formats = ['GRAY8'];
+  static held: ((index: number) => void) | null = null;
+  static instance: TwoHolds | null = null;
+  readonly releases: (() => void)[] = [];
+  constructor() {
+    super();
+    TwoHolds.instance = this;
+  }
+  analyzeFrame(): Promise<void> | void {
+    const index = this.releases.length;
+    if (index >= 2) return;
+    const promise = new Promise<void>((resolve) => this.releases.push(resolve));
+    TwoHolds.held?.(index);
+    return promise;
+  }
+}
+registerElement(TwoHolds);
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+test('a frame a flush dropped settles late while the next frame of the element is held: that one still counts as pending', async () => {
+  const heldFrames: number[] = [];
+  let onHeld: (() => void) | null = null;
+  TwoHolds.held = (index) => {
+    heldFrames.push(index);
+    onHeld?.();
+  };
+  const nextHeld = (count: number) =>
+    new Promise<void>((resolve) => {
+      onHeld = () => heldFrames.length >= count && resolve();
+      onHeld();
+    });
+  const pipeline = track(new GstPipeline(`videotestsrc num-buffers=20 ! ${GRAY} ! test_settle_two_holds ! fakesink sync=false`)).startup();
+  await within(nextHeld(1), 10_000, 'the first frame held');
+  assert.ok(pipeline.pipeline.seekSimple(Gst.Format.TIME, Gst.SeekFlags.FLUSH, 0), 'seek accepted');
+  await within(nextHeld(2), 10_000, 'a frame after the seek held');
+  const holds = TwoHolds.instance!;
+  let settled = false;
+  void framesSettled().then(() => (settled = true));
+  holds.releases[0](); // the dropped frame settles late
+  await turn();
+  await turn();
+  assert.is(settled, false, 'the held frame is still pending');
+  void framesSettled().then(() => (settled = true));
+  await turn();
+  assert.is(settled, false, 'the held frame is still pending');
+  holds.releases[1]();
+  await within(framesSettled(), 5000, 'the held frame settled');
+  await within(pipeline.done, 10_000, 'done');
+});
+
+/** Sync frames only: never pending. */
+class Quiet extends GstVideoAnalyzer {
+  static elementName = 'test_settle_quiet';
+  static formats = ['GRAY8'];
+  analyzeFrame(): void {}
+}
+registerElement(Quiet);
+
+/** A pipeline whose end of stream never comes through (its shutdown times out). */
+class NoEndOfStream extends GstPipeline {
+  protected override sendEndOfStream(): boolean {
+    return true;
+  }
+}
+
+test('a shutdown that times out for want of an end of stream blames no element whose frames all settled', async () => {
+  const pipeline = track(new NoEndOfStream(`videotestsrc is-live=true ! ${GRAY},framerate=30/1 ! test_settle_quiet ! fakesink`)).startup();
+  await within(reachesState(pipeline, Gst.State.PLAYING), 5000, 'PLAYING');
+  await within(pipeline.shutdown(100), 5000, 'shutdown');
+  await within(pipeline.done, 1000, 'done resolves');
+  assert.is(pipeline.error, null);
 });
 
 test.run();
