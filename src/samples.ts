@@ -268,12 +268,14 @@ class SampleDispatch implements SampleConsumer {
       }
       this.current = null;
       // An async handler's rejection fails the pipeline as a throw does.
-      if (isThenable(flow)) flow.then(undefined, (error: unknown) => this.fail(error));
-      // A handler that answers with a flow other than OK stops the stream, as it would in C.
-      // Stryker disable next-line ConditionalExpression: (-> true) notifyFlow() ignores what is not a number
-      else if (typeof flow === 'number') {
-        if (flow !== Gst.FlowReturn.OK) this.engine.answer(flow);
+      if (isThenable(flow)) {
+        flow.then(undefined, (error: unknown) => this.fail(error));
+        continue;
       }
+      // Stryker disable next-line ConditionalExpression: (-> false) notifyFlow() ignores what is not a number
+      if (typeof flow !== 'number') continue;
+      // A handler that answers with a flow other than OK stops the stream, as it would in C.
+      if (flow !== Gst.FlowReturn.OK) this.engine.answer(flow);
     }
   }
 

@@ -9,6 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Gst } from '../src/gi';
 import { native } from '../src/native';
+import { runScript, SRC } from './helpers/support';
 
 const buffer = Gst.Buffer.newAllocate(null, 7, null)!;
 const caps = Gst.Caps.fromString('video/x-raw, width=(int)7')!;
@@ -93,6 +94,35 @@ test('each worker thread gets its own addon instance, and its teardown closes it
     ['function', 0],
     ['function', 0],
   ]);
+});
+
+test("a worker's own addon instance leaves the main thread's elements alone: a shutdown that drops a held frame ends", async () => {
+  // A worker loading the addon once made the main thread take itself for a streaming thread: the
+  // shutdown below waited in the element's flush for the JS thread, that is for itself, forever.
+  const file = path.join(__dirname, '..', 'build', 'Release', 'gstreamer_ts.node');
+  const run = await runScript(
+    `const { Worker } = require('node:worker_threads');
+    const { GstPipeline, GstVideoAnalyzer, registerElement } = require(${JSON.stringify(SRC)});
+    let held;
+    class Never extends GstVideoAnalyzer {
+      static elementName = 'test_worker_never';
+      static formats = ['GRAY8'];
+      analyzeFrame() { held(); return new Promise(() => {}); }
+    }
+    registerElement(Never);
+    (async () => {
+      const worker = new Worker(${JSON.stringify(`const a = require(${JSON.stringify(file)}); a.startGLib(); a.quietGLibCriticals(true);`)}, { eval: true });
+      await new Promise((resolve) => worker.on('exit', resolve));
+      const first = new Promise((resolve) => (held = resolve));
+      const pipeline = new GstPipeline('videotestsrc ! video/x-raw,format=GRAY8,width=8,height=8 ! test_worker_never name=never ! fakesink').startup();
+      await first;
+      await pipeline.shutdown(30);
+      console.log(pipeline.error.message);
+    })();`,
+    { timeoutMs: 30_000, what: 'a shutdown after a worker loaded the addon' },
+  );
+  assert.is(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^never: frame function did not settle within 30 ms$/m);
 });
 
 test.run();

@@ -287,7 +287,8 @@ test('command of a built pipeline: a chain goes on through the first unseen peer
     make('queue'),
     make('fakesink'),
   ];
-  for (const element of [src, mux, selector, queue, sink]) raw.add(element);
+  // the avimux first: a walk from it, were it taken for a start, would come before the audiotestsrc's
+  for (const element of [mux, src, selector, queue, sink]) raw.add(element);
   // avimux: an unlinked sink pad, one fed by the audiotestsrc, one by the selector, an unlinked one
   const muxPads = [0, 1, 2, 3].map(() => mux.requestPadSimple('audio_%u')!);
   assert.ok(src.getStaticPad('src')!.link(muxPads[1]) === Gst.PadLinkReturn.OK);

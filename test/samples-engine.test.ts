@@ -436,6 +436,15 @@ test('without emit-signals a handler never runs, as in C: the samples stay in th
   assert.instance(sink.tryPullSample(0), Gst.Sample);
 });
 
+test("a handler's ERROR is the appsink's answer from then on; a later handler's OK does not undo it", async () => {
+  const { sink, feed } = fedAppsink();
+  sink.connect('new-sample', () => Gst.FlowReturn.ERROR);
+  sink.connect('new-sample', () => Gst.FlowReturn.OK);
+  assert.is(feed(1), Gst.FlowReturn.OK, 'before the handlers ran');
+  await turn();
+  assert.is(feed(1), Gst.FlowReturn.ERROR);
+});
+
 test('samples waiting when a handler connects reach it next turn, 64 per turn', async () => {
   const { sink, feed } = fedAppsink();
   feed(100);
@@ -552,17 +561,32 @@ test("inside a handler, emit('pull-sample') gives its sample once; other signals
   assert.equal(got, [1n, 0n, 2n], 'one handler call: the handler took the other two samples itself');
 });
 
-test('an engine waiting on an appsink does not keep the process alive', async () => {
+test("an engine waiting on an appsink does not keep the process alive; a fresh process's first handler id and first collection", async () => {
   const script = `
     const { Gst } = require(${JSON.stringify(SRC)});
     const sink = Gst.ElementFactory.make('appsink', null);
     const id = sink.connect('new-sample', () => Gst.FlowReturn.OK);
     console.log('connected: ' + id);
+    // A process's first collection is due after its first 64 samples (nothing scheduled before).
+    const v8 = require('node:v8');
+    const { SampleEngine } = require(${JSON.stringify(`${SRC}/samples`)});
+    const { collectGarbage } = require(${JSON.stringify(`${SRC}/reclaim`)});
+    const engine = new SampleEngine(Gst.ElementFactory.make('appsink', null), { room: () => 0, take: () => 0 });
+    collectGarbage({ type: 'minor' });
+    const profiler = new v8.GCProfiler();
+    profiler.start();
+    for (let i = 0; i < 64; i++) engine.reclaim();
+    setImmediate(() => {
+      const minors = profiler.stop().statistics.filter((s) => s.gcType === 'Scavenge' || /^Minor/.test(s.gcType)).length;
+      console.log('first collections: ' + minors);
+      engine.close();
+    });
   `;
   const exit = await runScript(script, { timeoutMs: 15_000, what: 'a process with a new-sample handler and nothing else' });
   assert.is(exit.code, 0, exit.stderr);
   // The first handler id of a process: ours are negative from the start (GLib's are positive).
   assert.match(exit.stdout, /^connected: -1$/m);
+  assert.match(exit.stdout, /^first collections: 1$/m);
 });
 
 test('engineError(): a GstPipelineError as it is; anything else as a GstPipelineError of the appsink, with the cause', () => {

@@ -128,6 +128,10 @@ void StopAll() {
 }
 
 uv_async_t* wake = nullptr;
+// The thread of the environment that called elementInit (whose loop `wake` is on). Set there and
+// not when the addon loads: a worker thread loads its own instance of the addon (each environment
+// does), and had it set this, the main thread would take itself for a streaming thread and wait
+// on itself in Flush (the JS thread stopping a pipeline whose frame is queued for it).
 GThread* js_thread = nullptr;
 // Never destroyed: a Global's destructor at process exit would touch a V8 that is gone.
 v8::Global<Function>& dispatch_fn = *new v8::Global<Function>();
@@ -661,6 +665,7 @@ void ElementInit(const FunctionCallbackInfo<Value>& args) {
   dispatch_fn.Reset(isolate, args[0].As<Function>());
   size_fn.Reset(isolate, args[1].As<Function>());
   resource.Reset(isolate, Object::New(isolate));
+  js_thread = g_thread_self();
   wake = new uv_async_t();
   uv_async_init(node::GetCurrentEventLoop(isolate), wake, Wake);
   // Unref'd: what keeps the process alive is a playing pipeline (src/context.ts), as for appsinks.
@@ -847,7 +852,6 @@ void ElementTakeFinalized(const FunctionCallbackInfo<Value>& args) {
 }  // namespace
 
 void InitElement(Local<Object> exports) {
-  js_thread = g_thread_self();
   spec_quark = g_quark_from_static_string("gstreamer-ts-element-spec");
   NODE_SET_METHOD(exports, "elementInit", ElementInit);
   NODE_SET_METHOD(exports, "defineElement", DefineElement);
