@@ -10,8 +10,17 @@ export const MODULES = {
   'src/video-source.ts': ['video-source', 'video-source-branches', 'frames', 'lifetime'],
   'src/samples.ts': ['samples', 'samples-engine', 'appsink', 'video-source', 'audio'],
   'src/context.ts': ['context', 'context-interrupt', 'context-signals', 'lifetime', 'pipeline-hooks', 'main-loop'],
-  'src/element/': ['element', 'element-async', 'element-draw', 'element-forget', 'element-frames', 'element-register', 'element-settle', 'draw'],
-  'src/pipeline.ts': ['pipeline', 'pipeline-branches', 'pipeline-built', 'pipeline-hooks', 'lifetime', 'signals'],
+  'src/element/': [
+    'element',
+    'element-async',
+    'element-draw',
+    'element-forget',
+    'element-frames',
+    'element-register',
+    'element-settle',
+    'draw',
+  ],
+  'src/pipeline.ts': ['pipeline', 'pipeline-branches', 'pipeline-built', 'pipeline-hooks', 'lifetime', 'signals', 'pipeline-async-hooks'],
 };
 
 /** The files stryker mutates for a key of MODULES. */

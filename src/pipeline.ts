@@ -43,8 +43,8 @@ export interface GstPipelineOptions {
    * rejects with a {@link GstPipelineError} whose `cause` is the error).
    */
   beforePlaying?: (pipeline: GstPipeline) => unknown;
-  /** Warnings from the bus; printed on stderr when not given. A throw in it fails the pipeline. */
-  onWarning?: (warning: GstWarning) => void;
+  /** Warnings from the bus; printed on stderr when not given. A throw in it (or a rejection of the promise it returns) fails the pipeline. */
+  onWarning?: (warning: GstWarning) => unknown;
   /**
    * Most ms the pipeline's network sources (rtspsrc, udpsrc, souphttpsrc...: klass
    * "Source/Network") may send nothing while it plays; past it the pipeline fails with a
@@ -513,8 +513,11 @@ export class GstPipeline implements Disposable, AsyncDisposable {
   /** Override to set element properties after parsing and before PLAYING (Python's `_on_pipeline_init`). */
   protected onPipelineInit(): void {}
 
-  /** Called at end of stream, before the pipeline is set to NULL. */
-  protected onEos(): void {}
+  /**
+   * Called at end of stream, before the pipeline is set to NULL. When it returns a promise, NULL
+   * waits for it; a throw or a rejection fails the pipeline.
+   */
+  protected onEos(): void | Promise<void> {}
 
   /** Called once the pipeline is torn down (end of stream, error or shutdown), before {@link done} settles. */
   protected onStopped(): void {}
@@ -528,8 +531,9 @@ export class GstPipeline implements Disposable, AsyncDisposable {
   }
 
   /** Called for warnings on the bus; prints them unless an `onWarning` option was given. */
-  protected onWarning(warning: GstWarning): void {
-    if (this.options.onWarning) this.options.onWarning(warning);
+  protected onWarning(warning: GstWarning): unknown {
+    // (returned: a rejection of an async handler fails the pipeline instead of the process)
+    if (this.options.onWarning) return this.options.onWarning(warning);
     else console.warn(`${this.constructor.name}: warning from ${warning.source ?? 'pipeline'}: ${warning.message}`);
   }
 
@@ -571,15 +575,17 @@ export class GstPipeline implements Disposable, AsyncDisposable {
   }
 
   /** Runs a hook of ours or of the user's; a throw (or a rejected promise) fails the pipeline. */
-  private guard(hook: string, run: () => unknown): void {
+  /** Runs a user hook: a throw or a rejection fails the pipeline. Its promise, if it returned one, settled either way. */
+  private guard(hook: string, run: () => unknown): Promise<void> | undefined {
     const failed = (error: unknown): void =>
       this.fail(new GstPipelineError(`${hook} threw: ${quotedMessageOf(error)}`, null, null, { cause: error }), { endOfStream: true });
     try {
       const result = run();
-      if (isThenable(result)) result.then(undefined, failed);
+      if (isThenable(result)) return Promise.resolve(result).then(() => undefined, failed);
     } catch (error) {
       failed(error);
     }
+    return undefined;
   }
 
   /** EOS, ERROR and WARNING from the bus. */
@@ -592,8 +598,9 @@ export class GstPipeline implements Disposable, AsyncDisposable {
         // Not for the end that shutdown() sent: the user is leaving, whatever the sources did.
         const lost = this.stopping ? null : (this.lossAtEnd() ?? truncation(this.files));
         if (lost) return this.fail(lost);
-        this.guard('onEos', () => this.onEos());
-        this.finish(null);
+        const ending = this.guard('onEos', () => this.onEos());
+        if (ending) void ending.then(() => this.finish(null));
+        else this.finish(null);
         break;
       }
       case Gst.MessageType.ERROR: {
