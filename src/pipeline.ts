@@ -149,7 +149,7 @@ function describeBin(bin: Gst.Bin): string {
   const fedFromInside = (element: Gst.Element): boolean => {
     let linked = false;
     element.foreachSinkPad((_, pad) => {
-      linked = pad.isLinked();
+      linked = Gst.Pad.prototype.isLinked.call(pad);
       return !linked;
     });
     return linked;
@@ -164,7 +164,9 @@ function describeBin(bin: Gst.Bin): string {
       parts.push(label(element));
       let next: Gst.Element | null = null;
       element.foreachSrcPad((_, pad) => {
-        const peer = pad.getPeer()?.getParentElement();
+        // Gst.Pad's methods called on the pad: an element's own pad class that has no typelib
+        // (a tee's GstTeePad, a funnel's pads) reaches JS from node-gtk without them
+        const peer = Gst.Pad.prototype.getPeer.call(pad)?.getParentElement();
         if (peer && !seen.has(peer)) next = peer;
         return next === null;
       });

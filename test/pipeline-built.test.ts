@@ -97,6 +97,18 @@ test('shutdown() of a live built pipeline sends end of stream and resolves', asy
   assert.is(pipeline.error, null);
 });
 
+test('a built pipeline with a tee and a funnel (pads of their own classes, without typelib): command follows both branches', async () => {
+  const pipeline = new Gst.Pipeline();
+  const [src, tee, q1, q2, funnel, sink] = ['videotestsrc', 'tee', 'queue', 'queue', 'funnel', 'fakesink'].map((f) => make(f));
+  set(src, { numBuffers: 3 });
+  for (const element of [src, tee, q1, q2, funnel, sink]) pipeline.add(element);
+  assert.ok(src.link(tee) && tee.link(q1) && tee.link(q2) && q1.link(funnel) && q2.link(funnel) && funnel.link(sink), 'elements link');
+  const wrapped = new GstPipeline(pipeline);
+  assert.is(wrapped.command, 'videotestsrc ! tee ! queue ! funnel ! fakesink  queue');
+  wrapped.startup();
+  await within(wrapped.done, 10_000, 'done');
+});
+
 test('an empty pipeline has a placeholder command', () => {
   assert.is(new GstPipeline(new Gst.Pipeline()).command, '(empty GstPipeline)');
 });
