@@ -185,8 +185,9 @@ export function framesSettled(): Promise<void> {
 export function forgetPendingFrames(elements: Iterable<Gst.Element>): void {
   for (const element of elements) {
     const ids = native.elementIdOf(element);
-    const token = ids === null ? undefined : pendingFrames.get(ids[0]);
-    if (ids !== null && token !== undefined) settledFrame(ids[0], token);
+    if (ids === null) continue; // not an element written in TypeScript
+    const token = pendingFrames.get(ids[0]);
+    if (token !== undefined) settledFrame(ids[0], token);
   }
 }
 
