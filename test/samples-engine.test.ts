@@ -586,7 +586,9 @@ test("an engine waiting on an appsink does not keep the process alive; a fresh p
   assert.is(exit.code, 0, exit.stderr);
   // The first handler id of a process: ours are negative from the start (GLib's are positive).
   assert.match(exit.stdout, /^connected: -1$/m);
-  assert.match(exit.stdout, /^first collections: 1$/m);
+  // (at least one: V8 may add a scavenge of its own, as it did on Debian 13's CI leg)
+  const collections = Number(/^first collections: (\d+)$/m.exec(exit.stdout)?.[1] ?? Number.NaN);
+  assert.ok(collections >= 1, `the 64 samples made no collection:\n${exit.stdout}`);
 });
 
 test('engineError(): a GstPipelineError as it is; anything else as a GstPipelineError of the appsink, with the cause', () => {
