@@ -28,7 +28,7 @@ import {
 } from '../src';
 import { livePipelineCount } from '../src/context';
 import { framesSettled } from '../src/element/video-filter';
-import { pipelinesStoppedAfterEach, reachesState, rejectionOf, within } from './helpers/support';
+import { busTurn, pipelinesStoppedAfterEach, reachesState, rejectionOf, within } from './helpers/support';
 
 const track = pipelinesStoppedAfterEach(test);
 const LIVE = 'videotestsrc is-live=true ! video/x-raw,width=32,height=24,framerate=30/1 ! fakesink';
@@ -68,18 +68,6 @@ function gerror(domain: number, code: number, text: string): GLib.Error {
 
 function postWarning(pipeline: GstPipeline, source: Gst.Element | null, error: GLib.Error): void {
   assert.ok(pipeline.pipeline.postMessage(Gst.Message.newWarning(source as Gst.Element, error, 'warning details')));
-}
-
-/** Resolves once every message posted before it has been through the pipeline's bus watch. */
-function busTurn(pipeline: GstPipeline): Promise<void> {
-  const handled = new Promise<void>((resolve) => {
-    const id = pipeline.bus.connect('message::application', () => {
-      pipeline.bus.disconnect(id);
-      resolve();
-    });
-  });
-  assert.ok(pipeline.pipeline.postMessage(Gst.Message.newApplication(pipeline.pipeline, Gst.Structure.newEmpty('marker'))));
-  return within(handled, 5_000, 'a marker through the bus');
 }
 
 function tempFile(bytes: number): { file: string; remove: () => void } {

@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { GLib, Gst, GstPipeline, GstPipelineError, type GstWarning } from '../src';
-import { pipelinesStoppedAfterEach, reachesState, rejectionOf, within } from './helpers/support';
+import { busTurn, pipelinesStoppedAfterEach, reachesState, rejectionOf, within } from './helpers/support';
 
 const track = pipelinesStoppedAfterEach(test);
 const MISSING = 'filesrc location=/nonexistent/file ! fakesink';
@@ -149,14 +149,7 @@ test('an onWarning override gets the warning; nothing is printed', async () => {
     postWarning(pipeline, 'src', 'seen by the subclass');
     // The warning goes through the bus; a second message after it marks when it has been handled.
     await within(reachesState(pipeline, Gst.State.PLAYING), 5_000, 'PLAYING');
-    const handled = new Promise<void>((resolve) => {
-      const id = pipeline.bus.connect('message::application', () => {
-        pipeline.bus.disconnect(id);
-        resolve();
-      });
-    });
-    assert.ok(pipeline.pipeline.postMessage(Gst.Message.newApplication(pipeline.pipeline, Gst.Structure.newEmpty('marker'))));
-    await within(handled, 5_000, 'the marker after the warning');
+    await busTurn(pipeline);
     assert.equal(pipeline.warnings, [{ message: 'seen by the subclass', debug: 'details', source: 'src' }]);
     assert.equal(stderr.lines, []);
   } finally {

@@ -194,3 +194,16 @@ export function pipelinesStoppedAfterEach(suite: {
     return pipeline;
   };
 }
+
+/** Resolves once every message posted before it has been through the pipeline's bus watch (a marker message after them). */
+export function busTurn(pipeline: GstPipeline): Promise<void> {
+  const handled = new Promise<void>((resolve) => {
+    const id = pipeline.bus.connect('message::application', () => {
+      pipeline.bus.disconnect(id);
+      resolve();
+    });
+  });
+  if (!pipeline.pipeline.postMessage(Gst.Message.newApplication(pipeline.pipeline, Gst.Structure.newEmpty('marker'))))
+    throw new Error('the marker message was not posted');
+  return within(handled, 5_000, 'a marker through the bus');
+}
